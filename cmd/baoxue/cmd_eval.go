@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"baoxue/engine"
+)
+
+func cmdEval(ctx context.Context, a *app, args []string) error {
+	fs := newFlags("eval", a.stderr)
+	at := fs.String("at", "", "evaluation date YYYY-MM-DD (default: today in the configured timezone)")
+	dry := fs.Bool("dry-run", false, "compute and print, write and send nothing")
+	asJSON := fs.Bool("json", false, "print JSON lines (SPEC §7) instead of a summary")
+	campaign := fs.String("campaign", "", "evaluate as the campaign run would: march, may or september")
+	force := fs.Bool("force", false, "allow a writing run at a date before the latest run")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return badf("eval: unexpected argument %q", pos[0])
+	}
+	switch *campaign {
+	case "", "march", "may", "september":
+	default:
+		return badf("eval: --campaign %q: want march, may or september", *campaign)
+	}
+	c, err := a.conf()
+	if err != nil {
+		return err
+	}
+	t := engine.DayOf(time.Now().In(c.Location))
+	if *at != "" {
+		if t, err = engine.ParseDay(*at); err != nil {
+			return badf("eval: --at: %v", err)
+		}
+	}
+	set, err := a.ruleSet()
+	if err != nil {
+		return err
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := engine.Evaluate(ctx, st, set, engine.Options{
+		At: t, Campaign: *campaign, DryRun: *dry, Force: *force,
+		PairingCap: c.Pairing.MaxPerTeacher, Progress: a.terminal(),
+	})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return engine.WriteJSON(a.stdout, res)
+	}
+	return engine.WriteSummary(a.stdout, res)
+}

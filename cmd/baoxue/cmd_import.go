@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"baoxue/importer"
+)
+
+func cmdImport(ctx context.Context, a *app, args []string) error {
+	fs := newFlags("import", a.stderr)
+	snapshot := fs.Bool("snapshot", false, "students only: the file is the complete roster of the schools it contains")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	kinds := importer.Kinds
+	if len(pos) < 2 {
+		return badf("usage: baoxue import KIND FILE...  (KIND: %s)", strings.Join(kinds, ", "))
+	}
+	kind, files := pos[0], pos[1:]
+	if !slices.Contains(kinds, kind) {
+		return badf("import: unknown KIND %q (want one of: %s)", kind, strings.Join(kinds, ", "))
+	}
+	if *snapshot && kind != "students" {
+		return badf("import: --snapshot applies to students only")
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		sum, err := importer.ImportFile(ctx, st, kind, f, importer.Options{
+			Snapshot: *snapshot, Progress: a.terminal(), Actor: actor(),
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stdout, sum.String())
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+
+	"baoxue/store"
+)
+
+// Calendar answers which days are school days, for each school: Monday to
+// Friday, minus holidays, plus make-up school days (调休). Rows of one school
+// override district-wide rows (SchoolID ""), which override the weekday rule.
+type Calendar struct {
+	district []span
+	schools  map[string][]span
+	// Covered is false when the calendar has no row at all: every weekday is
+	// then taken as a school day, which a run reports as a warning.
+	empty bool
+}
+
+type span struct {
+	from, to Day
+	school   bool
+}
+
+// NewCalendar builds a Calendar from the stored rows.
+func NewCalendar(rows []store.CalendarSpan) (*Calendar, error) {
+	c := &Calendar{schools: map[string][]span{}, empty: len(rows) == 0}
+	for _, r := range rows {
+		from, err := ParseDay(r.From)
+		if err != nil {
+			return nil, fmt.Errorf("calendar row from %s: %w", r.From, err)
+		}
+		to := from
+		if r.To != "" {
+			if to, err = ParseDay(r.To); err != nil {
+				return nil, fmt.Errorf("calendar row from %s: %w", r.From, err)
+			}
+		}
+		if to < from {
+			return nil, fmt.Errorf("calendar row from %s: ends (%s) before it starts", r.From, r.To)
+		}
+		sp := span{from: from, to: to, school: r.Kind == "schoolday"}
+		if r.SchoolID == "" {
+			c.district = append(c.district, sp)
+		} else {
+			c.schools[r.SchoolID] = append(c.schools[r.SchoolID], sp)
+		}
+	}
+	sortSpans(c.district)
+	for _, s := range c.schools {
+		sortSpans(s)
+	}
+	return c, nil
+}
+
+func sortSpans(s []span) {
+	sort.SliceStable(s, func(i, j int) bool { return s[i].from < s[j].from })
+}
+
+// Empty reports whether the calendar has no rows at all.
+func (c *Calendar) Empty() bool { return c.empty }
+
+// IsSchoolDay reports whether d is a school day at school.
+func (c *Calendar) IsSchoolDay(school string, d Day) bool {
+	if v, ok := lookup(c.schools[school], d); ok {
+		return v
+	}
+	if v, ok := lookup(c.district, d); ok {
+		return v
+	}
+	wd := d.Weekday()
+	return wd >= 1 && wd <= 5
+}
+
+// lookup finds the last span (by start) covering d.
+func lookup(spans []span, d Day) (schoolDay, found bool) {
+	for _, s := range spans {
+		if s.from > d {
+			break
+		}
+		if d <= s.to {
+			schoolDay, found = s.school, true
+		}
+	}
+	return schoolDay, found
+}
+
+// NextSchoolDay returns d if it is a school day at school, else the first
+// school day after it (at most a year later; past that, d itself).
+func (c *Calendar) NextSchoolDay(school string, d Day) Day {
+	for i := Day(0); i < 366; i++ {
+		if c.IsSchoolDay(school, d+i) {
+			return d + i
+		}
+	}
+	return d
+}
+
+// window is one school's school days over the lookback: school[o] tells
+// whether day T-o is a school day, and count[n] how many of the days T-n+1..T
+// are.
+type window struct {
+	school []bool
+	count  []int32
+}
+
+// windowFor computes the window of length days ending at t for school.
+func (c *Calendar) windowFor(school string, t Day, length int) *window {
+	w := &window{school: make([]bool, length), count: make([]int32, length+1)}
+	for o := 0; o < length; o++ {
+		w.school[o] = c.IsSchoolDay(school, t-Day(o))
+		w.count[o+1] = w.count[o]
+		if w.school[o] {
+			w.count[o+1]++
+		}
+	}
+	return w
+}
+
+// windows caches one window per distinct calendar: schools without rows of
+// their own share the district's.
+type windows struct {
+	cal      *Calendar
+	t        Day
+	length   int
+	district *window
+	bySchool map[string]*window
+}
+
+func newWindows(c *Calendar, t Day, length int) *windows {
+	ws := &windows{cal: c, t: t, length: length, bySchool: map[string]*window{}}
+	ws.district = c.windowFor("", t, length)
+	for school := range c.schools {
+		ws.bySchool[school] = c.windowFor(school, t, length)
+	}
+	return ws
+}
+
+func (ws *windows) of(school string) *window {
+	if w, ok := ws.bySchool[school]; ok {
+		return w
+	}
+	return ws.district
+}

@@ -1,0 +1,110 @@
+package engine
+
+import (
+	"fmt"
+	"time"
+)
+
+// Day is a calendar date as a count of days since 1970-01-01. Dates in baoxue
+// are local school dates without a time of day, so plain day arithmetic is
+// exact: no time zones, no daylight saving.
+type Day int32
+
+// DayOf returns the date of t in t's location.
+func DayOf(t time.Time) Day {
+	y, m, d := t.Date()
+	return civil(y, int(m), d)
+}
+
+// ParseDay parses "YYYY-MM-DD".
+func ParseDay(s string) (Day, error) {
+	d, ok := parseDayBytes([]byte(s))
+	if !ok {
+		return 0, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+	}
+	return d, nil
+}
+
+// parseDayBytes is the allocation-free parser for the hot read path.
+func parseDayBytes(b []byte) (Day, bool) {
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return 0, false
+	}
+	num := func(b []byte) (int, bool) {
+		n := 0
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	y, ok1 := num(b[0:4])
+	m, ok2 := num(b[5:7])
+	d, ok3 := num(b[8:10])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return 0, false
+	}
+	return civil(y, m, d), true
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// civil converts a proleptic Gregorian date to days since 1970-01-01
+// (Howard Hinnant's days_from_civil).
+func civil(y, m, d int) Day {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return Day(era*146097 + doe - 719468)
+}
+
+// Date returns the year, month and day.
+func (d Day) Date() (y, m, dd int) {
+	t := time.Unix(int64(d)*86400, 0).UTC()
+	y, mm, dd := t.Date()
+	return y, int(mm), dd
+}
+
+// String formats the day as "YYYY-MM-DD".
+func (d Day) String() string {
+	return time.Unix(int64(d)*86400, 0).UTC().Format("2006-01-02")
+}
+
+// Weekday returns the day of the week.
+func (d Day) Weekday() time.Weekday {
+	// 1970-01-01 was a Thursday.
+	return time.Weekday((int(d)%7 + 7 + 4) % 7)
+}
+
+// ageAt returns the full years between birth and at; a birthday on at counts.
+// Someone born on 29 February turns a year older on 1 March in other years.
+func ageAt(birth, at Day) int {
+	by, bm, bd := birth.Date()
+	ay, am, ad := at.Date()
+	age := ay - by
+	if am < bm || (am == bm && ad < bd) {
+		age--
+	}
+	return age
+}

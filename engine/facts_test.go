@@ -1,0 +1,230 @@
+package engine
+
+import (
+	"testing"
+
+	"baoxue/rules"
+	"baoxue/store"
+)
+
+func day(t *testing.T, s string) Day {
+	t.Helper()
+	d, err := ParseDay(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// rec is a fixture record: a date and a status letter (a absent, s sick,
+// l leave) or, for contacts and home teaching, hours.
+type fixture struct {
+	date  string
+	flag  byte
+	hours int32
+}
+
+// build makes a student of school SCH at T with the given records, through
+// the same methods the streaming scan uses.
+func build(t *testing.T, cal *Calendar, at string, birth string, abs, contacts, teaching []fixture) (*student, Day) {
+	t.Helper()
+	T := day(t, at)
+	ws := newWindows(cal, T, 120)
+	s := &student{row: store.EvalStudent{ID: "S1", SchoolID: "SCH", BirthDate: birth, Grade: 9}}
+	if err := s.load(ws, T); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range abs {
+		s.addAbsence(T, day(t, r.date), r.flag)
+	}
+	for _, r := range contacts {
+		s.addDated(&s.contacts, T, day(t, r.date), 0)
+	}
+	for _, r := range teaching {
+		s.addDated(&s.teaching, T, day(t, r.date), r.hours)
+	}
+	s.finish()
+	return s, T
+}
+
+func calendar(t *testing.T, rows ...store.CalendarSpan) *Calendar {
+	t.Helper()
+	c, err := NewCalendar(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestSchoolDays(t *testing.T) {
+	cal := calendar(t,
+		store.CalendarSpan{From: "2026-10-01", To: "2026-10-07", Kind: "holiday"},             // National Day
+		store.CalendarSpan{From: "2026-10-10", Kind: "schoolday"},                             // make-up Saturday
+		store.CalendarSpan{From: "2026-10-09", Kind: "holiday", SchoolID: "SCH"},              // one school's own day off
+		store.CalendarSpan{From: "2026-10-10", Kind: "holiday", SchoolID: "OTHER", Note: "x"}, // overrides the district make-up day
+	)
+	for _, tc := range []struct {
+		school, date string
+		want         bool
+	}{
+		{"SCH", "2026-09-30", true},    // Wednesday
+		{"SCH", "2026-10-01", false},   // holiday
+		{"SCH", "2026-10-07", false},   // last day of the holiday span
+		{"SCH", "2026-10-08", true},    // Thursday after
+		{"SCH", "2026-10-09", false},   // the school's own holiday
+		{"ELSE", "2026-10-09", true},   // other schools keep the day
+		{"SCH", "2026-10-10", true},    // make-up Saturday
+		{"OTHER", "2026-10-10", false}, // school row overrides district row
+		{"SCH", "2026-10-11", false},   // Sunday
+	} {
+		if got := cal.IsSchoolDay(tc.school, day(t, tc.date)); got != tc.want {
+			t.Errorf("IsSchoolDay(%s, %s) = %v, want %v", tc.school, tc.date, got, tc.want)
+		}
+	}
+	if got := cal.NextSchoolDay("SCH", day(t, "2026-10-01")); got.String() != "2026-10-08" {
+		t.Errorf("NextSchoolDay after the holiday start = %s, want 2026-10-08", got)
+	}
+}
+
+func TestWindowsAndStreaks(t *testing.T) {
+	holidays := calendar(t,
+		store.CalendarSpan{From: "2026-10-01", To: "2026-10-07", Kind: "holiday"},
+		store.CalendarSpan{From: "2026-10-10", Kind: "schoolday"},
+	)
+	for _, tc := range []struct {
+		name                string
+		cal                 *Calendar
+		at                  string
+		abs                 []fixture
+		n                   int
+		absences, unexcused int
+		rate                float64
+		streak, unexStreak  int
+	}{
+		{
+			name: "window across a month end, T included",
+			cal:  calendar(t), at: "2026-10-02", // Friday
+			abs: []fixture{{"2026-09-28", 'a', 0}, {"2026-09-30", 's', 0}, {"2026-10-01", 'l', 0}, {"2026-10-02", 'a', 0}},
+			n:   5, absences: 4, unexcused: 2, rate: 4.0 / 5, streak: 3, unexStreak: 1,
+		},
+		{
+			name: "n days end at T: the 6th day back is outside a 5-day window",
+			cal:  calendar(t), at: "2026-10-02",
+			abs: []fixture{{"2026-09-27", 'a', 0}}, // Sunday: not a school day anyway
+			n:   7, absences: 0, unexcused: 0, rate: 0, streak: 0, unexStreak: 0,
+		},
+		{
+			name: "streak runs across a weekend",
+			cal:  calendar(t), at: "2026-09-29", // Tuesday
+			abs: []fixture{{"2026-09-24", 'a', 0}, {"2026-09-25", 'a', 0}, {"2026-09-28", 'a', 0}, {"2026-09-29", 'a', 0}},
+			n:   14, absences: 4, unexcused: 4, rate: 4.0 / 10, streak: 4, unexStreak: 4,
+		},
+		{
+			name: "streak runs across a holiday and a make-up Saturday",
+			cal:  holidays, at: "2026-10-12", // Monday
+			abs: []fixture{{"2026-09-29", 'a', 0}, {"2026-09-30", 'a', 0}, {"2026-10-08", 'a', 0}, {"2026-10-09", 'a', 0},
+				{"2026-10-10", 'a', 0}, {"2026-10-12", 'a', 0}},
+			n: 14, absences: 6, unexcused: 6, rate: 1, streak: 6, unexStreak: 6, // 6 school days in the window
+		},
+		{
+			name: "records on holidays and weekends never count",
+			cal:  holidays, at: "2026-10-09",
+			abs: []fixture{{"2026-10-03", 'a', 0}, {"2026-10-04", 'a', 0}, {"2026-10-05", 'a', 0}, {"2026-10-09", 'a', 0}},
+			n:   10, absences: 1, unexcused: 1, rate: 1.0 / 3, streak: 1, unexStreak: 1, // 09-30, 10-08, 10-09
+		},
+		{
+			name: "T is a Sunday: the streak counts back from Friday",
+			cal:  calendar(t), at: "2026-10-04",
+			abs: []fixture{{"2026-10-01", 's', 0}, {"2026-10-02", 'a', 0}},
+			n:   3, absences: 1, unexcused: 1, rate: 1.0, streak: 2, unexStreak: 1,
+		},
+		{
+			name: "present on the last school day: no streak",
+			cal:  calendar(t), at: "2026-10-02",
+			abs: []fixture{{"2026-09-30", 'a', 0}, {"2026-10-01", 'a', 0}},
+			n:   30, absences: 2, unexcused: 2, rate: 2.0 / 22, streak: 0, unexStreak: 0,
+		},
+		{
+			name: "an excused day breaks the unexcused streak only",
+			cal:  calendar(t), at: "2026-10-02",
+			abs: []fixture{{"2026-09-29", 'a', 0}, {"2026-09-30", 'a', 0}, {"2026-10-01", 'l', 0}, {"2026-10-02", 'a', 0}},
+			n:   4, absences: 4, unexcused: 3, rate: 1, streak: 4, unexStreak: 1,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, T := build(t, tc.cal, tc.at, "2011-05-01", tc.abs, nil, nil)
+			w := &studentWindows{s: s}
+			if got := w.Absences(tc.n); got != tc.absences {
+				t.Errorf("absences(%d) = %d, want %d", tc.n, got, tc.absences)
+			}
+			if got := w.Unexcused(tc.n); got != tc.unexcused {
+				t.Errorf("unexcused(%d) = %d, want %d", tc.n, got, tc.unexcused)
+			}
+			if got := w.AbsenceRate(tc.n); got != tc.rate {
+				t.Errorf("absence_rate(%d) = %v, want %v", tc.n, got, tc.rate)
+			}
+			f := &rules.Facts{W: w}
+			fill(f, w, s, T)
+			if f.AbsentStreak != tc.streak || f.UnexcusedStreak != tc.unexStreak {
+				t.Errorf("streaks = %d, %d; want %d, %d", f.AbsentStreak, f.UnexcusedStreak, tc.streak, tc.unexStreak)
+			}
+		})
+	}
+}
+
+func TestContactsAndHomeTeaching(t *testing.T) {
+	s, _ := build(t, calendar(t), "2026-10-04", "2011-05-01", nil,
+		[]fixture{{"2026-09-05", 0, 0}, {"2026-09-27", 0, 0}, {"2026-10-04", 0, 0}, {"2026-10-05", 0, 0}},
+		[]fixture{{"2026-09-26", 0, 2}, {"2026-09-28", 0, 2}, {"2026-10-03", 0, 1}})
+	w := &studentWindows{s: s}
+	for _, tc := range []struct {
+		name      string
+		got, want int
+	}{
+		{"contacts(1): T itself, a Sunday, counts", w.Contacts(1), 1},
+		{"contacts(8) reaches back to 2026-09-27", w.Contacts(8), 2},
+		{"contacts(7) does not", w.Contacts(7), 1},
+		{"contacts(30) includes 2026-09-05", w.Contacts(30), 3},
+		{"sessions(7)", w.HomeTeachingSessions(7), 2},
+		{"hours(7)", w.HomeTeachingHours(7), 3},
+		{"hours(9)", w.HomeTeachingHours(9), 5},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s = %d, want %d", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+func TestAge(t *testing.T) {
+	for _, tc := range []struct {
+		birth, at string
+		want      int
+	}{
+		{"2011-05-01", "2026-05-01", 15}, // birthday on T counts
+		{"2011-05-01", "2026-04-30", 14},
+		{"2012-02-29", "2026-02-28", 13},
+		{"2012-02-29", "2026-03-01", 14},
+		{"2011-12-31", "2026-01-01", 14},
+	} {
+		if got := ageAt(day(t, tc.birth), day(t, tc.at)); got != tc.want {
+			t.Errorf("age of %s at %s = %d, want %d", tc.birth, tc.at, got, tc.want)
+		}
+	}
+}
+
+func TestDayRoundTrip(t *testing.T) {
+	for _, s := range []string{"1970-01-01", "2000-02-29", "2026-03-09", "2026-12-31", "1999-12-31"} {
+		d := day(t, s)
+		if d.String() != s {
+			t.Errorf("%s round-trips to %s", s, d)
+		}
+	}
+	if wd := day(t, "2026-03-09").Weekday(); wd.String() != "Monday" {
+		t.Errorf("2026-03-09 is a %s, want Monday", wd)
+	}
+	for _, bad := range []string{"2026-02-29", "2026-13-01", "2026-1-01", "20260301", ""} {
+		if _, err := ParseDay(bad); err == nil {
+			t.Errorf("ParseDay(%q) succeeded", bad)
+		}
+	}
+}

@@ -1,0 +1,232 @@
+package engine
+
+import (
+	"sort"
+	"time"
+
+	"baoxue/rules"
+	"baoxue/store"
+)
+
+// AlertLine is one `alert` line of `eval --json` (SPEC §7).
+type AlertLine struct {
+	Type       string    `json:"type"`
+	Rule       string    `json:"rule"`
+	Student    string    `json:"student"`
+	School     string    `json:"school"`
+	Severity   string    `json:"severity"`
+	Recipients []string  `json:"recipients"`
+	New        bool      `json:"new"`
+	Notified   bool      `json:"notified"`
+	Task       *TaskLine `json:"task,omitempty"`
+}
+
+// TaskLine is the follow-up task of an alert.
+type TaskLine struct {
+	Kind     string `json:"kind"`
+	Assignee string `json:"assignee"`
+	Due      string `json:"due"`
+}
+
+// ResolvedLine is one `resolved` line: an alert that was open and no longer fires.
+type ResolvedLine struct {
+	Type    string `json:"type"`
+	Rule    string `json:"rule"`
+	Student string `json:"student"`
+	School  string `json:"school"`
+}
+
+// Escalation is an overdue task escalated at this run.
+type Escalation struct {
+	Task    int64    `json:"task"`
+	Level   int      `json:"level"` // 1: the school's principal; 2: the center admins
+	Student string   `json:"student"`
+	School  string   `json:"school"`
+	Rule    string   `json:"rule"`
+	Due     string   `json:"due"`
+	To      []string `json:"to"`
+}
+
+// decision is what a writing run does with one firing.
+type decision struct {
+	firing
+	line    AlertLine
+	alertID int64 // the open alert, when not new
+	newTask *store.NewTask
+}
+
+// plan is everything a run decided, before (or instead of) writing it.
+type plan struct {
+	decisions   []decision
+	resolved    []ResolvedLine
+	resolvedIDs []int64
+	notifyIDs   []int64
+	pairings    []Pairing
+	pairTasks   []store.NewTask
+	escalations []Escalation
+	gaps        []Gap
+}
+
+// decide compares what fired with the open alerts (SPEC §7's table).
+func decide(fs []firing, open []store.OpenAlert, set *rules.Set, campaign string, dir *directory,
+	cal *Calendar, loads map[string]int, pairCap int, t Day) *plan {
+	p := &plan{}
+	sort.Slice(fs, func(i, j int) bool {
+		if fs[i].rule.ID != fs[j].rule.ID {
+			return fs[i].rule.ID < fs[j].rule.ID
+		}
+		return fs[i].stu.ID < fs[j].stu.ID
+	})
+	p.pair(fs, dir, cal, loads, pairCap, t)
+
+	openBy := make(map[store.AlertKey]*store.OpenAlert, len(open))
+	for i := range open {
+		openBy[store.AlertKey{Rule: open[i].Rule, SID: open[i].SID}] = &open[i]
+	}
+	firing := make(map[store.AlertKey]bool, len(fs))
+	for _, f := range fs {
+		k := store.AlertKey{Rule: f.rule.ID, SID: f.stu.SID}
+		firing[k] = true
+		d := decision{firing: f, line: AlertLine{Type: "alert", Rule: f.rule.ID, Student: f.stu.ID,
+			School: f.stu.School, Severity: f.rule.Severity}}
+		var gaps []Gap
+		d.line.Recipients, gaps = dir.recipients(f.rule.Notify, f.stu, f.rule.ID)
+		p.gaps = append(p.gaps, gaps...)
+		if d.line.Recipients == nil {
+			d.line.Recipients = []string{}
+		}
+		if a, ok := openBy[k]; ok {
+			d.alertID = a.ID
+			d.line.Notified = cooldownElapsed(a.LastNotifiedAt, t, f.rule.Cooldown)
+			if d.line.Notified {
+				p.notifyIDs = append(p.notifyIDs, a.ID)
+			}
+			if a.TaskKind.Valid {
+				d.line.Task = &TaskLine{Kind: a.TaskKind.String, Assignee: a.TaskAssignee.String, Due: a.TaskDue.String}
+			}
+		} else {
+			d.line.New, d.line.Notified = true, true
+			if tk := f.rule.Task; tk != nil {
+				assignee, gaps := dir.assignee(tk.Assign, f.stu, f.rule.ID)
+				p.gaps = append(p.gaps, gaps...)
+				due := dueDate(cal, f.stu.School, t, tk.Due)
+				d.line.Task = &TaskLine{Kind: tk.Kind, Assignee: assignee, Due: due.String()}
+				if assignee != "" {
+					d.newTask = &store.NewTask{SID: f.stu.SID, SchoolID: f.stu.School, Kind: tk.Kind, Rule: f.rule.ID,
+						Assignee: assignee, Due: due.String()}
+				}
+			}
+		}
+		p.decisions = append(p.decisions, d)
+	}
+
+	// An open alert resolves when its rule ran and did not fire, or when its
+	// rule is gone or disabled. Alerts of rules that did not run in this
+	// (non-)campaign run stay as they are.
+	byID := map[string]*rules.Rule{}
+	for _, r := range set.Rules {
+		byID[r.ID] = r
+	}
+	for i := range open {
+		a := &open[i]
+		r := byID[a.Rule]
+		if r != nil && r.Enabled && !r.RunsIn(campaign) {
+			continue
+		}
+		if firing[store.AlertKey{Rule: a.Rule, SID: a.SID}] {
+			continue
+		}
+		p.resolvedIDs = append(p.resolvedIDs, a.ID)
+		p.resolved = append(p.resolved, ResolvedLine{Type: "resolved", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})
+	}
+	sort.Slice(p.resolved, func(i, j int) bool {
+		if p.resolved[i].Rule != p.resolved[j].Rule {
+			return p.resolved[i].Rule < p.resolved[j].Rule
+		}
+		return p.resolved[i].Student < p.resolved[j].Student
+	})
+	return p
+}
+
+// pair assigns pairing teachers to students that a `pair: true` rule fired
+// for and that have none, in order of student id so the result is the same
+// whatever order the rules are in.
+func (p *plan) pair(fs []firing, dir *directory, cal *Calendar, loads map[string]int, pairCap int, t Day) {
+	need := map[int64]firing{}
+	for _, f := range fs {
+		if !f.rule.Pair || f.stu.Pairing != "" {
+			continue
+		}
+		if prev, ok := need[f.stu.SID]; !ok || f.rule.ID < prev.rule.ID {
+			need[f.stu.SID] = f
+		}
+	}
+	order := make([]firing, 0, len(need))
+	for _, f := range need {
+		order = append(order, f)
+	}
+	sort.Slice(order, func(i, j int) bool { return order[i].stu.ID < order[j].stu.ID })
+	pr := &pairer{dir: dir, loads: loads, cap: pairCap}
+	for _, f := range order {
+		teacher, reason := pr.assign(f.stu)
+		if teacher == "" {
+			p.gaps = append(p.gaps, Gap{Student: f.stu.ID, School: f.stu.School, Rule: f.rule.ID, Want: "pairing teacher", Got: "nobody"})
+			continue
+		}
+		f.stu.assignedPairing = teacher
+		p.pairings = append(p.pairings, Pairing{Student: f.stu.ID, School: f.stu.School, Teacher: teacher,
+			Rule: f.rule.ID, Reason: reason, sid: f.stu.SID})
+		due := dueDate(cal, f.stu.School, t, 7*24*time.Hour)
+		p.pairTasks = append(p.pairTasks, store.NewTask{SID: f.stu.SID, SchoolID: f.stu.School, Kind: "pairing",
+			Rule: f.rule.ID, Assignee: teacher, Due: due.String(), Note: reason})
+	}
+}
+
+// cooldownElapsed reports whether a reminder is due: the whole days since the
+// last notification reach the cooldown.
+func cooldownElapsed(last string, t Day, cooldown time.Duration) bool {
+	d, err := ParseDay(last)
+	if err != nil {
+		return true
+	}
+	return time.Duration(t-d)*24*time.Hour >= cooldown
+}
+
+// dueDate is T plus the due duration in whole calendar days (rounded up),
+// moved to the next school day of the student's school.
+func dueDate(cal *Calendar, school string, t Day, due time.Duration) Day {
+	days := Day((due + 24*time.Hour - 1) / (24 * time.Hour))
+	return cal.NextSchoolDay(school, t+days)
+}
+
+// escalate finds the escalations due at T among overdue tasks: level 1 (the
+// school's principals) once the due date is reached, level 2 (the center
+// admins) once twice the time from creation to due has passed. Tasks of
+// alerts resolving in this run are left alone: they close.
+func (p *plan) escalate(overdue []store.OverdueTask, dir *directory, t Day) {
+	closing := map[int64]bool{}
+	for _, id := range p.resolvedIDs {
+		closing[id] = true
+	}
+	for _, o := range overdue {
+		if o.AlertID.Valid && closing[o.AlertID.Int64] {
+			continue
+		}
+		due, err1 := ParseDay(o.Due)
+		created, err2 := ParseDay(o.CreatedAt)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		f := &fired{ID: o.StudentID, School: o.SchoolID}
+		if o.Escalation < 1 && t >= due {
+			to, _ := dir.resolve("principal", f)
+			p.escalations = append(p.escalations, Escalation{Task: o.ID, Level: 1, Student: o.StudentID, School: o.SchoolID,
+				Rule: o.Rule, Due: o.Due, To: to})
+		}
+		if t >= created+2*(due-created) {
+			to, _ := dir.resolve("center", f)
+			p.escalations = append(p.escalations, Escalation{Task: o.ID, Level: 2, Student: o.StudentID, School: o.SchoolID,
+				Rule: o.Rule, Due: o.Due, To: to})
+		}
+	}
+}

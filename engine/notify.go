@@ -1,0 +1,123 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"baoxue/store"
+)
+
+// Digest is the payload of one outbox notification: what one teacher must
+// know from one run. It names students by their opaque key and name, never by
+// an identity number; each channel decides what of it may be shown (a group
+// chat shows only counts).
+type Digest struct {
+	Run         int64          `json:"run"`
+	At          string         `json:"at"`
+	Teacher     string         `json:"teacher"`
+	Alerts      []DigestAlert  `json:"alerts,omitempty"`
+	Tasks       []DigestTask   `json:"tasks,omitempty"`
+	Escalations []DigestEscal  `json:"escalations,omitempty"`
+	Pairings    []DigestPaired `json:"pairings,omitempty"`
+}
+
+// DigestAlert is an alert in a digest: new, or a reminder after the cooldown.
+type DigestAlert struct {
+	Rule       string `json:"rule"`
+	RuleName   string `json:"rule_name"`
+	Sensitive  bool   `json:"sensitive"`
+	Severity   string `json:"severity"`
+	StudentKey string `json:"student_key"`
+	Name       string `json:"name"`
+	School     string `json:"school"`
+	Class      string `json:"class"`
+	Message    string `json:"message,omitempty"`
+	New        bool   `json:"new"`
+}
+
+// DigestTask is a task newly assigned to the teacher.
+type DigestTask struct {
+	Kind       string `json:"kind"`
+	Rule       string `json:"rule"`
+	StudentKey string `json:"student_key"`
+	Name       string `json:"name"`
+	Due        string `json:"due"`
+}
+
+// DigestEscal is an overdue task escalated to the teacher.
+type DigestEscal struct {
+	Task  int64  `json:"task"`
+	Level int    `json:"level"`
+	Rule  string `json:"rule"`
+	Due   string `json:"due"`
+}
+
+// DigestPaired is a student newly paired with the teacher.
+type DigestPaired struct {
+	StudentKey string `json:"student_key"`
+	Name       string `json:"name"`
+	Reason     string `json:"reason"`
+}
+
+// notifications builds one digest per teacher with something to hear from
+// this run, in teacher order, keyed so that a replay writes nothing twice.
+func notifications(runID int64, t Day, p *plan, escalated []Escalation) ([]store.OutboxMessage, error) {
+	digests := map[string]*Digest{}
+	get := func(teacher string) *Digest {
+		d, ok := digests[teacher]
+		if !ok {
+			d = &Digest{Run: runID, At: t.String(), Teacher: teacher}
+			digests[teacher] = d
+		}
+		return d
+	}
+	for _, d := range p.decisions {
+		if !d.line.Notified {
+			continue
+		}
+		for _, r := range d.line.Recipients {
+			dg := get(r)
+			dg.Alerts = append(dg.Alerts, DigestAlert{Rule: d.rule.ID, RuleName: d.rule.Name, Sensitive: d.rule.Sensitive,
+				Severity: d.rule.Severity, StudentKey: d.stu.Key, Name: d.stu.Name, School: d.stu.School,
+				Class: d.stu.Class, Message: d.message, New: d.line.New})
+		}
+		if d.newTask != nil {
+			dg := get(d.newTask.Assignee)
+			dg.Tasks = append(dg.Tasks, DigestTask{Kind: d.newTask.Kind, Rule: d.rule.ID, StudentKey: d.stu.Key,
+				Name: d.stu.Name, Due: d.newTask.Due})
+		}
+	}
+	keyOf := map[int64]*fired{}
+	for _, d := range p.decisions {
+		keyOf[d.stu.SID] = d.stu
+	}
+	for i, pr := range p.pairings {
+		f := keyOf[pr.sid]
+		dg := get(pr.Teacher)
+		dg.Pairings = append(dg.Pairings, DigestPaired{StudentKey: f.Key, Name: f.Name, Reason: pr.Reason})
+		pt := p.pairTasks[i]
+		dg.Tasks = append(dg.Tasks, DigestTask{Kind: pt.Kind, Rule: pt.Rule, StudentKey: f.Key, Name: f.Name, Due: pt.Due})
+	}
+	for _, e := range escalated {
+		for _, to := range e.To {
+			dg := get(to)
+			dg.Escalations = append(dg.Escalations, DigestEscal{Task: e.Task, Level: e.Level, Rule: e.Rule, Due: e.Due})
+		}
+	}
+	teachers := make([]string, 0, len(digests))
+	for id := range digests {
+		teachers = append(teachers, id)
+	}
+	sort.Strings(teachers)
+	out := make([]store.OutboxMessage, 0, len(teachers))
+	for _, id := range teachers {
+		b, err := json.Marshal(digests[id])
+		if err != nil {
+			return nil, fmt.Errorf("digest for %s: %w", id, err)
+		}
+		out = append(out, store.OutboxMessage{DedupKey: fmt.Sprintf("run:%d:teacher:%s", runID, id), RunID: runID,
+			Recipient: id, Kind: "digest", Payload: string(b)})
+	}
+	return out, nil
+}

@@ -1,0 +1,178 @@
+package engine
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// WriteJSON prints the run as JSON lines (SPEC §7): alert lines, then
+// resolved lines, each sorted by rule then student. The bytes depend only on
+// the result, so the same data gives the same output on every engine.
+func WriteJSON(w io.Writer, res *Result) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for i := range res.Alerts {
+		if err := enc.Encode(&res.Alerts[i]); err != nil {
+			return err
+		}
+	}
+	for i := range res.Resolved {
+		if err := enc.Encode(&res.Resolved[i]); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+var severityRank = map[string]int{"critical": 5, "high": 4, "medium": 3, "low": 2, "info": 1}
+
+// WriteSummary prints what a district admin wants to read after a run:
+// counts by severity, rule and school, the most urgent students (names
+// masked), pairings, escalations and every gap in the data.
+func WriteSummary(w io.Writer, res *Result) error {
+	bw := bufio.NewWriter(w)
+	mode := "run " + fmt.Sprint(res.RunID)
+	if res.DryRun {
+		mode = "dry run, nothing written"
+	}
+	camp := ""
+	if res.Campaign != "" {
+		camp = ", campaign " + res.Campaign
+	}
+	fmt.Fprintf(bw, "Evaluation at %s%s (%s)\n", res.At, camp, mode)
+	fmt.Fprintf(bw, "  %d students evaluated; %d alerts firing (%d new, %d ongoing, %d notified); %d resolved\n",
+		res.Students, len(res.Alerts), res.New, res.Ongoing, res.Notified, len(res.Resolved))
+	fmt.Fprintf(bw, "  %d tasks created, %d pairing teachers assigned, %d escalations\n",
+		res.TasksCreated, len(res.Pairings), len(res.Escalations))
+	for _, warn := range res.Warnings {
+		fmt.Fprintf(bw, "  warning: %s\n", warn)
+	}
+	if len(res.Alerts) == 0 {
+		fmt.Fprintln(bw, "\nNo rule fired.")
+		return bw.Flush()
+	}
+	bySev, byRule, bySchool := map[string]int{}, map[string]int{}, map[string]int{}
+	names := map[string]string{}
+	for i, a := range res.Alerts {
+		bySev[a.Severity]++
+		byRule[a.Rule]++
+		bySchool[a.School]++
+		names[a.Rule] = res.rules[i].Name
+	}
+	fmt.Fprintln(bw, "\nBy severity:")
+	for _, s := range []string{"critical", "high", "medium", "low", "info"} {
+		if bySev[s] > 0 {
+			fmt.Fprintf(bw, "  %-9s %7d\n", s, bySev[s])
+		}
+	}
+	fmt.Fprintln(bw, "\nBy rule:")
+	for _, kv := range sortedCounts(byRule, 0) {
+		fmt.Fprintf(bw, "  %7d  %-28s %s\n", kv.n, kv.k, names[kv.k])
+	}
+	fmt.Fprintln(bw, "\nBy school (most alerts first):")
+	top := sortedCounts(bySchool, 10)
+	for _, kv := range top {
+		fmt.Fprintf(bw, "  %7d  %s\n", kv.n, kv.k)
+	}
+	if len(bySchool) > len(top) {
+		fmt.Fprintf(bw, "  … and %d more schools\n", len(bySchool)-len(top))
+	}
+	writeUrgent(bw, res, 5)
+	writeGaps(bw, res)
+	return bw.Flush()
+}
+
+type count struct {
+	k string
+	n int
+}
+
+func sortedCounts(m map[string]int, limit int) []count {
+	out := make([]count, 0, len(m))
+	for k, n := range m {
+		out = append(out, count{k, n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].n != out[j].n {
+			return out[i].n > out[j].n
+		}
+		return out[i].k < out[j].k
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// writeUrgent lists the students with the most severe alerts, then the most
+// alerts, then the longest absence streak.
+func writeUrgent(w io.Writer, res *Result, n int) {
+	type urgent struct {
+		f     *fired
+		sev   int
+		rules []string
+	}
+	by := map[int64]*urgent{}
+	var order []*urgent
+	for i, a := range res.Alerts {
+		f := res.students[i]
+		u, ok := by[f.SID]
+		if !ok {
+			u = &urgent{f: f}
+			by[f.SID] = u
+			order = append(order, u)
+		}
+		u.sev = max(u.sev, severityRank[a.Severity])
+		u.rules = append(u.rules, a.Rule)
+	}
+	sort.Slice(order, func(i, j int) bool {
+		a, b := order[i], order[j]
+		if a.sev != b.sev {
+			return a.sev > b.sev
+		}
+		if len(a.rules) != len(b.rules) {
+			return len(a.rules) > len(b.rules)
+		}
+		if a.f.AbsentStreak != b.f.AbsentStreak {
+			return a.f.AbsentStreak > b.f.AbsentStreak
+		}
+		return a.f.ID < b.f.ID
+	})
+	if len(order) > n {
+		order = order[:n]
+	}
+	fmt.Fprintf(w, "\nMost urgent students (names masked):\n")
+	for _, u := range order {
+		fmt.Fprintf(w, "  %-6s grade %d, %s %s, absent %d school days in a row: %s\n",
+			MaskName(u.f.Name), u.f.Grade, u.f.School, u.f.Class, u.f.AbsentStreak, strings.Join(u.rules, ", "))
+	}
+}
+
+func writeGaps(w io.Writer, res *Result) {
+	if len(res.Gaps) == 0 {
+		return
+	}
+	kinds := map[string]int{}
+	for _, g := range res.Gaps {
+		kinds[g.Want+" → "+g.Got]++
+	}
+	fmt.Fprintf(w, "\nGaps in the data (%d; each alert still went to the fallback shown):\n", len(res.Gaps))
+	for _, kv := range sortedCounts(kinds, 0) {
+		fmt.Fprintf(w, "  %6d  no %s\n", kv.n, kv.k)
+	}
+}
+
+// MaskName keeps the first character of a name and masks the rest: 张三丰 → 张**.
+func MaskName(name string) string {
+	r, size := utf8.DecodeRuneInString(name)
+	if r == utf8.RuneError {
+		return ""
+	}
+	return string(r) + strings.Repeat("*", max(utf8.RuneCountInString(name[size:]), 1))
+}

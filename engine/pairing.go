@@ -1,0 +1,52 @@
+package engine
+
+import (
+	"sort"
+)
+
+// Pairing is a one-to-one pairing teacher assigned (or, in a dry run, to be
+// assigned) to a student.
+type Pairing struct {
+	Student string `json:"student"`
+	School  string `json:"school"`
+	Teacher string `json:"teacher"`
+	Rule    string `json:"rule"`
+	Reason  string `json:"reason"`
+	sid     int64
+}
+
+// pairer assigns pairing teachers: a teacher of the student's school,
+// preferring the homeroom teacher, so that no teacher exceeds the cap while
+// another teacher of the school has room. Ties go to the lighter load, then
+// the smaller teacher id, so the result depends only on the data.
+type pairer struct {
+	dir   *directory
+	loads map[string]int
+	cap   int
+}
+
+// assign picks a teacher for f, or "" when the school has no teachers at all.
+func (p *pairer) assign(f *fired) (teacher, reason string) {
+	if h := f.Homeroom; h != "" && p.dir.teachers[h].SchoolID == f.School && p.loads[h] < p.cap {
+		p.loads[h]++
+		return h, "homeroom teacher, under the cap"
+	}
+	candidates := append([]string(nil), p.dir.staff[f.School]...)
+	if len(candidates) == 0 {
+		return "", ""
+	}
+	sort.SliceStable(candidates, func(i, j int) bool {
+		li, lj := p.loads[candidates[i]], p.loads[candidates[j]]
+		if li != lj {
+			return li < lj
+		}
+		return candidates[i] < candidates[j]
+	})
+	best := candidates[0]
+	reason = "least-loaded teacher of the school"
+	if p.loads[best] >= p.cap {
+		reason = "every teacher of the school is at the cap; least-loaded teacher"
+	}
+	p.loads[best]++
+	return best, reason
+}

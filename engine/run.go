@@ -1,0 +1,214 @@
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"baoxue/rules"
+	"baoxue/store"
+)
+
+// ErrEarlierThanLatest is returned for a writing run at a T before the latest
+// committed run's, unless Options.Force: replaying the past would reopen and
+// resolve alerts out of order.
+var ErrEarlierThanLatest = errors.New("evaluation date is earlier than the latest run")
+
+// Result is what one evaluation found and (unless a dry run) did.
+type Result struct {
+	RunID    int64 // 0 for a dry run
+	At       Day
+	Campaign string
+	DryRun   bool
+	Students int
+	// Alerts are the alert lines sorted by rule then student; Resolved the
+	// resolved lines (writing runs only), in the same order.
+	Alerts      []AlertLine
+	Resolved    []ResolvedLine
+	Pairings    []Pairing
+	Escalations []Escalation
+	Gaps        []Gap
+	Warnings    []string
+	// Counts.
+	New, Ongoing, Notified, TasksCreated int
+	// Firings per alert line, same order, for summaries.
+	students []*fired
+	messages []string
+	rules    []*rules.Rule
+}
+
+// Evaluate runs set against the database at opt.At (SPEC §7): it evaluates
+// every enrolled or suspended student, decides the alert lifecycle, pairing,
+// tasks and escalations, and, unless opt.DryRun, writes all of it with the
+// outbox notifications and the run record in one transaction.
+func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options) (*Result, error) {
+	opt.defaults()
+	started := opt.Now()
+	t := opt.At
+	if !opt.DryRun && !opt.Force {
+		if err := checkNotEarlier(ctx, st, st.DB, t); err != nil {
+			return nil, err
+		}
+	}
+	spans, err := st.CalendarSpans(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := NewCalendar(spans)
+	if err != nil {
+		return nil, err
+	}
+	schools, teachers, err := st.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	dir := newDirectory(schools, teachers)
+	open, err := st.OpenAlerts(ctx, st.DB)
+	if err != nil {
+		return nil, err
+	}
+	loads, err := st.PairingLoads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	overdue, err := st.OverdueTasks(ctx, st.DB, t.String())
+	if err != nil {
+		return nil, err
+	}
+	var active []*rules.Rule
+	for _, r := range set.Rules {
+		if r.RunsIn(opt.Campaign) {
+			active = append(active, r)
+		}
+	}
+	fs, n, err := scan(ctx, st, cal, active, &opt, set.MaxWindow)
+	if err != nil {
+		return nil, err
+	}
+	p := decide(fs, open, set, opt.Campaign, dir, cal, loads, opt.PairingCap, t)
+	p.escalate(overdue, dir, t)
+
+	res := &Result{At: t, Campaign: opt.Campaign, DryRun: opt.DryRun, Students: n, Resolved: p.resolved,
+		Pairings: p.pairings, Escalations: p.escalations, Gaps: p.gaps}
+	if cal.Empty() {
+		res.Warnings = append(res.Warnings, "the school calendar is empty: every weekday is taken as a school day (import a calendar)")
+	}
+	for _, d := range p.decisions {
+		res.Alerts = append(res.Alerts, d.line)
+		res.students = append(res.students, d.stu)
+		res.messages = append(res.messages, d.message)
+		res.rules = append(res.rules, d.rule)
+		switch {
+		case d.line.New:
+			res.New++
+		default:
+			res.Ongoing++
+		}
+		if d.line.Notified {
+			res.Notified++
+		}
+		if d.newTask != nil {
+			res.TasksCreated++
+		}
+	}
+	res.TasksCreated += len(p.pairTasks)
+	if opt.DryRun {
+		return res, nil
+	}
+	run := &store.Run{Kind: "eval", StartedAt: store.FormatTime(started), At: t.String(), Campaign: opt.Campaign,
+		RulesChecksum: set.Checksum, Students: n, AlertsNew: res.New, AlertsOngoing: res.Ongoing,
+		AlertsResolved: len(p.resolved), Forced: opt.Force}
+	if opt.Campaign != "" {
+		run.Kind = "campaign"
+	}
+	err = st.InTx(ctx, func(tx *sqlx.Tx) error {
+		if !opt.Force {
+			if err := checkNotEarlier(ctx, st, tx, t); err != nil {
+				return err
+			}
+		}
+		run.FinishedAt = sql.NullString{String: store.FormatTime(opt.Now()), Valid: true}
+		id, err := st.InsertRun(ctx, tx, run)
+		if err != nil {
+			return err
+		}
+		res.RunID = id
+		return write(ctx, st, tx, id, p, t, store.FormatTime(opt.Now()))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// checkNotEarlier refuses a T before the latest committed run's.
+func checkNotEarlier(ctx context.Context, st *store.Store, q sqlx.QueryerContext, t Day) error {
+	latest, err := st.LatestRunAt(ctx, q)
+	if err != nil {
+		return err
+	}
+	if latest != "" && t.String() < latest {
+		return fmt.Errorf("%w: %s is before %s (use --force to run anyway)", ErrEarlierThanLatest, t, latest)
+	}
+	return nil
+}
+
+// write applies a plan in the run's transaction.
+func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *plan, t Day, now string) error {
+	at := t.String()
+	var opens []store.NewAlert
+	for _, d := range p.decisions {
+		if d.line.New {
+			opens = append(opens, store.NewAlert{Rule: d.rule.ID, SID: d.stu.SID, SchoolID: d.stu.School,
+				Severity: d.rule.Severity, Message: d.message})
+		}
+	}
+	ids, err := st.OpenAlertsTx(ctx, tx, runID, at, opens)
+	if err != nil {
+		return err
+	}
+	var tasks []store.NewTask
+	for i := range p.decisions {
+		d := &p.decisions[i]
+		if d.line.New {
+			d.alertID = ids[store.AlertKey{Rule: d.rule.ID, SID: d.stu.SID}]
+		}
+		if d.newTask != nil {
+			d.newTask.AlertID = sql.NullInt64{Int64: d.alertID, Valid: true}
+			tasks = append(tasks, *d.newTask)
+		}
+	}
+	if err := st.NotifyAlertsTx(ctx, tx, at, p.notifyIDs); err != nil {
+		return err
+	}
+	if err := st.ResolveAlertsTx(ctx, tx, runID, at, now, p.resolvedIDs); err != nil {
+		return err
+	}
+	for _, pr := range p.pairings {
+		if _, err := st.AssignPairingTx(ctx, tx, runID, pr.sid, pr.Teacher, pr.Rule+": "+pr.Reason, now); err != nil {
+			return err
+		}
+	}
+	tasks = append(tasks, p.pairTasks...)
+	if err := st.CreateTasksTx(ctx, tx, runID, at, tasks); err != nil {
+		return err
+	}
+	var escalated []Escalation
+	for _, e := range p.escalations {
+		ok, err := st.EscalateTx(ctx, tx, runID, e.Task, e.Level, at)
+		if err != nil {
+			return err
+		}
+		if ok {
+			escalated = append(escalated, e)
+		}
+	}
+	msgs, err := notifications(runID, t, p, escalated)
+	if err != nil {
+		return err
+	}
+	return st.EnqueueTx(ctx, tx, now, msgs)
+}

@@ -1,0 +1,104 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// OpenAlert is an alert that has not resolved, with its student's 学籍号 and
+// the follow-up task made when it opened (if any).
+type OpenAlert struct {
+	ID             int64          `db:"id"`
+	Rule           string         `db:"rule"`
+	SID            int64          `db:"sid"`
+	StudentID      string         `db:"student_id"`
+	SchoolID       string         `db:"school_id"`
+	OpenedAt       string         `db:"opened_at"`
+	LastNotifiedAt string         `db:"last_notified_at"`
+	TaskKind       sql.NullString `db:"task_kind"`
+	TaskAssignee   sql.NullString `db:"task_assignee"`
+	TaskDue        sql.NullString `db:"task_due"`
+	TaskStatus     sql.NullString `db:"task_status"`
+}
+
+// OpenAlerts returns every open alert, ordered by id.
+func (s *Store) OpenAlerts(ctx context.Context, q sqlx.QueryerContext) ([]OpenAlert, error) {
+	var as []OpenAlert
+	err := sqlx.SelectContext(ctx, q, &as, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, '') AS student_id, a.school_id,
+		a.opened_at, a.last_notified_at, t.kind AS task_kind, t.assignee AS task_assignee, t.due AS task_due,
+		t.status AS task_status
+		FROM alerts a
+		LEFT JOIN students s ON s.sid = a.sid
+		LEFT JOIN tasks t ON t.alert_id = a.id
+		WHERE a.resolved_at IS NULL ORDER BY a.id`)
+	if err != nil {
+		return nil, fmt.Errorf("read open alerts: %w", err)
+	}
+	return as, nil
+}
+
+// NewAlert is an alert to open.
+type NewAlert struct {
+	Rule, SchoolID, Severity, Message string
+	SID                               int64
+}
+
+// OpenAlertsTx opens alerts at date at in run runID and returns their ids
+// keyed by rule and sid.
+func (s *Store) OpenAlertsTx(ctx context.Context, tx *sqlx.Tx, runID int64, at string, as []NewAlert) (map[AlertKey]int64, error) {
+	rows := make([][]any, len(as))
+	for i, a := range as {
+		rows[i] = []any{a.Rule, a.SID, a.SchoolID, a.Severity, a.Message, at, runID, at, 1}
+	}
+	if err := insertRows(ctx, tx, "alerts", []string{"rule", "sid", "school_id", "severity", "message", "opened_at",
+		"opened_run", "last_notified_at", "notifications"}, rows, ""); err != nil {
+		return nil, fmt.Errorf("open alerts: %w", err)
+	}
+	ids := make(map[AlertKey]int64, len(as))
+	r, err := tx.QueryContext(ctx, tx.Rebind(`SELECT id, rule, sid FROM alerts WHERE opened_run = ?`), runID)
+	if err != nil {
+		return nil, fmt.Errorf("open alerts: %w", err)
+	}
+	defer r.Close()
+	for r.Next() {
+		var id int64
+		var k AlertKey
+		if err := r.Scan(&id, &k.Rule, &k.SID); err != nil {
+			return nil, fmt.Errorf("open alerts: %w", err)
+		}
+		ids[k] = id
+	}
+	return ids, r.Err()
+}
+
+// AlertKey names the alert of one rule and student.
+type AlertKey struct {
+	Rule string
+	SID  int64
+}
+
+// NotifyAlertsTx records that alerts were notified again at date at.
+func (s *Store) NotifyAlertsTx(ctx context.Context, tx *sqlx.Tx, at string, ids []int64) error {
+	if err := execIn(ctx, tx, `UPDATE alerts SET last_notified_at = ?, notifications = notifications + 1 WHERE id IN (?)`,
+		[]any{at}, ids); err != nil {
+		return fmt.Errorf("mark alerts notified: %w", err)
+	}
+	return nil
+}
+
+// ResolveAlertsTx resolves alerts at date at in run runID and closes their
+// open tasks with outcome "resolved" at instant now.
+func (s *Store) ResolveAlertsTx(ctx context.Context, tx *sqlx.Tx, runID int64, at, now string, ids []int64) error {
+	if err := execIn(ctx, tx, `UPDATE alerts SET resolved_at = ?, resolved_run = ? WHERE resolved_at IS NULL AND id IN (?)`,
+		[]any{at, runID}, ids); err != nil {
+		return fmt.Errorf("resolve alerts: %w", err)
+	}
+	if err := execIn(ctx, tx, `UPDATE tasks SET status = 'closed', outcome = 'resolved', closed_at = ?
+		WHERE status IN ('open', 'acked') AND alert_id IN (?)`, []any{now}, ids); err != nil {
+		return fmt.Errorf("close tasks of resolved alerts: %w", err)
+	}
+	return nil
+}

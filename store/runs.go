@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Run is one committed evaluation or campaign run.
+type Run struct {
+	ID             int64          `db:"id"`
+	Kind           string         `db:"kind"`
+	StartedAt      string         `db:"started_at"`
+	FinishedAt     sql.NullString `db:"finished_at"`
+	At             string         `db:"at_date"`
+	Campaign       string         `db:"campaign"`
+	RulesChecksum  string         `db:"rules_checksum"`
+	Students       int            `db:"students"`
+	AlertsNew      int            `db:"alerts_new"`
+	AlertsOngoing  int            `db:"alerts_ongoing"`
+	AlertsResolved int            `db:"alerts_resolved"`
+	Forced         bool           `db:"forced"`
+}
+
+// LatestRunAt returns the evaluation date of the latest committed run, or ""
+// when there is none.
+func (s *Store) LatestRunAt(ctx context.Context, q sqlx.QueryerContext) (string, error) {
+	var at sql.NullString
+	if err := sqlx.GetContext(ctx, q, &at, `SELECT MAX(at_date) FROM runs`); err != nil {
+		return "", fmt.Errorf("read runs: %w", err)
+	}
+	return at.String, nil
+}
+
+// InsertRun records a run and returns its id.
+func (s *Store) InsertRun(ctx context.Context, tx *sqlx.Tx, r *Run) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO runs (kind, started_at, finished_at, at_date, campaign,
+		rules_checksum, students, alerts_new, alerts_ongoing, alerts_resolved, forced)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		r.Kind, r.StartedAt, r.FinishedAt, r.At, r.Campaign, r.RulesChecksum, r.Students, r.AlertsNew,
+		r.AlertsOngoing, r.AlertsResolved, r.Forced)
+	if err != nil {
+		return 0, fmt.Errorf("record run: %w", err)
+	}
+	return id, nil
+}
+
+// Runs returns the latest n runs, newest first.
+func (s *Store) Runs(ctx context.Context, n int) ([]Run, error) {
+	var rs []Run
+	err := s.DB.SelectContext(ctx, &rs, s.Rebind(`SELECT id, kind, started_at, finished_at, at_date, campaign,
+		rules_checksum, students, alerts_new, alerts_ongoing, alerts_resolved, forced FROM runs ORDER BY id DESC LIMIT ?`), n)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("read runs: %w", err)
+	}
+	return rs, nil
+}

@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// NewTask is a follow-up task to create.
+type NewTask struct {
+	AlertID  sql.NullInt64
+	LedgerID sql.NullInt64
+	SID      int64
+	SchoolID string
+	Kind     string
+	Rule     string
+	Assignee string
+	Due      string
+	Note     string
+}
+
+// CreateTasksTx creates tasks on date createdAt in run runID.
+func (s *Store) CreateTasksTx(ctx context.Context, tx *sqlx.Tx, runID int64, createdAt string, ts []NewTask) error {
+	rows := make([][]any, len(ts))
+	for i, t := range ts {
+		rows[i] = []any{t.AlertID, t.LedgerID, t.SID, t.SchoolID, t.Kind, t.Rule, t.Assignee, t.Due, t.Note, createdAt, runID}
+	}
+	if err := insertRows(ctx, tx, "tasks", []string{"alert_id", "ledger_id", "sid", "school_id", "kind", "rule",
+		"assignee", "due", "note", "created_at", "created_run"}, rows, ""); err != nil {
+		return fmt.Errorf("create tasks: %w", err)
+	}
+	return nil
+}
+
+// OverdueTask is an open (or acknowledged) task due on or before a date.
+type OverdueTask struct {
+	ID         int64         `db:"id"`
+	AlertID    sql.NullInt64 `db:"alert_id"`
+	SID        int64         `db:"sid"`
+	StudentID  string        `db:"student_id"`
+	SchoolID   string        `db:"school_id"`
+	Kind       string        `db:"kind"`
+	Rule       string        `db:"rule"`
+	Assignee   string        `db:"assignee"`
+	Due        string        `db:"due"`
+	CreatedAt  string        `db:"created_at"`
+	Escalation int           `db:"escalation"`
+}
+
+// OverdueTasks returns tasks not closed, due on or before at, not yet
+// escalated to the last level, ordered by id.
+func (s *Store) OverdueTasks(ctx context.Context, q sqlx.QueryerContext, at string) ([]OverdueTask, error) {
+	var ts []OverdueTask
+	err := sqlx.SelectContext(ctx, q, &ts, s.Rebind(`SELECT t.id, t.alert_id, COALESCE(t.sid, 0) AS sid,
+		COALESCE(s.id, '') AS student_id, t.school_id, t.kind, t.rule, t.assignee, t.due, t.created_at, t.escalation
+		FROM tasks t LEFT JOIN students s ON s.sid = t.sid
+		WHERE t.status IN ('open', 'acked') AND t.due <= ? AND t.escalation < 2 ORDER BY t.id`), at)
+	if err != nil {
+		return nil, fmt.Errorf("read overdue tasks: %w", err)
+	}
+	return ts, nil
+}
+
+// EscalateTx records escalation level of a task once: it returns false when
+// that level was already recorded.
+func (s *Store) EscalateTx(ctx context.Context, tx *sqlx.Tx, runID int64, taskID int64, level int, at string) (bool, error) {
+	res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO escalations (task_id, level, at, run_id) VALUES (?, ?, ?, ?)
+		ON CONFLICT (task_id, level) DO NOTHING`), taskID, level, at, runID)
+	if err != nil {
+		return false, fmt.Errorf("escalate task %d: %w", taskID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE tasks SET escalation = ? WHERE id = ? AND escalation < ?`),
+		level, taskID, level); err != nil {
+		return false, fmt.Errorf("escalate task %d: %w", taskID, err)
+	}
+	return true, nil
+}
