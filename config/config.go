@@ -1,0 +1,189 @@
+package config
+
+import (
+	"time"
+	// Embed the time zone database so Asia/Shanghai loads on machines
+	// without one (Windows desktops, distroless images).
+	_ "time/tzdata"
+)
+
+// Off is the schedule value that disables a job.
+const Off = "off"
+
+// DatabaseURLEnv is the environment variable that, when set and not empty,
+// replaces database.dsn (SPEC §2). Load and LoadOrDefault apply it.
+const DatabaseURLEnv = "BAOXUE_DATABASE_URL"
+
+// Config is baoxue.yaml. The zero value is not useful: start from Default or
+// Load. Every field documents its default.
+type Config struct {
+	// Timezone is the IANA zone in which dates, school days and schedules
+	// are read. Default "Asia/Shanghai".
+	Timezone string `yaml:"timezone"`
+	// Location is Timezone loaded; set by Default and Load.
+	Location *time.Location `yaml:"-"`
+	// Database selects the store.
+	Database Database `yaml:"database"`
+	// Rules is the rule file or directory; relative paths are relative to
+	// the config file. Default "": the built-in default rules.
+	Rules string `yaml:"rules"`
+	// HTTP configures the daemon's HTTP server.
+	HTTP HTTP `yaml:"http"`
+	// Schedules are the daemon's cron jobs.
+	Schedules Schedules `yaml:"schedules"`
+	// Pairing configures one-to-one pairing (一对一帮扶).
+	Pairing Pairing `yaml:"pairing"`
+	// HomeTeaching is the weekly home-teaching (送教上门) norm.
+	HomeTeaching HomeTeaching `yaml:"home_teaching"`
+	// Ledger configures the campaign reconciliation (台账).
+	Ledger Ledger `yaml:"ledger"`
+	// Retention configures how long personal data is kept (SPEC §10).
+	Retention Retention `yaml:"retention"`
+	// Notifier configures the notification channels.
+	Notifier Notifier `yaml:"notifier"`
+
+	src source
+}
+
+// Database selects the store.
+type Database struct {
+	// DSN is "file:PATH" for SQLite or "postgres://…" / "postgresql://…"
+	// for PostgreSQL. Default "file:baoxue.db"; BAOXUE_DATABASE_URL, when
+	// set, replaces it.
+	DSN string `yaml:"dsn"`
+}
+
+// HTTP configures the daemon's HTTP server.
+type HTTP struct {
+	// Listen is the host:port to serve on. Default "127.0.0.1:8080".
+	Listen string `yaml:"listen"`
+	// TLSCert and TLSKey are PEM files; both or neither. Relative paths are
+	// relative to the config file. Default "": plain HTTP.
+	TLSCert string `yaml:"tls_cert"`
+	TLSKey  string `yaml:"tls_key"`
+	// PublicURL is the absolute http(s) URL teachers reach the server at,
+	// used for links in notifications. Default "": no links.
+	PublicURL string `yaml:"public_url"`
+}
+
+// Schedules are robfig/cron standard specs (5 fields or @descriptors) read
+// in Config.Timezone; Off disables a job.
+type Schedules struct {
+	// Evaluate runs the rules; it runs only on school days. Default
+	// "0 19 * * *".
+	Evaluate string `yaml:"evaluate"`
+	// HomeTeaching runs the weekly home-teaching check. Default "0 18 * * 0".
+	HomeTeaching string `yaml:"home_teaching"`
+	// Escalate escalates overdue tasks; school days only. Default
+	// "0 12 * * *".
+	Escalate string `yaml:"escalate"`
+	// Campaigns are the campaign runs (SPEC §9).
+	Campaigns Campaigns `yaml:"campaigns"`
+	// CatchUp is the window within which a run missed while the daemon was
+	// down runs once on start, at its own date; 0 disables. Default 7d.
+	CatchUp Duration `yaml:"catch_up"`
+}
+
+// Campaigns are the campaign schedules; each runs on the first school day
+// on or after the time the spec gives.
+type Campaigns struct {
+	// March is 控辍保学活动月. Default "0 8 1 3 *".
+	March string `yaml:"march"`
+	// May is 攻坚月. Default "0 8 1 5 *".
+	May string `yaml:"may"`
+	// September is 控辍保学活动月. Default "0 8 1 9 *".
+	September string `yaml:"september"`
+}
+
+// Spec returns the schedule of the campaign called name ("march", "may" or
+// "september") and whether there is one.
+func (c Campaigns) Spec(name string) (string, bool) {
+	switch name {
+	case "march":
+		return c.March, true
+	case "may":
+		return c.May, true
+	case "september":
+		return c.September, true
+	}
+	return "", false
+}
+
+// Pairing configures one-to-one pairing (一对一帮扶).
+type Pairing struct {
+	// MaxPerTeacher caps the students paired with one teacher. Default 5.
+	MaxPerTeacher int `yaml:"max_per_teacher"`
+}
+
+// HomeTeaching is the weekly home-teaching norm; fewer sessions or class
+// hours in the last 7 days is an alert.
+type HomeTeaching struct {
+	// SessionsPerWeek defaults to 1.
+	SessionsPerWeek int `yaml:"sessions_per_week"`
+	// HoursPerWeek is class hours (课时); default 2.
+	HoursPerWeek int `yaml:"hours_per_week"`
+}
+
+// Ledger configures the campaign reconciliation (台账).
+type Ledger struct {
+	// CompulsoryAge is the compulsory-education age range, in full years at
+	// the evaluation date, both ends included.
+	CompulsoryAge AgeRange `yaml:"compulsory_age"`
+	// SuspectedDropoutDays is the unexcused-absence streak, in school days,
+	// from which an enrolled student is a suspected dropout. Default 10.
+	SuspectedDropoutDays int `yaml:"suspected_dropout_days"`
+}
+
+// AgeRange is an inclusive range of ages in full years. Default 6–15.
+type AgeRange struct {
+	From int `yaml:"from"`
+	To   int `yaml:"to"`
+}
+
+// Contains reports whether age lies in the range, both ends included.
+func (r AgeRange) Contains(age int) bool { return age >= r.From && age <= r.To }
+
+// Retention configures how long personal data is kept (SPEC §10).
+type Retention struct {
+	// Graduated is how long graduated and deceased students' personal data
+	// is kept. Default 3y (3×365 days).
+	Graduated Duration `yaml:"graduated"`
+	// Survey is how long surveyed children who are not students are kept.
+	// Default 2y.
+	Survey Duration `yaml:"survey"`
+}
+
+// Default returns the built-in configuration used when there is no
+// baoxue.yaml: SQLite "file:baoxue.db", Asia/Shanghai, the built-in rules,
+// one log channel, and the schedules of SPEC §8. It does not read the
+// environment: LoadOrDefault applies BAOXUE_DATABASE_URL.
+func Default() *Config {
+	c := &Config{
+		Timezone: "Asia/Shanghai",
+		Database: Database{DSN: "file:baoxue.db"},
+		HTTP:     HTTP{Listen: "127.0.0.1:8080"},
+		Schedules: Schedules{
+			Evaluate:     "0 19 * * *",
+			HomeTeaching: "0 18 * * 0",
+			Escalate:     "0 12 * * *",
+			Campaigns:    Campaigns{March: "0 8 1 3 *", May: "0 8 1 5 *", September: "0 8 1 9 *"},
+			CatchUp:      Duration(7 * day),
+		},
+		Pairing:      Pairing{MaxPerTeacher: 5},
+		HomeTeaching: HomeTeaching{SessionsPerWeek: 1, HoursPerWeek: 2},
+		Ledger:       Ledger{CompulsoryAge: AgeRange{From: 6, To: 15}, SuspectedDropoutDays: 10},
+		Retention:    Retention{Graduated: Duration(3 * 365 * day), Survey: Duration(2 * 365 * day)},
+		Notifier:     defaultNotifier(),
+	}
+	c.fill()
+	return c
+}
+
+// fill sets what is derived or defaulted after decoding: the location, the
+// notifier's default channel and per-channel defaults.
+func (c *Config) fill() {
+	if loc, err := time.LoadLocation(c.Timezone); err == nil && c.Timezone != "" {
+		c.Location = loc
+	}
+	c.Notifier.fill()
+}

@@ -1,0 +1,273 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// mark is a position in the config file.
+type mark struct{ line, col int }
+
+// source remembers where each key's value was in the file, so that Validate
+// can place its problems.
+type source struct {
+	file  string
+	marks map[string]mark
+	// env names where a key's value came from when it replaced the file's:
+	// BAOXUE_DATABASE_URL, or a flag (SetOrigin).
+	env map[string]string
+	// vars names the first ${VAR} expanded in a key's value; messages name
+	// it instead of quoting the value.
+	vars map[string]string
+}
+
+// checker walks a YAML document against a Go type the way yaml.v3 would
+// decode it, reporting what strict decoding must reject — unknown and
+// duplicate keys, values of the wrong type — with line, column and key, and
+// recording the position of every key.
+type checker struct {
+	src   *source
+	vars  map[*yaml.Node]string
+	bad   map[*yaml.Node]string
+	probs Problems
+}
+
+var unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
+
+func (c *checker) problem(n *yaml.Node, key, format string, args ...any) {
+	c.probs = append(c.probs, Problem{
+		File: c.src.file, Line: n.Line, Column: n.Column, Key: key,
+		Message: fmt.Sprintf(format, args...),
+	})
+}
+
+func (c *checker) walk(n *yaml.Node, t reflect.Type, key string) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if _, seen := c.src.marks[key]; !seen {
+		c.src.marks[key] = mark{n.Line, n.Column}
+	}
+	if msg, ok := c.bad[n]; ok {
+		delete(c.bad, n)
+		c.problem(n, key, "%s", msg)
+		return
+	}
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
+		return // decoding keeps the default
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) || isScalarKind(t.Kind()) {
+		c.noteVars(n, key)
+		c.leaf(n, t, key)
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if c.expect(n, yaml.MappingNode, key) {
+			c.mapping(n, key, func(k string) (reflect.Type, bool) { return fieldType(t, k) }, knownKeys(t))
+		}
+	case reflect.Map:
+		if c.expect(n, yaml.MappingNode, key) {
+			c.mapping(n, key, func(string) (reflect.Type, bool) { return t.Elem(), true }, "")
+		}
+	case reflect.Slice:
+		if c.expect(n, yaml.SequenceNode, key) {
+			for i, item := range n.Content {
+				c.walk(item, t.Elem(), fmt.Sprintf("%s[%d]", key, i))
+			}
+		}
+	case reflect.Pointer:
+		c.walk(n, t.Elem(), key)
+	default:
+		c.problem(n, key, "unsupported type %s", t) // a bug in this package
+	}
+}
+
+// mapping checks the keys of a mapping node; field gives the type of a key's
+// value, or false for an unknown key.
+func (c *checker) mapping(n *yaml.Node, key string, field func(string) (reflect.Type, bool), known string) {
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			c.problem(k, key, "keys must be plain strings")
+			continue
+		}
+		if k.Value == "<<" && k.ShortTag() == "!!merge" {
+			c.merge(v, key, field, known)
+			continue
+		}
+		sub := join(key, k.Value)
+		if line, dup := seen[k.Value]; dup {
+			c.problem(k, sub, "duplicate key (first at line %d)", line)
+			continue
+		}
+		seen[k.Value] = k.Line
+		ft, ok := field(k.Value)
+		if !ok {
+			c.problem(k, sub, "unknown key (known: %s)", known)
+			continue
+		}
+		c.walk(v, ft, sub)
+	}
+}
+
+// merge checks the mappings merged in with "<<: *anchor".
+func (c *checker) merge(v *yaml.Node, key string, field func(string) (reflect.Type, bool), known string) {
+	if v.Kind == yaml.AliasNode && v.Alias != nil {
+		v = v.Alias
+	}
+	switch v.Kind {
+	case yaml.MappingNode:
+		c.mapping(v, key, field, known)
+	case yaml.SequenceNode:
+		for _, m := range v.Content {
+			c.merge(m, key, field, known)
+		}
+	default:
+		c.problem(v, key, "<< must merge a mapping")
+	}
+}
+
+// noteVars records the variable expanded in a leaf's value, or in any item
+// of a leaf list.
+func (c *checker) noteVars(n *yaml.Node, key string) {
+	for _, m := range append([]*yaml.Node{n}, n.Content...) {
+		if name, ok := c.vars[m]; ok {
+			c.src.vars[key] = name
+			return
+		}
+	}
+}
+
+// leaf decodes a scalar on its own to find type errors, wording them itself
+// so that no value (possibly a secret from the environment) is printed.
+func (c *checker) leaf(n *yaml.Node, t reflect.Type, key string) {
+	err := n.Decode(reflect.New(t).Interface())
+	if err == nil {
+		return
+	}
+	if name, ok := c.vars[n]; ok {
+		c.problem(n, key, "the value of ${%s} is not %s", name, describe(t))
+		return
+	}
+	var te *yaml.TypeError
+	if reflect.PointerTo(t).Implements(unmarshalerType) && errors.As(err, &te) {
+		c.problem(n, key, "%s", strings.Join(te.Errors, "; "))
+		return
+	}
+	if got, want := describeNode(n), describe(t); got == want {
+		c.problem(n, key, "%s out of range", want)
+	} else {
+		c.problem(n, key, "expected %s, got %s", want, got)
+	}
+}
+
+func (c *checker) expect(n *yaml.Node, kind yaml.Kind, key string) bool {
+	if n.Kind == kind {
+		return true
+	}
+	want := "a mapping"
+	if kind == yaml.SequenceNode {
+		want = "a list"
+	}
+	c.problem(n, key, "expected %s, got %s", want, describeNode(n))
+	return false
+}
+
+func join(key, sub string) string {
+	if key == "" {
+		return sub
+	}
+	return key + "." + sub
+}
+
+func isScalarKind(k reflect.Kind) bool {
+	switch k {
+	case reflect.Bool, reflect.String, reflect.Float32, reflect.Float64,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return true
+	}
+	return false
+}
+
+// yamlName is the key of a struct field, or "" when yaml ignores it.
+func yamlName(f reflect.StructField) string {
+	if !f.IsExported() {
+		return ""
+	}
+	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	if name == "-" {
+		return ""
+	}
+	if name == "" {
+		return strings.ToLower(f.Name)
+	}
+	return name
+}
+
+func fieldType(t reflect.Type, key string) (reflect.Type, bool) {
+	for f := range t.Fields() {
+		if yamlName(f) == key {
+			return f.Type, true
+		}
+	}
+	return nil, false
+}
+
+func knownKeys(t reflect.Type) string {
+	var names []string
+	for f := range t.Fields() {
+		if name := yamlName(f); name != "" {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func describe(t reflect.Type) string {
+	switch {
+	case t == reflect.TypeFor[Duration]():
+		return "a duration like 7d or 30s"
+	case t == reflect.TypeFor[StringList]():
+		return "a string or a list of strings"
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a string"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Struct, reflect.Map:
+		return "a mapping"
+	}
+	return "an integer"
+}
+
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	switch n.ShortTag() {
+	case "!!int":
+		return "an integer"
+	case "!!float":
+		return "a number"
+	case "!!bool":
+		return "true or false"
+	case "!!str":
+		return "a string"
+	}
+	return n.ShortTag()
+}
