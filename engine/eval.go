@@ -40,6 +40,10 @@ type Options struct {
 	Now func() time.Time
 	// Logger; default slog.Default().
 	Logger *slog.Logger
+
+	// beforeCommit, in tests, fails a writing run after everything is
+	// written and before the commit, to prove nothing partial remains.
+	beforeCommit func() error
 }
 
 func (o *Options) defaults() {

@@ -136,7 +136,13 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 			return err
 		}
 		res.RunID = id
-		return write(ctx, st, tx, id, p, t, store.FormatTime(opt.Now()))
+		if err := write(ctx, st, tx, id, p, t, store.FormatTime(opt.Now())); err != nil {
+			return err
+		}
+		if opt.beforeCommit != nil {
+			return opt.beforeCommit()
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -53,7 +53,7 @@ func (s *Store) OpenAlertsTx(ctx context.Context, tx *sqlx.Tx, runID int64, at s
 	for i, a := range as {
 		rows[i] = []any{a.Rule, a.SID, a.SchoolID, a.Severity, a.Message, at, runID, at, 1}
 	}
-	if err := insertRows(ctx, tx, "alerts", []string{"rule", "sid", "school_id", "severity", "message", "opened_at",
+	if err := insertBatch(ctx, tx, "alerts", []string{"rule", "sid", "school_id", "severity", "message", "opened_at",
 		"opened_run", "last_notified_at", "notifications"}, rows, ""); err != nil {
 		return nil, fmt.Errorf("open alerts: %w", err)
 	}

@@ -8,10 +8,10 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// insertRows inserts rows into table in multi-row INSERT statements of at
+// insertBatch inserts rows into table in multi-row INSERT statements of at
 // most 500 rows, portable to both engines. suffix (e.g. an ON CONFLICT clause)
 // is appended to each statement.
-func insertRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, rows [][]any, suffix string) error {
+func insertBatch(ctx context.Context, tx *sqlx.Tx, table string, cols []string, rows [][]any, suffix string) error {
 	const per = 500
 	for start := 0; start < len(rows); start += per {
 		end := min(start+per, len(rows))

@@ -24,7 +24,7 @@ func (s *Store) EnqueueTx(ctx context.Context, tx *sqlx.Tx, now string, ms []Out
 	for i, m := range ms {
 		rows[i] = []any{m.DedupKey, m.RunID, m.Channel, m.Recipient, m.Kind, m.Payload, now, now}
 	}
-	if err := insertRows(ctx, tx, "outbox", []string{"dedup_key", "run_id", "channel", "recipient", "kind", "payload",
+	if err := insertBatch(ctx, tx, "outbox", []string{"dedup_key", "run_id", "channel", "recipient", "kind", "payload",
 		"created_at", "next_attempt_at"}, rows, " ON CONFLICT (dedup_key) DO NOTHING"); err != nil {
 		return fmt.Errorf("queue notifications: %w", err)
 	}

@@ -101,9 +101,16 @@ func (a *app) conf() (*config.Config, error) {
 	}
 	if a.db != "" {
 		c.Database.DSN = a.db
+		c.SetOrigin("database.dsn", "--db")
 	}
 	if a.global.rules != "" {
 		c.Rules = a.global.rules
+		c.SetOrigin("rules", "--rules")
+	}
+	if a.db != "" || a.global.rules != "" {
+		if err := c.Validate(); err != nil {
+			return nil, badInput{err}
+		}
 	}
 	a.cfg = c
 	return c, nil

@@ -1,0 +1,78 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"baoxue/rules"
+	"baoxue/store"
+)
+
+// seed writes rows straight into the tables, so the engine's tests do not
+// depend on the importer (the end-to-end tests go through it).
+type seed struct {
+	t  *testing.T
+	st *store.Store
+}
+
+func (s seed) exec(q string, args ...any) {
+	s.t.Helper()
+	if _, err := s.st.DB.ExecContext(context.Background(), s.st.Rebind(q), args...); err != nil {
+		s.t.Fatalf("%s: %v", q, err)
+	}
+}
+
+const now = "2026-01-01T00:00:00.000000Z"
+
+func (s seed) school(id, center string) {
+	s.exec(`INSERT INTO schools (id, name, center, updated_at) VALUES (?, ?, ?, ?)`, id, id+"学校", center, now)
+}
+
+func (s seed) teacher(id, school, center, role string) {
+	s.exec(`INSERT INTO teachers (id, name, school_id, center, role, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, "教师"+id, school, center, role, now)
+}
+
+// student inserts an enrolled student and returns its sid.
+func (s seed) student(id, school string, grade int, homeroom string, extra ...string) int64 {
+	s.t.Helper()
+	s.exec(`INSERT INTO students (key, id, name, birth_date, school_id, grade, class, homeroom_teacher_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, "k"+id, id, "学生"+id, "2011-05-01", school, grade, "1班", homeroom, now, now)
+	for i := 0; i+1 < len(extra); i += 2 {
+		s.exec(fmt.Sprintf(`UPDATE students SET %s = ? WHERE id = ?`, extra[i]), extra[i+1], id)
+	}
+	var sid int64
+	if err := s.st.DB.GetContext(context.Background(), &sid, s.st.Rebind(`SELECT sid FROM students WHERE id = ?`), id); err != nil {
+		s.t.Fatal(err)
+	}
+	return sid
+}
+
+func (s seed) absent(sid int64, status string, dates ...string) {
+	for _, d := range dates {
+		s.exec(`INSERT INTO attendance (sid, date, status) VALUES (?, ?, ?)`, sid, d, status)
+	}
+}
+
+func (s seed) count(table, where string, args ...any) int {
+	s.t.Helper()
+	var n int
+	q := "SELECT COUNT(*) FROM " + table
+	if where != "" {
+		q += " WHERE " + where
+	}
+	if err := s.st.DB.GetContext(context.Background(), &n, s.st.Rebind(q), args...); err != nil {
+		s.t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+func compile(t testing.TB, src string) *rules.Set {
+	t.Helper()
+	set, err := rules.Compile(rules.File{Name: "test.yaml", Data: []byte(src)})
+	if err != nil {
+		t.Fatalf("rules: %v", err)
+	}
+	return set
+}

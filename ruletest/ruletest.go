@@ -1,0 +1,315 @@
+// Package ruletest runs rule unit tests (SPEC §6), the way `promtool test
+// rules` does for Prometheus: each test loads inline students, attendance,
+// contacts, home-teaching sessions and calendar rows into a fresh SQLite
+// database through the importer (same columns, same validation), evaluates
+// the rules with the engine at the test's date exactly as `baoxue eval
+// --dry-run` would, and compares the (rule, student) pairs that fire with
+// the full set the test expects.
+package ruletest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"baoxue/engine"
+	"baoxue/importer"
+	"baoxue/rules"
+	"baoxue/store"
+)
+
+// Summary counts the tests run.
+type Summary struct {
+	Passed, Failed int
+}
+
+// BadTestFile is a test file that cannot be read or is malformed; its
+// message names FILE:LINE:COL.
+type BadTestFile struct {
+	File string
+	Line int
+	Col  int
+	Msg  string
+}
+
+func (e *BadTestFile) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Run runs every test of every file, printing a line per test and, for a
+// failing one, what was missing and what was extra. A malformed file, rules
+// that do not load or inline rows that do not import are errors; failing
+// tests are counted in Summary.
+func Run(ctx context.Context, files []string, out io.Writer) (Summary, error) {
+	var sum Summary
+	for _, f := range files {
+		s, err := runFile(ctx, f, out)
+		sum.Passed += s.Passed
+		sum.Failed += s.Failed
+		if err != nil {
+			return sum, err
+		}
+	}
+	fmt.Fprintf(out, "rules test: %d passed, %d failed\n", sum.Passed, sum.Failed)
+	return sum, nil
+}
+
+func runFile(ctx context.Context, path string, out io.Writer) (Summary, error) {
+	var sum Summary
+	tf, err := parseFile(path)
+	if err != nil {
+		return sum, err
+	}
+	var rulePaths []string
+	for _, rf := range tf.RuleFiles {
+		if !filepath.IsAbs(rf) {
+			rf = filepath.Join(filepath.Dir(path), rf)
+		}
+		rulePaths = append(rulePaths, rf)
+	}
+	set, err := rules.Load(rulePaths...)
+	if err != nil {
+		return sum, err
+	}
+	fmt.Fprintf(out, "%s\n", path)
+	for _, tc := range tf.Tests {
+		missing, extra, err := runTest(ctx, path, set, tc)
+		if err != nil {
+			return sum, err
+		}
+		if len(missing) == 0 && len(extra) == 0 {
+			sum.Passed++
+			fmt.Fprintf(out, "  PASS %s\n", tc.Name)
+			continue
+		}
+		sum.Failed++
+		fmt.Fprintf(out, "  FAIL %s (line %d, at %s)\n", tc.Name, tc.line, tc.At)
+		for _, m := range missing {
+			fmt.Fprintf(out, "    missing: %s\n", m)
+		}
+		for _, e := range extra {
+			fmt.Fprintf(out, "    extra:   %s\n", e)
+		}
+	}
+	return sum, nil
+}
+
+// runTest evaluates one test in a database of its own and returns the
+// expected firings that did not happen and the firings not expected, each
+// as "RULE STUDENT", sorted.
+func runTest(ctx context.Context, file string, set *rules.Set, tc *testCase) (missing, extra []string, err error) {
+	dir, err := os.MkdirTemp("", "baoxue-rules-test-")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer os.RemoveAll(dir)
+	st, err := store.Open(ctx, "file:"+filepath.Join(dir, "test.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return nil, nil, err
+	}
+	for _, tbl := range tc.tables {
+		if len(tbl.rows) == 0 {
+			continue
+		}
+		source := fmt.Sprintf("%s: test %q: %s", file, tc.Name, tbl.key)
+		_, err := importer.ImportRows(ctx, st, tbl.kind, source, tbl.header, tbl.rows, tbl.lines,
+			importer.Options{ImplicitRefs: true, Actor: "rules test"})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	res, err := engine.Evaluate(ctx, st, set, engine.Options{At: tc.at, Campaign: tc.Campaign, DryRun: true, Workers: 1})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s:%d: test %q: %w", file, tc.line, tc.Name, err)
+	}
+	got := map[string]bool{}
+	for _, a := range res.Alerts {
+		got[a.Rule+" "+a.Student] = true
+	}
+	want := map[string]bool{}
+	for _, e := range tc.Expect {
+		for _, s := range e.Students {
+			want[e.Rule+" "+s] = true
+		}
+	}
+	for k := range want {
+		if !got[k] {
+			missing = append(missing, k)
+		}
+	}
+	for k := range got {
+		if !want[k] {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	return missing, extra, nil
+}
+
+// testFile is one rule unit-test file.
+type testFile struct {
+	RuleFiles []string    `yaml:"rule_files"`
+	Tests     []*testCase `yaml:"tests"`
+}
+
+// testCase is one test.
+type testCase struct {
+	Name       string      `yaml:"name"`
+	At         string      `yaml:"at"`
+	Campaign   string      `yaml:"campaign"`
+	Students   []yaml.Node `yaml:"students"`
+	Attendance []yaml.Node `yaml:"attendance"`
+	Calendar   []yaml.Node `yaml:"calendar"`
+	Contacts   []yaml.Node `yaml:"contacts"`
+	Teaching   []yaml.Node `yaml:"home_teaching"`
+	Schools    []yaml.Node `yaml:"schools"`
+	Teachers   []yaml.Node `yaml:"teachers"`
+	Expect     []struct {
+		Rule     string   `yaml:"rule"`
+		Students []string `yaml:"students"`
+	} `yaml:"expect"`
+
+	line   int
+	at     engine.Day
+	tables []table
+}
+
+// table is one kind of inline rows, as the importer takes them.
+type table struct {
+	key, kind string
+	header    []string
+	rows      [][]string
+	lines     []int
+}
+
+func parseFile(path string) (*testFile, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &BadTestFile{File: path, Msg: err.Error()}
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		return nil, &BadTestFile{File: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	var tf testFile
+	dec := yaml.NewDecoder(strings.NewReader(string(b)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&tf); err != nil {
+		return nil, &BadTestFile{File: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ") +
+			" (a test file has rule_files and tests; a test has name, at, campaign, students, attendance, calendar, contacts, home_teaching, schools, teachers, expect)"}
+	}
+	if len(tf.RuleFiles) == 0 {
+		return nil, &BadTestFile{File: path, Msg: "rule_files is empty: name the rule files to test, relative to this file"}
+	}
+	lines := testLines(&root)
+	for i, tc := range tf.Tests {
+		if i < len(lines) {
+			tc.line = lines[i]
+		}
+		if tc.Name == "" {
+			tc.Name = fmt.Sprintf("test %d", i+1)
+		}
+		d, err := engine.ParseDay(tc.At)
+		if err != nil {
+			return nil, &BadTestFile{File: path, Line: tc.line, Col: 1, Msg: fmt.Sprintf("test %q: at: %v", tc.Name, err)}
+		}
+		tc.at = d
+		switch tc.Campaign {
+		case "", "march", "may", "september":
+		default:
+			return nil, &BadTestFile{File: path, Line: tc.line, Col: 1, Msg: fmt.Sprintf("test %q: campaign %q: want march, may, september or empty", tc.Name, tc.Campaign)}
+		}
+		for _, e := range tc.Expect {
+			if e.Rule == "" {
+				return nil, &BadTestFile{File: path, Line: tc.line, Col: 1, Msg: fmt.Sprintf("test %q: an expect entry has no rule", tc.Name)}
+			}
+		}
+		for _, k := range []struct {
+			key, kind string
+			nodes     []yaml.Node
+		}{
+			{"schools", "schools", tc.Schools}, {"teachers", "teachers", tc.Teachers},
+			{"calendar", "calendar", tc.Calendar}, {"students", "students", tc.Students},
+			{"attendance", "attendance", tc.Attendance}, {"contacts", "contacts", tc.Contacts},
+			{"home_teaching", "home-teaching", tc.Teaching},
+		} {
+			tbl, err := toTable(path, tc.Name, k.key, k.kind, k.nodes)
+			if err != nil {
+				return nil, err
+			}
+			tc.tables = append(tc.tables, tbl)
+		}
+	}
+	return &tf, nil
+}
+
+// toTable turns inline rows (mappings of column to scalar) into a header and
+// rows; a column missing from a row is empty.
+func toTable(file, test, key, kind string, nodes []yaml.Node) (table, error) {
+	t := table{key: key, kind: kind}
+	col := map[string]int{}
+	var maps []map[string]string
+	for _, n := range nodes {
+		if n.Kind != yaml.MappingNode {
+			return t, &BadTestFile{File: file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf("test %q: %s: each row is a mapping of column to value", test, key)}
+		}
+		m := map[string]string{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if v.Kind != yaml.ScalarNode {
+				return t, &BadTestFile{File: file, Line: v.Line, Col: v.Column, Msg: fmt.Sprintf("test %q: %s: column %s: want a single value", test, key, k.Value)}
+			}
+			if _, ok := col[k.Value]; !ok {
+				col[k.Value] = len(t.header)
+				t.header = append(t.header, k.Value)
+			}
+			if v.Tag == "!!null" {
+				m[k.Value] = ""
+			} else {
+				m[k.Value] = v.Value
+			}
+		}
+		maps = append(maps, m)
+		t.lines = append(t.lines, n.Line)
+	}
+	for _, m := range maps {
+		row := make([]string, len(t.header))
+		for i, h := range t.header {
+			row[i] = m[h]
+		}
+		t.rows = append(t.rows, row)
+	}
+	return t, nil
+}
+
+// testLines returns the line of each test's mapping.
+func testLines(root *yaml.Node) []int {
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
+		return nil
+	}
+	doc := root.Content[0]
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		if doc.Content[i].Value == "tests" {
+			var out []int
+			for _, t := range doc.Content[i+1].Content {
+				out = append(out, t.Line)
+			}
+			return out
+		}
+	}
+	return nil
+}
