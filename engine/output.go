@@ -110,47 +110,16 @@ func sortedCounts(m map[string]int, limit int) []count {
 	return out
 }
 
-// writeUrgent lists the students with the most severe alerts, then the most
-// alerts, then the longest absence streak.
+// writeUrgent lists the n most urgent students (see AtRisk).
 func writeUrgent(w io.Writer, res *Result, n int) {
-	type urgent struct {
-		f     *fired
-		sev   int
-		rules []string
-	}
-	by := map[int64]*urgent{}
-	var order []*urgent
-	for i, a := range res.Alerts {
-		f := res.students[i]
-		u, ok := by[f.SID]
-		if !ok {
-			u = &urgent{f: f}
-			by[f.SID] = u
-			order = append(order, u)
-		}
-		u.sev = max(u.sev, severityRank[a.Severity])
-		u.rules = append(u.rules, a.Rule)
-	}
-	sort.Slice(order, func(i, j int) bool {
-		a, b := order[i], order[j]
-		if a.sev != b.sev {
-			return a.sev > b.sev
-		}
-		if len(a.rules) != len(b.rules) {
-			return len(a.rules) > len(b.rules)
-		}
-		if a.f.AbsentStreak != b.f.AbsentStreak {
-			return a.f.AbsentStreak > b.f.AbsentStreak
-		}
-		return a.f.ID < b.f.ID
-	})
-	if len(order) > n {
-		order = order[:n]
+	risk := res.AtRisk()
+	if len(risk) > n {
+		risk = risk[:n]
 	}
 	fmt.Fprintf(w, "\nMost urgent students (names masked):\n")
-	for _, u := range order {
+	for _, s := range risk {
 		fmt.Fprintf(w, "  %-6s grade %d, %s %s, absent %d school days in a row: %s\n",
-			MaskName(u.f.Name), u.f.Grade, u.f.School, u.f.Class, u.f.AbsentStreak, strings.Join(u.rules, ", "))
+			MaskName(s.Name), s.Grade, s.School, s.Class, s.AbsentStreak, strings.Join(s.Rules, ", "))
 	}
 }
 
