@@ -228,3 +228,46 @@ func TestDayRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEExamples keeps the worked examples of the README true.
+func TestREADMEExamples(t *testing.T) {
+	cal := calendar(t,
+		store.CalendarSpan{From: "2026-10-01", To: "2026-10-07", Kind: "holiday"},
+		store.CalendarSpan{From: "2026-10-10", Kind: "schoolday"},
+	)
+	const at = "2026-10-12"
+	check := func(name string, got, want any) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s = %v, want %v", name, got, want)
+		}
+	}
+	s, T := build(t, cal, at, "2011-10-12", []fixture{{"2026-09-30", 'a', 0}, {"2026-10-03", 'a', 0}, {"2026-10-10", 'a', 0}}, nil, nil)
+	w := &studentWindows{s: s}
+	check("absences(14)", w.Absences(14), 2)
+	check("absence_rate(14)", w.AbsenceRate(14), 2.0/6)
+	s, _ = build(t, cal, at, "2011-10-12", []fixture{{"2026-09-30", 'a', 0}, {"2026-10-10", 's', 0}}, nil, nil)
+	check("unexcused(14)", (&studentWindows{s: s}).Unexcused(14), 1)
+	s, _ = build(t, cal, at, "2011-10-12", []fixture{{"2026-09-30", 'a', 0}, {"2026-10-08", 'a', 0}, {"2026-10-09", 'a', 0},
+		{"2026-10-10", 'a', 0}, {"2026-10-12", 'a', 0}}, nil, nil)
+	check("absent_streak", streak(s.abs, s.win, false), 5)
+	s, _ = build(t, cal, at, "2011-10-12", []fixture{{"2026-10-09", 'a', 0}, {"2026-10-10", 's', 0}, {"2026-10-12", 'a', 0}}, nil, nil)
+	check("unexcused_streak", streak(s.abs, s.win, true), 1)
+	s, _ = build(t, cal, at, "2011-10-12", nil, []fixture{{"2026-10-05", 0, 0}, {"2026-10-12", 0, 0}},
+		[]fixture{{"2026-10-04", 0, 2}, {"2026-10-10", 0, 1}})
+	w = &studentWindows{s: s}
+	check("contacts(7)", w.Contacts(7), 1)
+	check("contacts(8)", w.Contacts(8), 2)
+	check("home_teaching_sessions(7)", w.HomeTeachingSessions(7), 1)
+	check("home_teaching_hours(9)", w.HomeTeachingHours(9), 3)
+	check("age born 2011-10-12", ageAt(day(t, "2011-10-12"), T), 15)
+	check("age born 2011-10-13", ageAt(day(t, "2011-10-13"), T), 14)
+	s.row.ReturnedAt = "2026-09-01"
+	ws := newWindows(cal, T, 120)
+	if err := s.load(ws, T); err != nil {
+		t.Fatal(err)
+	}
+	f := &rules.Facts{W: w}
+	fill(f, w, s, T)
+	check("days_since_return", f.Student.DaysSinceReturn, 41)
+}
