@@ -1,0 +1,204 @@
+package rules
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Set is a loaded, compiled rule set.
+type Set struct {
+	// Rules are in load order: files in name order, rules in file order.
+	Rules []*Rule
+	// Checksum is the sha256 (hex) of the loaded files' bytes in name order;
+	// runs record it so a result can be traced to the rules that made it.
+	Checksum string
+	// MaxWindow is the largest window, in days, of any windowed call in any
+	// enabled rule's `when` or `message`, at least 1: the engine reads that
+	// many days of attendance, contacts and home teaching.
+	MaxWindow int
+}
+
+// Rule returns the rule with the given id, nil when there is none.
+func (s *Set) Rule(id string) *Rule {
+	for _, r := range s.Rules {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// File is a rule file's name (used in errors and Rule.File) and contents.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Load reads and compiles rule files. Each path is a file or a directory;
+// a directory contributes every *.yaml and *.yml file directly in it (not
+// in subdirectories). All files are taken in name order. On failure the
+// error is Errors, holding every problem of every file, each placed at its
+// file, line and column.
+func Load(paths ...string) (*Set, error) {
+	var c collector
+	if len(paths) == 0 {
+		c.add(Error{File: ".", Msg: "no rule files given"})
+		return nil, c.errs
+	}
+	seen := map[string]bool{}
+	var files []File
+	for _, p := range paths {
+		names, err := ruleFileNames(p)
+		if err != nil {
+			c.add(Error{File: p, Msg: err.Error()})
+			continue
+		}
+		for _, name := range names {
+			if seen[filepath.Clean(name)] {
+				continue
+			}
+			seen[filepath.Clean(name)] = true
+			data, err := os.ReadFile(name)
+			if err != nil {
+				c.add(Error{File: name, Msg: fmt.Sprintf("read rule file: %v", err)})
+				continue
+			}
+			files = append(files, File{Name: name, Data: data})
+		}
+	}
+	if len(c.errs) > 0 {
+		c.errs.sort()
+		return nil, c.errs
+	}
+	return Compile(files...)
+}
+
+// ruleFileNames expands a path into the rule files it names.
+func ruleFileNames(p string) ([]string, error) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("read rules: %w", err)
+	}
+	if !info.IsDir() {
+		return []string{p}, nil
+	}
+	entries, err := os.ReadDir(p)
+	if err != nil {
+		return nil, fmt.Errorf("read rule directory: %w", err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && isRuleFile(e.Name()) {
+			names = append(names, filepath.Join(p, e.Name()))
+		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no *.yaml or *.yml rule files in this directory")
+	}
+	return names, nil
+}
+
+func isRuleFile(name string) bool {
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+}
+
+// Compile compiles rule files given in memory, sorted by name first. It is
+// Load without the file system; errors are as Load's.
+func Compile(files ...File) (*Set, error) {
+	files = slices.Clone(files)
+	slices.SortStableFunc(files, func(a, b File) int { return strings.Compare(a.Name, b.Name) })
+	var c collector
+	set := &Set{MaxWindow: 1}
+	sum := sha256.New()
+	first := map[string]*Rule{}
+	for _, f := range files {
+		sum.Write(f.Data)
+		src := newSource(f.Name, f.Data)
+		for _, pr := range parseFile(src, &c) {
+			r := pr.rule
+			if pr.idNode != nil {
+				if prev, ok := first[r.ID]; ok {
+					c.atNode(src, pr.idNode, r.ID, fmt.Sprintf("duplicate id %q: first defined at %s:%d", r.ID, prev.File, prev.Line))
+				} else {
+					first[r.ID] = r
+				}
+			}
+			compileRule(src, pr, &c)
+			set.Rules = append(set.Rules, r)
+			if r.Enabled {
+				set.MaxWindow = max(set.MaxWindow, r.windows)
+			}
+		}
+	}
+	if len(files) == 0 {
+		c.add(Error{File: ".", Msg: "no rule files given"})
+	} else if len(set.Rules) == 0 && len(c.errs) == 0 {
+		c.add(Error{File: files[0].Name, Msg: "no rules: at least one rule is needed"})
+	}
+	if len(c.errs) > 0 {
+		c.errs.sort()
+		return nil, c.errs
+	}
+	set.Checksum = hex.EncodeToString(sum.Sum(nil))
+	return set, nil
+}
+
+// compileRule compiles a parsed rule's `when` and `message`.
+func compileRule(src *source, pr parsedRule, c *collector) {
+	r := pr.rule
+	if pr.when != nil {
+		if prog, w := compileWhen(src, r.ID, pr.when, c); prog != nil {
+			r.program = prog
+			r.windows = max(r.windows, w)
+		}
+	}
+	if pr.message != nil {
+		if t, w := compileMessage(src, r.ID, pr.message, c); t != nil {
+			r.tmpl = t
+			r.windows = max(r.windows, w)
+		}
+	}
+}
+
+//go:embed default/*.yaml
+var defaultFS embed.FS
+
+// DefaultFiles returns the embedded default rule files, at the root of the
+// returned file system (for `rules show-defaults`).
+func DefaultFiles() fs.FS {
+	sub, err := fs.Sub(defaultFS, "default")
+	if err != nil {
+		panic(fmt.Sprintf("rules: embedded defaults: %v", err)) // cannot happen: the directory is embedded
+	}
+	return sub
+}
+
+// Defaults compiles the embedded default rules; their files are named
+// "default/NAME.yaml" in errors and Rule.File.
+func Defaults() (*Set, error) {
+	entries, err := fs.ReadDir(defaultFS, "default")
+	if err != nil {
+		return nil, fmt.Errorf("read embedded default rules: %w", err)
+	}
+	var files []File
+	for _, e := range entries {
+		if e.IsDir() || !isRuleFile(e.Name()) {
+			continue
+		}
+		name := path.Join("default", e.Name())
+		data, err := fs.ReadFile(defaultFS, name)
+		if err != nil {
+			return nil, fmt.Errorf("read embedded default rules: %w", err)
+		}
+		files = append(files, File{Name: name, Data: data})
+	}
+	return Compile(files...)
+}

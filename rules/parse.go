@@ -1,0 +1,418 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Keys of a rule file, in documentation order.
+var (
+	fileKeys = []string{"rules"}
+	ruleKeys = []string{"id", "name", "severity", "when", "campaigns", "notify", "cooldown",
+		"pair", "sensitive", "task", "message", "enabled"}
+	taskKeys = []string{"kind", "assign", "due"}
+)
+
+var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+
+// collector gathers every problem of a load.
+type collector struct{ errs Errors }
+
+func (c *collector) add(e Error) { c.errs = append(c.errs, e) }
+
+// atNode reports msg at the position of node n.
+func (c *collector) atNode(src *source, n *yaml.Node, rule, msg string) {
+	c.add(Error{File: src.name, Line: n.Line, Col: n.Column, Rule: rule, Msg: msg})
+}
+
+// at reports msg at the character idx of scalar n's value.
+func (c *collector) at(src *source, n *yaml.Node, idx int, rule, msg string) {
+	line, col := src.locate(n, idx)
+	c.add(Error{File: src.name, Line: line, Col: col, Rule: rule, Msg: msg})
+}
+
+// parsedRule is a rule read from YAML, with the nodes later stages place
+// their errors at.
+type parsedRule struct {
+	rule    *Rule
+	idNode  *yaml.Node // nil when the rule has no usable id
+	when    *yaml.Node
+	message *yaml.Node
+}
+
+// fileParser reads one rule file's YAML tree into rules.
+type fileParser struct {
+	src *source
+	c   *collector
+	id  string // id of the rule being read, for error messages
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// parseFile reads the rules of one file; problems go to c.
+func parseFile(src *source, c *collector) []parsedRule {
+	p := &fileParser{src: src, c: c}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src.data, &doc); err != nil {
+		p.yamlError(err)
+		return nil
+	}
+	if len(doc.Content) == 0 {
+		c.add(Error{File: src.name, Line: 1, Col: 1, Msg: `file is empty: expected a "rules:" list`})
+		return nil
+	}
+	root := resolve(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		p.errorf(root, `expected "rules:" followed by a list of rules, not %s`, describe(root))
+		return nil
+	}
+	var rulesNode *yaml.Node
+	p.eachPair(root, fileKeys, func(key string, k, v *yaml.Node) {
+		rulesNode = v
+	})
+	if rulesNode == nil {
+		p.errorf(root, `missing "rules:" (the list of rules)`)
+		return nil
+	}
+	if rulesNode.Kind != yaml.SequenceNode {
+		p.errorf(rulesNode, "rules must be a list (each rule starts with \"- id: ...\"), not %s", describe(rulesNode))
+		return nil
+	}
+	var out []parsedRule
+	for _, n := range rulesNode.Content {
+		if pr, ok := p.rule(resolve(n)); ok {
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+// yamlError reports a YAML syntax error. yaml.v3 reports a line but no
+// column, and for parser (as opposed to scanner) errors the 0-based line
+// where the enclosing block starts. So the line is corrected, then moved to
+// the first line at or after it where the file cut after that line fails
+// with the same problem, and the column is that line's first character.
+func (p *fileParser) yamlError(err error) {
+	line, problem := splitYAMLError(err)
+	if slices.Contains(yamlParserProblems, problem) {
+		line++
+	}
+	line = max(line, 1)
+	line = p.firstFailingLine(line, problem)
+	text := p.src.lineText(line)
+	col := utf8.RuneCountInString(text) - utf8.RuneCountInString(strings.TrimLeft(text, " ")) + 1
+	e := Error{File: p.src.name, Line: line, Col: col, Msg: "broken YAML: " + problem}
+	if strings.TrimSpace(text) != "" {
+		e.Snippet = " | " + text
+	}
+	p.c.add(e)
+}
+
+// yamlParserProblems are the problems of yaml.v3's parser, whose errors
+// carry a 0-based line (its scanner's errors carry a 1-based one).
+var yamlParserProblems = []string{
+	"did not find expected key", "did not find expected node content",
+	"did not find expected '-' indicator", "did not find expected ',' or ']'",
+	"did not find expected ',' or '}'", "did not find expected <document start>",
+	"did not find expected <stream-start>", "found duplicate %YAML directive",
+	"found duplicate %TAG directive", "found incompatible YAML document",
+	"found undefined tag handle",
+}
+
+// splitYAMLError splits "yaml: line N: problem" into N (0 when absent) and problem.
+func splitYAMLError(err error) (int, string) {
+	msg := err.Error()
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return line, m[2]
+	}
+	return 0, strings.TrimPrefix(msg, "yaml: ")
+}
+
+// firstFailingLine returns the first line, from `from` on, such that the
+// file cut after it fails to parse with problem; `from` when there is none.
+func (p *fileParser) firstFailingLine(from int, problem string) int {
+	var n yaml.Node
+	for l := from; l < len(p.src.lineStarts); l++ {
+		err := yaml.Unmarshal(p.src.data[:p.src.lineStarts[l]], &n)
+		if err == nil {
+			continue
+		}
+		if _, pr := splitYAMLError(err); pr == problem {
+			return l
+		}
+	}
+	return from
+}
+
+// errorf reports at node n, naming the current rule.
+func (p *fileParser) errorf(n *yaml.Node, format string, args ...any) {
+	p.c.atNode(p.src, n, p.id, fmt.Sprintf(format, args...))
+}
+
+// eachPair calls fn for each key of mapping m, reporting keys that are not
+// in allowed (with a suggestion) and keys given twice.
+func (p *fileParser) eachPair(m *yaml.Node, allowed []string, fn func(key string, k, v *yaml.Node)) {
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := resolve(m.Content[i]), resolve(m.Content[i+1])
+		if k.Kind != yaml.ScalarNode {
+			p.errorf(k, "a key must be a plain word such as %q, not %s", allowed[0], describe(k))
+			continue
+		}
+		if first, ok := seen[k.Value]; ok {
+			p.errorf(k, "key %q given twice (first at line %d)", k.Value, first.Line)
+			continue
+		}
+		seen[k.Value] = k
+		if !slices.Contains(allowed, k.Value) {
+			if hint := suggest(k.Value, allowed); hint != "" {
+				p.errorf(k, "unknown key %q%s", k.Value, hint)
+			} else {
+				p.errorf(k, "unknown key %q; allowed here: %s", k.Value, joinAllowed(allowed))
+			}
+			continue
+		}
+		fn(k.Value, k, v)
+	}
+}
+
+// rule reads one rule mapping.
+func (p *fileParser) rule(n *yaml.Node) (parsedRule, bool) {
+	p.id = ""
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "a rule must be a mapping of keys (id, name, severity, when, …), not %s", describe(n))
+		return parsedRule{}, false
+	}
+	p.id = peekID(n)
+	r := &Rule{
+		File:     p.src.name,
+		Line:     n.Line,
+		Notify:   DefaultNotify(),
+		Cooldown: DefaultCooldown,
+		Enabled:  true,
+	}
+	pr := parsedRule{rule: r}
+	p.eachPair(n, ruleKeys, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "id":
+			if s, ok := p.text(key, v); ok {
+				if !idRE.MatchString(s) {
+					p.errorf(v, "id %q must use lowercase letters a-z, digits and dashes, starting with a letter or digit (e.g. grade9-absence)", s)
+					return
+				}
+				r.ID, pr.idNode = s, v
+			}
+		case "name":
+			r.Name, _ = p.text(key, v)
+		case "severity":
+			r.Severity, _ = p.enum(key, v, severities)
+		case "when":
+			if s, ok := p.text(key, v); ok {
+				r.When, pr.when = s, v
+			}
+		case "campaigns":
+			r.Campaigns = p.enumList(key, v, campaigns, true)
+		case "notify":
+			if l := p.enumList(key, v, recipients, false); l != nil {
+				r.Notify = l
+			}
+		case "cooldown":
+			if d, ok := p.duration(key, v); ok {
+				r.Cooldown = d
+			}
+		case "pair":
+			r.Pair, _ = p.boolean(key, v)
+		case "sensitive":
+			r.Sensitive, _ = p.boolean(key, v)
+		case "enabled":
+			if b, ok := p.boolean(key, v); ok {
+				r.Enabled = b
+			}
+		case "task":
+			r.Task = p.task(v)
+		case "message":
+			if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+				return // "message:" with nothing: no message
+			}
+			if s, ok := p.text(key, v); ok {
+				r.Message, pr.message = s, v
+			}
+		}
+	})
+	p.require(n, r)
+	return pr, true
+}
+
+// require reports the required keys a rule lacks.
+func (p *fileParser) require(n *yaml.Node, r *Rule) {
+	present := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		present[resolve(n.Content[i]).Value] = true
+	}
+	for _, key := range []string{"id", "name", "severity", "when"} {
+		if !present[key] {
+			p.errorf(n, "missing %q: every rule needs id, name, severity and when", key)
+		}
+	}
+}
+
+// task reads a task mapping; nil when it is unusable.
+func (p *fileParser) task(n *yaml.Node) *Task {
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "task must be a mapping with kind, assign and due, not %s", describe(n))
+		return nil
+	}
+	t := &Task{Assign: DefaultAssign}
+	var haveKind, haveDue bool
+	p.eachPair(n, taskKeys, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "kind":
+			t.Kind, _ = p.enum("task.kind", v, taskKinds)
+			haveKind = true
+		case "assign":
+			if s, ok := p.enum("task.assign", v, assignees); ok {
+				t.Assign = s
+			}
+		case "due":
+			haveDue = true
+			d, ok := p.duration("task.due", v)
+			if ok && d == 0 {
+				p.errorf(v, "task.due must be longer than 0, e.g. 3d")
+			}
+			t.Due = d
+		}
+	})
+	if !haveKind {
+		p.errorf(n, "task: missing \"kind\" (one of %s)", joinAllowed(taskKinds))
+	}
+	if !haveDue {
+		p.errorf(n, "task: missing \"due\" (how long the teacher has, e.g. 3d)")
+	}
+	return t
+}
+
+// text reads a non-empty scalar.
+func (p *fileParser) text(key string, v *yaml.Node) (string, bool) {
+	if v.Kind != yaml.ScalarNode {
+		p.errorf(v, "%s must be a single value, not %s", key, describe(v))
+		return "", false
+	}
+	if v.Tag == "!!null" || strings.TrimSpace(v.Value) == "" {
+		p.errorf(v, "%s is empty", key)
+		return "", false
+	}
+	return v.Value, true
+}
+
+// enum reads a scalar that must be one of allowed.
+func (p *fileParser) enum(key string, v *yaml.Node, allowed []string) (string, bool) {
+	s, ok := p.text(key, v)
+	if !ok {
+		return "", false
+	}
+	if !slices.Contains(allowed, s) {
+		p.errorf(v, "%s %q is not one of %s%s", key, s, joinAllowed(allowed), suggest(s, allowed))
+		return "", false
+	}
+	return s, true
+}
+
+// enumList reads a list of allowed values (a single value counts as a list
+// of one). An empty list is nil, an error unless emptyOK.
+func (p *fileParser) enumList(key string, v *yaml.Node, allowed []string, emptyOK bool) []string {
+	items := []*yaml.Node{v}
+	if v.Kind == yaml.SequenceNode {
+		items = v.Content
+	}
+	var out []string
+	for _, it := range items {
+		s, ok := p.enum(key, resolve(it), allowed)
+		if !ok {
+			continue
+		}
+		if slices.Contains(out, s) {
+			p.errorf(it, "%s lists %q twice", key, s)
+			continue
+		}
+		out = append(out, s)
+	}
+	if len(items) == 0 && !emptyOK {
+		p.errorf(v, "%s is an empty list: name at least one of %s (or leave %s out)", key, joinAllowed(allowed), key)
+	}
+	return out
+}
+
+// duration reads a duration scalar.
+func (p *fileParser) duration(key string, v *yaml.Node) (time.Duration, bool) {
+	s, ok := p.text(key, v)
+	if !ok {
+		return 0, false
+	}
+	d, err := ParseDuration(s)
+	if err != nil {
+		p.errorf(v, "%s: %v", key, err)
+		return 0, false
+	}
+	return d, true
+}
+
+// boolean reads true or false.
+func (p *fileParser) boolean(key string, v *yaml.Node) (bool, bool) {
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+		hint := ""
+		if _, err := strconv.ParseBool(v.Value); err == nil && v.Kind == yaml.ScalarNode && v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			hint = " (write it without quotes)"
+		}
+		p.errorf(v, "%s must be true or false, not %s%s", key, describe(v), hint)
+		return false, false
+	}
+	b, err := strconv.ParseBool(v.Value)
+	if err != nil {
+		p.errorf(v, "%s must be true or false, not %q", key, v.Value)
+		return false, false
+	}
+	return b, true
+}
+
+// peekID returns the rule's id for error messages, "" when it has none.
+func peekID(n *yaml.Node) string {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
+		if k.Value == "id" && v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+			return strings.TrimSpace(v.Value)
+		}
+	}
+	return ""
+}
+
+// resolve follows an alias to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+// describe names a node's kind for error messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "nothing"
+		}
+		return strconv.Quote(n.Value)
+	}
+	return "this"
+}

@@ -1,0 +1,132 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/expr-lang/expr/vm"
+)
+
+// Allowed values of the enumerated rule fields (SPEC §5), in documentation
+// order; read-only tables.
+var (
+	severities = []string{"info", "low", "medium", "high", "critical"}
+	recipients = []string{"homeroom", "pairing", "principal", "center"}
+	taskKinds  = []string{"contact_guardian", "home_visit", "pairing", "counselling", "return_plan", "home_teaching", "verify"}
+	assignees  = []string{"homeroom", "pairing", "principal"}
+	campaigns  = []string{"march", "may", "september"}
+)
+
+// SeverityRank orders severities: info 1, low 2, medium 3, high 4,
+// critical 5; 0 for anything else.
+func SeverityRank(severity string) int { return slices.Index(severities, severity) + 1 }
+
+// Defaults of optional rule fields.
+const (
+	DefaultCooldown = 7 * 24 * time.Hour
+	DefaultAssign   = "homeroom"
+)
+
+// DefaultNotify returns the recipients of a rule without `notify`: [homeroom].
+func DefaultNotify() []string { return []string{"homeroom"} }
+
+// Task is the follow-up task a rule creates when its alert opens.
+// Kind is one of contact_guardian, home_visit, pairing, counselling,
+// return_plan, home_teaching, verify; Assign one of homeroom, pairing,
+// principal (default homeroom);
+// Due, required and positive, is how long after the alert opens the task is due.
+type Task struct {
+	Kind, Assign string
+	Due          time.Duration
+}
+
+// Rule is one compiled rule. Rules come from Load, Compile or Defaults; a Rule
+// built by hand has no compiled program and Eval returns an error.
+//
+// Campaigns empty means the rule runs in every run (ordinary or campaign);
+// Notify defaults to [homeroom], Cooldown to 7 days, Enabled to true; Task is
+// nil when the rule creates none. File and Line are where the rule starts.
+type Rule struct {
+	ID, Name, Severity string
+	When               string
+	Campaigns          []string
+	Notify             []string
+	Cooldown           time.Duration
+	Pair               bool
+	Sensitive          bool
+	Enabled            bool
+	Task               *Task
+	Message            string
+	File               string
+	Line               int
+
+	program *vm.Program
+	tmpl    *template.Template // nil when Message is empty
+	windows int                // largest window of a windowed call in When and Message
+}
+
+// Eval runs the compiled `when` on f. v is the caller's VM, reused across
+// calls and never shared between goroutines (nil allocates a fresh one).
+// An error means the rule could not be evaluated (f.W missing, a panic in
+// Windows); it names the rule.
+func (r *Rule) Eval(v *vm.VM, f *Facts) (bool, error) {
+	if r.program == nil {
+		return false, fmt.Errorf("rule %s: not compiled (rules come from Load or Compile)", r.ID)
+	}
+	if f.W == nil && r.windows > 0 {
+		return false, fmt.Errorf("rule %s: facts have no Windows for its windowed functions", r.ID)
+	}
+	if v == nil {
+		v = &vm.VM{}
+	}
+	out, err := v.Run(r.program, f)
+	if err != nil {
+		return false, fmt.Errorf("rule %s: evaluate: %w", r.ID, err)
+	}
+	b, ok := out.(bool)
+	if !ok {
+		return false, fmt.Errorf("rule %s: evaluate: got %T, want bool", r.ID, out)
+	}
+	return b, nil
+}
+
+// Render executes the rule's message template for f and returns the text,
+// "" when the rule has no message. The template sees the names of `when`:
+// `.student.name`, `.today`, `.absent_streak`, …, and the functions
+// `absences 14`, `absence_rate 30`, ….
+func (r *Rule) Render(f *Facts) (string, error) {
+	if r.Message == "" {
+		return "", nil
+	}
+	if r.tmpl == nil {
+		return "", fmt.Errorf("rule %s: not compiled (rules come from Load or Compile)", r.ID)
+	}
+	if f.W == nil && r.windows > 0 {
+		return "", fmt.Errorf("rule %s: facts have no Windows for its windowed functions", r.ID)
+	}
+	text, err := execute(r.tmpl, f)
+	if err != nil {
+		return "", fmt.Errorf("rule %s: render message: %w", r.ID, err)
+	}
+	return text, nil
+}
+
+// RunsIn reports whether the rule runs in a run of the given campaign (""
+// for the ordinary daily run): it is enabled, and its Campaigns is empty or
+// lists campaign.
+func (r *Rule) RunsIn(campaign string) bool {
+	if !r.Enabled {
+		return false
+	}
+	return len(r.Campaigns) == 0 || slices.Contains(r.Campaigns, campaign)
+}
+
+// Window returns the largest window, in days, of any windowed call in the
+// rule's `when` and `message`, 0 when there is none.
+func (r *Rule) Window() int { return r.windows }
+
+// joinAllowed renders an allowed-values list for error messages.
+func joinAllowed(vals []string) string { return strings.Join(vals, ", ") }
