@@ -1,0 +1,33 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Attendance is one exception record: a student (by sid) was absent, sick,
+// on leave, late or explicitly present on Date (YYYY-MM-DD).
+type Attendance struct {
+	SID          int64
+	Date, Status string
+	Note         string
+}
+
+// UpsertAttendance inserts attendance records; a record for a (student,
+// date) that exists replaces its status, and its note when note is true.
+func (s *Store) UpsertAttendance(ctx context.Context, tx *sqlx.Tx, rows []Attendance, note bool) (Counts, error) {
+	u := upsert{
+		table:  "attendance",
+		key:    []string{"sid", "date"},
+		cols:   []string{"sid", "date", "status", "note"},
+		update: []string{"status"},
+	}
+	if note {
+		u.update = append(u.update, "note")
+	}
+	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+		r := &rows[i]
+		d[0], d[1], d[2], d[3] = r.SID, r.Date, r.Status, r.Note
+	})
+}

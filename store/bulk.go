@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Counts says how many rows of a bulk write were new and how many replaced an
+// existing row with the same key.
+type Counts struct {
+	New, Updated int
+}
+
+// Filler writes the values of row i, in the order of the staged columns, into
+// dst (len(dst) == number of columns). Values are string, int64, bool or nil.
+type Filler func(i int, dst []any)
+
+// upsert describes a bulk insert-or-update of one table through a staging
+// table: key is the conflict target (a primary key or unique constraint),
+// cols every column written on insert (key included), update the columns
+// overwritten when the key exists (empty: existing rows are left alone).
+type upsert struct {
+	table  string
+	key    []string
+	cols   []string
+	update []string
+}
+
+// bulkUpsert stages n rows and merges them into u.table in set-based SQL
+// shared by both engines. The staged rows must have distinct keys (the
+// importer rejects a key twice in one file), so that the counts are exact and
+// PostgreSQL's "cannot affect row a second time" cannot happen.
+func (s *Store) bulkUpsert(ctx context.Context, tx *sqlx.Tx, u upsert, n int, fill Filler) (Counts, error) {
+	if n == 0 {
+		return Counts{}, nil
+	}
+	stage := "stage_" + u.table
+	if err := s.stage(ctx, tx, stage, u.table, u.cols, n, fill); err != nil {
+		return Counts{}, err
+	}
+	var match []string
+	for _, k := range u.key {
+		match = append(match, fmt.Sprintf("t.%s = s.%s", k, k))
+	}
+	var existing int
+	q := fmt.Sprintf(`SELECT COUNT(*) FROM %s s WHERE EXISTS (SELECT 1 FROM %s t WHERE %s)`,
+		stage, u.table, strings.Join(match, " AND "))
+	if err := tx.GetContext(ctx, &existing, q); err != nil {
+		return Counts{}, fmt.Errorf("count existing %s rows: %w", u.table, err)
+	}
+	action := "DO NOTHING"
+	if len(u.update) > 0 {
+		var set []string
+		for _, c := range u.update {
+			set = append(set, fmt.Sprintf("%s = excluded.%s", c, c))
+		}
+		action = "DO UPDATE SET " + strings.Join(set, ", ")
+	}
+	cols := strings.Join(u.cols, ", ")
+	// "WHERE true" lets SQLite tell the upsert clause from a join constraint.
+	q = fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM %s WHERE true ON CONFLICT (%s) %s`,
+		u.table, cols, cols, stage, strings.Join(u.key, ", "), action)
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return Counts{}, fmt.Errorf("upsert %s: %w", u.table, err)
+	}
+	if err := s.dropStage(ctx, tx, stage); err != nil {
+		return Counts{}, err
+	}
+	return Counts{New: n - existing, Updated: existing}, nil
+}
+
+// stage creates the temporary table name with the types of cols in table
+// from, and loads n rows into it. This is the one place where the engines
+// differ for bulk writes: PostgreSQL streams the rows with COPY, SQLite
+// inserts them with a prepared multi-row INSERT. Both run inside tx, so a
+// failed import leaves nothing behind.
+func (s *Store) stage(ctx context.Context, tx *sqlx.Tx, name, from string, cols []string, n int, fill Filler) error {
+	if err := s.dropStage(ctx, tx, name); err != nil {
+		return err
+	}
+	list := strings.Join(cols, ", ")
+	var create string
+	if s.Dialect == Postgres {
+		create = fmt.Sprintf(`CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA`, name, list, from)
+	} else {
+		create = fmt.Sprintf(`CREATE TEMP TABLE %s AS SELECT %s FROM %s WHERE 0`, name, list, from)
+	}
+	if _, err := tx.ExecContext(ctx, create); err != nil {
+		return fmt.Errorf("create staging table %s: %w", name, err)
+	}
+	var err error
+	if s.Dialect == Postgres {
+		err = copyRows(ctx, tx, name, cols, n, fill)
+	} else {
+		err = insertRows(ctx, tx, name, cols, n, fill)
+	}
+	if err != nil {
+		return fmt.Errorf("stage %d rows into %s: %w", n, name, err)
+	}
+	return nil
+}
+
+// dropStage removes a staging table (PostgreSQL drops it at commit anyway;
+// SQLite keeps temporary tables for the life of the pooled connection).
+func (s *Store) dropStage(ctx context.Context, tx *sqlx.Tx, name string) error {
+	if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+name); err != nil {
+		return fmt.Errorf("drop staging table %s: %w", name, err)
+	}
+	return nil
+}
+
+// copyRows streams rows into a PostgreSQL table with COPY FROM STDIN (lib/pq
+// v1.12: prepare the COPY on the transaction, Exec each row, then Exec with
+// no arguments to flush; errors may surface only at the flush).
+func copyRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, fill Filler) error {
+	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf("COPY %s (%s) FROM STDIN", table, strings.Join(cols, ", ")))
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	vals := make([]any, len(cols))
+	for i := 0; i < n; i++ {
+		fill(i, vals)
+		if _, err := stmt.ExecContext(ctx, vals...); err != nil {
+			return err
+		}
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		return err
+	}
+	return stmt.Close()
+}
+
+// sqliteMaxParams stays under SQLite's historical limit on bound parameters.
+const sqliteMaxParams = 999
+
+// insertRows loads rows into a SQLite table with a prepared INSERT of many
+// rows per statement (modernc.org/sqlite pays per statement, not per value).
+func insertRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, fill Filler) error {
+	per := sqliteMaxParams / len(cols)
+	if per > 256 {
+		per = 256
+	}
+	if per < 1 {
+		return fmt.Errorf("%d columns exceed SQLite's parameter limit", len(cols))
+	}
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	prefix := fmt.Sprintf("INSERT INTO %s (%s) VALUES ", table, strings.Join(cols, ", "))
+	build := func(rows int) string {
+		return prefix + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+	}
+	full, err := tx.PrepareContext(ctx, build(per))
+	if err != nil {
+		return err
+	}
+	defer full.Close()
+	args := make([]any, per*len(cols))
+	for i := 0; i < n; i += per {
+		k := min(per, n-i)
+		for j := 0; j < k; j++ {
+			fill(i+j, args[j*len(cols):(j+1)*len(cols)])
+		}
+		if k == per {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, build(k), args[:k*len(cols)]...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateFrom overwrites the columns set (each taken from the staged column of
+// the same name) of the rows of table whose key column equals the staged
+// one; extra are further "col = expression" assignments, with ? arguments.
+// UPDATE … FROM is spelled the same on PostgreSQL and SQLite (3.33+).
+func (s *Store) updateFrom(ctx context.Context, tx *sqlx.Tx, table, stage, key string, set, extra []string, args ...any) (int64, error) {
+	var assign []string
+	for _, c := range set {
+		assign = append(assign, fmt.Sprintf("%s = st.%s", c, c))
+	}
+	assign = append(assign, extra...)
+	q := fmt.Sprintf(`UPDATE %s SET %s FROM %s AS st WHERE %s.%s = st.%s`,
+		table, strings.Join(assign, ", "), stage, table, key, key)
+	res, err := tx.ExecContext(ctx, s.Rebind(q), args...)
+	if err != nil {
+		return 0, fmt.Errorf("update %s: %w", table, err)
+	}
+	return res.RowsAffected()
+}
+
+// checkColumns fails when a requested column is not one of allowed: column
+// names are spliced into SQL, so they must come from the code, never a file.
+func checkColumns(table string, requested, allowed []string) error {
+	ok := make(map[string]bool, len(allowed))
+	for _, c := range allowed {
+		ok[c] = true
+	}
+	for _, c := range requested {
+		if !ok[c] {
+			return fmt.Errorf("%s: no writable column %q", table, c)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,32 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// PlatformStudent is one row of the dropout-platform (控辍保学平台) export.
+type PlatformStudent struct {
+	ID, Name, BirthDate, NationalID, SchoolID, Status string
+}
+
+// UpsertPlatform inserts platform rows and updates those whose id exists;
+// update names the columns overwritten on existing rows.
+func (s *Store) UpsertPlatform(ctx context.Context, tx *sqlx.Tx, rows []PlatformStudent, update []string, now time.Time) (Counts, error) {
+	if err := checkColumns("platform", update, []string{"name", "birth_date", "national_id", "school_id", "status"}); err != nil {
+		return Counts{}, err
+	}
+	ts := FormatTime(now)
+	u := upsert{
+		table:  "platform",
+		key:    []string{"id"},
+		cols:   []string{"id", "name", "birth_date", "national_id", "school_id", "status", "updated_at"},
+		update: append(append([]string{}, update...), "updated_at"),
+	}
+	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+		r := &rows[i]
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6] = r.ID, r.Name, r.BirthDate, r.NationalID, r.SchoolID, r.Status, ts
+	})
+}

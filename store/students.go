@@ -1,0 +1,187 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Student is one row of the students table as the importer writes it. SID
+// is the internal key (0 for a student not yet stored), Key the opaque
+// identifier shown outside the database (set for new students only; it is
+// never derived from an identity number), ID the current 学籍号.
+type Student struct {
+	SID                                               int64
+	Key                                               string
+	ID, Name, Gender, BirthDate, NationalID, SchoolID string
+	Grade                                             int
+	Class, HomeroomTeacherID, Status                  string
+	SuspendedUntil, ReturnedAt, Township, Village     string
+	LeftBehind                                        int
+	Migrant, Returning, Orphan, Boarding, Disabled    bool
+	DisabilityType                                    string
+	DisabilityLevel                                   int
+	Hardship                                          bool
+	Poverty                                           string
+	HomeTaught                                        bool
+	PairingTeacherID, GuardianPhone                   string
+}
+
+// StudentColumns lists the writable columns of students in Student's field
+// order (key and id first). "returning_child" is the file format's
+// "returning".
+func StudentColumns() []string {
+	return []string{"key", "id", "name", "gender", "birth_date", "national_id", "school_id", "grade", "class",
+		"homeroom_teacher_id", "status", "suspended_until", "returned_at", "township", "village", "left_behind",
+		"migrant", "returning_child", "orphan", "boarding", "disabled", "disability_type", "disability_level",
+		"hardship", "poverty", "home_taught", "pairing_teacher_id", "guardian_phone"}
+}
+
+func fillStudent(r *Student, d []any) {
+	if r.SID == 0 {
+		d[0] = nil
+	} else {
+		d[0] = r.SID
+	}
+	d[1], d[2], d[3], d[4], d[5], d[6], d[7] = r.Key, r.ID, r.Name, r.Gender, r.BirthDate, r.NationalID, r.SchoolID
+	d[8], d[9], d[10], d[11], d[12] = int64(r.Grade), r.Class, r.HomeroomTeacherID, r.Status, r.SuspendedUntil
+	d[13], d[14], d[15], d[16], d[17] = r.ReturnedAt, r.Township, r.Village, int64(r.LeftBehind), r.Migrant
+	d[18], d[19], d[20], d[21], d[22] = r.Returning, r.Orphan, r.Boarding, r.Disabled, r.DisabilityType
+	d[23], d[24], d[25], d[26], d[27] = int64(r.DisabilityLevel), r.Hardship, r.Poverty, r.HomeTaught, r.PairingTeacherID
+	d[28] = r.GuardianPhone
+}
+
+// WriteStudents stores imported students in one set-based pass: rows with
+// SID 0 are inserted (all columns), rows with a SID update that student's id
+// and the columns named in update (the others keep their values) and clear
+// its missing_since. Every row's id is recorded in student_ids, so each
+// 学籍号 a student ever had keeps resolving to it. A new student with a
+// pairing teacher gets an open pairings row (reason "import").
+//
+// The caller guarantees that ids are distinct, that an id of a row is not
+// another student's current id or alias, and that a SID appears once.
+func (s *Store) WriteStudents(ctx context.Context, tx *sqlx.Tx, rows []Student, update []string, now time.Time) (Counts, error) {
+	cols := StudentColumns()
+	if err := checkColumns("students", update, cols[2:]); err != nil {
+		return Counts{}, err
+	}
+	if len(rows) == 0 {
+		return Counts{}, nil
+	}
+	ts := FormatTime(now)
+	staged := append([]string{"sid"}, cols...)
+	if err := s.stage(ctx, tx, "stage_students", "students", staged, len(rows), func(i int, d []any) {
+		fillStudent(&rows[i], d)
+	}); err != nil {
+		return Counts{}, err
+	}
+	list := strings.Join(cols, ", ")
+	res, err := tx.ExecContext(ctx, s.Rebind(fmt.Sprintf(`INSERT INTO students (%s, created_at, updated_at)
+		SELECT %s, ?, ? FROM stage_students WHERE sid IS NULL`, list, list)), ts, ts)
+	if err != nil {
+		return Counts{}, fmt.Errorf("insert students: %w", err)
+	}
+	inserted, err := res.RowsAffected()
+	if err != nil {
+		return Counts{}, err
+	}
+	updated, err := s.updateFrom(ctx, tx, "students", "stage_students", "sid", append([]string{"id"}, update...),
+		[]string{"missing_since = ''", "updated_at = ?"}, ts)
+	if err != nil {
+		return Counts{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO student_ids (alias, sid)
+		SELECT st.id, s.sid FROM stage_students st JOIN students s ON s.id = st.id
+		WHERE true ON CONFLICT (alias) DO UPDATE SET sid = excluded.sid`); err != nil {
+		return Counts{}, fmt.Errorf("record student numbers: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, s.Rebind(`INSERT INTO pairings (sid, teacher_id, reason, assigned_at)
+		SELECT s.sid, st.pairing_teacher_id, 'import', ? FROM stage_students st JOIN students s ON s.id = st.id
+		WHERE st.sid IS NULL AND st.pairing_teacher_id <> ''`), ts); err != nil {
+		return Counts{}, fmt.Errorf("record pairings of new students: %w", err)
+	}
+	if err := s.dropStage(ctx, tx, "stage_students"); err != nil {
+		return Counts{}, err
+	}
+	return Counts{New: int(inserted), Updated: int(updated)}, nil
+}
+
+// StudentRef is what the importer needs to know about a stored student.
+type StudentRef struct {
+	ID, NationalID, SchoolID, HomeroomTeacherID, PairingTeacherID, Status, MissingSince string
+}
+
+// StudentIndex is every stored student and every 学籍号 (alias) that
+// resolves to one, loaded once per import so that rows are matched in memory.
+type StudentIndex struct {
+	Aliases  map[string]int64
+	Students map[int64]StudentRef
+}
+
+// LoadStudentIndex reads every student and alias. Repeated strings (school,
+// teacher ids, statuses) are shared to keep a million-student index small.
+func (s *Store) LoadStudentIndex(ctx context.Context, q sqlx.QueryerContext) (*StudentIndex, error) {
+	aliases, err := s.StudentAliases(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT sid, id, national_id, school_id, homeroom_teacher_id,
+		pairing_teacher_id, status, missing_since FROM students`)
+	if err != nil {
+		return nil, fmt.Errorf("load students: %w", err)
+	}
+	defer rows.Close()
+	idx := &StudentIndex{Aliases: aliases, Students: make(map[int64]StudentRef, len(aliases))}
+	intern := make(map[string]string)
+	share := func(v string) string {
+		if w, ok := intern[v]; ok {
+			return w
+		}
+		intern[v] = v
+		return v
+	}
+	for rows.Next() {
+		var sid int64
+		var r StudentRef
+		if err := rows.Scan(&sid, &r.ID, &r.NationalID, &r.SchoolID, &r.HomeroomTeacherID,
+			&r.PairingTeacherID, &r.Status, &r.MissingSince); err != nil {
+			return nil, fmt.Errorf("load students: %w", err)
+		}
+		r.SchoolID, r.HomeroomTeacherID = share(r.SchoolID), share(r.HomeroomTeacherID)
+		r.PairingTeacherID, r.Status, r.MissingSince = share(r.PairingTeacherID), share(r.Status), share(r.MissingSince)
+		idx.Students[sid] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load students: %w", err)
+	}
+	return idx, nil
+}
+
+// StudentAliases returns every 学籍号 a student has had, mapped to its sid.
+func (s *Store) StudentAliases(ctx context.Context, q sqlx.QueryerContext) (map[string]int64, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, q, &n, `SELECT COUNT(*) FROM student_ids`); err != nil {
+		return nil, fmt.Errorf("count student numbers: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, `SELECT alias, sid FROM student_ids`)
+	if err != nil {
+		return nil, fmt.Errorf("load student numbers: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]int64, n)
+	for rows.Next() {
+		var alias string
+		var sid int64
+		if err := rows.Scan(&alias, &sid); err != nil {
+			return nil, fmt.Errorf("load student numbers: %w", err)
+		}
+		out[alias] = sid
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load student numbers: %w", err)
+	}
+	return out, nil
+}

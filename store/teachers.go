@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Teacher is one row of the teachers table. Role is teacher, principal,
+// center_admin or district_admin.
+type Teacher struct {
+	ID, Name, SchoolID, Center, Role          string
+	Phone, WecomUserID, DingtalkUserID, Email string
+}
+
+// TeacherRef is what the importer needs to know about an existing teacher.
+type TeacherRef struct {
+	SchoolID, Center, Role string
+}
+
+// teacherColumns are the writable columns of teachers, in Teacher's order.
+func teacherColumns() []string {
+	return []string{"id", "name", "school_id", "center", "role", "phone", "wecom_userid", "dingtalk_userid", "email"}
+}
+
+// UpsertTeachers inserts teachers and updates those whose id exists. update
+// names the columns overwritten on existing rows (any of teacherColumns but
+// id); the others keep their stored values.
+func (s *Store) UpsertTeachers(ctx context.Context, tx *sqlx.Tx, rows []Teacher, update []string, now time.Time) (Counts, error) {
+	return s.writeTeachers(ctx, tx, rows, update, true, now)
+}
+
+// EnsureTeachers creates the teachers that do not exist yet and leaves
+// existing ones alone. Rule unit tests use it for the teachers their rows name.
+func (s *Store) EnsureTeachers(ctx context.Context, tx *sqlx.Tx, rows []Teacher, now time.Time) error {
+	_, err := s.writeTeachers(ctx, tx, rows, nil, false, now)
+	return err
+}
+
+func (s *Store) writeTeachers(ctx context.Context, tx *sqlx.Tx, rows []Teacher, update []string, upd bool, now time.Time) (Counts, error) {
+	cols := teacherColumns()
+	if err := checkColumns("teachers", update, cols[1:]); err != nil {
+		return Counts{}, err
+	}
+	u := upsert{table: "teachers", key: []string{"id"}, cols: append(cols, "updated_at")}
+	if upd {
+		u.update = append(append([]string{}, update...), "updated_at")
+	}
+	ts := FormatTime(now)
+	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+		r := &rows[i]
+		d[0], d[1], d[2], d[3], d[4] = r.ID, r.Name, r.SchoolID, r.Center, r.Role
+		d[5], d[6], d[7], d[8], d[9] = r.Phone, r.WecomUserID, r.DingtalkUserID, r.Email, ts
+	})
+}
+
+// TeacherRefs returns every teacher's school, center and role, by teacher id.
+func (s *Store) TeacherRefs(ctx context.Context, q sqlx.QueryerContext) (map[string]TeacherRef, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, school_id, center, role FROM teachers`)
+	if err != nil {
+		return nil, fmt.Errorf("load teachers: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]TeacherRef)
+	for rows.Next() {
+		var id string
+		var r TeacherRef
+		if err := rows.Scan(&id, &r.SchoolID, &r.Center, &r.Role); err != nil {
+			return nil, fmt.Errorf("load teachers: %w", err)
+		}
+		out[id] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load teachers: %w", err)
+	}
+	return out, nil
+}
