@@ -1,0 +1,128 @@
+package importer
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"baoxue/store"
+)
+
+// kindSpec is one import KIND: its columns and how to import its rows.
+type kindSpec struct {
+	name    string
+	columns []column
+	// begin loads what the rows are checked against, inside the import's
+	// transaction, and returns the batch that collects them.
+	begin func(ctx context.Context, e *env) (batch, error)
+}
+
+// batch checks rows one at a time (recording problems on the row) and
+// writes the good ones when the file had no problem.
+type batch interface {
+	add(r *row)
+	write(ctx context.Context) (result, error)
+}
+
+// result is what a batch wrote.
+type result struct {
+	store.Counts
+	missing int
+}
+
+// env is the state of one import: its transaction, options and the
+// references rows are checked against, loaded once.
+type env struct {
+	st    *store.Store
+	tx    *sqlx.Tx
+	opt   Options
+	now   time.Time
+	today string
+	h     *header
+
+	schools  map[string]string // school id -> center
+	teachers map[string]store.TeacherRef
+	// Schools and teachers created for ImplicitRefs, in first-seen order.
+	newSchools  []string
+	newTeachers []store.Teacher
+}
+
+func (e *env) loadSchools(ctx context.Context) error {
+	m, err := e.st.SchoolCenters(ctx, e.tx)
+	e.schools = m
+	return err
+}
+
+func (e *env) loadTeachers(ctx context.Context) error {
+	m, err := e.st.TeacherRefs(ctx, e.tx)
+	e.teachers = m
+	return err
+}
+
+// school checks a school reference in column col ("" is no reference). With
+// ImplicitRefs an unknown school is created; otherwise it is a bad row.
+func (e *env) school(r *row, col, id string) bool {
+	if id == "" {
+		return true
+	}
+	if _, ok := e.schools[id]; ok {
+		return true
+	}
+	if e.opt.ImplicitRefs {
+		e.schools[id] = ""
+		e.newSchools = append(e.newSchools, id)
+		return true
+	}
+	r.fail(col, "unknown school %q: import it with the schools first, or correct the code", id)
+	return false
+}
+
+// teacher checks a teacher reference in column col ("" is no reference).
+// With ImplicitRefs an unknown teacher is created as a teacher of school.
+func (e *env) teacher(r *row, col, id, school string) bool {
+	if id == "" {
+		return true
+	}
+	if _, ok := e.teachers[id]; ok {
+		return true
+	}
+	if e.opt.ImplicitRefs {
+		center := e.schools[school]
+		e.teachers[id] = store.TeacherRef{SchoolID: school, Center: center, Role: "teacher"}
+		e.newTeachers = append(e.newTeachers, store.Teacher{ID: id, Name: id, SchoolID: school, Center: center, Role: "teacher"})
+		return true
+	}
+	r.fail(col, "unknown teacher %q: import the teachers first, or correct the id", id)
+	return false
+}
+
+// writeImplicit creates the schools and teachers ImplicitRefs asked for.
+func (e *env) writeImplicit(ctx context.Context) error {
+	if err := e.st.EnsureSchools(ctx, e.tx, e.newSchools, e.now); err != nil {
+		return err
+	}
+	return e.st.EnsureTeachers(ctx, e.tx, e.newTeachers, e.now)
+}
+
+// firstByRole returns, for each value of key (a school or a center), the
+// smallest id of a teacher with the role: a stable choice of the principal
+// or center admin who takes over a moved student's tasks.
+func firstByRole(teachers map[string]store.TeacherRef, role string, key func(store.TeacherRef) string) map[string]string {
+	ids := make([]string, 0)
+	for id, t := range teachers {
+		if t.Role == role && key(t) != "" {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	out := make(map[string]string)
+	for _, id := range ids {
+		k := key(teachers[id])
+		if _, ok := out[k]; !ok {
+			out[k] = id
+		}
+	}
+	return out
+}

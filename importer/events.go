@@ -1,0 +1,210 @@
+package importer
+
+import (
+	"context"
+
+	"baoxue/store"
+)
+
+// calendarBatch imports the school calendar (key: from + school_id).
+type calendarBatch struct {
+	e    *env
+	rows []store.CalendarEntry
+	seen map[[2]string]int
+}
+
+func beginCalendar(ctx context.Context, e *env) (batch, error) {
+	if err := e.loadSchools(ctx); err != nil {
+		return nil, err
+	}
+	return &calendarBatch{e: e, seen: make(map[[2]string]int)}, nil
+}
+
+func (b *calendarBatch) add(r *row) {
+	c := store.CalendarEntry{
+		From: r.date("from", true), To: r.date("to", false),
+		SchoolID: r.text("school_id"), Note: r.text("note"),
+	}
+	if v := r.text("kind"); v == "" {
+		r.fail("kind", "required value is missing: holiday (放假) or schoolday (上课, 调休)")
+	} else {
+		c.Kind = r.choice("kind", parseCalendarKind, "", "holiday (放假) or schoolday (上课, 调休)")
+	}
+	if c.To == "" {
+		c.To = c.From
+	} else if c.From != "" && c.To < c.From {
+		r.fail("to", "ends (%s) before it starts (%s): swap the dates", c.To, c.From)
+	}
+	b.e.school(r, "school_id", c.SchoolID)
+	if r.bad || !once(r, b.seen, [2]string{c.From, c.SchoolID}, "from", "start date and school") {
+		return
+	}
+	b.rows = append(b.rows, c)
+}
+
+func (b *calendarBatch) write(ctx context.Context) (result, error) {
+	if err := b.e.writeImplicit(ctx); err != nil {
+		return result{}, err
+	}
+	c, err := b.e.st.UpsertCalendar(ctx, b.e.tx, b.rows, b.e.h.present("to", "kind", "note"))
+	return result{Counts: c}, err
+}
+
+// students resolves 学籍号 (current or former) to sids for the KINDs that
+// refer to students.
+type students struct {
+	aliases map[string]int64
+}
+
+func (s *students) load(ctx context.Context, e *env) error {
+	m, err := e.st.StudentAliases(ctx, e.tx)
+	s.aliases = m
+	return err
+}
+
+// lookup reads the student column and returns its sid, 0 after a problem.
+func (s *students) lookup(r *row, col string) int64 {
+	v, _ := r.cell(col)
+	if v == "" {
+		r.fail(col, "required value is missing")
+		return 0
+	}
+	id, msg := studentNumber(v)
+	if msg != "" {
+		r.fail(col, "%s", msg)
+		return 0
+	}
+	sid, ok := s.aliases[id]
+	if !ok {
+		r.fail(col, "no student has this 学籍号: import the students first, or correct the number")
+		return 0
+	}
+	return sid
+}
+
+type studentDay struct {
+	sid  int64
+	date string
+}
+
+// attendanceBatch imports attendance exceptions (key: student + date).
+type attendanceBatch struct {
+	e    *env
+	s    students
+	rows []store.Attendance
+	seen map[studentDay]int
+}
+
+func beginAttendance(ctx context.Context, e *env) (batch, error) {
+	b := &attendanceBatch{e: e}
+	if err := b.s.load(ctx, e); err != nil {
+		return nil, err
+	}
+	b.seen = make(map[studentDay]int)
+	return b, nil
+}
+
+const allowedAttendance = "absent (旷课), sick (病假), leave (事假), late (迟到), present (出勤)"
+
+func (b *attendanceBatch) add(r *row) {
+	a := store.Attendance{SID: b.s.lookup(r, "student_id"), Date: r.date("date", true), Note: r.text("note")}
+	if v := r.text("status"); v == "" {
+		r.fail("status", "required value is missing: use one of %s", allowedAttendance)
+	} else {
+		a.Status = r.choice("status", parseAttendance, "", allowedAttendance)
+	}
+	if r.bad || !once(r, b.seen, studentDay{a.SID, a.Date}, "student_id", "student and date") {
+		return
+	}
+	b.rows = append(b.rows, a)
+}
+
+func (b *attendanceBatch) write(ctx context.Context) (result, error) {
+	c, err := b.e.st.UpsertAttendance(ctx, b.e.tx, b.rows, b.e.h.has("note"))
+	return result{Counts: c}, err
+}
+
+// contactBatch imports contacts with families (key: student + date +
+// teacher + channel).
+type contactBatch struct {
+	e    *env
+	s    students
+	rows []store.Contact
+	seen map[store.Contact]int
+}
+
+func beginContacts(ctx context.Context, e *env) (batch, error) {
+	b := &contactBatch{e: e, seen: make(map[store.Contact]int)}
+	if err := b.s.load(ctx, e); err != nil {
+		return nil, err
+	}
+	if err := e.loadSchools(ctx); err != nil {
+		return nil, err
+	}
+	return b, e.loadTeachers(ctx)
+}
+
+const allowedChannels = "phone (电话), visit (家访), online (线上), other (其他)"
+
+func (b *contactBatch) add(r *row) {
+	c := store.Contact{
+		SID: b.s.lookup(r, "student_id"), Date: r.date("date", true), TeacherID: r.need("teacher_id"),
+		Channel: r.choice("channel", parseChannel, "other", allowedChannels),
+		Outcome: r.text("outcome"), Note: r.text("note"),
+	}
+	b.e.teacher(r, "teacher_id", c.TeacherID, "")
+	key := store.Contact{SID: c.SID, Date: c.Date, TeacherID: c.TeacherID, Channel: c.Channel}
+	if r.bad || !once(r, b.seen, key, "student_id", "student, date, teacher and channel") {
+		return
+	}
+	b.rows = append(b.rows, c)
+}
+
+func (b *contactBatch) write(ctx context.Context) (result, error) {
+	if err := b.e.writeImplicit(ctx); err != nil {
+		return result{}, err
+	}
+	c, err := b.e.st.UpsertContacts(ctx, b.e.tx, b.rows, b.e.h.present("outcome", "note"), b.e.now)
+	return result{Counts: c}, err
+}
+
+// homeTeachingBatch imports home-teaching sessions (key: student + date +
+// teacher).
+type homeTeachingBatch struct {
+	e    *env
+	s    students
+	rows []store.HomeTeaching
+	seen map[store.HomeTeaching]int
+}
+
+func beginHomeTeaching(ctx context.Context, e *env) (batch, error) {
+	b := &homeTeachingBatch{e: e, seen: make(map[store.HomeTeaching]int)}
+	if err := b.s.load(ctx, e); err != nil {
+		return nil, err
+	}
+	if err := e.loadSchools(ctx); err != nil {
+		return nil, err
+	}
+	return b, e.loadTeachers(ctx)
+}
+
+func (b *homeTeachingBatch) add(r *row) {
+	h := store.HomeTeaching{
+		SID: b.s.lookup(r, "student_id"), Date: r.date("date", true), TeacherID: r.need("teacher_id"),
+		ClassHours: r.positive("class_hours"), Remote: r.flag("remote", parseBool),
+	}
+	b.e.teacher(r, "teacher_id", h.TeacherID, "")
+	key := store.HomeTeaching{SID: h.SID, Date: h.Date, TeacherID: h.TeacherID}
+	if r.bad || !once(r, b.seen, key, "student_id", "student, date and teacher") {
+		return
+	}
+	b.rows = append(b.rows, h)
+}
+
+func (b *homeTeachingBatch) write(ctx context.Context) (result, error) {
+	if err := b.e.writeImplicit(ctx); err != nil {
+		return result{}, err
+	}
+	c, err := b.e.st.UpsertHomeTeaching(ctx, b.e.tx, b.rows, b.e.h.has("remote"))
+	return result{Counts: c}, err
+}

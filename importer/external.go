@@ -1,0 +1,157 @@
+package importer
+
+import (
+	"context"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
+
+	"baoxue/store"
+)
+
+const allowedStatuses = "enrolled (在读/在籍), suspended (休学), transferred (转出), dropped (辍学), graduated (毕业), deceased (死亡)"
+
+const allowedPlatform = allowedStatuses + ", returned (复学), out_of_school (失学)"
+
+// person reads the identity columns registry, platform and survey rows
+// share: name, birth date and national ID, checked against each other.
+func person(r *row) (name, birth, nid string) {
+	name = r.need("name")
+	birth = r.date("birth_date", true)
+	nid = r.nationalID("national_id")
+	r.birthMatches("national_id", nid, "birth_date", birth)
+	return name, birth, nid
+}
+
+// withStudentNumber checks a row's 学籍号 against its national ID: a G number
+// must contain it, and gives it (checked against the birth date) when the
+// row has none.
+func withStudentNumber(r *row, id, nid, birth string) string {
+	emb := embeddedID(id)
+	switch {
+	case emb == "":
+		return nid
+	case nid == "":
+		r.birthMatches("id", emb, "birth_date", birth)
+		return emb
+	case nid != emb:
+		r.fail("id", "this G-学籍号 does not contain the row's national ID (G + the 18-character ID): correct one of them")
+	}
+	return nid
+}
+
+// registryBatch imports the 学籍系统 export (key: id).
+type registryBatch struct {
+	e    *env
+	rows []store.RegistryStudent
+	seen map[string]int
+}
+
+func beginRegistry(ctx context.Context, e *env) (batch, error) {
+	return &registryBatch{e: e, seen: make(map[string]int)}, e.loadSchools(ctx)
+}
+
+func (b *registryBatch) add(r *row) {
+	s := store.RegistryStudent{ID: r.studentNumber("id", true), SchoolID: r.text("school_id")}
+	s.Name, s.BirthDate, s.NationalID = person(r)
+	s.NationalID = withStudentNumber(r, s.ID, s.NationalID, s.BirthDate)
+	s.Grade = r.number("grade", parseGrade, 0, "1–9 (一年级…九年级, 初一…初三)")
+	s.Status = r.choice("status", parseStudentStatus, "", allowedStatuses)
+	b.e.school(r, "school_id", s.SchoolID)
+	if r.bad || !once(r, b.seen, s.ID, "id", "学籍号") {
+		return
+	}
+	b.rows = append(b.rows, s)
+}
+
+func (b *registryBatch) write(ctx context.Context) (result, error) {
+	if err := b.e.writeImplicit(ctx); err != nil {
+		return result{}, err
+	}
+	update := append([]string{"name", "birth_date"}, b.e.h.present("national_id", "school_id", "grade", "status")...)
+	c, err := b.e.st.UpsertRegistry(ctx, b.e.tx, b.rows, update, b.e.now)
+	return result{Counts: c}, err
+}
+
+// platformBatch imports the 控辍保学平台 export (key: id).
+type platformBatch struct {
+	e    *env
+	rows []store.PlatformStudent
+	seen map[string]int
+}
+
+func beginPlatform(ctx context.Context, e *env) (batch, error) {
+	return &platformBatch{e: e, seen: make(map[string]int)}, e.loadSchools(ctx)
+}
+
+func (b *platformBatch) add(r *row) {
+	s := store.PlatformStudent{ID: r.studentNumber("id", true), SchoolID: r.text("school_id")}
+	s.Name, s.BirthDate, s.NationalID = person(r)
+	s.NationalID = withStudentNumber(r, s.ID, s.NationalID, s.BirthDate)
+	s.Status = r.choice("status", parsePlatformStatus, "", allowedPlatform)
+	b.e.school(r, "school_id", s.SchoolID)
+	if r.bad || !once(r, b.seen, s.ID, "id", "学籍号") {
+		return
+	}
+	b.rows = append(b.rows, s)
+}
+
+func (b *platformBatch) write(ctx context.Context) (result, error) {
+	if err := b.e.writeImplicit(ctx); err != nil {
+		return result{}, err
+	}
+	update := append([]string{"name", "birth_date"}, b.e.h.present("national_id", "school_id", "status")...)
+	c, err := b.e.st.UpsertPlatform(ctx, b.e.tx, b.rows, update, b.e.now)
+	return result{Counts: c}, err
+}
+
+// surveyBatch imports the home-visit survey (key: township + village +
+// national ID, else + name + birth date).
+type surveyBatch struct {
+	e    *env
+	rows []store.SurveyChild
+	seen map[string]int
+}
+
+func beginSurvey(_ context.Context, e *env) (batch, error) {
+	return &surveyBatch{e: e, seen: make(map[string]int)}, nil
+}
+
+func (b *surveyBatch) add(r *row) {
+	c := store.SurveyChild{Village: r.need("village"), Township: r.text("township"),
+		EnrolledSchool: r.text("enrolled_school"), Note: r.text("note")}
+	c.Name, c.BirthDate, c.NationalID = person(r)
+	if r.bad {
+		return
+	}
+	if c.NationalID != "" {
+		c.PersonKey = c.Township + "|" + c.Village + "|" + c.NationalID
+	} else {
+		c.PersonKey = c.Township + "|" + c.Village + "|" + NormalizeName(c.Name) + "|" + c.BirthDate
+	}
+	if !once(r, b.seen, c.PersonKey, "name", "child (same village and national ID, or name and birth date)") {
+		return
+	}
+	b.rows = append(b.rows, c)
+}
+
+func (b *surveyBatch) write(ctx context.Context) (result, error) {
+	update := append([]string{"name", "birth_date"}, b.e.h.present("national_id", "enrolled_school", "note")...)
+	c, err := b.e.st.UpsertSurvey(ctx, b.e.tx, b.rows, update, b.e.now)
+	return result{Counts: c}, err
+}
+
+// NormalizeName folds a person's name for matching (SPEC §9): Unicode NFC,
+// full-width forms to half-width, no white space, and the middle dots of
+// minority names (·, •, ・, ‧) removed.
+func NormalizeName(name string) string {
+	name = width.Fold.String(norm.NFC.String(name))
+	return strings.Map(func(r rune) rune {
+		switch {
+		case isBlank(r), r == '·', r == '•', r == '・', r == '‧', r == '\u30fb', r == '\u2027':
+			return -1
+		}
+		return r
+	}, name)
+}

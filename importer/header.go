@@ -1,0 +1,151 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// column is one column of an import KIND: its name in the file format, the
+// Chinese and other header names that mean it, and whether it is required.
+type column struct {
+	name     string
+	required bool
+	// db is the table column it fills when that differs from name ("-": none).
+	db string
+	// or lets several header cells give this boolean column (是否孤儿 and
+	// 是否事实无人抚养儿童 both mean orphan): the value is true if any is.
+	or      bool
+	aliases []string
+}
+
+// dbName returns the table column a file column fills.
+func (c column) dbName() string {
+	if c.db != "" {
+		return c.db
+	}
+	return c.name
+}
+
+// header maps the columns of a KIND to the cells of a file's rows.
+type header struct {
+	cols  []column
+	cells map[string][]int  // column name -> indexes of its cells
+	label map[string]string // column name -> its header text in the file
+}
+
+// normHeader folds a header cell for lookup: full-width forms to ASCII
+// (NFKC), no white space, no '*' marking required columns, lower case, and
+// '-' or ' ' in English names read as '_'.
+func normHeader(h string) string {
+	h = norm.NFKC.String(clean(h))
+	var b strings.Builder
+	for _, r := range h {
+		switch {
+		case r == '*' || isBlank(r):
+		case r == '-':
+			b.WriteByte('_')
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + ('a' - 'A'))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// mapHeader finds the columns of cols in the header cells. Unknown headers
+// are ignored (registry exports carry many); a missing required column, or
+// two headers that mean the same column, is a problem at the header's line.
+func mapHeader(cols []column, cells []string, line int, p *problems) *header {
+	lookup := make(map[string]string)
+	for _, c := range cols {
+		lookup[normHeader(c.name)] = c.name
+		for _, a := range c.aliases {
+			lookup[normHeader(a)] = c.name
+		}
+	}
+	or := make(map[string]bool)
+	for _, c := range cols {
+		or[c.name] = c.or
+	}
+	h := &header{cols: cols, cells: make(map[string][]int), label: make(map[string]string)}
+	for i, cell := range cells {
+		n := normHeader(cell)
+		if n == "" {
+			continue
+		}
+		name, ok := lookup[n]
+		if !ok {
+			// "出生日期(yyyy-mm-dd)": a hint in brackets after a known name.
+			if j := strings.IndexByte(n, '('); j > 0 {
+				name, ok = lookup[n[:j]]
+			}
+		}
+		if !ok {
+			continue
+		}
+		if prev, dup := h.label[name]; dup && !or[name] {
+			p.add(line, clean(cell), "this column and %q both mean %s: delete one of them", prev, name)
+			continue
+		}
+		h.cells[name] = append(h.cells[name], i)
+		if _, seen := h.label[name]; !seen {
+			h.label[name] = clean(cell)
+		}
+	}
+	for _, c := range cols {
+		if c.required && len(h.cells[c.name]) == 0 {
+			p.add(line, c.name, "required column is missing: add a column headed %s", headerNames(c))
+		}
+	}
+	return h
+}
+
+// headerNames lists the accepted header names of a column for messages.
+func headerNames(c column) string {
+	names := []string{c.name}
+	for i, a := range c.aliases {
+		if i == 4 {
+			break
+		}
+		if !isASCII(a) {
+			names = append(names, a)
+		}
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return fmt.Sprintf("%s (or %s)", names[0], strings.Join(names[1:], ", "))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// has reports whether the file has the column.
+func (h *header) has(name string) bool { return len(h.cells[name]) > 0 }
+
+// present returns the table columns filled by the file's columns among
+// names, in the order given: the columns an update of an existing row
+// overwrites.
+func (h *header) present(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		if !h.has(n) {
+			continue
+		}
+		for _, c := range h.cols {
+			if c.name == n && c.db != "-" {
+				out = append(out, c.dbName())
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,269 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"baoxue/store"
+)
+
+// Kinds lists the import KINDs in dependency order: a KIND's references
+// (schools of teachers, students of attendance, …) come from KINDs before it.
+// Callers must not modify it.
+var Kinds = []string{"schools", "teachers", "villages", "students", "calendar", "attendance",
+	"contacts", "home-teaching", "registry", "platform", "survey"}
+
+// ErrUnknownKind is returned (wrapped) for a KIND not in Kinds.
+var ErrUnknownKind = errors.New("unknown import kind")
+
+// Options tunes an import. The zero value imports silently at time.Now.
+type Options struct {
+	// Snapshot (students only, SPEC §4 --snapshot) treats the file as the
+	// complete roster of the schools it contains: an enrolled student of
+	// those schools missing from it gets missing_since set to the import
+	// date (the ledger's left_unconfirmed); its status is not changed. A
+	// student who appears in any later students import is cleared again.
+	Snapshot bool
+	// ImplicitRefs creates the schools and teachers that rows name but the
+	// database lacks, instead of reporting them (rule unit tests).
+	ImplicitRefs bool
+	// Progress, when not nil, receives a "\rN rows (R rows/s)" line as the
+	// rows are read, and a final newline. The CLI passes a terminal only.
+	Progress io.Writer
+	// Now gives the import time (updated_at, audit, the snapshot date in
+	// Now's location); nil means time.Now.
+	Now func() time.Time
+	// Actor is recorded in the audit table, e.g. "cli:alice"; "" is recorded
+	// as "unknown".
+	Actor string
+}
+
+// Summary says what an import of one file did.
+type Summary struct {
+	Kind, File string
+	// Rows is the number of data rows (blank rows are skipped); New +
+	// Updated == Rows.
+	Rows, New, Updated int
+	// Missing is how many enrolled students a --snapshot import marked as
+	// missing from their school's roster.
+	Missing int
+}
+
+// String renders the summary as "students: 1234 rows (1200 new, 34
+// updated)", adding ", 5 missing from the roster" after a snapshot that
+// marked students.
+func (s Summary) String() string {
+	out := fmt.Sprintf("%s: %d rows (%d new, %d updated", s.Kind, s.Rows, s.New, s.Updated)
+	if s.Missing > 0 {
+		out += fmt.Sprintf(", %d missing from the roster", s.Missing)
+	}
+	return out + ")"
+}
+
+// ImportFile imports one CSV or XLSX file of the given KIND all-or-nothing
+// in one transaction and appends an audit row in it. Bad input (an
+// unreadable file, a missing column, any bad row) returns *BadRows and
+// writes nothing; an unknown KIND wraps ErrUnknownKind; other errors are
+// runtime failures (database).
+func ImportFile(ctx context.Context, st *store.Store, kind, path string, opt Options) (Summary, error) {
+	k, err := lookupKind(kind)
+	if err != nil {
+		return Summary{}, err
+	}
+	src, err := openSource(path)
+	if err != nil {
+		return Summary{}, fileError(path, err)
+	}
+	defer src.close()
+	return run(ctx, st, k, path, filepath.Base(path), src, opt)
+}
+
+// ImportRows imports in-memory rows exactly as ImportFile imports a file:
+// header holds the column names as in files, source names the rows in
+// errors (e.g. "tests.yaml") and lines[i] is the line reported for rows[i]
+// (nil: i+2, as if the header were line 1).
+func ImportRows(ctx context.Context, st *store.Store, kind, source string, header []string, rows [][]string, lines []int, opt Options) (Summary, error) {
+	k, err := lookupKind(kind)
+	if err != nil {
+		return Summary{}, err
+	}
+	return run(ctx, st, k, source, filepath.Base(source), &memSource{header: header, rows: rows, lines: lines}, opt)
+}
+
+func lookupKind(kind string) (*kindSpec, error) {
+	k := kindByName(strings.ReplaceAll(kind, "_", "-"))
+	if k == nil {
+		return nil, fmt.Errorf("%w %q: want one of %s", ErrUnknownKind, kind, strings.Join(Kinds, ", "))
+	}
+	return k, nil
+}
+
+// fileError turns a problem with the input itself into bad rows.
+func fileError(file string, err error) error {
+	var bi *badInput
+	if errors.As(err, &bi) {
+		return &BadRows{Errors: []RowError{{File: file, Line: bi.line, Msg: bi.msg}}, Total: 1}
+	}
+	return fmt.Errorf("import %s: %w", file, err)
+}
+
+// importLock serialises imports on PostgreSQL, whose transactions would
+// otherwise both see a student as new; SQLite's immediate transactions
+// already do.
+const importLock = 7421530002
+
+func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string, src source, opt Options) (Summary, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Actor == "" {
+		opt.Actor = "unknown"
+	}
+	if opt.Snapshot && k.name != "students" {
+		return Summary{}, fmt.Errorf("import %s: --snapshot applies to students only", k.name)
+	}
+	now := opt.Now()
+	p := &problems{file: file}
+	first, err := src.next()
+	if err == io.EOF {
+		p.add(1, "", "the file is empty: the first line must be the header")
+		return Summary{}, p.err()
+	}
+	if err != nil {
+		return Summary{}, fileError(file, err)
+	}
+	h := mapHeader(k.columns, first.cells, first.line, p)
+	if err := p.err(); err != nil {
+		return Summary{}, err
+	}
+
+	tx, err := st.DB.BeginTxx(ctx, nil)
+	if err != nil {
+		return Summary{}, fmt.Errorf("import %s: begin: %w", file, err)
+	}
+	defer tx.Rollback()
+	if st.Dialect == store.Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
+			return Summary{}, fmt.Errorf("import %s: lock: %w", file, err)
+		}
+	}
+	e := &env{st: st, tx: tx, opt: opt, now: now, today: now.Format(store.DateFormat), h: h}
+	b, err := k.begin(ctx, e)
+	if err != nil {
+		return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
+	}
+	rows, err := readRows(ctx, src, h, p, b, opt.Progress)
+	if err != nil {
+		return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
+	}
+	if err := p.err(); err != nil {
+		return Summary{}, err
+	}
+	res, err := b.write(ctx)
+	if err != nil {
+		return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
+	}
+	sum := Summary{Kind: k.name, File: file, Rows: rows, New: res.New, Updated: res.Updated, Missing: res.missing}
+	detail := fmt.Sprintf("rows=%d, new=%d, updated=%d", sum.Rows, sum.New, sum.Updated)
+	if opt.Snapshot {
+		detail += fmt.Sprintf(", snapshot, missing=%d", sum.Missing)
+	}
+	if err := st.AppendAudit(ctx, tx, store.Audit{At: now, Actor: opt.Actor, Action: "import",
+		Object: k.name + " " + object, Detail: detail}); err != nil {
+		return Summary{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return Summary{}, fmt.Errorf("import %s %s: commit: %w", k.name, file, err)
+	}
+	return sum, nil
+}
+
+// readRows feeds every non-blank data row to b and returns how many there
+// were. A malformed CSV stops the reading with a problem at its line.
+func readRows(ctx context.Context, src source, h *header, p *problems, b batch, progress io.Writer) (int, error) {
+	pr := newProgress(progress)
+	dates := make(map[string]string)
+	n := 0
+	for {
+		rec, err := src.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var bi *badInput
+			if errors.As(err, &bi) {
+				p.add(bi.line, "", "%s", bi.msg)
+				break
+			}
+			return n, err
+		}
+		if blank(rec.cells) {
+			continue
+		}
+		n++
+		r := row{h: h, p: p, dates: dates, line: rec.line, cells: rec.cells, raws: rec.raws}
+		b.add(&r)
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return n, err
+			}
+			pr.update(n)
+		}
+	}
+	pr.done(n)
+	return n, nil
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if clean(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// progress prints "\rN rows (R rows/s)" at most five times a second.
+type progress struct {
+	w     io.Writer
+	start time.Time
+	last  time.Time
+}
+
+func newProgress(w io.Writer) *progress {
+	now := time.Now()
+	return &progress{w: w, start: now, last: now}
+}
+
+func (p *progress) update(n int) {
+	if p.w == nil {
+		return
+	}
+	now := time.Now()
+	if now.Sub(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.last = now
+	p.print(n, now)
+}
+
+func (p *progress) done(n int) {
+	if p.w == nil {
+		return
+	}
+	p.print(n, time.Now())
+	fmt.Fprintln(p.w)
+}
+
+func (p *progress) print(n int, now time.Time) {
+	rate := 0
+	if d := now.Sub(p.start).Seconds(); d > 0 {
+		rate = int(float64(n) / d)
+	}
+	fmt.Fprintf(p.w, "\r%d rows (%d rows/s)", n, rate)
+}

@@ -1,0 +1,212 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+)
+
+// record is one line (CSV) or row (XLSX) of an input, header included.
+type record struct {
+	line  int
+	cells []string
+	// raws holds XLSX raw cell values (date cells as serial numbers); nil
+	// for CSV and in-memory rows.
+	raws []string
+}
+
+// source yields the records of one input in order; next returns io.EOF at
+// the end. A *badInput error is a problem of the file, reported as bad rows.
+type source interface {
+	next() (record, error)
+	close() error
+}
+
+// badInput is a problem with the input itself (unreadable, malformed CSV),
+// at a line when known.
+type badInput struct {
+	line int
+	msg  string
+}
+
+func (b *badInput) Error() string { return fmt.Sprintf("line %d: %s", b.line, b.msg) }
+
+// openSource opens a CSV or XLSX file. XLSX is recognised by its extension
+// or the zip signature; anything else is read as CSV.
+func openSource(path string) (source, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, &badInput{msg: "no such file"}
+		}
+		return nil, &badInput{msg: fmt.Sprintf("cannot open: %v", err)}
+	}
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	ext := strings.ToLower(filepath.Ext(path))
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || ext == ".xlsx" || ext == ".xlsm":
+		f.Close()
+		return openXLSX(path)
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}) || ext == ".xls":
+		f.Close()
+		return nil, &badInput{msg: "this is an old Excel .xls file: save it as .xlsx or as CSV and import that"}
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		f.Close()
+		return nil, &badInput{msg: "this file is UTF-16 text (Excel's \"Unicode text\"): save it as CSV (UTF-8) instead"}
+	}
+	src, err := newCSV(f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return src, nil
+}
+
+// csvSource reads CSV in UTF-8 (with or without BOM) or GB18030/GBK, the
+// encoding Chinese Excel saves "CSV (逗号分隔)" in.
+type csvSource struct {
+	f *os.File
+	r *csv.Reader
+}
+
+// newCSV picks the encoding by checking the whole file for valid UTF-8
+// first (a GBK file may be pure ASCII for thousands of lines before its
+// first Chinese name), then rewinds and parses.
+func newCSV(f *os.File) (*csvSource, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	isUTF8, bom, err := sniffUTF8(f)
+	if err != nil {
+		return nil, &badInput{msg: fmt.Sprintf("cannot read: %v", err)}
+	}
+	if _, err := f.Seek(int64(bom), io.SeekStart); err != nil {
+		return nil, err
+	}
+	var rd io.Reader = bufio.NewReaderSize(f, 1<<20)
+	if !isUTF8 {
+		rd = transform.NewReader(rd, simplifiedchinese.GB18030.NewDecoder())
+	}
+	br := bufio.NewReaderSize(rd, 1<<16)
+	comma := sniffComma(br)
+	r := csv.NewReader(br)
+	r.Comma = comma
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = true
+	return &csvSource{f: f, r: r}, nil
+}
+
+// sniffUTF8 reports whether the file is valid UTF-8 and how long its BOM is.
+func sniffUTF8(f *os.File) (valid bool, bom int, err error) {
+	buf := make([]byte, 1<<20)
+	carry := 0
+	for first := true; ; first = false {
+		n, rerr := f.Read(buf[carry:])
+		data := buf[:carry+n]
+		if first && bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
+			bom = 3
+		}
+		if rerr == io.EOF {
+			return utf8.Valid(data), bom, nil
+		}
+		if rerr != nil {
+			return false, 0, rerr
+		}
+		// Keep an incomplete rune at the end for the next round.
+		cut := len(data)
+		for k := 1; k <= 3 && k <= len(data); k++ {
+			if utf8.RuneStart(data[len(data)-k]) {
+				if !utf8.FullRune(data[len(data)-k:]) {
+					cut = len(data) - k
+				}
+				break
+			}
+		}
+		if !utf8.Valid(data[:cut]) {
+			return false, bom, nil
+		}
+		carry = copy(buf, data[cut:])
+	}
+}
+
+// sniffComma reads the delimiter off the header line: a comma, unless the
+// line has tabs (or semicolons) and no commas.
+func sniffComma(br *bufio.Reader) rune {
+	line, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	if bytes.IndexByte(line, ',') >= 0 {
+		return ','
+	}
+	if bytes.IndexByte(line, '\t') >= 0 {
+		return '\t'
+	}
+	if bytes.IndexByte(line, ';') >= 0 {
+		return ';'
+	}
+	return ','
+}
+
+func (s *csvSource) next() (record, error) {
+	cells, err := s.r.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return record{}, &badInput{line: pe.Line, msg: fmt.Sprintf("malformed CSV: %v (a quote inside a value must be doubled: \"\")", pe.Err)}
+		}
+		if err == io.EOF {
+			return record{}, io.EOF
+		}
+		return record{}, &badInput{msg: fmt.Sprintf("cannot read: %v", err)}
+	}
+	line, _ := s.r.FieldPos(0)
+	return record{line: line, cells: cells}, nil
+}
+
+func (s *csvSource) close() error { return s.f.Close() }
+
+// memSource serves in-memory rows (rule unit tests) as if read from a file.
+type memSource struct {
+	header []string
+	rows   [][]string
+	lines  []int
+	i      int
+}
+
+func (m *memSource) next() (record, error) {
+	if m.i == 0 {
+		m.i++
+		// In-memory rows have no header line: a missing column is reported
+		// at the first row.
+		line := 1
+		if len(m.lines) > 0 && m.lines[0] > 0 {
+			line = m.lines[0]
+		}
+		return record{line: line, cells: m.header}, nil
+	}
+	k := m.i - 1
+	if k >= len(m.rows) {
+		return record{}, io.EOF
+	}
+	m.i++
+	line := k + 2
+	if k < len(m.lines) {
+		line = m.lines[k]
+	}
+	return record{line: line, cells: m.rows[k]}, nil
+}
+
+func (m *memSource) close() error { return nil }

@@ -1,0 +1,274 @@
+package importer
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sort"
+
+	"baoxue/idnum"
+	"baoxue/store"
+)
+
+// studentBatch imports the roster (key: id, the 学籍号). A row matches a
+// stored student by 学籍号 (current or any former one), else by national ID
+// (the one given or the one inside a G-学籍号), so a temporary L number
+// replaced by a G number keeps the student's sid and history.
+type studentBatch struct {
+	e     *env
+	idx   *store.StudentIndex
+	byNID map[string]int64 // national ID -> sid; -1 when two students share it
+
+	principals   map[string]string // school -> principal who takes moved tasks
+	centerAdmins map[string]string // center -> center admin, the last resort
+
+	rows     []store.Student
+	seenID   map[string]int // 学籍号 -> line
+	seenNID  map[string]int
+	seenSID  map[int64]int
+	schools  map[string]bool // schools the file lists students of
+	moves    []store.StudentMove
+	pairings []store.PairingChange
+}
+
+func beginStudents(ctx context.Context, e *env) (batch, error) {
+	if err := e.loadSchools(ctx); err != nil {
+		return nil, err
+	}
+	if err := e.loadTeachers(ctx); err != nil {
+		return nil, err
+	}
+	idx, err := e.st.LoadStudentIndex(ctx, e.tx)
+	if err != nil {
+		return nil, err
+	}
+	b := &studentBatch{
+		e: e, idx: idx, byNID: make(map[string]int64, len(idx.Students)),
+		seenID: make(map[string]int), seenNID: make(map[string]int), seenSID: make(map[int64]int),
+		schools: make(map[string]bool),
+	}
+	claim := func(nid string, sid int64) {
+		if prev, ok := b.byNID[nid]; ok && prev != sid {
+			b.byNID[nid] = -1
+			return
+		}
+		b.byNID[nid] = sid
+	}
+	for sid, s := range idx.Students {
+		if s.NationalID != "" {
+			claim(s.NationalID, sid)
+		}
+	}
+	for alias, sid := range idx.Aliases {
+		if nid := embeddedID(alias); nid != "" {
+			if _, ok := idx.Students[sid]; ok {
+				claim(nid, sid)
+			}
+		}
+	}
+	return b, nil
+}
+
+const allowedPoverty = "none (无), former_registered (脱贫户), marginal (边缘户), monitored (监测户)"
+
+// read reads and checks the cells of one row into a student.
+func (b *studentBatch) read(r *row) store.Student {
+	s := store.Student{
+		ID:   r.studentNumber("id", true),
+		Name: r.need("name"), Gender: r.choice("gender", parseGender, "", "男 or 女 (M/F, 1/2)"),
+		BirthDate: r.date("birth_date", true), NationalID: r.nationalID("national_id"),
+		SchoolID: r.need("school_id"), Class: r.text("class"),
+		HomeroomTeacherID: r.text("homeroom_teacher_id"),
+		Status:            r.choice("status", parseStudentStatus, "enrolled", allowedStatuses),
+		SuspendedUntil:    r.date("suspended_until", false), ReturnedAt: r.date("returned_at", false),
+		Township: r.text("township"), Village: r.text("village"),
+		LeftBehind: r.number("left_behind", parseLeftBehind, 0, "0 (非留守儿童), 1 (单亲留守儿童) or 2 (双亲留守儿童)"),
+		Migrant:    r.flag("migrant", parseBool), Returning: r.flag("returning", parseBool),
+		Orphan: r.flag("orphan", parseOrphan), Boarding: r.flag("boarding", parseBoarding),
+		Disabled: r.flag("disabled", parseBool), DisabilityType: parseDisabilityType(r.text("disability_type")),
+		DisabilityLevel:  r.number("disability_level", parseDisabilityLevel, 0, "0–4 (一级…四级, 1 most severe)"),
+		Hardship:         r.flag("hardship", parseHardship),
+		Poverty:          r.choice("poverty", parsePoverty, "none", allowedPoverty),
+		HomeTaught:       r.flag("home_taught", parseBool),
+		PairingTeacherID: r.text("pairing_teacher_id"), GuardianPhone: r.text("guardian_phone"),
+	}
+	if v := r.text("grade"); v == "" {
+		r.fail("grade", "required value is missing: 1–9")
+	} else {
+		s.Grade = r.number("grade", parseGrade, 0, "a grade 1–9 (一年级…九年级, 初一…初三)")
+	}
+	if !r.h.has("disabled") {
+		// 残疾人类型 or 残疾等级 without a 是否残疾 column still says so.
+		s.Disabled = s.DisabilityType != "" || s.DisabilityLevel > 0
+	}
+	if b.e.school(r, "school_id", s.SchoolID) {
+		b.e.teacher(r, "homeroom_teacher_id", s.HomeroomTeacherID, s.SchoolID)
+		b.e.teacher(r, "pairing_teacher_id", s.PairingTeacherID, s.SchoolID)
+	}
+	given := s.NationalID
+	s.NationalID = withStudentNumber(r, s.ID, s.NationalID, s.BirthDate)
+	if given != "" {
+		r.birthMatches("national_id", given, "birth_date", s.BirthDate)
+	}
+	if s.BirthDate != "" && s.BirthDate > b.e.today {
+		r.fail("birth_date", "%s is in the future: check the date", s.BirthDate)
+	}
+	return s
+}
+
+func (b *studentBatch) add(r *row) {
+	s := b.read(r)
+	if r.bad {
+		return
+	}
+	if !once(r, b.seenID, s.ID, "id", "学籍号") {
+		return
+	}
+	if s.NationalID != "" && !once(r, b.seenNID, s.NationalID, "national_id", "national ID") {
+		return
+	}
+	sid, ok := b.match(r, s)
+	if !ok || (sid != 0 && !once(r, b.seenSID, sid, "id", "student (matched by 学籍号 or national ID)")) {
+		return
+	}
+	b.schools[s.SchoolID] = true
+	if sid == 0 {
+		s.Key = newKey()
+		b.rows = append(b.rows, s)
+		return
+	}
+	s.SID = sid
+	old := b.idx.Students[sid]
+	if !r.h.has("national_id") && s.NationalID == "" {
+		s.NationalID = old.NationalID
+	}
+	if old.SchoolID != s.SchoolID {
+		b.move(r, sid, old, s)
+	}
+	if r.h.has("pairing_teacher_id") && s.PairingTeacherID != old.PairingTeacherID {
+		b.pairings = append(b.pairings, store.PairingChange{SID: sid, TeacherID: s.PairingTeacherID, Reason: "import"})
+	}
+	b.rows = append(b.rows, s)
+}
+
+// match finds the stored student a row is about: by 学籍号, else by national
+// ID. A national ID that belongs to another student than the 学籍号 does is a
+// problem: the file would give two children one number.
+func (b *studentBatch) match(r *row, s store.Student) (int64, bool) {
+	sid, byID := b.idx.Aliases[s.ID]
+	if byID {
+		if _, ok := b.idx.Students[sid]; !ok {
+			sid, byID = 0, false // a number left behind by a removed student
+		}
+	}
+	if s.NationalID == "" {
+		return sid, true
+	}
+	other := b.byNID[s.NationalID]
+	switch {
+	case byID && other != 0 && other != sid:
+		r.fail("national_id", "this national ID belongs to another stored student (学籍号 %s): correct the ID or the 学籍号",
+			idnum.Mask(b.idx.Students[max(other, 0)].ID))
+		return 0, false
+	case byID:
+		return sid, true
+	case other == -1:
+		r.fail("national_id", "two stored students have this national ID: correct them before importing this row")
+		return 0, false
+	}
+	return other, true
+}
+
+// move records a school change: open tasks go to the new homeroom teacher
+// (or principal, or center admin), and teachers of the old school that the
+// file does not replace are cleared.
+func (b *studentBatch) move(r *row, sid int64, old store.StudentRef, s store.Student) {
+	m := store.StudentMove{SID: sid, SchoolID: s.SchoolID}
+	homeroom := s.HomeroomTeacherID
+	if !r.h.has("homeroom_teacher_id") {
+		homeroom = ""
+		if t, ok := b.e.teachers[old.HomeroomTeacherID]; ok && t.SchoolID == s.SchoolID {
+			homeroom = old.HomeroomTeacherID
+		} else if old.HomeroomTeacherID != "" {
+			m.ClearHomeroom = true
+		}
+	}
+	if !r.h.has("pairing_teacher_id") && old.PairingTeacherID != "" {
+		if t, ok := b.e.teachers[old.PairingTeacherID]; !ok || t.SchoolID != s.SchoolID {
+			m.ClearPairing = true
+			b.pairings = append(b.pairings, store.PairingChange{SID: sid})
+		}
+	}
+	if b.principals == nil {
+		b.principals = firstByRole(b.e.teachers, "principal", func(t store.TeacherRef) string { return t.SchoolID })
+		b.centerAdmins = firstByRole(b.e.teachers, "center_admin", func(t store.TeacherRef) string { return t.Center })
+	}
+	switch {
+	case homeroom != "":
+		m.Assignee = homeroom
+	case b.principals[s.SchoolID] != "":
+		m.Assignee = b.principals[s.SchoolID]
+	default:
+		m.Assignee = b.centerAdmins[b.e.schools[s.SchoolID]]
+	}
+	b.moves = append(b.moves, m)
+}
+
+func (b *studentBatch) write(ctx context.Context) (result, error) {
+	e := b.e
+	if err := e.writeImplicit(ctx); err != nil {
+		return result{}, err
+	}
+	update := e.h.present("name", "gender", "birth_date", "school_id", "grade", "class", "homeroom_teacher_id",
+		"status", "suspended_until", "returned_at", "township", "village", "left_behind", "migrant", "returning",
+		"orphan", "boarding", "disabled", "disability_type", "disability_level", "hardship", "poverty",
+		"home_taught", "pairing_teacher_id", "guardian_phone")
+	// Rows without the column keep the stored ID (filled in add), so the
+	// column is always written: a G-学籍号 fills in a missing national ID.
+	update = append(update, "national_id")
+	if !e.h.has("disabled") && (e.h.has("disability_type") || e.h.has("disability_level")) {
+		update = append(update, "disabled")
+	}
+	c, err := e.st.WriteStudents(ctx, e.tx, b.rows, update, e.now)
+	if err != nil {
+		return result{}, err
+	}
+	if err := e.st.MoveStudents(ctx, e.tx, b.moves); err != nil {
+		return result{}, err
+	}
+	if err := e.st.ChangePairings(ctx, e.tx, b.pairings, e.now); err != nil {
+		return result{}, err
+	}
+	res := result{Counts: c}
+	if e.opt.Snapshot {
+		res.missing, err = e.st.MarkStudentsMissing(ctx, e.tx, b.missing(), e.today)
+	}
+	return res, err
+}
+
+// missing lists the enrolled students of the file's schools that the file
+// does not contain, in sid order.
+func (b *studentBatch) missing() []int64 {
+	var out []int64
+	for sid, s := range b.idx.Students {
+		if s.Status != "enrolled" || !b.schools[s.SchoolID] || s.MissingSince != "" {
+			continue
+		}
+		if _, present := b.seenSID[sid]; !present {
+			out = append(out, sid)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// newKey returns a student's opaque key: 16 random hex characters, never
+// derived from an identity number.
+func newKey() string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err)) // crypto/rand.Read never fails on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}
