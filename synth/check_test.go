@@ -26,6 +26,8 @@ type loaded struct {
 	studentByID  map[string]record
 	cal          *schoolCalendar
 	errors       int
+	offDayRows   int // attendance rows on days that are not school days
+	inCohort     int // students born in their grade's cohort year
 }
 
 func loadDistrict(t *testing.T, dir string, opt Options) *loaded {
@@ -147,8 +149,8 @@ func (l *loaded) checkTeachers(t *testing.T) {
 		role, school := r.get("role"), r.get("school_id")
 		switch role {
 		case roleTeacher, rolePrincipal:
-			if _, ok := l.schoolByID[school]; !ok {
-				l.bad(t, "teachers.csv", r.line, "school_id %q does not exist", school)
+			if s, ok := l.schoolByID[school]; !ok || s.get("center") != r.get("center") {
+				l.bad(t, "teachers.csv", r.line, "school_id %q does not exist or is not of center %q", school, r.get("center"))
 			}
 		case roleCenterAdmin, roleDistrictAdmin:
 			if school != "" {
@@ -352,6 +354,9 @@ func (l *loaded) checkAge(t *testing.T, r record, grade int) {
 	if b.Before(earliest) || b.After(latest) {
 		l.bad(t, "students.csv", r.line, "born %s, too far from grade %d", r.get("birth_date"), grade)
 	}
+	if !b.Before(date(l.schoolYear-6-grade, 9, 1)) && !b.After(date(l.schoolYear-5-grade, 8, 31)) {
+		l.inCohort++
+	}
 }
 
 // inWindow parses a date and checks it lies in the data window.
@@ -381,6 +386,7 @@ func (l *loaded) checkAttendance(t *testing.T) {
 			offDay++
 		}
 	}
+	l.offDayRows = offDay
 	if limit := max(3, len(l.attendance)/200); offDay > limit {
 		t.Errorf("%d attendance rows on days that are not school days, want at most %d", offDay, limit)
 	}

@@ -73,6 +73,7 @@ func (l *loaded) checkShares(t *testing.T) {
 	atLeast(t, "dropped", count["status=dropped"], 2)
 	atLeast(t, "returned dropouts", count["returned"], 2)
 	between(t, "enrolled", count["status=enrolled"], n, 0.99, 1)
+	between(t, "born in their grade's cohort (6-7 at September 1 of grade 1)", l.inCohort, n, 0.9, 0.99)
 }
 
 // checkStructure checks school sizes, centers, teachers and grades.
@@ -197,6 +198,7 @@ func (l *loaded) checkAttendanceShape(t *testing.T) {
 	between(t, "chronic absentees (10% of school days)", chronic, eligible, 0.01, 0.10)
 	atLeast(t, "unexcused streaks of 10+ school days up to the last day", long, 2)
 	atLeast(t, "unexcused streaks of 4-9 school days", short, 2)
+	atLeast(t, "attendance rows on days that are not school days", l.offDayRows, 1)
 	primary, primaryDays := 0, 0
 	for g := 1; g <= 6; g++ {
 		primary += absent[g]

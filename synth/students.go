@@ -2,6 +2,7 @@ package synth
 
 import (
 	"math/rand/v2"
+	"strings"
 )
 
 // Student statuses as written to students.csv.
@@ -95,14 +96,31 @@ func (p *population) drawStudent(r *rand.Rand, st *student, s int, g, k int) {
 	st.pairing = -1
 	st.male = r.IntN(1000) < 530
 	town := p.d.townships[sc.township].name
-	urban := len(town) > 6 && town[len(town)-6:] == "街道"
-	// Special groups, at rural Chongqing rates.
-	u := r.Float64()
+	p.drawGroups(r, st, strings.HasSuffix(town, "街道"))
+	st.birth = p.drawBirth(r, st)
+	area := pickArea(r, st.birth, st.has(flagMigrant))
+	if r.Float64() < 0.002+0.004*float64(max(0, 3-g)) {
+		// A temporary number: no national ID yet (new entrants mostly).
+		st.prefix, st.body = 'L', p.ids.temporary(r, area, st.birth)
+	} else {
+		st.prefix, st.body = 'G', p.ids.nationalID(area, st.birth, st.male)
+	}
+	st.name = p.names.child(r, st.male)
+	st.village = p.homeVillage(r, sc)
+	if st.special() && r.Float64() < 0.5 {
+		st.pairing = sc.teachers[1+r.IntN(len(sc.teachers)-1)]
+	}
+}
+
+// drawGroups draws the special groups at rural Chongqing rates: about a
+// quarter left-behind, 10% from poverty-registered households, 1.5%
+// disabled; migrant children mostly in town (街道) schools.
+func (p *population) drawGroups(r *rand.Rand, st *student, urban bool) {
 	migrantRate := 0.02
 	if urban {
 		migrantRate = 0.10
 	}
-	switch {
+	switch u := r.Float64(); {
 	case u < migrantRate:
 		st.flags |= flagMigrant
 	case u < migrantRate+0.015:
@@ -140,9 +158,9 @@ func (p *population) drawStudent(r *rand.Rand, st *student, s int, g, k int) {
 	}
 	boarding := 0.03
 	switch {
-	case g >= 7:
+	case st.grade >= 7:
 		boarding = 0.55
-	case g >= 4:
+	case st.grade >= 4:
 		boarding = 0.15
 	}
 	if st.leftBehind == 2 {
@@ -151,9 +169,14 @@ func (p *population) drawStudent(r *rand.Rand, st *student, s int, g, k int) {
 	if !st.has(flagHomeTaught) && r.Float64() < boarding {
 		st.flags |= flagBoarding
 	}
-	// Age: most fit the grade; some started late or repeated a year.
+}
+
+// drawBirth draws a birth date that fits the grade: in the grade's cohort
+// for most, a year or two older for some (late start, a repeated year;
+// more often for disabled and returning children), rarely a year younger.
+func (p *population) drawBirth(r *rand.Rand, st *student) int32 {
 	older := 0.03
-	if g >= 7 {
+	if st.grade >= 7 {
 		older = 0.05
 	}
 	if st.disType > 0 {
@@ -171,20 +194,8 @@ func (p *population) drawStudent(r *rand.Rand, st *student, s int, g, k int) {
 	case v < 0.004+older+0.005:
 		shift = 2
 	}
-	from := cohort(p.schoolYear, g) - int32(shift)*365
-	st.birth = from + int32(r.IntN(365))
-	area := pickArea(r, st.birth, st.has(flagMigrant))
-	if r.Float64() < 0.002+0.004*float64(max(0, 3-g)) {
-		// A temporary number: no national ID yet (new entrants mostly).
-		st.prefix, st.body = 'L', p.ids.temporary(r, area, st.birth)
-	} else {
-		st.prefix, st.body = 'G', p.ids.nationalID(area, st.birth, st.male)
-	}
-	st.name = p.names.child(r, st.male)
-	st.village = p.homeVillage(r, sc)
-	if st.special() && r.Float64() < 0.5 {
-		st.pairing = sc.teachers[1+r.IntN(len(sc.teachers)-1)]
-	}
+	from := cohort(p.schoolYear, int(st.grade)) - int32(shift)*365
+	return from + int32(r.IntN(365))
 }
 
 // makeDisabled gives a student a disability type and level; a few of the
