@@ -387,7 +387,7 @@ func (l *loaded) checkAttendance(t *testing.T) {
 		}
 	}
 	l.offDayRows = offDay
-	if limit := max(3, len(l.attendance)/200); offDay > limit {
+	if limit := max(5, len(l.attendance)/200); offDay > limit {
 		t.Errorf("%d attendance rows on days that are not school days, want at most %d", offDay, limit)
 	}
 }

@@ -149,14 +149,14 @@ func (w *attendanceWriter) rate(st *student) float64 {
 	r := w.r
 	var p float64
 	switch u := r.Float64(); {
-	case u < 0.60:
-		p = 0.003 + 0.009*r.Float64()
-	case u < 0.90:
-		p = 0.012 + 0.018*r.Float64()
-	case u < 0.97:
-		p = 0.03 + 0.02*r.Float64()
+	case u < 0.65:
+		p = 0.002 + 0.006*r.Float64()
+	case u < 0.92:
+		p = 0.008 + 0.012*r.Float64()
+	case u < 0.975:
+		p = 0.02 + 0.02*r.Float64()
 	default:
-		p = 0.07 + 0.13*r.Float64() // chronic absence
+		p = 0.06 + 0.12*r.Float64() // chronic absence
 	}
 	switch {
 	case st.grade == 9:
@@ -188,7 +188,7 @@ func (w *attendanceWriter) student(st *student) {
 	stat := w.stat[:n]
 	clear(stat)
 	p := w.rate(st)
-	chronic := p >= 0.07
+	chronic := p >= 0.06
 	for k := geometric(r, p); k < n; {
 		kind, length := episode(r, chronic)
 		for j := 0; j < length && k+j < n; j++ {
@@ -216,7 +216,7 @@ func (w *attendanceWriter) student(st *student) {
 		stat[streak+length] = attPresent
 	}
 	noise := int32(-1)
-	if len(w.cal.offDays) > 0 && r.IntN(1000) < 2 {
+	if len(w.cal.offDays) > 0 && r.IntN(1000) == 0 {
 		// A record on a day that is not a school day: real exports have them.
 		noise = w.cal.offDays[r.IntN(len(w.cal.offDays))]
 	}
@@ -252,7 +252,7 @@ func episode(r *rand.Rand, chronic bool) (int8, int) {
 	case u < 0.12:
 		return attAbsent, 1 + r.IntN(2) + boolInt(chronic)*r.IntN(2)
 	case u < 0.60:
-		return attSick, []int{1, 1, 1, 1, 2, 2, 2, 3, 3, 4}[r.IntN(10)]
+		return attSick, []int{1, 1, 1, 1, 1, 2, 2, 2, 3, 3}[r.IntN(10)]
 	case u < 0.88:
 		return attLeave, 1 + r.IntN(2)
 	default:
@@ -329,30 +329,13 @@ func (w *attendanceWriter) absenceContacts(st *student, days []int32, streak int
 	}
 }
 
-// routineContacts adds the teachers' ordinary contacts with the family, more
-// for special groups, and the visits to students out of school.
+// routineContacts adds the teachers' ordinary contacts with the family.
+// Most special-group families hear from a teacher every two to five weeks;
+// the rest, and every other family, now and then. Dropouts get visits
+// (劝返), transfers a check of where the student went.
 func (w *attendanceWriter) routineContacts(st *student) {
 	r := w.r
 	span := int(w.cal.end - w.cal.start + 1)
-	lambda := 0.3
-	if st.special() {
-		lambda += 0.8
-	}
-	if st.leftBehind == 2 {
-		lambda += 0.7
-	}
-	if st.has(flagOrphan) {
-		lambda += 0.5
-	}
-	if st.disType > 0 {
-		lambda += 0.4
-	}
-	if st.has(flagHardship) || st.poverty != povertyNone {
-		lambda += 0.3
-	}
-	if st.has(flagHomeTaught) {
-		lambda += 1
-	}
 	sc := &w.p.d.schools[st.school]
 	switch st.status {
 	case statusDropped:
@@ -370,34 +353,55 @@ func (w *attendanceWriter) routineContacts(st *student) {
 		}
 		return
 	}
-	lambda *= float64(span) / 91
-	for k := poisson(r, lambda); k > 0; k-- {
-		teacher := st.homeroom
-		if st.pairing >= 0 && r.IntN(10) < 4 {
-			teacher = st.pairing
+	lambda := 0.3 // contacts per 13 weeks
+	if st.special() {
+		if r.IntN(100) < 75 {
+			interval := 14 + r.IntN(22)
+			for day := w.cal.start + int32(r.IntN(interval)); day <= w.cal.end; day += int32(interval) {
+				w.routineContact(st, day)
+			}
+			lambda = 0
+		} else {
+			lambda = 0.6
 		}
-		ch := chPhone
-		switch u := r.IntN(100); {
-		case st.leftBehind > 0 && u < 35, u < 20:
-			ch = chOnline
-		case u < 45:
-			ch = chVisit
-		case u < 50:
-			ch = chOther
+		if st.leftBehind == 2 {
+			lambda += 0.5 // calls with the parents working away
 		}
-		var outcome string
-		switch ch {
-		case chPhone:
-			outcome = pick(r, w.ph.phoneOK)
-		case chVisit:
-			outcome = pick(r, w.ph.visit)
-		case chOnline:
-			outcome = pick(r, w.ph.online)
-		default:
-			outcome = pick(r, w.ph.other)
-		}
-		w.add(contact{w.cal.start + int32(r.IntN(span)), teacher, ch, outcome, ""})
 	}
+	for k := poisson(r, lambda*float64(span)/91); k > 0; k-- {
+		w.routineContact(st, w.cal.start+int32(r.IntN(span)))
+	}
+}
+
+// routineContact adds one ordinary contact on day by the homeroom or the
+// pairing teacher; left-behind children's parents are mostly reached online.
+func (w *attendanceWriter) routineContact(st *student, day int32) {
+	r := w.r
+	teacher := st.homeroom
+	if st.pairing >= 0 && r.IntN(10) < 4 {
+		teacher = st.pairing
+	}
+	ch := chPhone
+	switch u := r.IntN(100); {
+	case st.leftBehind > 0 && u < 35, u < 20:
+		ch = chOnline
+	case u < 45:
+		ch = chVisit
+	case u < 50:
+		ch = chOther
+	}
+	var outcome string
+	switch ch {
+	case chPhone:
+		outcome = pick(r, w.ph.phoneOK)
+	case chVisit:
+		outcome = pick(r, w.ph.visit)
+	case chOnline:
+		outcome = pick(r, w.ph.online)
+	default:
+		outcome = pick(r, w.ph.other)
+	}
+	w.add(contact{day, teacher, ch, outcome, ""})
 }
 
 // poisson draws from a Poisson distribution with a small mean (Knuth).
