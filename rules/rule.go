@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"text/template"
 	"time"
 
 	"github.com/expr-lang/expr/vm"
@@ -64,8 +63,8 @@ type Rule struct {
 	Line               int
 
 	program *vm.Program
-	tmpl    *template.Template // nil when Message is empty
-	windows int                // largest window of a windowed call in When and Message
+	tmpl    *messageTemplate // nil when Message is empty
+	windows int              // largest window of a windowed call in When and Message
 }
 
 // Eval runs the compiled `when` on f. v is the caller's VM, reused across
@@ -76,8 +75,13 @@ func (r *Rule) Eval(v *vm.VM, f *Facts) (bool, error) {
 	if r.program == nil {
 		return false, fmt.Errorf("rule %s: not compiled (rules come from Load or Compile)", r.ID)
 	}
-	if f.W == nil && r.windows > 0 {
-		return false, fmt.Errorf("rule %s: facts have no Windows for its windowed functions", r.ID)
+	if r.windows > 0 {
+		if f.W == nil {
+			return false, fmt.Errorf("rule %s: facts have no Windows for its windowed functions", r.ID)
+		}
+		if f.boundTo != f {
+			f.bind()
+		}
 	}
 	if v == nil {
 		v = &vm.VM{}
@@ -107,7 +111,7 @@ func (r *Rule) Render(f *Facts) (string, error) {
 	if f.W == nil && r.windows > 0 {
 		return "", fmt.Errorf("rule %s: facts have no Windows for its windowed functions", r.ID)
 	}
-	text, err := execute(r.tmpl, f)
+	text, err := r.tmpl.render(f)
 	if err != nil {
 		return "", fmt.Errorf("rule %s: render message: %w", r.ID, err)
 	}

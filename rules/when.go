@@ -37,61 +37,11 @@ func exprOptions() []expr.Option {
 		expr.AsBool(),
 		expr.MaxNodes(maxNodes),
 		expr.DisableAllBuiltins(),
-		expr.Patch(envArgPatcher{}),
 	}
 	for _, b := range enabledBuiltins {
 		opts = append(opts, expr.EnableBuiltin(b))
 	}
-	for _, wf := range windowFuncs {
-		sig := any(new(func(Facts, int) int))
-		if wf.float {
-			sig = new(func(Facts, int) float64)
-		}
-		opts = append(opts, expr.Function(wf.name, wf.exprFunc(), sig))
-	}
 	return opts
-}
-
-// exprFunc is the expr implementation of wf: its first argument is the
-// environment (inserted by envArgPatcher), its second the window.
-func (wf windowFunc) exprFunc() func(params ...any) (any, error) {
-	return func(params ...any) (any, error) {
-		var f *Facts
-		switch env := params[0].(type) {
-		case *Facts:
-			f = env
-		case Facts:
-			f = &env
-		default:
-			return nil, fmt.Errorf("%s: environment is %T, want *rules.Facts", wf.name, params[0])
-		}
-		if f.W == nil {
-			return nil, fmt.Errorf("%s: facts have no Windows", wf.name)
-		}
-		return wf.call(f.W, params[1].(int)), nil
-	}
-}
-
-// envArgPatcher rewrites every windowed call `absences(14)` into
-// `absences($env, 14)`, so the function receives the Facts being evaluated.
-type envArgPatcher struct{}
-
-// Visit implements ast.Visitor.
-func (envArgPatcher) Visit(node *ast.Node) {
-	call, ok := (*node).(*ast.CallNode)
-	if !ok || len(call.Arguments) != 1 {
-		return
-	}
-	id, ok := call.Callee.(*ast.IdentifierNode)
-	if !ok || !isWindowFunc(id.Value) {
-		return
-	}
-	patched := &ast.CallNode{
-		Callee:    call.Callee,
-		Arguments: []ast.Node{&ast.IdentifierNode{Value: "$env"}, call.Arguments[0]},
-	}
-	patched.SetLocation(call.Location())
-	ast.Patch(node, patched)
 }
 
 // windowChecker checks, before compilation, that every windowed function is
