@@ -1,0 +1,245 @@
+package rules
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.err golden files from the current output")
+
+// TestLoadBad loads each bad fixture and compares the complete error
+// output with its golden file (FIXTURE.err).
+func TestLoadBad(t *testing.T) {
+	cases := []struct{ fixture, about string }{
+		{"unknown-field.bad.yaml", "unknown field and unknown name in when, plain and quoted"},
+		{"type-mismatch-block.bad.yaml", "type mismatch inside when: | and when: > blocks"},
+		{"non-bool.bad.yaml", "when that is a number"},
+		{"unknown-key.bad.yaml", "unknown keys at file, rule and task level, with suggestions"},
+		{"duplicate-id.bad", "duplicate id across two files and within one"},
+		{"broken-yaml.bad.yaml", "YAML indentation error"},
+		{"broken-flow.bad.yaml", "unclosed YAML flow list"},
+		{"bad-duration.bad.yaml", "bad, negative and zero durations, task without due"},
+		{"bad-enum.bad.yaml", "values outside severity, notify, campaigns, task kind and assign"},
+		{"window.bad.yaml", "windowed calls without a literal window in range"},
+		{"missing.bad.yaml", "missing keys, empty values, wrong shapes"},
+		{"message.bad.yaml", "message templates with unknown names and functions"},
+		{"expr-syntax.bad.yaml", "expression syntax error, unknown names, disabled builtins, $env"},
+		{"empty.bad.yaml", "file without rules"},
+	}
+	listed := map[string]bool{}
+	for _, tc := range cases {
+		listed[tc.fixture] = true
+		t.Run(tc.fixture, func(t *testing.T) {
+			path := filepath.Join("testdata", tc.fixture)
+			set, err := Load(path)
+			if err == nil {
+				t.Fatalf("%s (%s) loaded %d rules, want errors", path, tc.about, len(set.Rules))
+			}
+			var errs Errors
+			if !errors.As(err, &errs) {
+				t.Fatalf("error is %T, want Errors: %v", err, err)
+			}
+			got := err.Error() + "\n"
+			golden := path + ".err"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("errors differ from %s (%s)\ngot:\n%s\nwant:\n%s", golden, tc.about, got, want)
+			}
+		})
+	}
+	// Every bad fixture must be in the table, so none is silently skipped.
+	matches, _ := filepath.Glob("testdata/*.bad*")
+	for _, m := range matches {
+		if name := filepath.Base(m); !strings.HasSuffix(name, ".err") && !listed[name] {
+			t.Errorf("fixture %s is not in the test table", name)
+		}
+	}
+}
+
+func TestLoadGood(t *testing.T) {
+	matches, err := filepath.Glob("testdata/*.good.yaml")
+	if err != nil || len(matches) == 0 {
+		t.Fatalf("no good fixtures: %v", err)
+	}
+	for _, m := range matches {
+		t.Run(filepath.Base(m), func(t *testing.T) {
+			set, err := Load(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(set.Rules) == 0 {
+				t.Fatal("no rules")
+			}
+		})
+	}
+}
+
+func TestLoadFields(t *testing.T) {
+	set, err := Load("testdata/full.good.yaml", "testdata/minimal.good.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(set); got != "campaign-check off grade9-absence" {
+		t.Fatalf("rules in order %q", got)
+	}
+	c := set.Rule("campaign-check")
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"severity", c.Severity, "info"},
+		{"campaigns", strings.Join(c.Campaigns, ","), "march,september"},
+		{"notify", strings.Join(c.Notify, ","), "pairing,principal"},
+		{"cooldown", c.Cooldown, 30 * 24 * time.Hour},
+		{"pair", c.Pair, true},
+		{"sensitive", c.Sensitive, true},
+		{"enabled", c.Enabled, true},
+		{"task", *c.Task, Task{Kind: "verify", Assign: "pairing", Due: 36 * time.Hour}},
+		{"message", c.Message, "{{.student.name}}（{{.today}}）"},
+		{"file", c.File, "testdata/full.good.yaml"},
+		{"line", c.Line, 3},
+		{"off enabled", set.Rule("off").Enabled, false},
+		{"off notify", strings.Join(set.Rule("off").Notify, ","), "center"},
+		{"off cooldown", set.Rule("off").Cooldown, 90 * time.Minute},
+		// The disabled rule's absences(200) does not count.
+		{"max window", set.MaxWindow, 14},
+	}
+	m := set.Rule("grade9-absence")
+	checks = append(checks, []struct {
+		name      string
+		got, want any
+	}{
+		{"default notify", strings.Join(m.Notify, ","), "homeroom"},
+		{"default cooldown", m.Cooldown, DefaultCooldown},
+		{"default enabled", m.Enabled, true},
+		{"default task", m.Task == nil, true},
+		{"default campaigns", len(m.Campaigns), 0},
+		{"window", m.Window(), 14},
+	}...)
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("%s = %v, want %v", ch.name, ch.got, ch.want)
+		}
+	}
+}
+
+func ids(s *Set) string {
+	var out []string
+	for _, r := range s.Rules {
+		out = append(out, r.ID)
+	}
+	return strings.Join(out, " ")
+}
+
+func TestLoadPaths(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rule := func(id string) string {
+		return "rules:\n  - {id: " + id + ", name: x, severity: low, when: 'absences(3) > 1'}\n"
+	}
+	write("b.yaml", rule("b"))
+	write("a.yml", rule("a"))
+	write("notes.txt", "not a rule file")
+	write("sub/c.yaml", rule("c")) // directories are not recursive
+	write("empty/README", "")
+
+	set, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(set); got != "a b" {
+		t.Errorf("Load(dir) = %q, want a b", got)
+	}
+	// Files are taken in name order whatever the argument order, so the
+	// checksum is too.
+	again, err := Load(filepath.Join(dir, "b.yaml"), filepath.Join(dir, "a.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids(again) != "a b" || again.Checksum != set.Checksum || len(set.Checksum) != 64 {
+		t.Errorf("explicit files: %q %s, dir: %s", ids(again), again.Checksum, set.Checksum)
+	}
+	write("a.yml", rule("a2"))
+	changed, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changed.Checksum == set.Checksum {
+		t.Error("checksum did not change with the file contents")
+	}
+
+	for _, tc := range []struct {
+		name  string
+		paths []string
+		want  string
+	}{
+		{"no paths", nil, ".: no rule files given"},
+		{"missing", []string{filepath.Join(dir, "nope.yaml")}, "nope.yaml: read rules:"},
+		{"dir without rule files", []string{filepath.Join(dir, "empty")}, "empty: no *.yaml or *.yml rule files in this directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(tc.paths...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load(%v) = %v, want %q", tc.paths, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in   string
+		want time.Duration
+		err  string
+	}{
+		{"7d", 7 * 24 * time.Hour, ""},
+		{"0d", 0, ""},
+		{"12h", 12 * time.Hour, ""},
+		{"30m", 30 * time.Minute, ""},
+		{"1h30m", 90 * time.Minute, ""},
+		{"-1d", 0, "negative"},
+		{"-5m", 0, "negative"},
+		{"7days", 0, `bad duration "7days"`},
+		{"1w", 0, `bad duration "1w"`},
+		{"d", 0, `bad duration "d"`},
+		{"+3d", 0, `bad duration "+3d"`},
+		{"", 0, "empty"},
+		{"99999d", 0, "longer than"},
+		{"100000h", 0, "longer than"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := ParseDuration(tc.in)
+			if tc.err == "" {
+				if err != nil || got != tc.want {
+					t.Errorf("ParseDuration(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("ParseDuration(%q) error = %v, want %q", tc.in, err, tc.err)
+			}
+		})
+	}
+}

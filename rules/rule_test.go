@@ -1,0 +1,356 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/expr-lang/expr/vm"
+)
+
+// fakeWindows answers windowed functions from tables keyed by window and
+// records every call, so tests see which windows a rule asked for.
+type fakeWindows struct {
+	absences, unexcused, contacts, sessions, hours map[int]int
+	rate                                           map[int]float64
+	mu                                             sync.Mutex
+	calls                                          []string
+}
+
+func (w *fakeWindows) record(name string, n int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.calls = append(w.calls, fmt.Sprintf("%s(%d)", name, n))
+}
+
+func (w *fakeWindows) Absences(n int) int  { w.record("absences", n); return w.absences[n] }
+func (w *fakeWindows) Unexcused(n int) int { w.record("unexcused", n); return w.unexcused[n] }
+func (w *fakeWindows) AbsenceRate(n int) float64 {
+	w.record("absence_rate", n)
+	return w.rate[n]
+}
+func (w *fakeWindows) Contacts(n int) int { w.record("contacts", n); return w.contacts[n] }
+func (w *fakeWindows) HomeTeachingSessions(n int) int {
+	w.record("home_teaching_sessions", n)
+	return w.sessions[n]
+}
+func (w *fakeWindows) HomeTeachingHours(n int) int {
+	w.record("home_teaching_hours", n)
+	return w.hours[n]
+}
+
+// compileOne compiles a single rule with the given when and message.
+func compileOne(t testing.TB, when, message string) *Rule {
+	t.Helper()
+	src := "rules:\n  - id: r\n    name: 测试\n    severity: low\n    when: |\n      " + when + "\n"
+	if message != "" {
+		src += "    message: |-\n      " + strings.ReplaceAll(message, "\n", "\n      ") + "\n"
+	}
+	set, err := Compile(File{Name: "test.yaml", Data: []byte(src)})
+	if err != nil {
+		t.Fatalf("compile %q: %v", when, err)
+	}
+	return set.Rules[0]
+}
+
+// student9 is a grade-9 left-behind student used across tests.
+func student9() Student {
+	return Student{ID: "S1", Name: "张三", Gender: "男", School: "SCH01", Class: "九年级2班", Township: "临江镇",
+		Village: "临江村", Status: "enrolled", Grade: 9, Stage: "junior", Age: 14, LeftBehind: true,
+		LeftBehindParents: 2, Poverty: "marginal", DaysSinceReturn: -1}
+}
+
+func TestEval(t *testing.T) {
+	tests := []struct {
+		name string
+		when string
+		edit func(*Facts, *fakeWindows)
+		want bool
+	}{
+		{"int field", "student.grade == 9", nil, true},
+		{"int field false", "student.grade == 9", func(f *Facts, _ *fakeWindows) { f.Student.Grade = 8 }, false},
+		{"string in list", `student.poverty in ["marginal", "monitored"]`, nil, true},
+		{"bools", "student.left_behind && !student.home_taught && student.left_behind_parents == 2", nil, true},
+		{"never returned", "student.days_since_return < 0", nil, true},
+		{"stage and age", `student.stage == "junior" && student.age >= 14`, nil, true},
+		{"streaks", "unexcused_streak > 3 && absent_streak >= 5",
+			func(f *Facts, _ *fakeWindows) { f.UnexcusedStreak, f.AbsentStreak = 4, 5 }, true},
+		{"streak not enough", "unexcused_streak > 3", func(f *Facts, _ *fakeWindows) { f.UnexcusedStreak = 3 }, false},
+		{"absences at threshold", "absences(14) >= 2", func(_ *Facts, w *fakeWindows) { w.absences[14] = 2 }, true},
+		{"absences below", "absences(14) >= 2", func(_ *Facts, w *fakeWindows) { w.absences[14] = 1 }, false},
+		{"window is passed", "absences(7) >= 2", func(_ *Facts, w *fakeWindows) { w.absences[14] = 5 }, false},
+		{"unexcused", "unexcused(30) == 3", func(_ *Facts, w *fakeWindows) { w.unexcused[30] = 3 }, true},
+		{"rate", "absence_rate(60) >= 0.1", func(_ *Facts, w *fakeWindows) { w.rate[60] = 0.1 }, true},
+		{"rate below", "absence_rate(60) >= 0.1", func(_ *Facts, w *fakeWindows) { w.rate[60] = 0.09 }, false},
+		{"no contact", "contacts(30) == 0", nil, true},
+		{"contact", "contacts(30) == 0", func(_ *Facts, w *fakeWindows) { w.contacts[30] = 1 }, false},
+		{"home teaching ok", "home_teaching_sessions(7) < 1 || home_teaching_hours(7) < 2",
+			func(_ *Facts, w *fakeWindows) { w.sessions[7], w.hours[7] = 1, 2 }, false},
+		{"home teaching short", "home_teaching_sessions(7) < 1 || home_teaching_hours(7) < 2",
+			func(_ *Facts, w *fakeWindows) { w.sessions[7], w.hours[7] = 1, 1 }, true},
+		{"date names", `month == 3 && today >= "2026-03-01" && campaign == "march"`,
+			func(f *Facts, _ *fakeWindows) { f.Month, f.Today, f.Campaign = 3, "2026-03-10", "march" }, true},
+		{"builtins", "len(student.name) == 2 && max(absences(3), unexcused(3)) >= 1 && abs(-1) == 1",
+			func(_ *Facts, w *fakeWindows) { w.unexcused[3] = 1 }, true},
+		{"arithmetic", "absences(14) - unexcused(14) > 1",
+			func(_ *Facts, w *fakeWindows) { w.absences[14], w.unexcused[14] = 3, 1 }, true},
+	}
+	var v vm.VM // one VM reused across rules, as the engine does
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := compileOne(t, tc.when, "")
+			w := newFake()
+			f := &Facts{Student: student9(), W: w}
+			if tc.edit != nil {
+				tc.edit(f, w)
+			}
+			got, err := r.Eval(&v, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("Eval(%s) = %v, want %v", tc.when, got, tc.want)
+			}
+		})
+	}
+}
+
+func newFake() *fakeWindows {
+	return &fakeWindows{absences: map[int]int{}, unexcused: map[int]int{}, contacts: map[int]int{},
+		sessions: map[int]int{}, hours: map[int]int{}, rate: map[int]float64{}}
+}
+
+// TestEvalCalls checks that windowed calls reach Windows with their window,
+// and that && short-circuits before a call.
+func TestEvalCalls(t *testing.T) {
+	tests := []struct {
+		when  string
+		calls string
+	}{
+		{"absences(14) >= 2 || contacts(30) == 0", "absences(14) contacts(30)"},
+		{"student.grade == 8 && absences(3) > 0", ""},
+		{"home_teaching_hours(7) < 2 && absence_rate(90) > 0.5", "home_teaching_hours(7) absence_rate(90)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.when, func(t *testing.T) {
+			r := compileOne(t, tc.when, "")
+			w := newFake()
+			if _, err := r.Eval(nil, &Facts{Student: student9(), W: w}); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(w.calls, " "); got != tc.calls {
+				t.Errorf("calls %q, want %q", got, tc.calls)
+			}
+		})
+	}
+}
+
+// panicWindows panics in Absences, as a broken engine might.
+type panicWindows struct{ constWindows }
+
+func (panicWindows) Absences(int) int { panic("boom") }
+
+func TestEvalErrors(t *testing.T) {
+	r := compileOne(t, "absences(14) > 1", "")
+	tests := []struct {
+		name string
+		rule *Rule
+		f    *Facts
+		want string
+	}{
+		{"no windows", r, &Facts{}, "rule r: facts have no Windows"},
+		{"windows panic", r, &Facts{W: &panicWindows{}}, "rule r: evaluate:"},
+		{"not compiled", &Rule{ID: "hand"}, &Facts{W: newFake()}, "rule hand: not compiled"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tc.rule.Eval(nil, tc.f)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Eval error %v, want %q", err, tc.want)
+			}
+		})
+	}
+	// A rule without windowed calls needs no Windows.
+	plain := compileOne(t, "student.grade == 9", "")
+	if ok, err := plain.Eval(nil, &Facts{Student: student9()}); err != nil || !ok {
+		t.Errorf("plain rule without Windows: %v, %v", ok, err)
+	}
+}
+
+func TestRender(t *testing.T) {
+	tests := []struct {
+		name, message, want string
+	}{
+		{"names", "{{.student.name}}（{{.student.class}}）近14天缺勤{{absences 14}}天，旷课{{unexcused 14}}天",
+			"张三（九年级2班）近14天缺勤3天，旷课1天"},
+		{"top names", "{{.today}} {{.month}} {{.campaign}} {{.absent_streak}} {{.unexcused_streak}}",
+			"2026-03-10 3 march 2 1"},
+		{"all functions", "{{absence_rate 60}} {{contacts 30}} {{home_teaching_sessions 7}} {{home_teaching_hours 7}}",
+			"0.25 4 1 2"},
+		{"printf and if", `{{printf "%.0f%%" (absence_rate 60)}}{{if .student.left_behind}} 留守{{end}}`, "0% 留守"},
+		{"with", "{{with .student}}{{.name}}/{{.grade}}{{end}}", "张三/9"},
+		{"dollar", "{{with .student}}{{$.today}}{{end}}", "2026-03-10"},
+		{"compare", "{{if ge (absences 14) 3}}多{{else}}少{{end}}", "多"},
+		{"multi-line", "第一行\n第二行{{.student.grade}}", "第一行\n第二行9"},
+		{"variable", "{{$s := .student}}{{$s.name}}{{$s.village}}", "张三临江村"},
+		{"dot variable", "{{$d := .}}{{$d.student.township}}", "临江镇"},
+		{"dollar alone", "{{with .today}}{{$.student.class}}{{end}}", "九年级2班"},
+		{"range over student", "{{range $k, $v := .student}}{{if eq $k \"grade\"}}{{$v}}{{end}}{{end}}", "9"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := compileOne(t, "true", tc.message)
+			w := newFake()
+			w.absences[14], w.unexcused[14], w.rate[60], w.contacts[30], w.sessions[7], w.hours[7] = 3, 1, 0.25, 4, 1, 2
+			f := &Facts{Student: student9(), W: w, Today: "2026-03-10", Month: 3, Campaign: "march",
+				AbsentStreak: 2, UnexcusedStreak: 1}
+			if tc.name == "printf and if" {
+				w.rate[60] = 0.004
+			}
+			got, err := r.Render(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("Render = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	if got, err := compileOne(t, "true", "").Render(&Facts{}); got != "" || err != nil {
+		t.Errorf("empty message: %q, %v", got, err)
+	}
+	withWindow := compileOne(t, "true", "{{absences 14}}")
+	if _, err := withWindow.Render(&Facts{}); err == nil {
+		t.Error("Render without Windows succeeded")
+	}
+}
+
+// TestRenderConcurrent renders one rule for many students at once: each
+// output must use its own Facts (the template functions are bound per call).
+func TestRenderConcurrent(t *testing.T) {
+	r := compileOne(t, "true", "{{.student.name}}:{{absences 14}}")
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := newFake()
+			w.absences[14] = i
+			name := fmt.Sprintf("S%d", i)
+			got, err := r.Render(&Facts{Student: Student{Name: name}, W: w})
+			if want := fmt.Sprintf("%s:%d", name, i); err != nil || got != want {
+				errs <- fmt.Errorf("got %q, %v; want %q", got, err, want)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestRunsIn(t *testing.T) {
+	tests := []struct {
+		campaigns []string
+		enabled   bool
+		campaign  string
+		want      bool
+	}{
+		{nil, true, "", true},
+		{nil, true, "march", true},
+		{nil, false, "", false},
+		{[]string{"march", "september"}, true, "", false},
+		{[]string{"march", "september"}, true, "march", true},
+		{[]string{"march", "september"}, true, "may", false},
+		{[]string{"march"}, false, "march", false},
+	}
+	for _, tc := range tests {
+		r := &Rule{Campaigns: tc.campaigns, Enabled: tc.enabled}
+		if got := r.RunsIn(tc.campaign); got != tc.want {
+			t.Errorf("RunsIn(%q) with campaigns %v enabled %v = %v, want %v", tc.campaign, tc.campaigns, tc.enabled, got, tc.want)
+		}
+	}
+}
+
+// TestEnvironmentNames checks that every Student field is reachable under
+// its tag from `when` and from templates, and that ENVIRONMENT.md documents it.
+func TestEnvironmentNames(t *testing.T) {
+	doc := readFile(t, "ENVIRONMENT.md")
+	st := reflect.TypeFor[Student]()
+	for i := range st.NumField() {
+		name := st.Field(i).Tag.Get("expr")
+		if name == "" {
+			t.Errorf("Student.%s has no expr tag", st.Field(i).Name)
+			continue
+		}
+		compileOne(t, fmt.Sprintf("student.%s == student.%s", name, name), "{{.student."+name+"}}")
+		if !strings.Contains(doc, "`student."+name+"`") {
+			t.Errorf("ENVIRONMENT.md does not document student.%s", name)
+		}
+	}
+	for _, name := range append(windowFuncNames(), topNames...) {
+		if name != "student" && !strings.Contains(doc, "`"+name) {
+			t.Errorf("ENVIRONMENT.md does not document %s", name)
+		}
+	}
+}
+
+func TestErrorRendering(t *testing.T) {
+	errs := Errors{
+		{File: "b.yaml", Line: 2, Col: 1, Msg: "second file"},
+		{File: "a.yaml", Line: 9, Col: 3, Rule: "r", Msg: "late", Snippet: " | x\n | ^"},
+		{File: "a.yaml", Line: 9, Col: 1, Rule: "r", Msg: "early"},
+		{File: "dir", Msg: "whole file"},
+	}
+	errs.sort()
+	want := "a.yaml:9:1: rule r: early\n" +
+		"a.yaml:9:3: rule r: late\n     | x\n     | ^\n" +
+		"b.yaml:2:1: second file\n" +
+		"dir: whole file"
+	if got := errs.Error(); got != want {
+		t.Errorf("Errors.Error() =\n%s\nwant\n%s", got, want)
+	}
+	var target Errors
+	if !errors.As(error(errs), &target) || len(target) != 4 {
+		t.Error("errors.As does not find Errors")
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{"sevrity", ` (did you mean "severity"?)`},
+		{"Severity", ` (did you mean "severity"?)`},
+		{"colldown", ` (did you mean "cooldown"?)`},
+		{"owner", ""},
+		{"severity", ""},
+		{"x", ""},
+	}
+	for _, tc := range tests {
+		if got := suggest(tc.got, ruleKeys); got != tc.want {
+			t.Errorf("suggest(%q) = %q, want %q", tc.got, got, tc.want)
+		}
+	}
+}
+
+func TestRenderMasksID(t *testing.T) {
+	r := compileOne(t, "true", "{{.student.id}}")
+	got, err := r.Render(&Facts{Student: Student{ID: "G50023420110501005X"}})
+	if err != nil || got != "G500234********005X" {
+		t.Errorf("Render = %q, %v; want the 学籍号 masked", got, err)
+	}
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
