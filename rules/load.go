@@ -3,6 +3,7 @@ package rules
 import (
 	"crypto/sha256"
 	"embed"
+	"errors"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
@@ -74,11 +75,17 @@ func Load(paths ...string) (*Set, error) {
 			files = append(files, File{Name: name, Data: data})
 		}
 	}
-	if len(c.errs) > 0 {
-		c.errs.sort()
-		return nil, c.errs
+	set, err := Compile(files...)
+	if len(c.errs) == 0 {
+		return set, err
 	}
-	return Compile(files...)
+	// Report unreadable paths together with the problems of the readable files.
+	var errs Errors
+	if errors.As(err, &errs) && !(len(files) == 0 && len(errs) == 1) {
+		c.errs = append(c.errs, errs...)
+	}
+	c.errs.sort()
+	return nil, c.errs
 }
 
 // ruleFileNames expands a path into the rule files it names.

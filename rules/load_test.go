@@ -197,6 +197,9 @@ func TestLoadPaths(t *testing.T) {
 		{"no paths", nil, ".: no rule files given"},
 		{"missing", []string{filepath.Join(dir, "nope.yaml")}, "nope.yaml: read rules:"},
 		{"dir without rule files", []string{filepath.Join(dir, "empty")}, "empty: no *.yaml or *.yml rule files in this directory"},
+		// A missing file does not hide the problems of the others.
+		{"missing and bad", []string{filepath.Join(dir, "nope.yaml"), "testdata/non-bool.bad.yaml"},
+			"testdata/non-bool.bad.yaml:6:11: rule absences-count"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(tc.paths...)

@@ -96,6 +96,7 @@ func TestEval(t *testing.T) {
 			func(f *Facts, _ *fakeWindows) { f.Month, f.Today, f.Campaign = 3, "2026-03-10", "march" }, true},
 		{"builtins", "len(student.name) == 2 && max(absences(3), unexcused(3)) >= 1 && abs(-1) == 1",
 			func(_ *Facts, w *fakeWindows) { w.unexcused[3] = 1 }, true},
+		{"string operators", `student.name contains "三" && student.village startsWith "临" && student.class matches "^九"`, nil, true},
 		{"arithmetic", "absences(14) - unexcused(14) > 1",
 			func(_ *Facts, w *fakeWindows) { w.absences[14], w.unexcused[14] = 3, 1 }, true},
 	}
