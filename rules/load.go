@@ -3,8 +3,8 @@ package rules
 import (
 	"crypto/sha256"
 	"embed"
-	"errors"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
