@@ -40,7 +40,7 @@
 // to Facts.W once per Facts, which expr calls without reflection. The
 // alternatives measured in BenchmarkWindowCall (expr.Function with the
 // environment patched in as an argument; compiling against *Facts) were
-// 15–25% and 3–4× slower. BenchmarkEval evaluates all default rules for
+// about 15% and 3–4× slower. BenchmarkEval evaluates all default rules for
 // one student in about 1–2 µs on the 2-core test machine.
 //
 // # Messages

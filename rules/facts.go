@@ -77,7 +77,7 @@ type Windows interface {
 // func-typed fields of an embedded struct. Eval binds them once per Facts
 // value to closures that call f.W, so the engine only sets W. expr calls a
 // func field of a known signature directly (no reflection, no argument
-// slice), which BenchmarkWindowCall measured 15–25% faster per rule than
+// slice), which BenchmarkWindowCall measured about 15% faster per rule than
 // expr.Function with the environment patched in as an argument, and
 // 3–4× faster than compiling against *Facts, where expr fetches fields by
 // name. The bound fields are set by Eval: do not set them.
