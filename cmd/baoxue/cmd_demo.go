@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"baoxue/demo"
+)
+
+func cmdDemo(ctx context.Context, a *app, args []string) error {
+	fs := newFlags("demo", a.stderr)
+	n := fs.Int("students", 5000, "students in the synthetic district")
+	seed := fs.Int64("seed", 1, "random seed of the district")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return badf("demo: unexpected argument %q", pos[0])
+	}
+	path := "baoxue.db"
+	if a.db != "" {
+		if !strings.HasPrefix(a.db, "file:") {
+			return badf("demo: --db %s: the demo writes a SQLite file of its own (file:PATH); for PostgreSQL use baoxue gen, then baoxue import", a.db)
+		}
+		path = strings.TrimPrefix(a.db, "file:")
+	}
+	rs, err := a.ruleSet()
+	if err != nil {
+		return err
+	}
+	err = demo.Run(ctx, a.stdout, demo.Options{Path: path, Students: *n, Seed: *seed, Rules: rs, Progress: a.terminal()})
+	if errors.Is(err, demo.ErrNotDemo) {
+		return badInput{err}
+	}
+	return err
+}
