@@ -20,7 +20,7 @@ func DayOf(t time.Time) Day {
 func ParseDay(s string) (Day, error) {
 	d, ok := parseDayBytes([]byte(s))
 	if !ok {
-		return 0, fmt.Errorf("date %q: want YYYY-MM-DD", s)
+		return 0, fmt.Errorf("date %q is not a valid date written YYYY-MM-DD", s)
 	}
 	return d, nil
 }

@@ -215,27 +215,32 @@ func parseFile(path string) (*testFile, error) {
 	if len(tf.RuleFiles) == 0 {
 		return nil, &BadTestFile{File: path, Msg: "rule_files is empty: name the rule files to test, relative to this file"}
 	}
-	lines := testLines(&root)
+	nodes := testNodes(&root)
 	for i, tc := range tf.Tests {
-		if i < len(lines) {
-			tc.line = lines[i]
+		var node *yaml.Node
+		if i < len(nodes) {
+			node = nodes[i]
+			tc.line = node.Line
 		}
 		if tc.Name == "" {
 			tc.Name = fmt.Sprintf("test %d", i+1)
 		}
 		d, err := engine.ParseDay(tc.At)
 		if err != nil {
-			return nil, &BadTestFile{File: path, Line: tc.line, Col: 1, Msg: fmt.Sprintf("test %q: at: %v", tc.Name, err)}
+			line, col := valuePos(node, "at")
+			return nil, &BadTestFile{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: at: %v", tc.Name, err)}
 		}
 		tc.at = d
 		switch tc.Campaign {
 		case "", "march", "may", "september":
 		default:
-			return nil, &BadTestFile{File: path, Line: tc.line, Col: 1, Msg: fmt.Sprintf("test %q: campaign %q: want march, may, september or empty", tc.Name, tc.Campaign)}
+			line, col := valuePos(node, "campaign")
+			return nil, &BadTestFile{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: campaign %q: want march, may, september or empty", tc.Name, tc.Campaign)}
 		}
 		for _, e := range tc.Expect {
 			if e.Rule == "" {
-				return nil, &BadTestFile{File: path, Line: tc.line, Col: 1, Msg: fmt.Sprintf("test %q: an expect entry has no rule", tc.Name)}
+				line, col := valuePos(node, "expect")
+				return nil, &BadTestFile{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: an expect entry has no rule", tc.Name)}
 			}
 		}
 		for _, k := range []struct {
@@ -296,20 +301,30 @@ func toTable(file, test, key, kind string, nodes []yaml.Node) (table, error) {
 	return t, nil
 }
 
-// testLines returns the line of each test's mapping.
-func testLines(root *yaml.Node) []int {
+// testNodes returns each test's mapping node.
+func testNodes(root *yaml.Node) []*yaml.Node {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return nil
 	}
 	doc := root.Content[0]
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		if doc.Content[i].Value == "tests" {
-			var out []int
-			for _, t := range doc.Content[i+1].Content {
-				out = append(out, t.Line)
-			}
-			return out
+			return doc.Content[i+1].Content
 		}
 	}
 	return nil
+}
+
+// valuePos is the position of key's value in a test's mapping, or of the
+// mapping itself when the key is absent.
+func valuePos(test *yaml.Node, key string) (line, col int) {
+	if test == nil {
+		return 0, 0
+	}
+	for i := 0; i+1 < len(test.Content); i += 2 {
+		if test.Content[i].Value == key {
+			return test.Content[i+1].Line, test.Content[i+1].Column
+		}
+	}
+	return test.Line, test.Column
 }

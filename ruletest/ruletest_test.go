@@ -1,0 +1,81 @@
+package ruletest
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDefaultRules runs the built-in rules' own unit tests: every default
+// rule is proven to fire and not to fire where it should.
+func TestDefaultRules(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "rules", "default", "tests", "*.test.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no default rule tests found (%v)", err)
+	}
+	var out bytes.Buffer
+	sum, err := Run(context.Background(), files, &out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if sum.Failed > 0 || sum.Passed == 0 {
+		t.Fatalf("default rule tests: %d passed, %d failed\n%s", sum.Passed, sum.Failed, out.String())
+	}
+}
+
+func TestFailingTestPrintsDiff(t *testing.T) {
+	var out bytes.Buffer
+	sum, err := Run(context.Background(), []string{filepath.Join("testdata", "failing.test.yaml")}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Passed != 1 || sum.Failed != 1 {
+		t.Fatalf("summary %+v, want 1 passed 1 failed\n%s", sum, out.String())
+	}
+	want := "testdata/failing.test.yaml\n" +
+		"  PASS passes\n" +
+		"  FAIL wrong expectation (line 12, at 2026-03-10)\n" +
+		"    missing: grade9-absence S2\n" +
+		"    extra:   grade9-absence S1\n" +
+		"rules test: 1 passed, 1 failed\n"
+	if got := out.String(); got != want {
+		t.Errorf("output:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestBadInlineRowIsAnError(t *testing.T) {
+	var out bytes.Buffer
+	_, err := Run(context.Background(), []string{filepath.Join("testdata", "badrow.test.yaml")}, &out)
+	if err == nil {
+		t.Fatal("a grade of 10 was accepted")
+	}
+	for _, want := range []string{"badrow.test.yaml", "a bad inline row", ":6: grade"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}
+
+func TestBadTestFiles(t *testing.T) {
+	for _, tc := range []struct {
+		name, src, want string
+	}{
+		{"unknown key", "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-03-10\n    studnets: []\n", "field studnets not found"},
+		{"bad date", "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-02-30\n", ":4:9: test \"x\": at:"},
+		{"no rule files", "tests: []\n", "rule_files is empty"},
+		{"bad campaign", "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-03-10\n    campaign: june\n", "campaign \"june\""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "x.test.yaml")
+			writeFile(t, path, tc.src)
+			writeFile(t, filepath.Join(dir, "rules.yaml"), "rules: []\n")
+			_, err := Run(context.Background(), []string{path}, &bytes.Buffer{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
