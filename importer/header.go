@@ -40,19 +40,24 @@ type header struct {
 // '-' or ' ' in English names read as '_'.
 func normHeader(h string) string {
 	h = norm.NFKC.String(clean(h))
+	ascii := isASCII(h)
 	var b strings.Builder
 	for _, r := range h {
 		switch {
-		case r == '*' || isBlank(r):
-		case r == '-':
-			b.WriteByte('_')
+		case r == '*':
+		case isBlank(r) || r == '-':
+			// "Student ID", "birth-date": words of English names join with
+			// '_'; Chinese names lose stray spaces.
+			if ascii && b.Len() > 0 && !strings.HasSuffix(b.String(), "_") {
+				b.WriteByte('_')
+			}
 		case r >= 'A' && r <= 'Z':
 			b.WriteRune(r + ('a' - 'A'))
 		default:
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
+	return strings.TrimSuffix(b.String(), "_")
 }
 
 // mapHeader finds the columns of cols in the header cells. Unknown headers

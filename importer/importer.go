@@ -113,8 +113,8 @@ func fileError(file string, err error) error {
 }
 
 // importLock serialises imports on PostgreSQL, whose transactions would
-// otherwise both see a student as new; SQLite's immediate transactions
-// already do.
+// otherwise both see the same student as new; SQLite's immediate
+// transactions already do.
 const importLock = 7421530002
 
 func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string, src source, opt Options) (Summary, error) {
@@ -142,16 +142,11 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 		return Summary{}, err
 	}
 
-	tx, err := st.DB.BeginTxx(ctx, nil)
+	tx, err := st.BeginBulk(ctx, importLock)
 	if err != nil {
-		return Summary{}, fmt.Errorf("import %s: begin: %w", file, err)
+		return Summary{}, fmt.Errorf("import %s: %w", file, err)
 	}
 	defer tx.Rollback()
-	if st.Dialect == store.Postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, importLock); err != nil {
-			return Summary{}, fmt.Errorf("import %s: lock: %w", file, err)
-		}
-	}
 	e := &env{st: st, tx: tx, opt: opt, now: now, today: now.Format(store.DateFormat), h: h}
 	b, err := k.begin(ctx, e)
 	if err != nil {

@@ -79,24 +79,30 @@ func (s *Store) WriteStudents(ctx context.Context, tx *sqlx.Tx, rows []Student, 
 		return Counts{}, err
 	}
 	list := strings.Join(cols, ", ")
-	res, err := tx.ExecContext(ctx, s.Rebind(fmt.Sprintf(`INSERT INTO students (%s, created_at, updated_at)
-		SELECT %s, ?, ? FROM stage_students WHERE sid IS NULL`, list, list)), ts, ts)
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, s.Rebind(fmt.Sprintf(`INSERT INTO students (%s, created_at, updated_at)
+		SELECT %s, ?, ? FROM stage_students WHERE sid IS NULL`, list, list)), ts, ts); err != nil {
 		return Counts{}, fmt.Errorf("insert students: %w", err)
 	}
-	inserted, err := res.RowsAffected()
-	if err != nil {
+	if err := s.updateFrom(ctx, tx, "students", "stage_students", "sid", append([]string{"id"}, update...),
+		"students.missing_since <> ''", []string{"missing_since = ''", "updated_at = ?"}, ts); err != nil {
 		return Counts{}, err
 	}
-	updated, err := s.updateFrom(ctx, tx, "students", "stage_students", "sid", append([]string{"id"}, update...),
-		[]string{"missing_since = ''", "updated_at = ?"}, ts)
-	if err != nil {
-		return Counts{}, err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO student_ids (alias, sid)
-		SELECT st.id, s.sid FROM stage_students st JOIN students s ON s.id = st.id
-		WHERE true ON CONFLICT (alias) DO UPDATE SET sid = excluded.sid`); err != nil {
-		return Counts{}, fmt.Errorf("record student numbers: %w", err)
+	// Aliases: the number of each stored student when it is not yet one of
+	// its aliases, and the numbers of the new students (whose sids the
+	// insert above generated). A number left behind by a removed student
+	// is taken over.
+	for _, q := range []string{
+		`INSERT INTO student_ids (alias, sid)
+		SELECT st.id, st.sid FROM stage_students st WHERE st.sid IS NOT NULL
+		AND NOT EXISTS (SELECT 1 FROM student_ids i WHERE i.alias = st.id AND i.sid = st.sid)
+		ON CONFLICT (alias) DO UPDATE SET sid = excluded.sid`,
+		`INSERT INTO student_ids (alias, sid)
+		SELECT s.id, s.sid FROM stage_students st JOIN students s ON s.id = st.id WHERE st.sid IS NULL
+		ON CONFLICT (alias) DO UPDATE SET sid = excluded.sid`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return Counts{}, fmt.Errorf("record student numbers: %w", err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, s.Rebind(`INSERT INTO pairings (sid, teacher_id, reason, assigned_at)
 		SELECT s.sid, st.pairing_teacher_id, 'import', ? FROM stage_students st JOIN students s ON s.id = st.id
@@ -106,7 +112,15 @@ func (s *Store) WriteStudents(ctx context.Context, tx *sqlx.Tx, rows []Student, 
 	if err := s.dropStage(ctx, tx, "stage_students"); err != nil {
 		return Counts{}, err
 	}
-	return Counts{New: int(inserted), Updated: int(updated)}, nil
+	var c Counts
+	for i := range rows {
+		if rows[i].SID == 0 {
+			c.New++
+		} else {
+			c.Updated++
+		}
+	}
+	return c, nil
 }
 
 // StudentRef is what the importer needs to know about a stored student.

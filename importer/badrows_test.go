@@ -1,0 +1,63 @@
+package importer_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"baoxue/store"
+	"baoxue/store/storetest"
+)
+
+var update = flag.Bool("update", false, "rewrite the .err golden files of the bad fixtures")
+
+// TestBadRows imports each testdata/*.bad.csv onto a database holding the
+// base fixtures and compares the errors with the golden *.bad.csv.err file:
+// every kind of bad row at its line and column, and nothing written.
+func TestBadRows(t *testing.T) {
+	for _, tc := range []struct{ kind, file string }{
+		{"schools", "schools.bad.csv"},
+		{"teachers", "teachers.bad.csv"},
+		{"villages", "villages.bad.csv"},
+		{"students", "students.bad.csv"},
+		{"students", "students.columns.bad.csv"},
+		{"calendar", "calendar.bad.csv"},
+		{"attendance", "attendance.bad.csv"},
+		{"contacts", "contacts.bad.csv"},
+		{"home-teaching", "home-teaching.bad.csv"},
+		{"registry", "registry.bad.csv"},
+		{"platform", "platform.bad.csv"},
+		{"survey", "survey.bad.csv"},
+		{"schools", "malformed.bad.csv"},
+		{"schools", "empty.bad.csv"},
+		{"schools", "missing.csv"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, st *store.Store) {
+				base(t, st)
+				before := counts(t, st)
+				bad := importBad(t, st, tc.kind, filepath.Join("testdata", tc.file), opts())
+				sameCounts(t, before, counts(t, st))
+				got := strings.ReplaceAll(bad.Error(), filepath.Join("testdata", tc.file), "FILE") + "\n"
+				golden := filepath.Join("testdata", strings.TrimSuffix(tc.file, ".csv")+".err")
+				if *update && t.Name() == "TestBadRows/"+tc.file+"/sqlite" {
+					if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("golden file: %v (run with -update to create it)", err)
+				}
+				if got != string(want) {
+					t.Errorf("errors differ from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
+				}
+				if bad.Total != strings.Count(string(want), "\n") {
+					t.Errorf("Total = %d, want %d", bad.Total, strings.Count(string(want), "\n"))
+				}
+			})
+		})
+	}
+}
