@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/expr-lang/expr/vm"
@@ -44,6 +45,17 @@ type Options struct {
 	// beforeCommit, in tests, fails a writing run after everything is
 	// written and before the commit, to prove nothing partial remains.
 	beforeCommit func() error
+}
+
+// phases returns a function that logs, at debug level, how long each phase
+// of the run took since the previous one.
+func (o *Options) phases() func(name string, args ...any) {
+	last := time.Now()
+	return func(name string, args ...any) {
+		now := time.Now()
+		o.Logger.Debug("eval phase", append([]any{"phase", name, "took", now.Sub(last).Round(time.Millisecond)}, args...)...)
+		last = now
+	}
 }
 
 func (o *Options) defaults() {
@@ -100,29 +112,28 @@ const batchSize = 2048
 
 // scan reads every evaluated student and evaluates the active rules on each,
 // returning what fired (unordered) and the number of students evaluated.
+//
+// The students are split into as many sid ranges as there are workers; each
+// range is read by its own goroutine from four streamed queries (students,
+// absences, contacts, home teaching, each ordered by sid) and merged into
+// batches, so decoding runs on every core; the workers evaluate the batches.
 func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.Rule, opt *Options, maxWindow int) ([]firing, int, error) {
 	length := max(opt.Lookback, maxWindow)
 	if length > 32000 {
 		length = 32000
 	}
-	t := opt.At
-	from, to := (t - Day(length) + 1).String(), t.String()
-	ws := newWindows(cal, t, length)
+	bounds, err := st.SIDBounds(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	rd := &reader{st: st, t: opt.At, length: length, ws: newWindows(cal, opt.At, length),
+		from: (opt.At - Day(length) + 1).String(), to: opt.At.String(),
+		progress: newProgress(opt.Progress, "eval", "students")}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	errs := make(chan error, opt.Workers+4)
-	var readers sync.WaitGroup
-	absences := &cursor{ch: streamInto(ctx, &readers, errs, func(ctx context.Context, fn func(*store.DatedRow) error) error {
-		return st.StreamAbsences(ctx, from, to, fn)
-	})}
-	contacts := &cursor{ch: streamInto(ctx, &readers, errs, func(ctx context.Context, fn func(*store.DatedRow) error) error {
-		return st.StreamContacts(ctx, from, to, fn)
-	})}
-	teaching := &cursor{ch: streamInto(ctx, &readers, errs, func(ctx context.Context, fn func(*store.DatedRow) error) error {
-		return st.StreamHomeTeaching(ctx, from, to, fn)
-	})}
-
+	f := &failure{cancel: cancel}
+	parts := split(bounds, opt.Workers)
 	batches := make(chan []student, opt.Workers*2)
 	results := make(chan []firing, opt.Workers*2)
 	var workers sync.WaitGroup
@@ -130,9 +141,8 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
-			if err := evalWorker(ctx, batches, results, active, t, opt.Campaign); err != nil {
-				errs <- err
-				cancel()
+			if err := evalWorker(ctx, batches, results, active, opt.At, opt.Campaign); err != nil {
+				f.fail(err)
 			}
 		}()
 	}
@@ -144,60 +154,131 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 		}
 		close(collected)
 	}()
-
-	n := 0
-	progress := newProgress(opt.Progress, "eval", "students")
-	batch := make([]student, 0, batchSize)
-	readErr := st.StreamEvalStudents(ctx, func(es *store.EvalStudent) error {
-		batch = append(batch, student{})
-		s := &batch[len(batch)-1]
-		s.row = *es
-		if err := s.load(ws, t); err != nil {
-			return err
-		}
-		sid := es.SID
-		absences.each(sid, func(r *rec) { s.addAbsence(t, r.day, r.flag) })
-		contacts.each(sid, func(r *rec) { s.addDated(&s.contacts, t, r.day, 0) })
-		teaching.each(sid, func(r *rec) { s.addDated(&s.teaching, t, r.day, r.hours) })
-		s.finish()
-		n++
-		if len(batch) == batchSize {
-			select {
-			case batches <- batch:
-			case <-ctx.Done():
-				return ctx.Err()
+	var readers sync.WaitGroup
+	for _, part := range parts {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			if err := rd.read(ctx, part, batches, f); err != nil {
+				f.fail(err)
 			}
-			batch = make([]student, 0, batchSize)
-			progress.set(n)
-		}
-		return nil
-	})
-	if readErr == nil && len(batch) > 0 {
-		select {
-		case batches <- batch:
-		case <-ctx.Done():
-		}
+		}()
 	}
+	readers.Wait()
 	close(batches)
 	workers.Wait()
 	close(results)
 	<-collected
-	cancel()
-	for _, c := range []*cursor{absences, contacts, teaching} {
-		c.drain()
-	}
-	readers.Wait()
-	progress.done(n)
-	close(errs)
-	if readErr != nil {
-		return nil, 0, readErr
-	}
-	for err := range errs {
-		if err != nil && err != context.Canceled {
-			return nil, 0, err
-		}
+	n := int(rd.n.Load())
+	rd.progress.done(n)
+	if err := f.first(); err != nil {
+		return nil, 0, err
 	}
 	return out, n, nil
+}
+
+// failure keeps the first error of a scan and stops the rest: the errors
+// that follow (canceled queries) are consequences, not causes.
+type failure struct {
+	mu     sync.Mutex
+	err    error
+	cancel func()
+}
+
+func (f *failure) fail(err error) {
+	f.mu.Lock()
+	if f.err == nil {
+		f.err = err
+	}
+	f.mu.Unlock()
+	f.cancel()
+}
+
+func (f *failure) first() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
+// split cuts r into at most n ranges of about equal width.
+func split(r store.SIDRange, n int) []store.SIDRange {
+	width := r.Hi - r.Lo
+	if n < 1 || width < int64(n)*batchSize {
+		return []store.SIDRange{r}
+	}
+	parts := make([]store.SIDRange, n)
+	for i := range parts {
+		parts[i] = store.SIDRange{Lo: r.Lo + width*int64(i)/int64(n), Hi: r.Lo + width*int64(i+1)/int64(n)}
+	}
+	return parts
+}
+
+// reader reads ranges of students with their dated records.
+type reader struct {
+	st       *store.Store
+	t        Day
+	length   int
+	ws       *windows
+	from, to string
+	n        atomic.Int64
+	mu       sync.Mutex
+	progress *progress
+}
+
+// read merges the four streams of one range into batches of students.
+func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- []student, f *failure) (err error) {
+	var streams sync.WaitGroup
+	open := func(stream func(context.Context, store.SIDRange, string, string, func(*store.DatedRow) error) error) *cursor {
+		return &cursor{ch: streamInto(ctx, &streams, f, func(ctx context.Context, fn func(*store.DatedRow) error) error {
+			return stream(ctx, part, rd.from, rd.to, fn)
+		})}
+	}
+	absences, contacts, teaching := open(rd.st.StreamAbsences), open(rd.st.StreamContacts), open(rd.st.StreamHomeTeaching)
+	defer func() {
+		// Records of students after the last evaluated one are read to the
+		// end (the streams finish by themselves); on failure, stop them.
+		if err != nil {
+			f.fail(err)
+		}
+		for _, c := range []*cursor{absences, contacts, teaching} {
+			c.drain()
+		}
+		streams.Wait()
+	}()
+	t := rd.t
+	batch := make([]student, 0, batchSize)
+	send := func() error {
+		select {
+		case batches <- batch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		n := rd.n.Add(int64(len(batch)))
+		batch = make([]student, 0, batchSize)
+		rd.mu.Lock()
+		rd.progress.set(int(n))
+		rd.mu.Unlock()
+		return nil
+	}
+	err = rd.st.StreamEvalStudents(ctx, part, func(es *store.EvalStudent) error {
+		batch = append(batch, student{row: *es})
+		s := &batch[len(batch)-1]
+		if err := s.load(rd.ws, t); err != nil {
+			return err
+		}
+		absences.each(es.SID, func(r *rec) { s.addAbsence(t, r.day, r.flag) })
+		contacts.each(es.SID, func(r *rec) { s.addDated(&s.contacts, t, r.day, 0) })
+		teaching.each(es.SID, func(r *rec) { s.addDated(&s.teaching, t, r.day, r.hours) })
+		s.finish()
+		if len(batch) == batchSize {
+			return send()
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = send()
+	}
+	return err
 }
 
 // load parses the student's dates and picks the school's window.

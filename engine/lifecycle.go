@@ -70,7 +70,7 @@ type plan struct {
 // decide compares what fired with the open alerts (SPEC §7's table).
 func decide(fs []firing, open []store.OpenAlert, set *rules.Set, campaign string, dir *directory,
 	cal *Calendar, loads map[string]int, pairCap int, t Day) *plan {
-	p := &plan{}
+	p := &plan{decisions: make([]decision, 0, len(fs))}
 	sort.Slice(fs, func(i, j int) bool {
 		if fs[i].rule.ID != fs[j].rule.ID {
 			return fs[i].rule.ID < fs[j].rule.ID

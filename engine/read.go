@@ -19,7 +19,7 @@ const chunkSize = 8192
 
 // streamInto runs one store stream in its own goroutine and hands its records
 // over in chunks, so the merge pays one channel operation per chunk, not per row.
-func streamInto(ctx context.Context, wg *sync.WaitGroup, errs chan<- error,
+func streamInto(ctx context.Context, wg *sync.WaitGroup, f *failure,
 	run func(ctx context.Context, fn func(*store.DatedRow) error) error) <-chan []rec {
 	ch := make(chan []rec, 4)
 	wg.Add(1)
@@ -55,7 +55,7 @@ func streamInto(ctx context.Context, wg *sync.WaitGroup, errs chan<- error,
 			}
 		}
 		if err != nil {
-			errs <- err
+			f.fail(err)
 		}
 	}()
 	return ch

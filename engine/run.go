@@ -61,38 +61,39 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	if err != nil {
 		return nil, err
 	}
-	schools, teachers, err := st.Directory(ctx)
-	if err != nil {
-		return nil, err
-	}
-	dir := newDirectory(schools, teachers)
-	open, err := st.OpenAlerts(ctx, st.DB)
-	if err != nil {
-		return nil, err
-	}
-	loads, err := st.PairingLoads(ctx)
-	if err != nil {
-		return nil, err
-	}
-	overdue, err := st.OverdueTasks(ctx, st.DB, t.String())
-	if err != nil {
-		return nil, err
-	}
 	var active []*rules.Rule
 	for _, r := range set.Rules {
 		if r.RunsIn(opt.Campaign) {
 			active = append(active, r)
 		}
 	}
+	// The state the lifecycle needs is read while the students are scanned.
+	stateDone := make(chan error, 1)
+	var state *runState
+	go func() {
+		var err error
+		state, err = readState(ctx, st, t)
+		stateDone <- err
+	}()
+	phase := opt.phases()
 	fs, n, err := scan(ctx, st, cal, active, &opt, set.MaxWindow)
+	serr := <-stateDone
 	if err != nil {
 		return nil, err
 	}
+	if serr != nil {
+		return nil, serr
+	}
+	phase("scan", "students", n, "firings", len(fs))
+	dir, open, loads, overdue := state.dir, state.open, state.loads, state.overdue
 	p := decide(fs, open, set, opt.Campaign, dir, cal, loads, opt.PairingCap, t)
 	p.escalate(overdue, dir, t)
+	phase("decide", "open alerts", len(open))
 
 	res := &Result{At: t, Campaign: opt.Campaign, DryRun: opt.DryRun, Students: n, Resolved: p.resolved,
-		Pairings: p.pairings, Escalations: p.escalations, Gaps: p.gaps}
+		Pairings: p.pairings, Escalations: p.escalations, Gaps: p.gaps,
+		Alerts: make([]AlertLine, 0, len(p.decisions)), students: make([]*fired, 0, len(p.decisions)),
+		messages: make([]string, 0, len(p.decisions)), rules: make([]*rules.Rule, 0, len(p.decisions))}
 	if cal.Empty() {
 		res.Warnings = append(res.Warnings, "the school calendar is empty: every weekday is taken as a school day (import a calendar)")
 	}
@@ -147,7 +148,34 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	if err != nil {
 		return nil, err
 	}
+	phase("write", "run", res.RunID)
 	return res, nil
+}
+
+// runState is what the lifecycle reads besides the facts.
+type runState struct {
+	dir     *directory
+	open    []store.OpenAlert
+	loads   map[string]int
+	overdue []store.OverdueTask
+}
+
+func readState(ctx context.Context, st *store.Store, t Day) (*runState, error) {
+	schools, teachers, err := st.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rs := &runState{dir: newDirectory(schools, teachers)}
+	if rs.open, err = st.OpenAlerts(ctx, st.DB); err != nil {
+		return nil, err
+	}
+	if rs.loads, err = st.PairingLoads(ctx); err != nil {
+		return nil, err
+	}
+	if rs.overdue, err = st.OverdueTasks(ctx, st.DB, t.String()); err != nil {
+		return nil, err
+	}
+	return rs, nil
 }
 
 // checkNotEarlier refuses a T before the latest committed run's.
@@ -193,10 +221,12 @@ func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *pl
 	if err := st.ResolveAlertsTx(ctx, tx, runID, at, now, p.resolvedIDs); err != nil {
 		return err
 	}
-	for _, pr := range p.pairings {
-		if _, err := st.AssignPairingTx(ctx, tx, runID, pr.sid, pr.Teacher, pr.Rule+": "+pr.Reason, now); err != nil {
-			return err
-		}
+	assign := make([]store.PairingAssignment, len(p.pairings))
+	for i, pr := range p.pairings {
+		assign[i] = store.PairingAssignment{SID: pr.sid, Teacher: pr.Teacher, Reason: pr.Rule + ": " + pr.Reason}
+	}
+	if _, err := st.AssignPairingsTx(ctx, tx, runID, assign, now); err != nil {
+		return err
 	}
 	tasks = append(tasks, p.pairTasks...)
 	if err := st.CreateTasksTx(ctx, tx, runID, at, tasks); err != nil {

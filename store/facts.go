@@ -37,27 +37,56 @@ type EvalStudent struct {
 	PairingTeacherID  string
 }
 
-// StreamEvalStudents calls fn for every student whose status is enrolled or
-// suspended, in ascending sid order, in one streamed query. fn must not keep
-// the pointer past its call.
-func (s *Store) StreamEvalStudents(ctx context.Context, fn func(*EvalStudent) error) error {
-	rows, err := s.DB.QueryContext(ctx, `SELECT sid, key, id, name, gender, birth_date, school_id, grade, class,
-		homeroom_teacher_id, status, returned_at, township, village, left_behind, migrant, returning_child,
-		orphan, boarding, disabled, disability_type, disability_level, hardship, poverty, home_taught,
-		pairing_teacher_id
-		FROM students WHERE status IN ('enrolled', 'suspended') ORDER BY sid`)
+// SIDRange is a half-open range of students' internal keys, [Lo, Hi): the
+// engine reads a city in a few such ranges at once.
+type SIDRange struct{ Lo, Hi int64 }
+
+// SIDBounds returns the range holding every student ({0, 0} when none).
+func (s *Store) SIDBounds(ctx context.Context) (SIDRange, error) {
+	var lo, hi sql.NullInt64
+	if err := s.DB.QueryRowContext(ctx, `SELECT MIN(sid), MAX(sid) FROM students`).Scan(&lo, &hi); err != nil {
+		return SIDRange{}, fmt.Errorf("read students: %w", err)
+	}
+	if !lo.Valid {
+		return SIDRange{}, nil
+	}
+	return SIDRange{Lo: lo.Int64, Hi: hi.Int64 + 1}, nil
+}
+
+// StreamEvalStudents calls fn for every student of the range whose status is
+// enrolled or suspended, in ascending sid order, in one streamed query. fn
+// must not keep the pointer past its call.
+func (s *Store) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*EvalStudent) error) error {
+	// The flags and small numbers travel packed in one integer: a city is a
+	// million rows, and every column costs a decode on the client. The
+	// importer's ranges (grade 1-9, left_behind 0-2, disability_level 0-4)
+	// keep each field inside its bits.
+	rows, err := s.DB.QueryContext(ctx, s.Rebind(`SELECT sid, key, id, name, gender, birth_date, school_id, class,
+		homeroom_teacher_id, status, returned_at, township, village, disability_type, poverty, pairing_teacher_id,
+		grade + 16 * left_behind + 64 * disability_level
+		+ 1024 * (CASE WHEN migrant THEN 1 ELSE 0 END) + 2048 * (CASE WHEN returning_child THEN 1 ELSE 0 END)
+		+ 4096 * (CASE WHEN orphan THEN 1 ELSE 0 END) + 8192 * (CASE WHEN boarding THEN 1 ELSE 0 END)
+		+ 16384 * (CASE WHEN disabled THEN 1 ELSE 0 END) + 32768 * (CASE WHEN hardship THEN 1 ELSE 0 END)
+		+ 65536 * (CASE WHEN home_taught THEN 1 ELSE 0 END)
+		FROM students WHERE sid >= ? AND sid < ? AND status IN ('enrolled', 'suspended') ORDER BY sid`), r.Lo, r.Hi)
 	if err != nil {
 		return fmt.Errorf("read students: %w", err)
 	}
 	defer rows.Close()
 	var st EvalStudent
+	var packed int64
 	for rows.Next() {
-		if err := rows.Scan(&st.SID, &st.Key, &st.ID, &st.Name, &st.Gender, &st.BirthDate, &st.SchoolID, &st.Grade,
-			&st.Class, &st.HomeroomTeacherID, &st.Status, &st.ReturnedAt, &st.Township, &st.Village, &st.LeftBehind,
-			&st.Migrant, &st.Returning, &st.Orphan, &st.Boarding, &st.Disabled, &st.DisabilityType,
-			&st.DisabilityLevel, &st.Hardship, &st.Poverty, &st.HomeTaught, &st.PairingTeacherID); err != nil {
+		if err := rows.Scan(&st.SID, &st.Key, &st.ID, &st.Name, &st.Gender, &st.BirthDate, &st.SchoolID, &st.Class,
+			&st.HomeroomTeacherID, &st.Status, &st.ReturnedAt, &st.Township, &st.Village, &st.DisabilityType,
+			&st.Poverty, &st.PairingTeacherID, &packed); err != nil {
 			return fmt.Errorf("read students: %w", err)
 		}
+		st.Grade = int(packed & 15)
+		st.LeftBehind = int(packed >> 4 & 3)
+		st.DisabilityLevel = int(packed >> 6 & 15)
+		st.Migrant, st.Returning = packed&1024 != 0, packed&2048 != 0
+		st.Orphan, st.Boarding = packed&4096 != 0, packed&8192 != 0
+		st.Disabled, st.Hardship, st.HomeTaught = packed&16384 != 0, packed&32768 != 0, packed&65536 != 0
 		if err := fn(&st); err != nil {
 			return err
 		}
@@ -80,40 +109,43 @@ type DatedRow struct {
 }
 
 // StreamAbsences calls fn for every absence (status absent, sick or leave)
-// dated from..to inclusive, ordered by sid then date, in one streamed query.
-func (s *Store) StreamAbsences(ctx context.Context, from, to string, fn func(*DatedRow) error) error {
+// of the students in r dated from..to inclusive, ordered by sid then date, in
+// one streamed query.
+func (s *Store) StreamAbsences(ctx context.Context, r SIDRange, from, to string, fn func(*DatedRow) error) error {
 	return s.streamDated(ctx, "read attendance", `SELECT sid, date, status, 0 FROM attendance
-		WHERE date >= ? AND date <= ? AND status IN ('absent', 'sick', 'leave') ORDER BY sid, date`, from, to, fn)
+		WHERE sid >= ? AND sid < ? AND date >= ? AND date <= ? AND status IN ('absent', 'sick', 'leave')
+		ORDER BY sid, date`, r, from, to, fn)
 }
 
-// StreamContacts calls fn for every contact with a student's family dated
-// from..to inclusive, ordered by sid then date.
-func (s *Store) StreamContacts(ctx context.Context, from, to string, fn func(*DatedRow) error) error {
+// StreamContacts calls fn for every contact with the family of a student in
+// r dated from..to inclusive, ordered by sid then date.
+func (s *Store) StreamContacts(ctx context.Context, r SIDRange, from, to string, fn func(*DatedRow) error) error {
 	return s.streamDated(ctx, "read contacts", `SELECT sid, date, '', 0 FROM contacts
-		WHERE date >= ? AND date <= ? ORDER BY sid, date`, from, to, fn)
+		WHERE sid >= ? AND sid < ? AND date >= ? AND date <= ? ORDER BY sid, date`, r, from, to, fn)
 }
 
-// StreamHomeTeaching calls fn for every home-teaching session dated from..to
-// inclusive, ordered by sid then date, with its class hours in Hours.
-func (s *Store) StreamHomeTeaching(ctx context.Context, from, to string, fn func(*DatedRow) error) error {
+// StreamHomeTeaching calls fn for every home-teaching session of a student
+// in r dated from..to inclusive, ordered by sid then date, with its class
+// hours in Hours.
+func (s *Store) StreamHomeTeaching(ctx context.Context, r SIDRange, from, to string, fn func(*DatedRow) error) error {
 	return s.streamDated(ctx, "read home teaching", `SELECT sid, date, '', class_hours FROM home_teaching
-		WHERE date >= ? AND date <= ? ORDER BY sid, date`, from, to, fn)
+		WHERE sid >= ? AND sid < ? AND date >= ? AND date <= ? ORDER BY sid, date`, r, from, to, fn)
 }
 
-func (s *Store) streamDated(ctx context.Context, what, q, from, to string, fn func(*DatedRow) error) error {
-	rows, err := s.DB.QueryContext(ctx, s.Rebind(q), from, to)
+func (s *Store) streamDated(ctx context.Context, what, q string, r SIDRange, from, to string, fn func(*DatedRow) error) error {
+	rows, err := s.DB.QueryContext(ctx, s.Rebind(q), r.Lo, r.Hi, from, to)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	var r DatedRow
+	var row DatedRow
 	var date, status sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&r.SID, &date, &status, &r.Hours); err != nil {
+		if err := rows.Scan(&row.SID, &date, &status, &row.Hours); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
-		r.Date, r.Status = date, status
-		if err := fn(&r); err != nil {
+		row.Date, row.Status = date, status
+		if err := fn(&row); err != nil {
 			return err
 		}
 	}

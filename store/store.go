@@ -54,12 +54,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w: %w", where, ErrUnreachable, err)
 	}
 	if d == SQLite {
-		// Readers run concurrently under WAL; _txlock=immediate makes every
+		// Readers run concurrently under WAL (an evaluation reads four
+		// streams in each of a few ranges at once); _txlock=immediate makes every
 		// transaction take the write lock up front, so two writers queue on the
 		// busy timeout instead of failing with SQLITE_BUSY half-way.
-		db.SetMaxOpenConns(4)
+		db.SetMaxOpenConns(12)
 	} else {
-		db.SetMaxOpenConns(8)
+		db.SetMaxOpenConns(12)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"runtime/debug"
 	"time"
 
 	"baoxue/engine"
@@ -44,6 +45,10 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	// An evaluation allocates a city's worth of short-lived rows: trade
+	// memory (bounded by the limit) for fewer collections.
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(1536 << 20)
 	res, err := engine.Evaluate(ctx, st, set, engine.Options{
 		At: t, Campaign: *campaign, DryRun: *dry, Force: *force,
 		PairingCap: c.Pairing.MaxPerTeacher, Progress: a.terminal(),
