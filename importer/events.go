@@ -39,7 +39,7 @@ func (b *calendarBatch) add(r *row) {
 	if r.bad || !once(r, b.seen, [2]string{c.From, c.SchoolID}, "from", "start date and school") {
 		return
 	}
-	b.rows = append(b.rows, c)
+	b.rows = push(b.rows, c)
 }
 
 func (b *calendarBatch) write(ctx context.Context) (result, error) {
@@ -116,7 +116,7 @@ func (b *attendanceBatch) add(r *row) {
 	if r.bad || !once(r, b.seen, studentDay{a.SID, a.Date}, "student_id", "student and date") {
 		return
 	}
-	b.rows = append(b.rows, a)
+	b.rows = push(b.rows, a)
 }
 
 func (b *attendanceBatch) write(ctx context.Context) (result, error) {
@@ -157,7 +157,7 @@ func (b *contactBatch) add(r *row) {
 	if r.bad || !once(r, b.seen, key, "student_id", "student, date, teacher and channel") {
 		return
 	}
-	b.rows = append(b.rows, c)
+	b.rows = push(b.rows, c)
 }
 
 func (b *contactBatch) write(ctx context.Context) (result, error) {
@@ -198,7 +198,7 @@ func (b *homeTeachingBatch) add(r *row) {
 	if r.bad || !once(r, b.seen, key, "student_id", "student, date and teacher") {
 		return
 	}
-	b.rows = append(b.rows, h)
+	b.rows = push(b.rows, h)
 }
 
 func (b *homeTeachingBatch) write(ctx context.Context) (result, error) {

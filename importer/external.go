@@ -62,7 +62,7 @@ func (b *registryBatch) add(r *row) {
 	if r.bad || !once(r, b.seen, s.ID, "id", "学籍号") {
 		return
 	}
-	b.rows = append(b.rows, s)
+	b.rows = push(b.rows, s)
 }
 
 func (b *registryBatch) write(ctx context.Context) (result, error) {
@@ -94,7 +94,7 @@ func (b *platformBatch) add(r *row) {
 	if r.bad || !once(r, b.seen, s.ID, "id", "学籍号") {
 		return
 	}
-	b.rows = append(b.rows, s)
+	b.rows = push(b.rows, s)
 }
 
 func (b *platformBatch) write(ctx context.Context) (result, error) {
@@ -133,7 +133,7 @@ func (b *surveyBatch) add(r *row) {
 	if !once(r, b.seen, c.PersonKey, "name", "child (same village and national ID, or name and birth date)") {
 		return
 	}
-	b.rows = append(b.rows, c)
+	b.rows = push(b.rows, c)
 }
 
 func (b *surveyBatch) write(ctx context.Context) (result, error) {

@@ -92,7 +92,7 @@ func ImportRows(ctx context.Context, st *store.Store, kind, source string, heade
 	if err != nil {
 		return Summary{}, err
 	}
-	return run(ctx, st, k, source, filepath.Base(source), &memSource{header: header, rows: rows, lines: lines}, opt)
+	return run(ctx, st, k, source, source, &memSource{header: header, rows: rows, lines: lines}, opt)
 }
 
 func lookupKind(kind string) (*kindSpec, error) {

@@ -23,7 +23,7 @@ func (b *schoolBatch) add(r *row) {
 	if r.bad || !once(r, b.seen, s.ID, "id", "school id") {
 		return
 	}
-	b.rows = append(b.rows, s)
+	b.rows = push(b.rows, s)
 }
 
 func (b *schoolBatch) write(ctx context.Context) (result, error) {
@@ -81,7 +81,7 @@ func (b *teacherBatch) add(r *row) {
 	if r.bad || !once(r, b.seen, t.ID, "id", "teacher id") {
 		return
 	}
-	b.rows = append(b.rows, t)
+	b.rows = push(b.rows, t)
 }
 
 func (b *teacherBatch) write(ctx context.Context) (result, error) {
@@ -114,7 +114,7 @@ func (b *villageBatch) add(r *row) {
 	if r.bad || !once(r, b.seen, [2]string{v.Township, v.Village}, "village", "township and village") {
 		return
 	}
-	b.rows = append(b.rows, v)
+	b.rows = push(b.rows, v)
 }
 
 func (b *villageBatch) write(ctx context.Context) (result, error) {

@@ -135,7 +135,7 @@ func (b *studentBatch) add(r *row) {
 	b.schools[s.SchoolID] = true
 	if sid == 0 {
 		s.Key = newKey()
-		b.rows = append(b.rows, s)
+		b.rows = push(b.rows, s)
 		return
 	}
 	s.SID = sid
@@ -149,7 +149,7 @@ func (b *studentBatch) add(r *row) {
 	if r.h.has("pairing_teacher_id") && s.PairingTeacherID != old.PairingTeacherID {
 		b.pairings = append(b.pairings, store.PairingChange{SID: sid, TeacherID: s.PairingTeacherID, Reason: "import"})
 	}
-	b.rows = append(b.rows, s)
+	b.rows = push(b.rows, s)
 }
 
 // match finds the stored student a row is about: by 学籍号, else by national
@@ -167,15 +167,15 @@ func (b *studentBatch) match(r *row, s store.Student) (int64, bool) {
 	}
 	other := b.byNID[s.NationalID]
 	switch {
-	case byID && other != 0 && other != sid:
-		r.fail("national_id", "this national ID belongs to another stored student (学籍号 %s): correct the ID or the 学籍号",
-			idnum.Mask(b.idx.Students[max(other, 0)].ID))
-		return 0, false
-	case byID:
-		return sid, true
 	case other == -1:
 		r.fail("national_id", "two stored students have this national ID: correct them before importing this row")
 		return 0, false
+	case byID && other != 0 && other != sid:
+		r.fail("national_id", "this national ID belongs to another stored student (学籍号 %s): correct the ID or the 学籍号",
+			idnum.Mask(b.idx.Students[other].ID))
+		return 0, false
+	case byID:
+		return sid, true
 	}
 	return other, true
 }

@@ -62,7 +62,10 @@ func fillStudent(r *Student, d []any) {
 // pairing teacher gets an open pairings row (reason "import").
 //
 // The caller guarantees that ids are distinct, that an id of a row is not
-// another student's current id or alias, and that a SID appears once.
+// another stored student's current id or alias (an alias whose student no
+// longer exists is taken over), and that a SID appears once. Counts are the
+// new rows and the rows of stored students; only rows whose values change
+// are rewritten (and get a new updated_at).
 func (s *Store) WriteStudents(ctx context.Context, tx *sqlx.Tx, rows []Student, update []string, now time.Time) (Counts, error) {
 	cols := StudentColumns()
 	if err := checkColumns("students", update, cols[2:]); err != nil {
