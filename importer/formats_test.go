@@ -113,3 +113,20 @@ func TestXLSX(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestTitleLineAndProgress: a title line above the header is skipped (line
+// numbers stay physical), and progress goes to Options.Progress.
+func TestTitleLineAndProgress(t *testing.T) {
+	st := storetest.SQLite(t)
+	base(t, st)
+	var progress strings.Builder
+	opt := opts()
+	opt.Progress = &progress
+	bad := importBad(t, st, "students", filepath.Join("testdata", "students.title.bad.csv"), opt)
+	if len(bad.Errors) != 1 || bad.Errors[0].Line != 4 || bad.Errors[0].Column != "学校代码" {
+		t.Errorf("title line: %v, want one error at line 4, column 学校代码", bad)
+	}
+	if got := progress.String(); !strings.HasPrefix(got, "\r2 rows (") || !strings.HasSuffix(got, " rows/s)\n") {
+		t.Errorf("progress output %q", got)
+	}
+}

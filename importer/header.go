@@ -108,6 +108,23 @@ func mapHeader(cols []column, cells []string, line int, p *problems) *header {
 	return h
 }
 
+// isTitle reports whether a first line is a title rather than the header:
+// at most two non-empty cells, none of them a column name of cols.
+func isTitle(cols []column, cells []string) bool {
+	p := &problems{}
+	h := mapHeader(cols, cells, 0, p)
+	if len(h.label) > 0 {
+		return false
+	}
+	n := 0
+	for _, c := range cells {
+		if clean(c) != "" {
+			n++
+		}
+	}
+	return n <= 2
+}
+
 // headerNames lists the accepted header names of a column for messages.
 func headerNames(c column) string {
 	names := []string{c.name}

@@ -137,6 +137,18 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 	if err != nil {
 		return Summary{}, fileError(file, err)
 	}
+	// Registry exports often start with a title line ("XX学校学生名单")
+	// above the header: skip a few lines that name no column.
+	for skipped := 0; skipped < 3 && isTitle(k.columns, first.cells); skipped++ {
+		next, err := src.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return Summary{}, fileError(file, err)
+		}
+		first = next
+	}
 	h := mapHeader(k.columns, first.cells, first.line, p)
 	if err := p.err(); err != nil {
 		return Summary{}, err

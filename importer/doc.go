@@ -1,0 +1,44 @@
+// Package importer loads the data files of SPEC §4 (schools, teachers,
+// villages, students, calendar, attendance, contacts, home-teaching,
+// registry, platform, survey) into the store.
+//
+// # Files
+//
+// A file is CSV in UTF-8 (with or without BOM) or GB18030/GBK, which is what
+// Chinese Excel saves (the encoding is chosen by checking the whole file for
+// valid UTF-8), or XLSX (the first sheet, streamed; date cells are read from
+// their serial numbers whatever their display format, and a long identity
+// number stored as a number is reported, because Excel has lost its last
+// digits). Line numbers are physical: the header is line 1 and a quoted value
+// spanning lines counts every line; for XLSX they are row numbers.
+//
+// Headers are the English column names or their Chinese aliases, including
+// the variants of the 学籍系统 and 控辍保学平台 exports; unknown columns are
+// ignored, a missing required column is an error at the header. Values accept
+// the registry's option forms (code, name or "code-name") and the Chinese
+// spellings of booleans, genders, grades, statuses and dates.
+//
+// # All or nothing
+//
+// A file is imported in one transaction. Every row is checked first —
+// required values, formats, ranges, enumerations, identity numbers (check
+// character, birth date, G-学籍号 containing the national ID), references to
+// schools, teachers and students (loaded once into memory), and keys given
+// twice — and a file with any bad row writes nothing and returns *BadRows,
+// each problem as "FILE:LINE: COLUMN: message". Otherwise the rows are bulk
+// loaded (PostgreSQL COPY, SQLite multi-row INSERT, into a staging table
+// merged with one set-based statement) and an audit row is appended in the
+// same transaction.
+//
+// # Upserts
+//
+// A row whose key exists updates the stored row; a column the file does not
+// have keeps its stored value (a new row gets the default), so a registry
+// export without homeroom teachers does not erase them. Students match by
+// 学籍号, current or former, else by national ID: a formal G number replacing
+// a temporary L number keeps the student's sid and history, and the L number
+// keeps resolving in later attendance files. A student whose school changes
+// takes its open tasks to the new homeroom teacher (else the new school's
+// principal, else a center admin of its center) and loses homeroom and
+// pairing teachers of the old school.
+package importer
