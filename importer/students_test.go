@@ -87,14 +87,17 @@ func exec(t *testing.T, st *store.Store, q string, args ...any) {
 // homeroom and pairing teachers.
 func TestSchoolChange(t *testing.T) {
 	for _, tc := range []struct {
-		file, assignee, homeroom string
+		file, school, assignee, homeroom string
 	}{
-		{"students.moved.csv", "T002", ""},              // no homeroom column: the principal of SCH01
-		{"students.moved-homeroom.csv", "T001", "T001"}, // the new homeroom teacher
+		{"students.moved.csv", "SCH01", "T002", ""},              // no homeroom column: the principal of SCH01
+		{"students.moved-homeroom.csv", "SCH01", "T001", "T001"}, // the new homeroom teacher
+		{"students.moved-center.csv", "SCH03", "C001", ""},       // no principal: the center admin
+		{"students.moved-nobody.csv", "SCH04", "T003", ""},       // nobody to take over: unchanged
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, st *store.Store) {
 				base(t, st)
+				importOK(t, st, "schools", "schools.extra.csv", opts())
 				var sid int64
 				if err := st.DB.Get(&sid, `SELECT sid FROM students WHERE id = 'G500234201105010015'`); err != nil {
 					t.Fatal(err)
@@ -110,10 +113,10 @@ func TestSchoolChange(t *testing.T) {
 					t.Errorf("move: %v", sum)
 				}
 				equalLines(t, "tasks", dump(t, st, `SELECT status, school_id, assignee FROM tasks ORDER BY id`), []string{
-					"open|SCH01|" + tc.assignee, "acked|SCH01|" + tc.assignee, "closed|SCH02|T003",
+					"open|" + tc.school + "|" + tc.assignee, "acked|" + tc.school + "|" + tc.assignee, "closed|SCH02|T003",
 				})
 				equalLines(t, "teachers", dump(t, st, `SELECT school_id, homeroom_teacher_id, pairing_teacher_id
-					FROM students WHERE sid = ?`, sid), []string{"SCH01|" + tc.homeroom + "|"})
+					FROM students WHERE sid = ?`, sid), []string{tc.school + "|" + tc.homeroom + "|"})
 				equalLines(t, "pairing ended", dump(t, st, `SELECT teacher_id, ended_at FROM pairings WHERE sid = ?`, sid),
 					[]string{"T003|2026-11-27T12:30:00.000000Z"})
 			})
@@ -190,4 +193,37 @@ func TestErrorList(t *testing.T) {
 		!strings.Contains(err.Error(), "unknown import kind") {
 		t.Errorf("unknown kind: %v", err)
 	}
+}
+
+// TestConcurrentImports: two imports of the same new roster at once queue
+// up; one inserts, the other updates, and nothing is duplicated.
+func TestConcurrentImports(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		importOK(t, st, "schools", "schools.good.csv", opts())
+		importOK(t, st, "teachers", "teachers.good.csv", opts())
+		sums := make(chan importer.Summary, 2)
+		errs := make(chan error, 2)
+		for i := 0; i < 2; i++ {
+			go func() {
+				sum, err := importer.ImportFile(context.Background(), st, "students", filepath.Join("testdata", "students.good.csv"), opts())
+				sums <- sum
+				errs <- err
+			}()
+		}
+		total := importer.Summary{}
+		for i := 0; i < 2; i++ {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+			s := <-sums
+			total.New += s.New
+			total.Updated += s.Updated
+		}
+		if total.New != 3 || total.Updated != 3 {
+			t.Errorf("two imports: %d new, %d updated; want 3 and 3", total.New, total.Updated)
+		}
+		if n := counts(t, st)["students"]; n != 3 {
+			t.Errorf("%d students, want 3", n)
+		}
+	})
 }
