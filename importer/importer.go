@@ -129,28 +129,8 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 	}
 	now := opt.Now()
 	p := &problems{file: file}
-	first, err := src.next()
-	if err == io.EOF {
-		p.add(1, "", "the file is empty: the first line must be the header")
-		return Summary{}, p.err()
-	}
+	h, err := readHeader(k, src, file, p)
 	if err != nil {
-		return Summary{}, fileError(file, err)
-	}
-	// Registry exports often start with a title line ("XX学校学生名单")
-	// above the header: skip a few lines that name no column.
-	for skipped := 0; skipped < 3 && isTitle(k.columns, first.cells); skipped++ {
-		next, err := src.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return Summary{}, fileError(file, err)
-		}
-		first = next
-	}
-	h := mapHeader(k.columns, first.cells, first.line, p)
-	if err := p.err(); err != nil {
 		return Summary{}, err
 	}
 
@@ -188,6 +168,33 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 		return Summary{}, fmt.Errorf("import %s %s: commit: %w", k.name, file, err)
 	}
 	return sum, nil
+}
+
+// readHeader reads the header line and maps it to the KIND's columns. It
+// skips up to three title lines that name no column first (registry exports
+// often start with "XX学校学生名单"). Problems of the header are returned as
+// *BadRows.
+func readHeader(k *kindSpec, src source, file string, p *problems) (*header, error) {
+	first, err := src.next()
+	if err == io.EOF {
+		p.add(1, "", "the file is empty: the first line must be the header")
+		return nil, p.err()
+	}
+	if err != nil {
+		return nil, fileError(file, err)
+	}
+	for skipped := 0; skipped < 3 && isTitle(k.columns, first.cells); skipped++ {
+		next, err := src.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fileError(file, err)
+		}
+		first = next
+	}
+	h := mapHeader(k.columns, first.cells, first.line, p)
+	return h, p.err()
 }
 
 // readRows feeds every non-blank data row to b and returns how many there

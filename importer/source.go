@@ -39,6 +39,7 @@ type badInput struct {
 	msg  string
 }
 
+// Error renders the problem with its line, for wrapping outside BadRows.
 func (b *badInput) Error() string { return fmt.Sprintf("line %d: %s", b.line, b.msg) }
 
 // openSource opens a CSV or XLSX file. XLSX is recognised by its extension

@@ -3,20 +3,21 @@ package importer
 import (
 	"fmt"
 	"io"
-	"strconv"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// xlsxSource streams the first sheet of a workbook. It walks the sheet twice
-// in step: raw values keep date cells as serial numbers (so any date format
-// reads right) and short numbers exact; formatted values tell a long
-// identity number stored as a number (Excel shows 5.00234E+17 and has lost
-// digits) from the same digits stored as text.
+// xlsxSource streams the first sheet of a workbook with excelize, reading
+// raw cell values: date cells arrive as serial numbers (row.date turns them
+// into dates whatever their display format), numbers exactly as stored. A
+// long identity number typed into a number cell is stored by Excel as
+// 5.0023420130220006E+17 (or with its last digits zeroed), which the
+// identity checks report; formatting every cell for display instead costs
+// ten times as much on date cells.
 type xlsxSource struct {
-	f        *excelize.File
-	raw, fmt *excelize.Rows
-	line     int
+	f    *excelize.File
+	rows *excelize.Rows
+	line int
 }
 
 func openXLSX(path string) (source, error) {
@@ -29,62 +30,30 @@ func openXLSX(path string) (source, error) {
 		f.Close()
 		return nil, &badInput{msg: "the workbook has no sheet"}
 	}
-	raw, err := f.Rows(sheets[0])
+	rows, err := f.Rows(sheets[0])
 	if err != nil {
 		f.Close()
 		return nil, &badInput{msg: fmt.Sprintf("cannot read sheet %q: %v", sheets[0], err)}
 	}
-	formatted, err := f.Rows(sheets[0])
-	if err != nil {
-		raw.Close()
-		f.Close()
-		return nil, &badInput{msg: fmt.Sprintf("cannot read sheet %q: %v", sheets[0], err)}
-	}
-	return &xlsxSource{f: f, raw: raw, fmt: formatted}, nil
+	return &xlsxSource{f: f, rows: rows}, nil
 }
 
 func (s *xlsxSource) next() (record, error) {
-	if !s.raw.Next() || !s.fmt.Next() {
-		if err := s.raw.Error(); err != nil {
+	if !s.rows.Next() {
+		if err := s.rows.Error(); err != nil {
 			return record{}, &badInput{line: s.line + 1, msg: fmt.Sprintf("cannot read the sheet: %v", err)}
 		}
 		return record{}, io.EOF
 	}
 	s.line++
-	raws, err := s.raw.Columns(excelize.Options{RawCellValue: true})
+	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
 		return record{}, &badInput{line: s.line, msg: fmt.Sprintf("cannot read the row: %v", err)}
 	}
-	shown, err := s.fmt.Columns()
-	if err != nil {
-		return record{}, &badInput{line: s.line, msg: fmt.Sprintf("cannot read the row: %v", err)}
-	}
-	cells := make([]string, len(raws))
-	for i, r := range raws {
-		cells[i] = r
-		if i < len(shown) && isScientific(shown[i]) && !isScientific(r) && numericDigits(r) > 15 {
-			cells[i] = shown[i]
-		}
-	}
-	return record{line: s.line, cells: cells, raws: raws}, nil
-}
-
-// numericDigits counts the digits of a plain number, 0 if v is not one.
-func numericDigits(v string) int {
-	if _, err := strconv.ParseFloat(v, 64); err != nil {
-		return 0
-	}
-	n := 0
-	for i := 0; i < len(v); i++ {
-		if v[i] >= '0' && v[i] <= '9' {
-			n++
-		}
-	}
-	return n
+	return record{line: s.line, cells: cells, raws: cells}, nil
 }
 
 func (s *xlsxSource) close() error {
-	s.raw.Close()
-	s.fmt.Close()
+	s.rows.Close()
 	return s.f.Close()
 }
