@@ -217,6 +217,13 @@ func (b *studentBatch) move(r *row, sid int64, old store.StudentRef, s store.Stu
 
 func (b *studentBatch) write(ctx context.Context) (result, error) {
 	e := b.e
+	var missing []int64
+	if e.opt.Snapshot {
+		missing = b.missing()
+	}
+	// The index and the duplicate checks are done with: let a million-row
+	// import give their memory back before the rows are written.
+	b.idx, b.byNID, b.seenID, b.seenNID, b.seenSID = nil, nil, nil, nil, nil
 	if err := e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
@@ -242,7 +249,7 @@ func (b *studentBatch) write(ctx context.Context) (result, error) {
 	}
 	res := result{Counts: c}
 	if e.opt.Snapshot {
-		res.missing, err = e.st.MarkStudentsMissing(ctx, e.tx, b.missing(), e.today)
+		res.missing, err = e.st.MarkStudentsMissing(ctx, e.tx, missing, e.today)
 	}
 	return res, err
 }

@@ -14,9 +14,9 @@ type Counts struct {
 	New, Updated int
 }
 
-// Filler writes the values of row i, in the order of the staged columns, into
+// filler writes the values of row i, in the order of the staged columns, into
 // dst (len(dst) == number of columns). Values are string, int64, bool or nil.
-type Filler func(i int, dst []any)
+type filler func(i int, dst []any)
 
 // BeginBulk begins a transaction for a bulk write such as an import. On
 // PostgreSQL it first takes the transaction-scoped advisory lock lock (when
@@ -61,7 +61,7 @@ type upsert struct {
 // shared by both engines. The staged rows must have distinct keys (the
 // importer rejects a key twice in one file), so that the counts are exact and
 // PostgreSQL's "cannot affect row a second time" cannot happen.
-func (s *Store) bulkUpsert(ctx context.Context, tx *sqlx.Tx, u upsert, n int, fill Filler) (Counts, error) {
+func (s *Store) bulkUpsert(ctx context.Context, tx *sqlx.Tx, u upsert, n int, fill filler) (Counts, error) {
 	if n == 0 {
 		return Counts{}, nil
 	}
@@ -111,7 +111,7 @@ func (s *Store) bulkUpsert(ctx context.Context, tx *sqlx.Tx, u upsert, n int, fi
 // differ for bulk writes: PostgreSQL streams the rows with COPY, SQLite
 // inserts them with a prepared multi-row INSERT. Both run inside tx, so a
 // failed import leaves nothing behind.
-func (s *Store) stage(ctx context.Context, tx *sqlx.Tx, name, from string, cols []string, n int, fill Filler) error {
+func (s *Store) stage(ctx context.Context, tx *sqlx.Tx, name, from string, cols []string, n int, fill filler) error {
 	if err := s.dropStage(ctx, tx, name); err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (s *Store) dropStage(ctx context.Context, tx *sqlx.Tx, name string) error {
 // copyRows streams rows into a PostgreSQL table with COPY FROM STDIN (lib/pq
 // v1.12: prepare the COPY on the transaction, Exec each row, then Exec with
 // no arguments to flush; errors may surface only at the flush).
-func copyRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, fill Filler) error {
+func copyRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, fill filler) error {
 	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf("COPY %s (%s) FROM STDIN", table, strings.Join(cols, ", ")))
 	if err != nil {
 		return err
@@ -185,7 +185,7 @@ const sqliteMaxParams = 999
 
 // insertRows loads rows into a SQLite table with a prepared INSERT of many
 // rows per statement (modernc.org/sqlite pays per statement, not per value).
-func insertRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, fill Filler) error {
+func insertRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, fill filler) error {
 	per := sqliteMaxParams / len(cols)
 	if per > 256 {
 		per = 256
