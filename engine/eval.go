@@ -79,26 +79,25 @@ func (o *Options) defaults() {
 // fired is a student for whom at least one rule fired, kept after the
 // evaluation for the lifecycle, recipients and summary.
 type fired struct {
-	SID               int64
-	Key               string
-	ID                string
-	Name              string
-	School            string
-	Class             string
-	Grade             int
-	Homeroom          string
-	Pairing           string
-	LeftBehind        bool
-	Migrant           bool
-	Returning         bool
-	Disabled          bool
-	Hardship          bool
-	Orphan            bool
-	Poverty           string
-	AbsentStreak      int
-	UnexcusedStreak   int
-	assignedPairing   string // set by pairing during this run
-	assignedPairingBy string
+	SID             int64
+	Key             string
+	ID              string
+	Name            string
+	School          string
+	Class           string
+	Grade           int
+	Homeroom        string
+	Pairing         string
+	LeftBehind      bool
+	Migrant         bool
+	Returning       bool
+	Disabled        bool
+	Hardship        bool
+	Orphan          bool
+	Poverty         string
+	AbsentStreak    int
+	UnexcusedStreak int
+	assignedPairing string // set by pairing during this run
 }
 
 // firing is one (rule, student) that holds at T.

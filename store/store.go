@@ -89,7 +89,7 @@ func parseDSN(dsn string) (d Dialect, driver, conn, where string, err error) {
 			path, query = path[:i], path[i+1:]
 		}
 		if path == "" {
-			return "", "", "", "", fmt.Errorf("database DSN %q: no file name after file:", dsn)
+			return "", "", "", "", fmt.Errorf("database DSN %q: name the file, as in file:baoxue.db", dsn)
 		}
 		if dir := filepath.Dir(path); dir != "." {
 			if _, serr := os.Stat(dir); serr != nil {
