@@ -53,8 +53,8 @@ func (s *Store) OpenAlertsTx(ctx context.Context, tx *sqlx.Tx, runID int64, at s
 	for i, a := range as {
 		rows[i] = []any{a.Rule, a.SID, a.SchoolID, a.Severity, a.Message, at, runID, at, 1}
 	}
-	if err := insertBatch(ctx, tx, "alerts", []string{"rule", "sid", "school_id", "severity", "message", "opened_at",
-		"opened_run", "last_notified_at", "notifications"}, rows, ""); err != nil {
+	if err := s.appendRows(ctx, tx, "alerts", []string{"rule", "sid", "school_id", "severity", "message", "opened_at",
+		"opened_run", "last_notified_at", "notifications"}, rows); err != nil {
 		return nil, fmt.Errorf("open alerts: %w", err)
 	}
 	ids := make(map[AlertKey]int64, len(as))

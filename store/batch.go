@@ -56,3 +56,22 @@ func int64sToAny(ids []int64) []any {
 	}
 	return out
 }
+
+// appendRows inserts many plain rows (no conflict handling) the fastest way
+// each engine has: COPY on PostgreSQL, multi-row prepared INSERTs on SQLite.
+func (s *Store) appendRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	fill := func(i int, dst []any) { copy(dst, rows[i]) }
+	var err error
+	if s.Dialect == Postgres {
+		err = copyRows(ctx, tx, table, cols, len(rows), fill)
+	} else {
+		err = insertRows(ctx, tx, table, cols, len(rows), fill)
+	}
+	if err != nil {
+		return fmt.Errorf("insert into %s: %w", table, err)
+	}
+	return nil
+}

@@ -27,8 +27,8 @@ func (s *Store) CreateTasksTx(ctx context.Context, tx *sqlx.Tx, runID int64, cre
 	for i, t := range ts {
 		rows[i] = []any{t.AlertID, t.LedgerID, t.SID, t.SchoolID, t.Kind, t.Rule, t.Assignee, t.Due, t.Note, createdAt, runID}
 	}
-	if err := insertBatch(ctx, tx, "tasks", []string{"alert_id", "ledger_id", "sid", "school_id", "kind", "rule",
-		"assignee", "due", "note", "created_at", "created_run"}, rows, ""); err != nil {
+	if err := s.appendRows(ctx, tx, "tasks", []string{"alert_id", "ledger_id", "sid", "school_id", "kind", "rule",
+		"assignee", "due", "note", "created_at", "created_run"}, rows); err != nil {
 		return fmt.Errorf("create tasks: %w", err)
 	}
 	return nil
