@@ -132,7 +132,9 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	f := &failure{cancel: cancel}
-	parts := split(bounds, opt.Workers)
+	// Each range holds four connections for as long as it reads; keep the
+	// ranges within the pool, with room for the lifecycle reads.
+	parts := split(bounds, max(1, min(opt.Workers, (st.MaxConns()-4)/4)))
 	batches := make(chan []student, opt.Workers*2)
 	results := make(chan []firing, opt.Workers*2)
 	var workers sync.WaitGroup

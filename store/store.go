@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -53,15 +54,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w: %w", where, ErrUnreachable, err)
 	}
-	if d == SQLite {
-		// Readers run concurrently under WAL (an evaluation reads four
-		// streams in each of a few ranges at once); _txlock=immediate makes every
-		// transaction take the write lock up front, so two writers queue on the
-		// busy timeout instead of failing with SQLITE_BUSY half-way.
-		db.SetMaxOpenConns(12)
-	} else {
-		db.SetMaxOpenConns(12)
-	}
+	// Readers run concurrently (on SQLite under WAL): an evaluation holds
+	// four streams open in each of its ranges at once, one range per core
+	// (see MaxConns). On SQLite, _txlock=immediate makes every transaction
+	// take the write lock up front, so two writers queue on the busy timeout
+	// instead of failing with SQLITE_BUSY half-way.
+	db.SetMaxOpenConns(maxConns())
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
@@ -110,6 +108,14 @@ func parseDSN(dsn string) (d Dialect, driver, conn, where string, err error) {
 		return "", "", "", "", fmt.Errorf("database DSN %q: want file:PATH for SQLite or postgres://… for PostgreSQL", dsn)
 	}
 }
+
+// maxConns is the size of the connection pool: four streams per core and
+// room for the lifecycle reads and a writer.
+func maxConns() int { return max(12, 4*runtime.GOMAXPROCS(0)+4) }
+
+// MaxConns returns the size of the connection pool, so that a reader holding
+// several streams open at once can stay within it.
+func (s *Store) MaxConns() int { return maxConns() }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.DB.Close() }
