@@ -129,12 +129,9 @@ func prepare(ctx context.Context, path string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var demo, students int
-	err1 := st.DB.GetContext(ctx, &demo, `SELECT COUNT(*) FROM audit WHERE action = 'demo'`)
-	err2 := st.DB.GetContext(ctx, &students, `SELECT COUNT(*) FROM students`)
+	demo, data, err := inspect(ctx, st)
 	st.Close()
-	empty := err2 == nil && students == 0
-	if err1 != nil || (demo == 0 && !empty) {
+	if err != nil || (demo == 0 && data > 0) {
 		return false, fmt.Errorf("%s: %w: it holds data the demo did not create; run the demo elsewhere with --db file:OTHER.db", path, ErrNotDemo)
 	}
 	for _, suffix := range []string{"", "-wal", "-shm"} {
@@ -148,6 +145,24 @@ func prepare(ctx context.Context, path string) (bool, error) {
 // directory holds the names of schools and teachers for the summary.
 type directory struct {
 	schools, teachers map[string]string
+}
+
+// inspect counts the demo's marks in a database and the rows of any table
+// that holds imported or computed data. A file that is not a baoxue
+// database at all is an error.
+func inspect(ctx context.Context, st *store.Store) (demo, data int, err error) {
+	if err := st.DB.GetContext(ctx, &demo, `SELECT COUNT(*) FROM audit WHERE action = 'demo'`); err != nil {
+		return 0, 0, err
+	}
+	for _, table := range []string{"schools", "teachers", "villages", "students", "calendar", "attendance",
+		"contacts", "home_teaching", "registry", "platform", "survey", "runs", "tokens"} {
+		var n int
+		if err := st.DB.GetContext(ctx, &n, "SELECT COUNT(*) FROM "+table); err != nil {
+			return 0, 0, err
+		}
+		data += n
+	}
+	return demo, data, nil
 }
 
 func loadNames(ctx context.Context, st *store.Store) (*directory, error) {

@@ -13,8 +13,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -78,6 +81,9 @@ func runFile(ctx context.Context, path string, out io.Writer) (Summary, error) {
 	}
 	set, err := rules.Load(rulePaths...)
 	if err != nil {
+		return sum, err
+	}
+	if err := checkExpectedRules(path, tf, set); err != nil {
 		return sum, err
 	}
 	fmt.Fprintf(out, "%s\n", path)
@@ -160,6 +166,48 @@ func runTest(ctx context.Context, file string, set *rules.Set, tc *testCase) (mi
 	return missing, extra, nil
 }
 
+// checkExpectedRules reports an expected rule id that no loaded rule has: a
+// typo there would otherwise read as a rule that failed to fire.
+func checkExpectedRules(path string, tf *testFile, set *rules.Set) error {
+	for _, tc := range tf.Tests {
+		for _, e := range tc.Expect {
+			if set.Rule(e.Rule) == nil {
+				return &BadTestFile{File: path, Line: e.line, Col: e.col,
+					Msg: fmt.Sprintf("test %q: expect: no rule %q in %s", tc.Name, e.Rule, strings.Join(tf.RuleFiles, ", "))}
+			}
+		}
+	}
+	return nil
+}
+
+// expectation is one expected (rule, students) entry.
+type expectation struct {
+	Rule      string
+	Students  []string
+	line, col int
+}
+
+// UnmarshalYAML keeps the entry's position for messages.
+func (e *expectation) UnmarshalYAML(n *yaml.Node) error {
+	var raw struct {
+		Rule     string   `yaml:"rule"`
+		Students []string `yaml:"students"`
+	}
+	if err := n.Decode(&raw); err != nil {
+		return err
+	}
+	e.Rule, e.Students, e.line, e.col = raw.Rule, raw.Students, n.Line, n.Column
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i].Value; k != "rule" && k != "students" {
+			return fmt.Errorf("line %d: field %s not found in type expectation", n.Content[i].Line, k)
+		}
+		if n.Content[i].Value == "rule" {
+			e.line, e.col = n.Content[i+1].Line, n.Content[i+1].Column
+		}
+	}
+	return nil
+}
+
 // testFile is one rule unit-test file.
 type testFile struct {
 	RuleFiles []string    `yaml:"rule_files"`
@@ -168,20 +216,17 @@ type testFile struct {
 
 // testCase is one test.
 type testCase struct {
-	Name       string      `yaml:"name"`
-	At         string      `yaml:"at"`
-	Campaign   string      `yaml:"campaign"`
-	Students   []yaml.Node `yaml:"students"`
-	Attendance []yaml.Node `yaml:"attendance"`
-	Calendar   []yaml.Node `yaml:"calendar"`
-	Contacts   []yaml.Node `yaml:"contacts"`
-	Teaching   []yaml.Node `yaml:"home_teaching"`
-	Schools    []yaml.Node `yaml:"schools"`
-	Teachers   []yaml.Node `yaml:"teachers"`
-	Expect     []struct {
-		Rule     string   `yaml:"rule"`
-		Students []string `yaml:"students"`
-	} `yaml:"expect"`
+	Name       string        `yaml:"name"`
+	At         string        `yaml:"at"`
+	Campaign   string        `yaml:"campaign"`
+	Students   []yaml.Node   `yaml:"students"`
+	Attendance []yaml.Node   `yaml:"attendance"`
+	Calendar   []yaml.Node   `yaml:"calendar"`
+	Contacts   []yaml.Node   `yaml:"contacts"`
+	Teaching   []yaml.Node   `yaml:"home_teaching"`
+	Schools    []yaml.Node   `yaml:"schools"`
+	Teachers   []yaml.Node   `yaml:"teachers"`
+	Expect     []expectation `yaml:"expect"`
 
 	line   int
 	at     engine.Day
@@ -209,8 +254,7 @@ func parseFile(path string) (*testFile, error) {
 	dec := yaml.NewDecoder(strings.NewReader(string(b)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&tf); err != nil {
-		return nil, &BadTestFile{File: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ") +
-			" (a test file has rule_files and tests; a test has name, at, campaign, students, attendance, calendar, contacts, home_teaching, schools, teachers, expect)"}
+		return nil, decodeError(path, b, err)
 	}
 	if len(tf.RuleFiles) == 0 {
 		return nil, &BadTestFile{File: path, Msg: "rule_files is empty: name the rule files to test, relative to this file"}
@@ -260,6 +304,35 @@ func parseFile(path string) (*testFile, error) {
 		}
 	}
 	return &tf, nil
+}
+
+var unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type \S+`)
+
+// decodeError turns yaml.v3's decoding errors into FILE:LINE:COL messages an
+// admin can act on (yaml.v3 names Go types and gives no column).
+func decodeError(path string, src []byte, err error) error {
+	lines := strings.Split(string(src), "\n")
+	var msgs []string
+	first := &BadTestFile{File: path}
+	for _, m := range unknownField.FindAllStringSubmatch(err.Error(), -1) {
+		line, _ := strconv.Atoi(m[1])
+		col := 1
+		if line >= 1 && line <= len(lines) {
+			if i := strings.Index(lines[line-1], m[2]); i >= 0 {
+				col = utf8.RuneCountInString(lines[line-1][:i]) + 1
+			}
+		}
+		msgs = append(msgs, fmt.Sprintf("%s:%d:%d: unknown key %q (a test file has rule_files and tests; a test has name, at, campaign, students, attendance, calendar, contacts, home_teaching, schools, teachers, expect; an expect entry has rule and students)", path, line, col, m[2]))
+		if first.Line == 0 {
+			first.Line, first.Col = line, col
+		}
+	}
+	if len(msgs) == 0 {
+		first.Msg = strings.TrimPrefix(err.Error(), "yaml: ")
+		return first
+	}
+	first.Msg = strings.TrimPrefix(strings.Join(msgs, "\n"), fmt.Sprintf("%s:%d:%d: ", path, first.Line, first.Col))
+	return first
 }
 
 // toTable turns inline rows (mappings of column to scalar) into a header and

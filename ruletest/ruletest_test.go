@@ -62,7 +62,7 @@ func TestBadTestFiles(t *testing.T) {
 	for _, tc := range []struct {
 		name, src, want string
 	}{
-		{"unknown key", "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-03-10\n    studnets: []\n", "field studnets not found"},
+		{"unknown key", "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-03-10\n    studnets: []\n", `unknown key "studnets"`},
 		{"bad date", "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-02-30\n", ":4:9: test \"x\": at:"},
 		{"no rule files", "tests: []\n", "rule_files is empty"},
 		{"bad campaign", "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-03-10\n    campaign: june\n", "campaign \"june\""},
@@ -77,5 +77,27 @@ func TestBadTestFiles(t *testing.T) {
 				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestExpectNamesAnUnknownRule(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.test.yaml")
+	writeFile(t, filepath.Join(dir, "rules.yaml"), "rules:\n  - {id: real, name: r, severity: low, when: \"true\"}\n")
+	writeFile(t, path, "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-03-10\n    expect:\n      - {rule: nope, students: [S1]}\n")
+	_, err := Run(context.Background(), []string{path}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), `:6:16: test "x": expect: no rule "nope"`) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestUnknownKeyHasPosition(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.test.yaml")
+	writeFile(t, filepath.Join(dir, "rules.yaml"), "rules: []\n")
+	writeFile(t, path, "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-03-10\n    expct: []\n")
+	_, err := Run(context.Background(), []string{path}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), `x.test.yaml:5:5: unknown key "expct"`) || strings.Contains(err.Error(), "ruletest.") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"baoxue/engine"
 	"baoxue/importer"
 	"baoxue/rules"
+	"baoxue/ruletest"
 	"baoxue/store"
 )
 
@@ -78,13 +79,23 @@ func (b badInput) Unwrap() error { return b.err }
 
 func badf(format string, args ...any) error { return badInput{fmt.Errorf(format, args...)} }
 
+// plural says "1 rule", "2 rules".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", noun)
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // isBadInput recognises the packages' bad-input errors.
 func isBadInput(err error) bool {
 	var rows *importer.BadRows
 	var rerrs rules.Errors
 	var cprob config.Problems
-	return errors.As(err, &rows) || errors.As(err, &rerrs) || errors.As(err, &cprob) ||
-		errors.Is(err, engine.ErrEarlierThanLatest)
+	var bad *ruletest.BadTestFile
+	return errors.As(err, &rows) || errors.As(err, &rerrs) || errors.As(err, &cprob) || errors.As(err, &bad) ||
+		errors.Is(err, engine.ErrEarlierThanLatest) || errors.Is(err, importer.ErrUnknownKind) ||
+		errors.Is(err, os.ErrNotExist)
 }
 
 // config loads the configuration once.
@@ -149,6 +160,9 @@ func (a *app) ruleSet() (*rules.Set, error) {
 	if c.Rules == "" {
 		return rules.Defaults()
 	}
+	if _, err := os.Stat(c.Rules); errors.Is(err, os.ErrNotExist) {
+		return nil, badf("rules %s (set at %s) does not exist: fix the path, or remove it to use the built-in rules", c.Rules, c.Where("rules"))
+	}
 	return rules.Load(c.Rules)
 }
 
@@ -186,12 +200,22 @@ func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// errShown is an error already printed (by the flag package), only to be
+// mapped to an exit status.
+type errShown struct{ code int }
+
+func (e errShown) Error() string { return "" }
+
 // parseFlags parses args, allowing flags after positional arguments too.
+// -h and --help print the usage and end the command successfully.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, badInput{err}
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errShown{exitOK}
+			}
+			return nil, errShown{exitBad}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

@@ -3,6 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"baoxue/importer"
 
 	"baoxue/synth"
 )
@@ -12,6 +17,7 @@ func cmdGen(ctx context.Context, a *app, args []string) error {
 	n := fs.Int("students", 0, "number of students (required)")
 	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same files")
 	out := fs.String("out", "", "directory to write the CSV files into (required)")
+	force := fs.Bool("force", false, "overwrite CSV files already in the directory")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -22,6 +28,14 @@ func cmdGen(ctx context.Context, a *app, args []string) error {
 	if *n <= 0 || *out == "" {
 		return badf("usage: baoxue gen --students N [--seed S] --out DIR")
 	}
+	if !*force {
+		for _, kind := range importer.Kinds {
+			p := filepath.Join(*out, kind+".csv")
+			if _, err := os.Stat(p); err == nil {
+				return badf("gen: %s exists: choose another --out directory, or add --force to overwrite", p)
+			}
+		}
+	}
 	sum, err := synth.Generate(ctx, *out, synth.Options{Students: *n, Seed: *seed})
 	if err != nil {
 		return err
@@ -29,6 +43,7 @@ func cmdGen(ctx context.Context, a *app, args []string) error {
 	for _, f := range sum.Files {
 		fmt.Fprintf(a.stdout, "%-18s %9d rows\n", f.Name, f.Rows)
 	}
-	fmt.Fprintf(a.stdout, "wrote %s; load it with: baoxue import KIND %s/KIND.csv (schools, teachers, villages, students, …)\n", *out, *out)
+	fmt.Fprintf(a.stdout, "wrote %s; import the files in this order: baoxue import KIND %s\n", *out, filepath.Join(*out, "KIND.csv"))
+	fmt.Fprintf(a.stdout, "  KIND: %s\n", strings.Join(importer.Kinds, ", "))
 	return nil
 }

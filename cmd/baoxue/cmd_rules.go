@@ -2,9 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
+	"os"
+	"strings"
 
 	"baoxue/rules"
 	"baoxue/ruletest"
@@ -33,8 +34,13 @@ func rulesCheck(a *app, paths []string) error {
 	what := "built-in default rules"
 	switch {
 	case len(paths) > 0:
+		for _, p := range paths {
+			if _, serr := os.Stat(p); errors.Is(serr, os.ErrNotExist) {
+				return badf("rules check: %s does not exist: give rule files or directories of *.yaml files", p)
+			}
+		}
 		set, err = rules.Load(paths...)
-		what = fmt.Sprint(paths)
+		what = strings.Join(paths, " ")
 	default:
 		c, cerr := a.conf()
 		if cerr != nil {
@@ -54,7 +60,7 @@ func rulesCheck(a *app, paths []string) error {
 			enabled++
 		}
 	}
-	fmt.Fprintf(a.stdout, "OK: %d rules (%d enabled) in %s; largest window %d days\n", len(set.Rules), enabled, what, set.MaxWindow)
+	fmt.Fprintf(a.stdout, "OK: %s (%d enabled) in %s; largest window %d days\n", plural(len(set.Rules), "rule"), enabled, what, set.MaxWindow)
 	return nil
 }
 
@@ -73,18 +79,10 @@ func rulesTest(ctx context.Context, a *app, files []string) error {
 }
 
 func showDefaults(a *app) error {
-	fsys := rules.DefaultFiles()
-	names, err := fs.Glob(fsys, "*.yaml")
+	b, err := rules.DefaultYAML()
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		b, err := fs.ReadFile(fsys, n)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stdout, "# ---- %s ----\n%s\n", n, b)
-	}
-	return nil
+	_, err = a.stdout.Write(b)
+	return err
 }

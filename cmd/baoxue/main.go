@@ -66,12 +66,13 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"demo", "synthetic district in ./baoxue-demo.db, one evaluation, a summary", cmdDemo},
+		{"demo", "a synthetic district in ./baoxue.db (a file of its own), one evaluation, a summary", cmdDemo},
 		{"gen", "write a realistic synthetic district as CSV files: --students N [--seed S] --out DIR", cmdGen},
 		{"import", "load CSV or XLSX data: import KIND FILE...", cmdImport},
 		{"rules", "rules check [PATH...] | rules test FILE... | rules show-defaults", cmdRules},
 		{"eval", "evaluate the rules: [--at DATE] [--dry-run] [--json] [--campaign NAME] [--force]", cmdEval},
 		{"migrate", "create or upgrade the database schema", cmdMigrate},
+		{"version", "print the version of this build", cmdVersion},
 	}
 }
 
@@ -85,6 +86,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "baoxue: %v\n", err)
 		return exitBad
+	}
+	if len(rest) > 0 && (rest[0] == "--version" || rest[0] == "-version") {
+		rest[0] = "version"
 	}
 	if len(rest) == 0 || rest[0] == "help" || rest[0] == "-h" || rest[0] == "--help" {
 		usage(stdout)
@@ -112,6 +116,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func report(stderr io.Writer, name string, err error) int {
 	if err == nil {
 		return exitOK
+	}
+	var shown errShown
+	if errors.As(err, &shown) {
+		return shown.code
 	}
 	var bad badInput
 	if errors.As(err, &bad) || isBadInput(err) {
