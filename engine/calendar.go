@@ -86,6 +86,43 @@ func lookup(spans []span, d Day) (schoolDay, found bool) {
 	return schoolDay, found
 }
 
+// Covers reports whether any calendar row (of any school) overlaps from..to.
+func (c *Calendar) Covers(from, to Day) bool {
+	overlaps := func(spans []span) bool {
+		for _, s := range spans {
+			if s.from <= to && s.to >= from {
+				return true
+			}
+		}
+		return false
+	}
+	if overlaps(c.district) {
+		return true
+	}
+	for _, s := range c.schools {
+		if overlaps(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// NthSchoolDayBack returns the n-th school day of school counting back from
+// t (t itself counts when it is a school day), looking at most a year back.
+func (c *Calendar) NthSchoolDayBack(school string, t Day, n int) Day {
+	d := t
+	for i := 0; i < 366; i++ {
+		if c.IsSchoolDay(school, d) {
+			n--
+			if n <= 0 {
+				return d
+			}
+		}
+		d--
+	}
+	return d
+}
+
 // NextSchoolDay returns d if it is a school day at school, else the first
 // school day after it (at most a year later; past that, d itself).
 func (c *Calendar) NextSchoolDay(school string, d Day) Day {

@@ -116,18 +116,18 @@ const batchSize = 2048
 // range is read by its own goroutine from four streamed queries (students,
 // absences, contacts, home teaching, each ordered by sid) and merged into
 // batches, so decoding runs on every core; the workers evaluate the batches.
-func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.Rule, opt *Options, maxWindow int) ([]firing, int, error) {
+func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.Rule, opt *Options, maxWindow int) ([]firing, map[string]int, error) {
 	length := max(opt.Lookback, maxWindow)
 	if length > 32000 {
 		length = 32000
 	}
 	bounds, err := st.SIDBounds(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	rd := &reader{st: st, t: opt.At, length: length, ws: newWindows(cal, opt.At, length),
 		from: (opt.At - Day(length) + 1).String(), to: opt.At.String(),
-		progress: newProgress(opt.Progress, "eval", "students")}
+		progress: newProgress(opt.Progress, "eval", "students"), perSchool: map[string]int{}}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -170,12 +170,11 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	workers.Wait()
 	close(results)
 	<-collected
-	n := int(rd.n.Load())
-	rd.progress.done(n)
+	rd.progress.done(int(rd.n.Load()))
 	if err := f.first(); err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
-	return out, n, nil
+	return out, rd.perSchool, nil
 }
 
 // failure keeps the first error of a scan and stops the rest: the errors
@@ -224,6 +223,8 @@ type reader struct {
 	n        atomic.Int64
 	mu       sync.Mutex
 	progress *progress
+	// perSchool counts the evaluated students of each school (under mu).
+	perSchool map[string]int
 }
 
 // read merges the four streams of one range into batches of students.
@@ -247,6 +248,14 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 		streams.Wait()
 	}()
 	t := rd.t
+	perSchool := map[string]int{}
+	defer func() {
+		rd.mu.Lock()
+		for school, n := range perSchool {
+			rd.perSchool[school] += n
+		}
+		rd.mu.Unlock()
+	}()
 	batch := make([]student, 0, batchSize)
 	send := func() error {
 		select {
@@ -262,6 +271,7 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 		return nil
 	}
 	err = rd.st.StreamEvalStudents(ctx, part, func(es *store.EvalStudent) error {
+		perSchool[es.SchoolID]++
 		batch = append(batch, student{row: *es})
 		s := &batch[len(batch)-1]
 		if err := s.load(rd.ws, t); err != nil {

@@ -65,6 +65,7 @@ type plan struct {
 	pairTasks   []store.NewTask
 	escalations []Escalation
 	gaps        []Gap
+	unreported  []Unreported
 }
 
 // decide compares what fired with the open alerts (SPEC §7's table).
@@ -170,7 +171,7 @@ func (p *plan) pair(fs []firing, dir *directory, cal *Calendar, loads map[string
 	for _, f := range order {
 		teacher, reason := pr.assign(f.stu)
 		if teacher == "" {
-			p.gaps = append(p.gaps, Gap{Student: f.stu.ID, School: f.stu.School, Rule: f.rule.ID, Want: "pairing teacher", Got: "nobody"})
+			p.gaps = append(p.gaps, gap(f.stu, f.rule.ID, "pairing teacher", "nobody"))
 			continue
 		}
 		f.stu.assignedPairing = teacher

@@ -20,6 +20,17 @@ type Digest struct {
 	Tasks       []DigestTask   `json:"tasks,omitempty"`
 	Escalations []DigestEscal  `json:"escalations,omitempty"`
 	Pairings    []DigestPaired `json:"pairings,omitempty"`
+	// Unreported, for center admins: schools of the center whose
+	// attendance is not reported.
+	Unreported []DigestSchool `json:"unreported,omitempty"`
+}
+
+// DigestSchool is a school whose attendance is not reported.
+type DigestSchool struct {
+	School string `json:"school"`
+	Name   string `json:"name"`
+	Since  string `json:"since"`
+	Last   string `json:"last"`
 }
 
 // DigestAlert is an alert in a digest: new, or a reminder after the cooldown.
@@ -103,6 +114,12 @@ func notifications(runID int64, t Day, p *plan, escalated []Escalation) ([]store
 		for _, to := range e.To {
 			dg := get(to)
 			dg.Escalations = append(dg.Escalations, DigestEscal{Task: e.Task, Level: e.Level, Rule: e.Rule, Due: e.Due})
+		}
+	}
+	for _, u := range p.unreported {
+		for _, admin := range u.admins {
+			dg := get(admin)
+			dg.Unreported = append(dg.Unreported, DigestSchool{School: u.School, Name: u.Name, Since: u.Since, Last: u.Last})
 		}
 	}
 	teachers := make([]string, 0, len(digests))

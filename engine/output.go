@@ -53,6 +53,7 @@ func WriteSummary(w io.Writer, res *Result) error {
 	for _, warn := range res.Warnings {
 		fmt.Fprintf(bw, "  warning: %s\n", warn)
 	}
+	writeUnreported(bw, res.Unreported)
 	if len(res.Alerts) == 0 {
 		fmt.Fprintln(bw, "\nNo rule fired.")
 		return bw.Flush()
@@ -123,18 +124,47 @@ func writeUrgent(w io.Writer, res *Result, n int) {
 	}
 }
 
+// writeUnreported lists the schools whose attendance is not reported.
+func writeUnreported(w io.Writer, us []Unreported) {
+	if len(us) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nAttendance not reported (no record at all since the 5th school day back; their students count as present):\n")
+	for _, u := range us {
+		last := "none in these days"
+		if u.Last != "" {
+			last = "last " + u.Last
+		}
+		fmt.Fprintf(w, "  %s %s (%s): %d students, nothing since %s (%s)\n", u.School, u.Name, u.Center, u.Students, u.Since, last)
+	}
+}
+
+// gapExamples is how many students of each kind of gap the summary names.
+const gapExamples = 5
+
+// writeGaps says which fallbacks the run used, how often, and for whom
+// (names masked), so that an admin can fix the roster.
 func writeGaps(w io.Writer, res *Result) {
 	if len(res.Gaps) == 0 {
 		return
 	}
 	kinds := map[string]int{}
+	examples := map[string][]string{}
+	seen := map[string]bool{}
 	for _, g := range res.Gaps {
-		kinds[g.Want+" → "+g.Got]++
+		k := g.Want + " → " + g.Got
+		kinds[k]++
+		who := fmt.Sprintf("%s %s %s", g.School, strings.TrimSpace(g.class), MaskName(g.name))
+		if !seen[k+who] && len(examples[k]) < gapExamples {
+			seen[k+who] = true
+			examples[k] = append(examples[k], who)
+		}
 	}
-	fmt.Fprintf(w, "\nGaps in the data (%d; each alert still went to the fallback shown):\n", len(res.Gaps))
+	fmt.Fprintf(w, "\nGaps in the data (%d; each alert went to the fallback shown, or to nobody):\n", len(res.Gaps))
 	for _, kv := range sortedCounts(kinds, 0) {
-		fmt.Fprintf(w, "  %6d  no %s\n", kv.n, kv.k)
+		fmt.Fprintf(w, "  %6d  no %s, e.g. %s\n", kv.n, kv.k, strings.Join(examples[kv.k], "; "))
 	}
+	fmt.Fprintln(w, "  Fix them in the roster (homeroom_teacher_id, pairing_teacher_id) or the teachers file (principal, center_admin).")
 }
 
 // MaskName keeps the first character of a name and masks the rest: 张三丰 → 张**.

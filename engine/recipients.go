@@ -49,6 +49,12 @@ type Gap struct {
 	Rule    string `json:"rule,omitempty"`
 	Want    string `json:"want"` // homeroom, pairing, principal, center
 	Got     string `json:"got"`  // the fallback used, or "nobody"
+	name    string
+	class   string
+}
+
+func gap(f *fired, rule, want, got string) Gap {
+	return Gap{Student: f.ID, School: f.School, Rule: rule, Want: want, Got: got, name: f.Name, class: f.Class}
 }
 
 // resolve returns the teachers for one notify or assign target, following
@@ -97,7 +103,7 @@ func (d *directory) recipients(notify []string, f *fired, rule string) ([]string
 	for _, target := range notify {
 		ids, got := d.resolve(target, f)
 		if got != target {
-			gaps = append(gaps, Gap{Student: f.ID, School: f.School, Rule: rule, Want: target, Got: got})
+			gaps = append(gaps, gap(f, rule, target, got))
 		}
 		for _, id := range ids {
 			if !seen[id] {
@@ -115,7 +121,7 @@ func (d *directory) assignee(target string, f *fired, rule string) (string, []Ga
 	ids, got := d.resolve(target, f)
 	var gaps []Gap
 	if got != target {
-		gaps = append(gaps, Gap{Student: f.ID, School: f.School, Rule: rule, Want: target, Got: got})
+		gaps = append(gaps, gap(f, rule, target, got))
 	}
 	if len(ids) == 0 {
 		return "", gaps

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/jmoiron/sqlx"
 
@@ -32,6 +33,10 @@ type Result struct {
 	Escalations []Escalation
 	Gaps        []Gap
 	Warnings    []string
+	// Unreported are the schools with evaluated students but no attendance
+	// record at all in their last 5 school days: a 1,000-student school
+	// without one absence in a week has not reported (SPEC §4).
+	Unreported []Unreported
 	// Counts.
 	New, Ongoing, Notified, TasksCreated int
 	// Firings per alert line, same order, for summaries.
@@ -72,17 +77,21 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	var state *runState
 	go func() {
 		var err error
-		state, err = readState(ctx, st, t)
+		state, err = readState(ctx, st, cal, t)
 		stateDone <- err
 	}()
 	phase := opt.phases()
-	fs, n, err := scan(ctx, st, cal, active, &opt, set.MaxWindow)
+	fs, perSchool, err := scan(ctx, st, cal, active, &opt, set.MaxWindow)
 	serr := <-stateDone
 	if err != nil {
 		return nil, err
 	}
 	if serr != nil {
 		return nil, serr
+	}
+	n := 0
+	for _, c := range perSchool {
+		n += c
 	}
 	phase("scan", "students", n, "firings", len(fs))
 	dir, open, loads, overdue := state.dir, state.open, state.loads, state.overdue
@@ -94,8 +103,14 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 		Pairings: p.pairings, Escalations: p.escalations, Gaps: p.gaps,
 		Alerts: make([]AlertLine, 0, len(p.decisions)), students: make([]*fired, 0, len(p.decisions)),
 		messages: make([]string, 0, len(p.decisions)), rules: make([]*rules.Rule, 0, len(p.decisions))}
-	if cal.Empty() {
-		res.Warnings = append(res.Warnings, "the school calendar is empty: every weekday is taken as a school day (import a calendar)")
+	res.Unreported = unreported(perSchool, state, cal, t)
+	p.unreported = res.Unreported
+	if lookback := Day(max(opt.Lookback, set.MaxWindow)); !cal.Covers(t-lookback+1, t) {
+		res.Warnings = append(res.Warnings, fmt.Sprintf(
+			"no calendar row covers %s to %s: every weekday is taken as a school day (baoxue import calendar FILE)", t-lookback+1, t))
+	}
+	if n == 0 {
+		res.Warnings = append(res.Warnings, "no enrolled or suspended students: import a roster first (baoxue import students FILE)")
 	}
 	for _, d := range p.decisions {
 		res.Alerts = append(res.Alerts, d.line)
@@ -158,14 +173,28 @@ type runState struct {
 	open    []store.OpenAlert
 	loads   map[string]int
 	overdue []store.OverdueTask
+	// lastAttendance is each school's latest attendance record in the last
+	// days checked for "attendance not reported".
+	lastAttendance map[string]string
 }
 
-func readState(ctx context.Context, st *store.Store, t Day) (*runState, error) {
+// reportDays is how many school days without any attendance record make a
+// school's attendance "not reported" (SPEC §4).
+const reportDays = 5
+
+func readState(ctx context.Context, st *store.Store, cal *Calendar, t Day) (*runState, error) {
 	schools, teachers, err := st.Directory(ctx)
 	if err != nil {
 		return nil, err
 	}
 	rs := &runState{dir: newDirectory(schools, teachers)}
+	from := t
+	for _, s := range schools {
+		from = min(from, cal.NthSchoolDayBack(s.ID, t, reportDays))
+	}
+	if rs.lastAttendance, err = st.LastAttendanceBySchool(ctx, from.String(), t.String()); err != nil {
+		return nil, err
+	}
 	if rs.open, err = st.OpenAlerts(ctx, st.DB); err != nil {
 		return nil, err
 	}
@@ -176,6 +205,34 @@ func readState(ctx context.Context, st *store.Store, t Day) (*runState, error) {
 		return nil, err
 	}
 	return rs, nil
+}
+
+// Unreported is a school whose attendance is not reported.
+type Unreported struct {
+	School   string `json:"school"`
+	Name     string `json:"name"`
+	Center   string `json:"center"`
+	Students int    `json:"students"`
+	Since    string `json:"since"` // the first of the last 5 school days
+	Last     string `json:"last"`  // the latest record in the days checked, "" when none
+	admins   []string
+}
+
+func unreported(perSchool map[string]int, state *runState, cal *Calendar, t Day) []Unreported {
+	var out []Unreported
+	for school, n := range perSchool {
+		since := cal.NthSchoolDayBack(school, t, reportDays)
+		last := state.lastAttendance[school]
+		if last >= since.String() {
+			continue
+		}
+		s := state.dir.schools[school]
+		u := Unreported{School: school, Name: s.Name, Center: s.Center, Students: n, Since: since.String(), Last: last}
+		u.admins, _ = state.dir.resolve("center", &fired{School: school})
+		out = append(out, u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].School < out[j].School })
+	return out
 }
 
 // checkNotEarlier refuses a T before the latest committed run's.
