@@ -116,7 +116,7 @@ const batchSize = 2048
 // range is read by its own goroutine from four streamed queries (students,
 // absences, contacts, home teaching, each ordered by sid) and merged into
 // batches, so decoding runs on every core; the workers evaluate the batches.
-func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.Rule, opt *Options, maxWindow int) ([]firing, map[string]int, error) {
+func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.Rule, opt *Options, maxWindow int, msgs *messageNeed) ([]firing, map[string]int, error) {
 	length := max(opt.Lookback, maxWindow)
 	if length > 32000 {
 		length = 32000
@@ -142,7 +142,7 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
-			if err := evalWorker(ctx, batches, results, active, opt.At, opt.Campaign); err != nil {
+			if err := evalWorker(ctx, batches, results, active, opt.At, opt.Campaign, msgs); err != nil {
 				f.fail(err)
 			}
 		}()
@@ -310,7 +310,8 @@ func (s *student) load(ws *windows, t Day) error {
 
 // evalWorker evaluates batches with its own VM and Facts, reused for every
 // student so that the hot loop allocates nothing but what fires.
-func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []firing, active []*rules.Rule, t Day, campaign string) error {
+func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []firing, active []*rules.Rule, t Day,
+	campaign string, msgs *messageNeed) error {
 	var machine vm.VM
 	sw := &studentWindows{}
 	f := &rules.Facts{W: sw, Today: t.String(), Campaign: campaign}
@@ -332,9 +333,11 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 				if fs == nil {
 					fs = newFired(s, f)
 				}
-				msg, err := r.Render(f)
-				if err != nil {
-					return fmt.Errorf("rule %s message for student %s: %w", r.ID, s.row.ID, err)
+				var msg string
+				if msgs.needed(ctx, r, s.row.SID) {
+					if msg, err = r.Render(f); err != nil {
+						return fmt.Errorf("rule %s message for student %s: %w", r.ID, s.row.ID, err)
+					}
 				}
 				out = append(out, firing{rule: r, stu: fs, message: msg})
 			}
@@ -346,6 +349,33 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 		}
 	}
 	return nil
+}
+
+// messageNeed tells the workers whether a firing's message will be used: it
+// is stored with an alert that opens and sent with a notification, so a
+// firing whose alert is open and within its cooldown, or any firing of a dry
+// run, needs none. The open alerts arrive while the scan runs; a worker
+// waits for them at its first firing.
+type messageNeed struct {
+	dry   bool
+	t     Day
+	ready chan struct{}
+	open  []store.OpenAlert
+	index openBy
+	last  []Day // last notified, by index in open
+}
+
+func (m *messageNeed) needed(ctx context.Context, r *rules.Rule, sid int64) bool {
+	if m.dry || r.Message == "" {
+		return false
+	}
+	select {
+	case <-m.ready:
+	case <-ctx.Done():
+		return false
+	}
+	i, ok := m.index[store.AlertKey{Rule: r.ID, SID: sid}]
+	return !ok || time.Duration(m.t-m.last[i])*24*time.Hour >= r.Cooldown
 }
 
 func newFired(s *student, f *rules.Facts) *fired {

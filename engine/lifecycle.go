@@ -69,25 +69,19 @@ type plan struct {
 }
 
 // decide compares what fired with the open alerts (SPEC §7's table).
-func decide(fs []firing, open []store.OpenAlert, set *rules.Set, campaign string, dir *directory,
+// openBy indexes open alerts by (rule, student): it is built once per run,
+// while the students are scanned, and serves both the workers (which
+// messages to render) and decide.
+type openBy map[store.AlertKey]int
+
+func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, campaign string, dir *directory,
 	cal *Calendar, loads map[string]int, pairCap int, t Day) *plan {
 	p := &plan{decisions: make([]decision, 0, len(fs))}
-	sort.Slice(fs, func(i, j int) bool {
-		if fs[i].rule.ID != fs[j].rule.ID {
-			return fs[i].rule.ID < fs[j].rule.ID
-		}
-		return fs[i].stu.ID < fs[j].stu.ID
-	})
+	sortFirings(fs, set)
 	p.pair(fs, dir, cal, loads, pairCap, t)
 
-	openBy := make(map[store.AlertKey]*store.OpenAlert, len(open))
-	for i := range open {
-		openBy[store.AlertKey{Rule: open[i].Rule, SID: open[i].SID}] = &open[i]
-	}
-	firing := make(map[store.AlertKey]bool, len(fs))
+	stillFiring := make([]bool, len(open))
 	for _, f := range fs {
-		k := store.AlertKey{Rule: f.rule.ID, SID: f.stu.SID}
-		firing[k] = true
 		d := decision{firing: f, line: AlertLine{Type: "alert", Rule: f.rule.ID, Student: f.stu.ID,
 			School: f.stu.School, Severity: f.rule.Severity}}
 		var gaps []Gap
@@ -96,7 +90,9 @@ func decide(fs []firing, open []store.OpenAlert, set *rules.Set, campaign string
 		if d.line.Recipients == nil {
 			d.line.Recipients = []string{}
 		}
-		if a, ok := openBy[k]; ok {
+		if i, ok := index[store.AlertKey{Rule: f.rule.ID, SID: f.stu.SID}]; ok {
+			a := &open[i]
+			stillFiring[i] = true
 			d.alertID = a.ID
 			d.line.Notified = cooldownElapsed(a.LastNotifiedAt, t, f.rule.Cooldown)
 			if d.line.Notified {
@@ -134,7 +130,7 @@ func decide(fs []firing, open []store.OpenAlert, set *rules.Set, campaign string
 		if r != nil && r.Enabled && !r.RunsIn(campaign) {
 			continue
 		}
-		if firing[store.AlertKey{Rule: a.Rule, SID: a.SID}] {
+		if stillFiring[i] {
 			continue
 		}
 		p.resolvedIDs = append(p.resolvedIDs, a.ID)
@@ -147,6 +143,43 @@ func decide(fs []firing, open []store.OpenAlert, set *rules.Set, campaign string
 		return p.resolved[i].Student < p.resolved[j].Student
 	})
 	return p
+}
+
+// sortFirings puts firings in output order: rule id, then student id. Rules
+// are compared by their rank in id order, so the sort compares strings only
+// between students.
+func sortFirings(fs []firing, set *rules.Set) {
+	ids := make([]string, len(set.Rules))
+	for i, r := range set.Rules {
+		ids[i] = r.ID
+	}
+	sort.Strings(ids)
+	rank := make(map[*rules.Rule]int, len(set.Rules))
+	for _, r := range set.Rules {
+		rank[r] = sort.SearchStrings(ids, r.ID)
+	}
+	ranks := make([]int, len(fs))
+	for i := range fs {
+		ranks[i] = rank[fs[i].rule]
+	}
+	sort.Sort(byRuleStudent{fs, ranks})
+}
+
+type byRuleStudent struct {
+	fs    []firing
+	ranks []int
+}
+
+func (b byRuleStudent) Len() int { return len(b.fs) }
+func (b byRuleStudent) Less(i, j int) bool {
+	if b.ranks[i] != b.ranks[j] {
+		return b.ranks[i] < b.ranks[j]
+	}
+	return b.fs[i].stu.ID < b.fs[j].stu.ID
+}
+func (b byRuleStudent) Swap(i, j int) {
+	b.fs[i], b.fs[j] = b.fs[j], b.fs[i]
+	b.ranks[i], b.ranks[j] = b.ranks[j], b.ranks[i]
 }
 
 // pair assigns pairing teachers to students that a `pair: true` rule fired

@@ -17,6 +17,7 @@ rules:
     when: student.grade == 9 && absences(14) >= 2
     cooldown: 7d
     task: {kind: contact_guardian, assign: homeroom, due: 2d}
+    message: "{{.student.name}}近14天缺勤{{absences 14}}天"
 `
 
 func evalAt(t *testing.T, st *store.Store, src, at string, dry bool) *Result {
@@ -62,6 +63,9 @@ func TestLifecycle(t *testing.T) {
 		if n := s.count("outbox", "recipient = 'T1'"); n != 1 {
 			t.Fatalf("outbox rows for T1 = %d, want 1", n)
 		}
+		if n := s.count("alerts", "message = '学生S1近14天缺勤2天'"); n != 1 {
+			t.Fatalf("the new alert's message was not stored")
+		}
 
 		// Fires again within the cooldown: nothing new, nothing sent.
 		res = evalAt(t, st, lifecycleRules, "2026-03-11", false)
@@ -84,6 +88,9 @@ func TestLifecycle(t *testing.T) {
 		}
 		if n := s.count("tasks", ""); n != 1 {
 			t.Fatalf("tasks after cooldown = %d, want 1", n)
+		}
+		if n := s.count("outbox", "recipient = 'T1' AND payload LIKE '%学生S1近14天缺勤2天%'"); n != 2 {
+			t.Fatalf("the reminder's digest lacks the message (%d digests with it, want 2)", n)
 		}
 		if len(res.Escalations) != 2 || res.Escalations[0].To[0] != "P1" || res.Escalations[1].To[0] != "A1" {
 			t.Fatalf("escalations = %+v, want level 1 to P1 and level 2 to A1", res.Escalations)

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"sort"
 
 	"baoxue/store"
@@ -97,7 +98,6 @@ func (d *directory) recipients(notify []string, f *fired, rule string) ([]string
 	if len(notify) == 0 {
 		notify = []string{"homeroom"}
 	}
-	seen := map[string]bool{}
 	var out []string
 	var gaps []Gap
 	for _, target := range notify {
@@ -106,8 +106,7 @@ func (d *directory) recipients(notify []string, f *fired, rule string) ([]string
 			gaps = append(gaps, gap(f, rule, target, got))
 		}
 		for _, id := range ids {
-			if !seen[id] {
-				seen[id] = true
+			if !slices.Contains(out, id) { // a handful at most
 				out = append(out, id)
 			}
 		}

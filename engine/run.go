@@ -73,15 +73,16 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 		}
 	}
 	// The state the lifecycle needs is read while the students are scanned.
+	msgs := &messageNeed{dry: opt.DryRun, t: t, ready: make(chan struct{})}
 	stateDone := make(chan error, 1)
 	var state *runState
 	go func() {
 		var err error
-		state, err = readState(ctx, st, cal, t)
+		state, err = readState(ctx, st, cal, t, msgs)
 		stateDone <- err
 	}()
 	phase := opt.phases()
-	fs, perSchool, err := scan(ctx, st, cal, active, &opt, set.MaxWindow)
+	fs, perSchool, err := scan(ctx, st, cal, active, &opt, set.MaxWindow, msgs)
 	serr := <-stateDone
 	if err != nil {
 		return nil, err
@@ -95,7 +96,7 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	}
 	phase("scan", "students", n, "firings", len(fs))
 	dir, open, loads, overdue := state.dir, state.open, state.loads, state.overdue
-	p := decide(fs, open, set, opt.Campaign, dir, cal, loads, opt.PairingCap, t)
+	p := decide(fs, open, state.index, set, opt.Campaign, dir, cal, loads, opt.PairingCap, t)
 	p.escalate(overdue, dir, t)
 	phase("decide", "open alerts", len(open))
 
@@ -171,6 +172,7 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 type runState struct {
 	dir     *directory
 	open    []store.OpenAlert
+	index   openBy
 	loads   map[string]int
 	overdue []store.OverdueTask
 	// lastAttendance is each school's latest attendance record in the last
@@ -182,20 +184,33 @@ type runState struct {
 // school's attendance "not reported" (SPEC §4).
 const reportDays = 5
 
-func readState(ctx context.Context, st *store.Store, cal *Calendar, t Day) (*runState, error) {
+// readState reads the lifecycle state; it hands the open alerts to msgs as
+// soon as it has them (and lets msgs go, empty, if it fails before).
+func readState(ctx context.Context, st *store.Store, cal *Calendar, t Day, msgs *messageNeed) (*runState, error) {
+	rs := &runState{}
+	var err error
+	rs.open, err = st.OpenAlerts(ctx, st.DB)
+	rs.index = make(openBy, len(rs.open))
+	msgs.last = make([]Day, len(rs.open))
+	for i, a := range rs.open {
+		rs.index[store.AlertKey{Rule: a.Rule, SID: a.SID}] = i
+		msgs.last[i], _ = ParseDay(a.LastNotifiedAt)
+	}
+	msgs.open, msgs.index = rs.open, rs.index
+	close(msgs.ready)
+	if err != nil {
+		return nil, err
+	}
 	schools, teachers, err := st.Directory(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rs := &runState{dir: newDirectory(schools, teachers)}
+	rs.dir = newDirectory(schools, teachers)
 	from := t
 	for _, s := range schools {
 		from = min(from, cal.NthSchoolDayBack(s.ID, t, reportDays))
 	}
 	if rs.lastAttendance, err = st.LastAttendanceBySchool(ctx, from.String(), t.String()); err != nil {
-		return nil, err
-	}
-	if rs.open, err = st.OpenAlerts(ctx, st.DB); err != nil {
 		return nil, err
 	}
 	if rs.loads, err = st.PairingLoads(ctx); err != nil {

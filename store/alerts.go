@@ -24,17 +24,29 @@ type OpenAlert struct {
 	TaskStatus     sql.NullString `db:"task_status"`
 }
 
-// OpenAlerts returns every open alert, ordered by id.
+// OpenAlerts returns every open alert, ordered by id. (Scanned by hand: a
+// city has a few hundred thousand, read at every run.)
 func (s *Store) OpenAlerts(ctx context.Context, q sqlx.QueryerContext) ([]OpenAlert, error) {
-	var as []OpenAlert
-	err := sqlx.SelectContext(ctx, q, &as, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, '') AS student_id, a.school_id,
-		a.opened_at, a.last_notified_at, t.kind AS task_kind, t.assignee AS task_assignee, t.due AS task_due,
-		t.status AS task_status
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, ''), a.school_id,
+		a.opened_at, a.last_notified_at, t.kind, t.assignee, t.due, t.status
 		FROM alerts a
 		LEFT JOIN students s ON s.sid = a.sid
 		LEFT JOIN tasks t ON t.alert_id = a.id
 		WHERE a.resolved_at IS NULL ORDER BY a.id`)
 	if err != nil {
+		return nil, fmt.Errorf("read open alerts: %w", err)
+	}
+	defer rows.Close()
+	var as []OpenAlert
+	for rows.Next() {
+		var a OpenAlert
+		if err := rows.Scan(&a.ID, &a.Rule, &a.SID, &a.StudentID, &a.SchoolID, &a.OpenedAt, &a.LastNotifiedAt,
+			&a.TaskKind, &a.TaskAssignee, &a.TaskDue, &a.TaskStatus); err != nil {
+			return nil, fmt.Errorf("read open alerts: %w", err)
+		}
+		as = append(as, a)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read open alerts: %w", err)
 	}
 	return as, nil
