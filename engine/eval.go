@@ -12,6 +12,7 @@ import (
 
 	"github.com/expr-lang/expr/vm"
 
+	"baoxue/idnum"
 	"baoxue/rules"
 	"baoxue/store"
 )
@@ -133,8 +134,9 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	defer cancel()
 	f := &failure{cancel: cancel}
 	// Each range holds four connections for as long as it reads; keep the
-	// ranges within the pool, with room for the lifecycle reads.
-	parts := split(bounds, max(1, min(opt.Workers, (st.MaxConns()-4)/4)))
+	// ranges within the pool, with room for the lifecycle reads, the run's
+	// transaction and others.
+	parts := split(bounds, max(1, min(opt.Workers, store.MaxReadRanges, (st.MaxConns()-6)/4)))
 	batches := make(chan []student, opt.Workers*2)
 	results := make(chan []firing, opt.Workers*2)
 	var workers sync.WaitGroup
@@ -296,7 +298,7 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 func (s *student) load(ws *windows, t Day) error {
 	b, ok := parseDayBytes([]byte(s.row.BirthDate))
 	if !ok {
-		return fmt.Errorf("student %s: birth date %q is not YYYY-MM-DD", s.row.ID, s.row.BirthDate)
+		return fmt.Errorf("student %s: birth date %q is not YYYY-MM-DD", idnum.Mask(s.row.ID), s.row.BirthDate)
 	}
 	s.birth = b
 	if s.row.ReturnedAt != "" {
@@ -325,7 +327,7 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 			for _, r := range active {
 				ok, err := r.Eval(&machine, f)
 				if err != nil {
-					return fmt.Errorf("rule %s on student %s: %w", r.ID, s.row.ID, err)
+					return fmt.Errorf("rule %s on student %s: %w", r.ID, idnum.Mask(s.row.ID), err)
 				}
 				if !ok {
 					continue
@@ -336,7 +338,7 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 				var msg string
 				if msgs.needed(ctx, r, s.row.SID) {
 					if msg, err = r.Render(f); err != nil {
-						return fmt.Errorf("rule %s message for student %s: %w", r.ID, s.row.ID, err)
+						return fmt.Errorf("rule %s message for student %s: %w", r.ID, idnum.Mask(s.row.ID), err)
 					}
 				}
 				out = append(out, firing{rule: r, stu: fs, message: msg})

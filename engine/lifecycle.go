@@ -45,6 +45,8 @@ type Escalation struct {
 	Rule    string   `json:"rule"`
 	Due     string   `json:"due"`
 	To      []string `json:"to"`
+	key     string
+	name    string
 }
 
 // decision is what a writing run does with one firing.
@@ -60,6 +62,10 @@ type plan struct {
 	decisions   []decision
 	resolved    []ResolvedLine
 	resolvedIDs []int64
+	// leftIDs are resolved alerts of students no longer evaluated
+	// (transferred, dropped, graduated, …): their tasks close with outcome
+	// "student_<status>", not "resolved", so nobody reads a dropout as solved.
+	leftIDs     map[string][]int64
 	notifyIDs   []int64
 	pairings    []Pairing
 	pairTasks   []store.NewTask
@@ -107,8 +113,8 @@ func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, c
 				assignee, gaps := dir.assignee(tk.Assign, f.stu, f.rule.ID)
 				p.gaps = append(p.gaps, gaps...)
 				due := dueDate(cal, f.stu.School, t, tk.Due)
-				d.line.Task = &TaskLine{Kind: tk.Kind, Assignee: assignee, Due: due.String()}
-				if assignee != "" {
+				if assignee != "" { // else a gap, reported: a task nobody holds is not created
+					d.line.Task = &TaskLine{Kind: tk.Kind, Assignee: assignee, Due: due.String()}
 					d.newTask = &store.NewTask{SID: f.stu.SID, SchoolID: f.stu.School, Kind: tk.Kind, Rule: f.rule.ID,
 						Assignee: assignee, Due: due.String()}
 				}
@@ -133,7 +139,18 @@ func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, c
 		if stillFiring[i] {
 			continue
 		}
-		p.resolvedIDs = append(p.resolvedIDs, a.ID)
+		if a.StudentStatus != "enrolled" && a.StudentStatus != "suspended" {
+			if p.leftIDs == nil {
+				p.leftIDs = map[string][]int64{}
+			}
+			outcome := "student_" + a.StudentStatus
+			if a.StudentStatus == "" {
+				outcome = "student_removed"
+			}
+			p.leftIDs[outcome] = append(p.leftIDs[outcome], a.ID)
+		} else {
+			p.resolvedIDs = append(p.resolvedIDs, a.ID)
+		}
 		p.resolved = append(p.resolved, ResolvedLine{Type: "resolved", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})
 	}
 	sort.Slice(p.resolved, func(i, j int) bool {
@@ -235,12 +252,19 @@ func dueDate(cal *Calendar, school string, t Day, due time.Duration) Day {
 
 // escalate finds the escalations due at T among overdue tasks: level 1 (the
 // school's principals) once the due date is reached, level 2 (the center
-// admins) once twice the time from creation to due has passed. Tasks of
-// alerts resolving in this run are left alone: they close.
+// admins) once twice the time from creation to due has passed, counting to
+// the due date as set (moved to a school day), so a task due in 2 days
+// created on Tuesday escalates to the center on Friday. Tasks of alerts
+// resolving in this run are left alone: they close.
 func (p *plan) escalate(overdue []store.OverdueTask, dir *directory, t Day) {
 	closing := map[int64]bool{}
 	for _, id := range p.resolvedIDs {
 		closing[id] = true
+	}
+	for _, ids := range p.leftIDs {
+		for _, id := range ids {
+			closing[id] = true
+		}
 	}
 	for _, o := range overdue {
 		if o.AlertID.Valid && closing[o.AlertID.Int64] {
@@ -251,16 +275,21 @@ func (p *plan) escalate(overdue []store.OverdueTask, dir *directory, t Day) {
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		f := &fired{ID: o.StudentID, School: o.SchoolID}
-		if o.Escalation < 1 && t >= due {
-			to, _ := dir.resolve("principal", f)
-			p.escalations = append(p.escalations, Escalation{Task: o.ID, Level: 1, Student: o.StudentID, School: o.SchoolID,
-				Rule: o.Rule, Due: o.Due, To: to})
-		}
-		if t >= created+2*(due-created) {
-			to, _ := dir.resolve("center", f)
-			p.escalations = append(p.escalations, Escalation{Task: o.ID, Level: 2, Student: o.StudentID, School: o.SchoolID,
-				Rule: o.Rule, Due: o.Due, To: to})
+		f := &fired{ID: o.StudentID, School: o.SchoolID, Name: o.StudentName, Key: o.StudentKey}
+		for _, lv := range []struct {
+			level  int
+			target string
+			due    bool
+		}{{1, "principal", o.Escalation < 1 && t >= due}, {2, "center", t >= created+2*(due-created)}} {
+			if !lv.due {
+				continue
+			}
+			to, got := dir.resolve(lv.target, f)
+			if got != lv.target {
+				p.gaps = append(p.gaps, gap(f, o.Rule, lv.target+" (escalation)", got))
+			}
+			p.escalations = append(p.escalations, Escalation{Task: o.ID, Level: lv.level, Student: o.StudentID,
+				School: o.SchoolID, Rule: o.Rule, Due: o.Due, To: to, key: o.StudentKey, name: o.StudentName})
 		}
 	}
 }

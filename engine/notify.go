@@ -58,10 +58,12 @@ type DigestTask struct {
 
 // DigestEscal is an overdue task escalated to the teacher.
 type DigestEscal struct {
-	Task  int64  `json:"task"`
-	Level int    `json:"level"`
-	Rule  string `json:"rule"`
-	Due   string `json:"due"`
+	Task       int64  `json:"task"`
+	Level      int    `json:"level"`
+	Rule       string `json:"rule"`
+	Due        string `json:"due"`
+	StudentKey string `json:"student_key"`
+	Name       string `json:"name"`
 }
 
 // DigestPaired is a student newly paired with the teacher.
@@ -113,7 +115,8 @@ func notifications(runID int64, t Day, p *plan, escalated []Escalation) ([]store
 	for _, e := range escalated {
 		for _, to := range e.To {
 			dg := get(to)
-			dg.Escalations = append(dg.Escalations, DigestEscal{Task: e.Task, Level: e.Level, Rule: e.Rule, Due: e.Due})
+			dg.Escalations = append(dg.Escalations, DigestEscal{Task: e.Task, Level: e.Level, Rule: e.Rule, Due: e.Due,
+				StudentKey: e.key, Name: e.name})
 		}
 	}
 	for _, u := range p.unreported {

@@ -46,8 +46,12 @@ func WriteSummary(w io.Writer, res *Result) error {
 		camp = ", campaign " + res.Campaign
 	}
 	fmt.Fprintf(bw, "Evaluation at %s%s (%s)\n", res.At, camp, mode)
-	fmt.Fprintf(bw, "  %d students evaluated; %d alerts firing (%d new, %d ongoing, %d notified); %d resolved\n",
-		res.Students, len(res.Alerts), res.New, res.Ongoing, res.Notified, len(res.Resolved))
+	resolved := fmt.Sprintf("%d resolved", len(res.Resolved))
+	if res.DryRun {
+		resolved = fmt.Sprintf("%d would resolve", res.WouldResolve)
+	}
+	fmt.Fprintf(bw, "  %d students evaluated; %d alerts firing (%d new, %d ongoing, %d notified); %s\n",
+		res.Students, len(res.Alerts), res.New, res.Ongoing, res.Notified, resolved)
 	fmt.Fprintf(bw, "  %d tasks created, %d pairing teachers assigned, %d escalations\n",
 		res.TasksCreated, len(res.Pairings), len(res.Escalations))
 	for _, warn := range res.Warnings {

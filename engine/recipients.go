@@ -25,7 +25,7 @@ func newDirectory(schools []store.DirSchool, teachers []store.DirTeacher) *direc
 	for _, s := range schools {
 		d.schools[s.ID] = s
 	}
-	for _, t := range teachers { // ordered by id, so every list below is sorted
+	for _, t := range teachers {
 		d.teachers[t.ID] = t
 		switch t.Role {
 		case "principal":
@@ -38,6 +38,13 @@ func newDirectory(schools []store.DirSchool, teachers []store.DirTeacher) *direc
 			d.centers[center] = append(d.centers[center], t.ID)
 		case "teacher", "":
 			d.staff[t.SchoolID] = append(d.staff[t.SchoolID], t.ID)
+		}
+	}
+	// Sorted here, not by the database, whose collation may differ between
+	// engines and installations: the first principal is the same everywhere.
+	for _, m := range []map[string][]string{d.principals, d.centers, d.staff} {
+		for _, ids := range m {
+			sort.Strings(ids)
 		}
 	}
 	return d

@@ -37,8 +37,9 @@ type Result struct {
 	// record at all in their last 5 school days: a 1,000-student school
 	// without one absence in a week has not reported (SPEC §4).
 	Unreported []Unreported
-	// Counts.
-	New, Ongoing, Notified, TasksCreated int
+	// Counts. WouldResolve is, for a dry run, how many alerts a writing run
+	// would resolve.
+	New, Ongoing, Notified, TasksCreated, WouldResolve int
 	// Firings per alert line, same order, for summaries.
 	students []*fired
 	messages []string
@@ -49,22 +50,68 @@ type Result struct {
 // every enrolled or suspended student, decides the alert lifecycle, pairing,
 // tasks and escalations, and, unless opt.DryRun, writes all of it with the
 // outbox notifications and the run record in one transaction.
+//
+// A writing run holds the data lock (store.DataLock) from before it reads
+// until it commits, so that two runs, or a run and an import, never decide
+// from the same state: the second waits and then sees what the first wrote.
 func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options) (*Result, error) {
 	opt.defaults()
 	started := opt.Now()
-	t := opt.At
-	if !opt.DryRun && !opt.Force {
-		if err := checkNotEarlier(ctx, st, st.DB, t); err != nil {
+	var tx *sqlx.Tx
+	if !opt.DryRun {
+		var err error
+		if tx, err = st.BeginBulk(ctx, store.DataLock); err != nil {
+			return nil, err
+		}
+		defer tx.Rollback()
+		if !opt.Force {
+			if err := checkNotEarlier(ctx, st, tx, opt.At); err != nil {
+				return nil, err
+			}
+		}
+	}
+	phase := opt.phases()
+	res, p, err := evaluate(ctx, st, set, &opt, phase)
+	if err != nil || opt.DryRun {
+		return res, err
+	}
+	run := &store.Run{Kind: "eval", StartedAt: store.FormatTime(started), At: opt.At.String(), Campaign: opt.Campaign,
+		RulesChecksum: set.Checksum, Students: res.Students, AlertsNew: res.New, AlertsOngoing: res.Ongoing,
+		AlertsResolved: len(p.resolved), Forced: opt.Force}
+	if opt.Campaign != "" {
+		run.Kind = "campaign"
+	}
+	if res.RunID, err = st.InsertRun(ctx, tx, run); err != nil {
+		return nil, err
+	}
+	if err := write(ctx, st, tx, res.RunID, p, opt.At, store.FormatTime(opt.Now())); err != nil {
+		return nil, err
+	}
+	if err := st.FinishRunTx(ctx, tx, res.RunID, store.FormatTime(opt.Now())); err != nil {
+		return nil, err
+	}
+	if opt.beforeCommit != nil {
+		if err := opt.beforeCommit(); err != nil {
 			return nil, err
 		}
 	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit run: %w", err)
+	}
+	phase("write", "run", res.RunID)
+	return res, nil
+}
+
+// evaluate reads, evaluates and decides: everything of a run but the writes.
+func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options, phase func(string, ...any)) (*Result, *plan, error) {
+	t := opt.At
 	spans, err := st.CalendarSpans(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cal, err := NewCalendar(spans)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var active []*rules.Rule
 	for _, r := range set.Rules {
@@ -81,31 +128,23 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 		state, err = readState(ctx, st, cal, t, msgs)
 		stateDone <- err
 	}()
-	phase := opt.phases()
-	fs, perSchool, err := scan(ctx, st, cal, active, &opt, set.MaxWindow, msgs)
-	serr := <-stateDone
-	if err != nil {
-		return nil, err
+	fs, perSchool, err := scan(ctx, st, cal, active, opt, set.MaxWindow, msgs)
+	if serr := <-stateDone; err == nil {
+		err = serr
 	}
-	if serr != nil {
-		return nil, serr
+	if err != nil {
+		return nil, nil, err
 	}
 	n := 0
 	for _, c := range perSchool {
 		n += c
 	}
 	phase("scan", "students", n, "firings", len(fs))
-	dir, open, loads, overdue := state.dir, state.open, state.loads, state.overdue
-	p := decide(fs, open, state.index, set, opt.Campaign, dir, cal, loads, opt.PairingCap, t)
-	p.escalate(overdue, dir, t)
-	phase("decide", "open alerts", len(open))
-
-	res := &Result{At: t, Campaign: opt.Campaign, DryRun: opt.DryRun, Students: n, Resolved: p.resolved,
-		Pairings: p.pairings, Escalations: p.escalations, Gaps: p.gaps,
-		Alerts: make([]AlertLine, 0, len(p.decisions)), students: make([]*fired, 0, len(p.decisions)),
-		messages: make([]string, 0, len(p.decisions)), rules: make([]*rules.Rule, 0, len(p.decisions))}
-	res.Unreported = unreported(perSchool, state, cal, t)
-	p.unreported = res.Unreported
+	p := decide(fs, state.open, state.index, set, opt.Campaign, state.dir, cal, state.loads, opt.PairingCap, t)
+	p.escalate(state.overdue, state.dir, t)
+	p.unreported = unreported(perSchool, state, cal, t)
+	phase("decide", "open alerts", len(state.open))
+	res := newResult(p, opt, n)
 	if lookback := Day(max(opt.Lookback, set.MaxWindow)); !cal.Covers(t-lookback+1, t) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf(
 			"no calendar row covers %s to %s: every weekday is taken as a school day (baoxue import calendar FILE)", t-lookback+1, t))
@@ -113,15 +152,29 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	if n == 0 {
 		res.Warnings = append(res.Warnings, "no enrolled or suspended students: import a roster first (baoxue import students FILE)")
 	}
+	return res, p, nil
+}
+
+// newResult summarises a plan. Resolved lines belong to writing runs only
+// (SPEC §7); a dry run counts them in WouldResolve.
+func newResult(p *plan, opt *Options, students int) *Result {
+	res := &Result{At: opt.At, Campaign: opt.Campaign, DryRun: opt.DryRun, Students: students,
+		Pairings: p.pairings, Escalations: p.escalations, Gaps: p.gaps, Unreported: p.unreported,
+		Alerts: make([]AlertLine, 0, len(p.decisions)), students: make([]*fired, 0, len(p.decisions)),
+		messages: make([]string, 0, len(p.decisions)), rules: make([]*rules.Rule, 0, len(p.decisions))}
+	if opt.DryRun {
+		res.WouldResolve = len(p.resolved)
+	} else {
+		res.Resolved = p.resolved
+	}
 	for _, d := range p.decisions {
 		res.Alerts = append(res.Alerts, d.line)
 		res.students = append(res.students, d.stu)
 		res.messages = append(res.messages, d.message)
 		res.rules = append(res.rules, d.rule)
-		switch {
-		case d.line.New:
+		if d.line.New {
 			res.New++
-		default:
+		} else {
 			res.Ongoing++
 		}
 		if d.line.Notified {
@@ -132,40 +185,7 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 		}
 	}
 	res.TasksCreated += len(p.pairTasks)
-	if opt.DryRun {
-		return res, nil
-	}
-	run := &store.Run{Kind: "eval", StartedAt: store.FormatTime(started), At: t.String(), Campaign: opt.Campaign,
-		RulesChecksum: set.Checksum, Students: n, AlertsNew: res.New, AlertsOngoing: res.Ongoing,
-		AlertsResolved: len(p.resolved), Forced: opt.Force}
-	if opt.Campaign != "" {
-		run.Kind = "campaign"
-	}
-	err = st.InTx(ctx, func(tx *sqlx.Tx) error {
-		if !opt.Force {
-			if err := checkNotEarlier(ctx, st, tx, t); err != nil {
-				return err
-			}
-		}
-		run.FinishedAt = sql.NullString{String: store.FormatTime(opt.Now()), Valid: true}
-		id, err := st.InsertRun(ctx, tx, run)
-		if err != nil {
-			return err
-		}
-		res.RunID = id
-		if err := write(ctx, st, tx, id, p, t, store.FormatTime(opt.Now())); err != nil {
-			return err
-		}
-		if opt.beforeCommit != nil {
-			return opt.beforeCommit()
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	phase("write", "run", res.RunID)
-	return res, nil
+	return res
 }
 
 // runState is what the lifecycle reads besides the facts.
@@ -290,8 +310,18 @@ func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *pl
 	if err := st.NotifyAlertsTx(ctx, tx, at, p.notifyIDs); err != nil {
 		return err
 	}
-	if err := st.ResolveAlertsTx(ctx, tx, runID, at, now, p.resolvedIDs); err != nil {
+	if err := st.ResolveAlertsTx(ctx, tx, runID, at, now, "resolved", p.resolvedIDs); err != nil {
 		return err
+	}
+	outcomes := make([]string, 0, len(p.leftIDs))
+	for o := range p.leftIDs {
+		outcomes = append(outcomes, o)
+	}
+	sort.Strings(outcomes)
+	for _, o := range outcomes {
+		if err := st.ResolveAlertsTx(ctx, tx, runID, at, now, o, p.leftIDs[o]); err != nil {
+			return err
+		}
 	}
 	assign := make([]store.PairingAssignment, len(p.pairings))
 	for i, pr := range p.pairings {

@@ -112,10 +112,10 @@ func fileError(file string, err error) error {
 	return fmt.Errorf("import %s: %w", file, err)
 }
 
-// importLock serialises imports on PostgreSQL, whose transactions would
-// otherwise both see the same student as new; SQLite's immediate
-// transactions already do.
-const importLock = 7421530002
+// importLock serialises imports, and imports with writing evaluations, on
+// PostgreSQL, whose transactions would otherwise both see the same student
+// as new; SQLite's immediate transactions already do.
+const importLock = store.DataLock
 
 func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string, src source, opt Options) (Summary, error) {
 	if opt.Now == nil {

@@ -15,6 +15,7 @@ type OpenAlert struct {
 	Rule           string         `db:"rule"`
 	SID            int64          `db:"sid"`
 	StudentID      string         `db:"student_id"`
+	StudentStatus  string         `db:"student_status"`
 	SchoolID       string         `db:"school_id"`
 	OpenedAt       string         `db:"opened_at"`
 	LastNotifiedAt string         `db:"last_notified_at"`
@@ -27,7 +28,7 @@ type OpenAlert struct {
 // OpenAlerts returns every open alert, ordered by id. (Scanned by hand: a
 // city has a few hundred thousand, read at every run.)
 func (s *Store) OpenAlerts(ctx context.Context, q sqlx.QueryerContext) ([]OpenAlert, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, ''), a.school_id,
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, ''), COALESCE(s.status, ''), a.school_id,
 		a.opened_at, a.last_notified_at, t.kind, t.assignee, t.due, t.status
 		FROM alerts a
 		LEFT JOIN students s ON s.sid = a.sid
@@ -40,7 +41,7 @@ func (s *Store) OpenAlerts(ctx context.Context, q sqlx.QueryerContext) ([]OpenAl
 	var as []OpenAlert
 	for rows.Next() {
 		var a OpenAlert
-		if err := rows.Scan(&a.ID, &a.Rule, &a.SID, &a.StudentID, &a.SchoolID, &a.OpenedAt, &a.LastNotifiedAt,
+		if err := rows.Scan(&a.ID, &a.Rule, &a.SID, &a.StudentID, &a.StudentStatus, &a.SchoolID, &a.OpenedAt, &a.LastNotifiedAt,
 			&a.TaskKind, &a.TaskAssignee, &a.TaskDue, &a.TaskStatus); err != nil {
 			return nil, fmt.Errorf("read open alerts: %w", err)
 		}
@@ -102,14 +103,14 @@ func (s *Store) NotifyAlertsTx(ctx context.Context, tx *sqlx.Tx, at string, ids 
 }
 
 // ResolveAlertsTx resolves alerts at date at in run runID and closes their
-// open tasks with outcome "resolved" at instant now.
-func (s *Store) ResolveAlertsTx(ctx context.Context, tx *sqlx.Tx, runID int64, at, now string, ids []int64) error {
+// open tasks with the given outcome at instant now.
+func (s *Store) ResolveAlertsTx(ctx context.Context, tx *sqlx.Tx, runID int64, at, now, outcome string, ids []int64) error {
 	if err := execIn(ctx, tx, `UPDATE alerts SET resolved_at = ?, resolved_run = ? WHERE resolved_at IS NULL AND id IN (?)`,
 		[]any{at, runID}, ids); err != nil {
 		return fmt.Errorf("resolve alerts: %w", err)
 	}
-	if err := execIn(ctx, tx, `UPDATE tasks SET status = 'closed', outcome = 'resolved', closed_at = ?
-		WHERE status IN ('open', 'acked') AND alert_id IN (?)`, []any{now}, ids); err != nil {
+	if err := execIn(ctx, tx, `UPDATE tasks SET status = 'closed', outcome = ?, closed_at = ?
+		WHERE status IN ('open', 'acked') AND alert_id IN (?)`, []any{outcome, now}, ids); err != nil {
 		return fmt.Errorf("close tasks of resolved alerts: %w", err)
 	}
 	return nil

@@ -18,6 +18,11 @@ type Counts struct {
 // dst (len(dst) == number of columns). Values are string, int64, bool or nil.
 type filler func(i int, dst []any)
 
+// DataLock is the advisory lock that serialises, on PostgreSQL, the
+// transactions that change the data a run decides from: imports and writing
+// evaluations (SQLite's immediate transactions already serialise writers).
+const DataLock int64 = 7421530002
+
 // BeginBulk begins a transaction for a bulk write such as an import. On
 // PostgreSQL it first takes the transaction-scoped advisory lock lock (when
 // not 0), so that bulk writers that read before they write queue up; on

@@ -34,10 +34,11 @@ func (s *Store) Directory(ctx context.Context) ([]DirSchool, []DirTeacher, error
 	return schools, teachers, nil
 }
 
-// PairingLoads returns how many students each teacher is the pairing teacher of.
+// PairingLoads returns how many enrolled or suspended students each teacher
+// is the pairing teacher of (students who left do not count toward the cap).
 func (s *Store) PairingLoads(ctx context.Context) (map[string]int, error) {
 	rows, err := s.DB.QueryContext(ctx, `SELECT pairing_teacher_id, COUNT(*) FROM students
-		WHERE pairing_teacher_id <> '' GROUP BY pairing_teacher_id`)
+		WHERE pairing_teacher_id <> '' AND status IN ('enrolled', 'suspended') GROUP BY pairing_teacher_id`)
 	if err != nil {
 		return nil, fmt.Errorf("read pairing loads: %w", err)
 	}

@@ -49,6 +49,14 @@ func (s *Store) InsertRun(ctx context.Context, tx *sqlx.Tx, r *Run) (int64, erro
 	return id, nil
 }
 
+// FinishRunTx records when a run finished writing.
+func (s *Store) FinishRunTx(ctx context.Context, tx *sqlx.Tx, id int64, at string) error {
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE runs SET finished_at = ? WHERE id = ?`), at, id); err != nil {
+		return fmt.Errorf("record run: %w", err)
+	}
+	return nil
+}
+
 // Runs returns the latest n runs, newest first.
 func (s *Store) Runs(ctx context.Context, n int) ([]Run, error) {
 	var rs []Run

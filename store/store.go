@@ -40,6 +40,7 @@ type Store struct {
 	Dialect Dialect
 	// Where is the DSN with any password removed, for messages.
 	Where string
+	pool  int
 }
 
 // Open connects to the database named by dsn: "file:PATH" (or a bare path
@@ -59,14 +60,15 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	// (see MaxConns). On SQLite, _txlock=immediate makes every transaction
 	// take the write lock up front, so two writers queue on the busy timeout
 	// instead of failing with SQLITE_BUSY half-way.
-	db.SetMaxOpenConns(maxConns())
+	pool := maxConns()
+	db.SetMaxOpenConns(pool)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w: %w", where, ErrUnreachable, err)
 	}
-	return &Store{DB: db, Dialect: d, Where: where}, nil
+	return &Store{DB: db, Dialect: d, Where: where, pool: pool}, nil
 }
 
 func parseDSN(dsn string) (d Dialect, driver, conn, where string, err error) {
@@ -109,13 +111,20 @@ func parseDSN(dsn string) (d Dialect, driver, conn, where string, err error) {
 	}
 }
 
-// maxConns is the size of the connection pool: four streams per core and
-// room for the lifecycle reads and a writer.
-func maxConns() int { return max(12, 4*runtime.GOMAXPROCS(0)+4) }
+// MaxReadRanges is the most ranges an evaluation reads at once; past four,
+// a 2-core database server gains nothing and a big one needs its
+// connections for other clients.
+const MaxReadRanges = 4
+
+// maxConns is the size of the connection pool, fixed when the Store opens:
+// four streams for each range an evaluation reads at once (one per core, at
+// most MaxReadRanges), and room for the lifecycle reads, the run's own
+// transaction and other users.
+func maxConns() int { return 4*min(runtime.GOMAXPROCS(0), MaxReadRanges) + 8 }
 
 // MaxConns returns the size of the connection pool, so that a reader holding
 // several streams open at once can stay within it.
-func (s *Store) MaxConns() int { return maxConns() }
+func (s *Store) MaxConns() int { return s.pool }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.DB.Close() }

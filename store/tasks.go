@@ -36,17 +36,19 @@ func (s *Store) CreateTasksTx(ctx context.Context, tx *sqlx.Tx, runID int64, cre
 
 // OverdueTask is an open (or acknowledged) task due on or before a date.
 type OverdueTask struct {
-	ID         int64         `db:"id"`
-	AlertID    sql.NullInt64 `db:"alert_id"`
-	SID        int64         `db:"sid"`
-	StudentID  string        `db:"student_id"`
-	SchoolID   string        `db:"school_id"`
-	Kind       string        `db:"kind"`
-	Rule       string        `db:"rule"`
-	Assignee   string        `db:"assignee"`
-	Due        string        `db:"due"`
-	CreatedAt  string        `db:"created_at"`
-	Escalation int           `db:"escalation"`
+	ID          int64         `db:"id"`
+	AlertID     sql.NullInt64 `db:"alert_id"`
+	SID         int64         `db:"sid"`
+	StudentID   string        `db:"student_id"`
+	StudentKey  string        `db:"student_key"`
+	StudentName string        `db:"student_name"`
+	SchoolID    string        `db:"school_id"`
+	Kind        string        `db:"kind"`
+	Rule        string        `db:"rule"`
+	Assignee    string        `db:"assignee"`
+	Due         string        `db:"due"`
+	CreatedAt   string        `db:"created_at"`
+	Escalation  int           `db:"escalation"`
 }
 
 // OverdueTasks returns tasks not closed, due on or before at, not yet
@@ -54,7 +56,7 @@ type OverdueTask struct {
 func (s *Store) OverdueTasks(ctx context.Context, q sqlx.QueryerContext, at string) ([]OverdueTask, error) {
 	var ts []OverdueTask
 	err := sqlx.SelectContext(ctx, q, &ts, s.Rebind(`SELECT t.id, t.alert_id, COALESCE(t.sid, 0) AS sid,
-		COALESCE(s.id, '') AS student_id, t.school_id, t.kind, t.rule, t.assignee, t.due, t.created_at, t.escalation
+		COALESCE(s.id, '') AS student_id, COALESCE(s.key, '') AS student_key, COALESCE(s.name, '') AS student_name, t.school_id, t.kind, t.rule, t.assignee, t.due, t.created_at, t.escalation
 		FROM tasks t LEFT JOIN students s ON s.sid = t.sid
 		WHERE t.status IN ('open', 'acked') AND t.due <= ? AND t.escalation < 2 ORDER BY t.id`), at)
 	if err != nil {

@@ -1,0 +1,49 @@
+package engine
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"baoxue/store"
+	"baoxue/store/storetest"
+)
+
+// Two writing runs at the same T: the second waits for the first and
+// decides from what it wrote, so the reminder goes out once.
+func TestConcurrentRunsRemindOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := seed{t, st}
+		s.school("SCH01", "C1")
+		s.teacher("T1", "SCH01", "C1", "teacher")
+		s1 := s.student("S1", "SCH01", 9, "T1")
+		s.absent(s1, "absent", "2026-03-09", "2026-03-10", "2026-03-16", "2026-03-17")
+		set := compile(t, lifecycleRules)
+		evalAt(t, st, lifecycleRules, "2026-03-10", false)
+
+		inTx, release := make(chan struct{}), make(chan struct{})
+		errA, errB := make(chan error, 1), make(chan error, 1)
+		go func() {
+			_, err := Evaluate(context.Background(), st, set, Options{At: day(t, "2026-03-17"),
+				beforeCommit: func() error { close(inTx); <-release; return nil }})
+			errA <- err
+		}()
+		<-inTx
+		go func() {
+			_, err := Evaluate(context.Background(), st, set, Options{At: day(t, "2026-03-17")})
+			errB <- err
+		}()
+		time.Sleep(500 * time.Millisecond) // B waits on the data lock A holds
+		close(release)
+		if err := <-errA; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-errB; err != nil {
+			t.Fatal(err)
+		}
+		if n := s.count("outbox", "payload LIKE '%\"new\":false%'"); n != 1 {
+			t.Fatalf("%d reminder digests for one alert at one T, want 1 (alerts.notifications = %d)", n,
+				s.count("alerts", "notifications = 3"))
+		}
+	})
+}
