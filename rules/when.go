@@ -197,5 +197,8 @@ func friendlyExprMessage(msg string) string {
 	if msg == "unexpected token EOF" {
 		return "the condition ends too early (unexpected end)"
 	}
+	if msg == `unexpected token Operator("=")` {
+		return "unexpected = (to compare, write ==)"
+	}
 	return strings.ReplaceAll(msg, "rules.", "")
 }
