@@ -128,7 +128,10 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	}
 	rd := &reader{st: st, t: opt.At, length: length, ws: newWindows(cal, opt.At, length),
 		from: (opt.At - Day(length) + 1).String(), to: opt.At.String(),
-		progress: newProgress(opt.Progress, "eval", "students"), perSchool: map[string]int{}}
+		// contacts(n) and home_teaching_*(n) never look past the largest
+		// window; only absences need the longer lookback (for streaks).
+		datedFrom: (opt.At - Day(max(1, min(maxWindow, length))) + 1).String(),
+		progress:  newProgress(opt.Progress, "eval", "students"), perSchool: map[string]int{}}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -217,14 +220,15 @@ func split(r store.SIDRange, n int) []store.SIDRange {
 
 // reader reads ranges of students with their dated records.
 type reader struct {
-	st       *store.Store
-	t        Day
-	length   int
-	ws       *windows
-	from, to string
-	n        atomic.Int64
-	mu       sync.Mutex
-	progress *progress
+	st        *store.Store
+	t         Day
+	length    int
+	ws        *windows
+	from, to  string
+	datedFrom string
+	n         atomic.Int64
+	mu        sync.Mutex
+	progress  *progress
 	// perSchool counts the evaluated students of each school (under mu).
 	perSchool map[string]int
 }
@@ -232,12 +236,13 @@ type reader struct {
 // read merges the four streams of one range into batches of students.
 func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- []student, f *failure) (err error) {
 	var streams sync.WaitGroup
-	open := func(stream func(context.Context, store.SIDRange, string, string, func(*store.DatedRow) error) error) *cursor {
+	open := func(from string, stream func(context.Context, store.SIDRange, string, string, func(*store.DatedRow) error) error) *cursor {
 		return &cursor{ch: streamInto(ctx, &streams, f, func(ctx context.Context, fn func(*store.DatedRow) error) error {
-			return stream(ctx, part, rd.from, rd.to, fn)
+			return stream(ctx, part, from, rd.to, fn)
 		})}
 	}
-	absences, contacts, teaching := open(rd.st.StreamAbsences), open(rd.st.StreamContacts), open(rd.st.StreamHomeTeaching)
+	absences := open(rd.from, rd.st.StreamAbsences)
+	contacts, teaching := open(rd.datedFrom, rd.st.StreamContacts), open(rd.datedFrom, rd.st.StreamHomeTeaching)
 	defer func() {
 		// Records of students after the last evaluated one are read to the
 		// end (the streams finish by themselves); on failure, stop them.
