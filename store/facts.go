@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 )
 
 // EvalStudent is the roster row the engine evaluates. Strings are copied out
@@ -57,17 +58,23 @@ func (s *Store) SIDBounds(ctx context.Context) (SIDRange, error) {
 // enrolled or suspended, in ascending sid order, in one streamed query. fn
 // must not keep the pointer past its call.
 func (s *Store) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*EvalStudent) error) error {
-	// The flags and small numbers travel packed in one integer: a city is a
-	// million rows, and every column costs a decode on the client. The
-	// importer's ranges (grade 1-9, left_behind 0-2, disability_level 0-4)
-	// keep each field inside its bits.
-	rows, err := s.DB.QueryContext(ctx, s.Rebind(`SELECT sid, key, id, name, gender, birth_date, school_id, class,
-		homeroom_teacher_id, status, returned_at, township, village, disability_type, poverty, pairing_teacher_id,
+	// A city is a million rows, and every column costs the client a decode
+	// and an allocation. The flags and small numbers travel packed in one
+	// integer (the importer's ranges, grade 1-9, left_behind 0-2,
+	// disability_level 0-4, keep each inside its bits) and the text fields
+	// joined by the unit separator in one string, which is cut into
+	// substrings that share its memory.
+	rows, err := s.DB.QueryContext(ctx, s.Rebind(`SELECT sid,
 		grade + 16 * left_behind + 64 * disability_level
 		+ 1024 * (CASE WHEN migrant THEN 1 ELSE 0 END) + 2048 * (CASE WHEN returning_child THEN 1 ELSE 0 END)
 		+ 4096 * (CASE WHEN orphan THEN 1 ELSE 0 END) + 8192 * (CASE WHEN boarding THEN 1 ELSE 0 END)
 		+ 16384 * (CASE WHEN disabled THEN 1 ELSE 0 END) + 32768 * (CASE WHEN hardship THEN 1 ELSE 0 END)
-		+ 65536 * (CASE WHEN home_taught THEN 1 ELSE 0 END)
+		+ 65536 * (CASE WHEN home_taught THEN 1 ELSE 0 END),
+		key || '`+unitSep+`' || id || '`+unitSep+`' || name || '`+unitSep+`' || gender || '`+unitSep+`' ||
+		birth_date || '`+unitSep+`' || school_id || '`+unitSep+`' || class || '`+unitSep+`' ||
+		homeroom_teacher_id || '`+unitSep+`' || status || '`+unitSep+`' || returned_at || '`+unitSep+`' ||
+		township || '`+unitSep+`' || village || '`+unitSep+`' || disability_type || '`+unitSep+`' ||
+		poverty || '`+unitSep+`' || pairing_teacher_id
 		FROM students WHERE sid >= ? AND sid < ? AND status IN ('enrolled', 'suspended') ORDER BY sid`), r.Lo, r.Hi)
 	if err != nil {
 		return fmt.Errorf("read students: %w", err)
@@ -75,11 +82,24 @@ func (s *Store) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*Eva
 	defer rows.Close()
 	var st EvalStudent
 	var packed int64
+	var text string
 	for rows.Next() {
-		if err := rows.Scan(&st.SID, &st.Key, &st.ID, &st.Name, &st.Gender, &st.BirthDate, &st.SchoolID, &st.Class,
-			&st.HomeroomTeacherID, &st.Status, &st.ReturnedAt, &st.Township, &st.Village, &st.DisabilityType,
-			&st.Poverty, &st.PairingTeacherID, &packed); err != nil {
+		if err := rows.Scan(&st.SID, &packed, &text); err != nil {
 			return fmt.Errorf("read students: %w", err)
+		}
+		fields := [...]*string{&st.Key, &st.ID, &st.Name, &st.Gender, &st.BirthDate, &st.SchoolID, &st.Class,
+			&st.HomeroomTeacherID, &st.Status, &st.ReturnedAt, &st.Township, &st.Village, &st.DisabilityType,
+			&st.Poverty, &st.PairingTeacherID}
+		for i, f := range fields {
+			j := strings.IndexByte(text, unitSep[0])
+			if (j < 0) != (i == len(fields)-1) {
+				return fmt.Errorf("read students: student %d has a control character (U+001F) in a field: import it again", st.SID)
+			}
+			if j < 0 {
+				*f = text
+				break
+			}
+			*f, text = text[:j], text[j+1:]
 		}
 		st.Grade = int(packed & 15)
 		st.LeftBehind = int(packed >> 4 & 3)
@@ -96,6 +116,9 @@ func (s *Store) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*Eva
 	}
 	return nil
 }
+
+// unitSep joins the text fields of a student row in StreamEvalStudents.
+const unitSep = "\x1f"
 
 // DatedRow is one dated record of a student in a fact stream. Date is
 // "YYYY-MM-DD"; Status is the attendance status (absences), the class hours
