@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"baoxue/importer"
 )
@@ -31,9 +32,15 @@ func cmdImport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	c, err := a.conf()
+	if err != nil {
+		return err
+	}
+	// Dates the import records (a snapshot's missing_since) are local dates.
+	now := func() time.Time { return time.Now().In(c.Location) }
 	for _, f := range files {
 		sum, err := importer.ImportFile(ctx, st, kind, f, importer.Options{
-			Snapshot: *snapshot, Progress: a.terminal(), Actor: actor(),
+			Snapshot: *snapshot, Progress: a.terminal(), Actor: actor(), Now: now,
 		})
 		if err != nil {
 			return err
