@@ -3,6 +3,8 @@ package engine
 import (
 	"fmt"
 	"time"
+
+	civilpkg "baoxue/civil"
 )
 
 // Day is a calendar date as a count of days since 1970-01-01. Dates in baoxue
@@ -62,29 +64,11 @@ func daysIn(y, m int) int {
 	return 31
 }
 
-// civil converts a proleptic Gregorian date to days since 1970-01-01
-// (Howard Hinnant's days_from_civil).
-func civil(y, m, d int) Day {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return Day(era*146097 + doe - 719468)
-}
+// civil converts a proleptic Gregorian date to a Day.
+func civil(y, m, d int) Day { return Day(civilpkg.Days(y, m, d)) }
 
 // Date returns the year, month and day.
-func (d Day) Date() (y, m, dd int) {
-	t := time.Unix(int64(d)*86400, 0).UTC()
-	y, mm, dd := t.Date()
-	return y, int(mm), dd
-}
+func (d Day) Date() (y, m, dd int) { return civilpkg.Date(int32(d)) }
 
 // String formats the day as "YYYY-MM-DD".
 func (d Day) String() string {

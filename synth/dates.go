@@ -1,47 +1,15 @@
 package synth
 
+import "baoxue/civil"
+
 // Dates are day numbers: days since 1970-01-01 in the proleptic Gregorian
 // calendar. They avoid time.Time in the hot loops and have no time zone.
 
-// daysFromCivil returns the day number of y-m-d (H. Hinnant's algorithm).
-func daysFromCivil(y, m, d int) int32 {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return int32(era*146097 + doe - 719468)
-}
+// daysFromCivil returns the day number of y-m-d.
+func daysFromCivil(y, m, d int) int32 { return civil.Days(y, m, d) }
 
 // civilFromDays is the inverse of daysFromCivil.
-func civilFromDays(z32 int32) (y, m, d int) {
-	z := int(z32) + 719468
-	era := z / 146097
-	if z < 0 && z%146097 != 0 {
-		era--
-	}
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y = yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d = doy - (153*mp+2)/5 + 1
-	if mp < 10 {
-		m = mp + 3
-	} else {
-		m = mp - 9
-	}
-	if m <= 2 {
-		y++
-	}
-	return y, m, d
-}
+func civilFromDays(z int32) (y, m, d int) { return civil.Date(z) }
 
 // weekday returns 0 for Sunday through 6 for Saturday.
 func weekday(day int32) int {
