@@ -254,12 +254,17 @@ func nextSteps(w io.Writer, path string, t engine.Day) {
 	if path != "baoxue.db" {
 		db = " --db file:" + path
 	}
-	fmt.Fprintf(w, `
-What to try next:
-  baoxue rules show-defaults                      # the built-in rules, in YAML
-  baoxue rules check my-rules/                    # check your own rule files
-  baoxue eval%s --at %s --dry-run --json | head   # every alert as a JSON line
-  baoxue eval%s --at %s --dry-run                 # the summary without the demo
-  baoxue gen --students 100000 --out city/        # a bigger district as CSV files to import
-`, db, t, db, t)
+	lines := [][2]string{
+		{"go build -o baoxue ./cmd/baoxue", "the command itself (or use go run ./cmd/baoxue)"},
+		{fmt.Sprintf("./baoxue%s eval --at %s --dry-run", db, t), "this evaluation's summary again, writing nothing"},
+		{fmt.Sprintf("./baoxue%s eval --at %s --dry-run --json", db, t), "every alert as a JSON line"},
+		{"./baoxue rules show-defaults > my-rules.yaml", "the built-in rules, to edit"},
+		{"./baoxue rules check my-rules.yaml", "check them; then --rules my-rules.yaml"},
+		{"./baoxue rules test rules/default/tests/*.test.yaml", "the built-in rules' own unit tests"},
+		{"./baoxue gen --students 100000 --out city", "a bigger district as CSV files to import"},
+	}
+	fmt.Fprintln(w, "\nWhat to try next:")
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %-58s # %s\n", l[0], l[1])
+	}
 }
