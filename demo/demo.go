@@ -129,9 +129,9 @@ func prepare(ctx context.Context, path string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	demo, data, err := inspect(ctx, st)
+	demo, data, theirs, err := inspect(ctx, st)
 	st.Close()
-	if err != nil || (demo == 0 && data > 0) {
+	if err != nil || (demo == 0 && data > 0) || theirs > 0 {
 		return false, fmt.Errorf("%s: %w: it holds data the demo did not create; run the demo elsewhere with --db file:OTHER.db", path, ErrNotDemo)
 	}
 	for _, suffix := range []string{"", "-wal", "-shm"} {
@@ -147,22 +147,28 @@ type directory struct {
 	schools, teachers map[string]string
 }
 
-// inspect counts the demo's marks in a database and the rows of any table
-// that holds imported or computed data. A file that is not a baoxue
-// database at all is an error.
-func inspect(ctx context.Context, st *store.Store) (demo, data int, err error) {
+// inspect counts the demo's marks in a database, the rows of any table that
+// holds imported or computed data, and what someone other than the demo
+// brought in (imports, tokens): a demo database someone imported real data
+// into is no longer the demo's. A file that is not a baoxue database at all
+// is an error.
+func inspect(ctx context.Context, st *store.Store) (demo, data, theirs int, err error) {
 	if err := st.DB.GetContext(ctx, &demo, `SELECT COUNT(*) FROM audit WHERE action = 'demo'`); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
+	}
+	if err := st.DB.GetContext(ctx, &theirs, `SELECT
+		(SELECT COUNT(*) FROM audit WHERE action <> 'demo' AND actor <> 'demo') + (SELECT COUNT(*) FROM tokens)`); err != nil {
+		return 0, 0, 0, err
 	}
 	for _, table := range []string{"schools", "teachers", "villages", "students", "calendar", "attendance",
 		"contacts", "home_teaching", "registry", "platform", "survey", "runs", "tokens"} {
 		var n int
 		if err := st.DB.GetContext(ctx, &n, "SELECT COUNT(*) FROM "+table); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		data += n
 	}
-	return demo, data, nil
+	return demo, data, theirs, nil
 }
 
 func loadNames(ctx context.Context, st *store.Store) (*directory, error) {

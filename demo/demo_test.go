@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"baoxue/importer"
 	"baoxue/store"
 )
 
@@ -76,5 +78,40 @@ func TestDemoNeverTouchesOtherData(t *testing.T) {
 	var id string
 	if err := st.DB.GetContext(ctx, &id, `SELECT id FROM schools`); err != nil || id != "MINE" {
 		t.Fatalf("the user's school is gone: %q, %v", id, err)
+	}
+}
+
+// TestDemoKeepsDataImportedAfterIt: once someone imports into the demo's
+// file, it is theirs; the demo refuses to recreate it.
+func TestDemoKeepsDataImportedAfterIt(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "baoxue.db")
+	ctx := context.Background()
+	if err := Run(ctx, &bytes.Buffer{}, Options{Path: path, Students: 100}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := filepath.Join(dir, "schools.csv")
+	if err := os.WriteFile(csv, []byte("id,name,center\nMINE,我的学校,C9\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importer.ImportFile(ctx, st, "schools", csv, importer.Options{Actor: "cli:alice"}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if err := Run(ctx, &bytes.Buffer{}, Options{Path: path, Students: 100}); !errors.Is(err, ErrNotDemo) {
+		t.Fatalf("err = %v, want ErrNotDemo", err)
+	}
+	st, err = store.Open(ctx, "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	if err := st.DB.GetContext(ctx, &n, `SELECT COUNT(*) FROM schools WHERE id = 'MINE'`); err != nil || n != 1 {
+		t.Fatalf("the imported school is gone (%d, %v)", n, err)
 	}
 }

@@ -95,3 +95,26 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestControlCharacterInACell: a damaged export with a control character in
+// a name imports (the character dropped) and evaluates.
+func TestControlCharacterInACell(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		if _, err := importer.ImportRows(ctx, st, "students", "roster.csv",
+			[]string{"id", "name", "birth_date", "school_id", "grade", "class"},
+			[][]string{{"S2", "张\x1f三", "2011-05-01", "SCH01", "9", "1班"}}, []int{2},
+			importer.Options{ImplicitRefs: true, Actor: "test"}); err != nil {
+			t.Fatal(err)
+		}
+		set, err := rules.Defaults()
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, _ := engine.ParseDay("2026-03-10")
+		res, err := engine.Evaluate(ctx, st, set, engine.Options{At: d, DryRun: true})
+		if err != nil || res.Students != 1 {
+			t.Fatalf("evaluate: %v (%d students)", err, res.Students)
+		}
+	})
+}

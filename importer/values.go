@@ -20,10 +20,24 @@ func clean(s string) string {
 	if len(s) >= 3 && s[0] == '=' && s[1] == '"' && s[len(s)-1] == '"' {
 		s = strings.TrimFunc(s[2:len(s)-1], isBlank)
 	}
-	if strings.IndexByte(s, 0) >= 0 {
-		s = strings.ReplaceAll(s, "\x00", "")
+	if strings.IndexFunc(s, isControl) >= 0 {
+		s = strings.Map(func(r rune) rune {
+			if isControl(r) {
+				return -1
+			}
+			return r
+		}, s)
 	}
 	return s
+}
+
+// isControl reports the C0 control characters a cell must not keep: NUL,
+// which PostgreSQL text cannot hold, and the others (the unit separator
+// among them, which the evaluation uses to join fields) that only ever come
+// from damaged exports. Tab, newline and carriage return stay: a note may
+// span lines.
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r'
 }
 
 func isBlank(r rune) bool {

@@ -175,7 +175,7 @@ func TestIdentityNumbers(t *testing.T) {
 func TestCleanAndHeaders(t *testing.T) {
 	for in, want := range map[string]string{
 		"  SCH01 ": "SCH01", "\t500234201105010015": "500234201105010015", `="G500234201105010015"`: "G500234201105010015",
-		"\u3000张三\u3000": "张三", "a\x00b": "ab",
+		"\u3000张三\u3000": "张三", "a\x00b": "ab", "张\x1f三": "张三", "line 1\nline 2": "line 1\nline 2",
 	} {
 		if got := clean(in); got != want {
 			t.Errorf("clean(%q) = %q, want %q", in, got, want)

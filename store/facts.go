@@ -93,7 +93,7 @@ func (s *Store) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*Eva
 		for i, f := range fields {
 			j := strings.IndexByte(text, unitSep[0])
 			if (j < 0) != (i == len(fields)-1) {
-				return fmt.Errorf("read students: student %d has a control character (U+001F) in a field: import it again", st.SID)
+				return fmt.Errorf("read students: a text field of student %d holds the control character U+001F: import the roster again (the importer drops control characters)", st.SID)
 			}
 			if j < 0 {
 				*f = text

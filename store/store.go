@@ -97,7 +97,9 @@ func parseDSN(dsn string) (d Dialect, driver, conn, where string, err error) {
 			}
 		}
 		params := []string{
-			"_pragma=busy_timeout(10000)",
+			// A writer waits this long for another: a writing run holds the
+			// write lock while it reads a city (about a minute at 1M students).
+			"_pragma=busy_timeout(600000)",
 			"_pragma=journal_mode(WAL)",
 			"_pragma=synchronous(NORMAL)",
 			"_txlock=immediate",
