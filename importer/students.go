@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"sort"
+	"strings"
 
 	"baoxue/idnum"
 	"baoxue/store"
@@ -23,7 +24,14 @@ type studentBatch struct {
 	principals   map[string]string // school -> principal who takes moved tasks
 	centerAdmins map[string]string // center -> center admin, the last resort
 
-	rows     []store.Student
+	// Checked rows are staged in chunks of stageChunk as they are read
+	// (stage holds them in the transaction), so a million-row roster is
+	// never in memory at once; stageErr is the first staging failure.
+	stage    *store.StudentStage
+	ctx      context.Context // the import's, for staging from add
+	pending  []store.Student
+	stageErr error
+
 	seenID   map[string]int // 学籍号 -> line
 	seenNID  map[string]int
 	seenSID  map[int64]int
@@ -43,10 +51,14 @@ func beginStudents(ctx context.Context, e *env) (batch, error) {
 	if err != nil {
 		return nil, err
 	}
+	stage, err := e.st.StageStudents(ctx, e.tx)
+	if err != nil {
+		return nil, err
+	}
 	b := &studentBatch{
 		e: e, idx: idx, byNID: make(map[string]int64, len(idx.Students)),
 		seenID: make(map[string]int), seenNID: make(map[string]int), seenSID: make(map[int64]int),
-		schools: make(map[string]bool),
+		schools: make(map[string]bool), stage: stage, ctx: ctx,
 	}
 	claim := func(nid string, sid int64) {
 		if prev, ok := b.byNID[nid]; ok && prev != sid {
@@ -122,10 +134,12 @@ func (b *studentBatch) add(r *row) {
 	if r.bad {
 		return
 	}
-	if !once(r, b.seenID, s.ID, "id", "学籍号") {
+	// The keys are cloned: the cells are slices of the whole CSV line,
+	// which a map key would otherwise keep alive after the row is staged.
+	if !once(r, b.seenID, strings.Clone(s.ID), "id", "学籍号") {
 		return
 	}
-	if s.NationalID != "" && !once(r, b.seenNID, s.NationalID, "national_id", "national ID") {
+	if s.NationalID != "" && !once(r, b.seenNID, strings.Clone(s.NationalID), "national_id", "national ID") {
 		return
 	}
 	sid, ok := b.match(r, s)
@@ -135,7 +149,7 @@ func (b *studentBatch) add(r *row) {
 	b.schools[s.SchoolID] = true
 	if sid == 0 {
 		s.Key = newKey()
-		b.rows = push(b.rows, s)
+		b.push(r, s)
 		return
 	}
 	s.SID = sid
@@ -147,9 +161,32 @@ func (b *studentBatch) add(r *row) {
 		b.move(r, sid, old, s)
 	}
 	if r.h.has("pairing_teacher_id") && s.PairingTeacherID != old.PairingTeacherID {
-		b.pairings = append(b.pairings, store.PairingChange{SID: sid, TeacherID: s.PairingTeacherID, Reason: "import"})
+		b.pairings = append(b.pairings, store.PairingChange{SID: sid, TeacherID: strings.Clone(s.PairingTeacherID), Reason: "import"})
 	}
-	b.rows = push(b.rows, s)
+	b.push(r, s)
+}
+
+// stageChunk is how many checked rows wait in memory before they are staged.
+const stageChunk = 2048
+
+// push queues a checked row and stages the queue when it is full. Once the
+// file has a bad row nothing more is staged: the import will write nothing.
+func (b *studentBatch) push(r *row, s store.Student) {
+	b.pending = append(b.pending, s)
+	if len(b.pending) >= stageChunk {
+		b.flush(b.ctx, r.p.total > 0)
+	}
+}
+
+// flush stages the queued rows (unless discard) and empties the queue. A
+// staging failure is kept for write, which reports it; later rows are then
+// only checked.
+func (b *studentBatch) flush(ctx context.Context, discard bool) {
+	if !discard && b.stageErr == nil {
+		b.stageErr = b.stage.Add(ctx, b.pending)
+	}
+	clear(b.pending) // drop the references to the rows' lines
+	b.pending = b.pending[:0]
 }
 
 // match finds the stored student a row is about: by 学籍号, else by national
@@ -184,7 +221,7 @@ func (b *studentBatch) match(r *row, s store.Student) (int64, bool) {
 // (or principal, or center admin), and teachers of the old school that the
 // file does not replace are cleared.
 func (b *studentBatch) move(r *row, sid int64, old store.StudentRef, s store.Student) {
-	m := store.StudentMove{SID: sid, SchoolID: s.SchoolID}
+	m := store.StudentMove{SID: sid, SchoolID: strings.Clone(s.SchoolID)}
 	homeroom := s.HomeroomTeacherID
 	if !r.h.has("homeroom_teacher_id") {
 		homeroom = ""
@@ -224,6 +261,11 @@ func (b *studentBatch) write(ctx context.Context) (result, error) {
 	// The index and the duplicate checks are done with: let a million-row
 	// import give their memory back before the rows are written.
 	b.idx, b.byNID, b.seenID, b.seenNID, b.seenSID = nil, nil, nil, nil, nil
+	b.flush(ctx, false)
+	b.pending = nil
+	if b.stageErr != nil {
+		return result{}, b.stageErr
+	}
 	if err := e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
@@ -237,7 +279,7 @@ func (b *studentBatch) write(ctx context.Context) (result, error) {
 	if !e.h.has("disabled") && (e.h.has("disability_type") || e.h.has("disability_level")) {
 		update = append(update, "disabled")
 	}
-	c, err := e.st.WriteStudents(ctx, e.tx, b.rows, update, e.now)
+	c, err := b.stage.Write(ctx, update, e.now)
 	if err != nil {
 		return result{}, err
 	}

@@ -117,6 +117,18 @@ func (s *Store) bulkUpsert(ctx context.Context, tx *sqlx.Tx, u upsert, n int, fi
 // inserts them with a prepared multi-row INSERT. Both run inside tx, so a
 // failed import leaves nothing behind.
 func (s *Store) stage(ctx context.Context, tx *sqlx.Tx, name, from string, cols []string, n int, fill filler) error {
+	if err := s.createStage(ctx, tx, name, from, cols); err != nil {
+		return err
+	}
+	if err := s.loadStage(ctx, tx, name, cols, n, fill); err != nil {
+		return err
+	}
+	return s.analyzeStage(ctx, tx, name)
+}
+
+// createStage (re)creates the empty temporary table name with the types of
+// cols in table from.
+func (s *Store) createStage(ctx context.Context, tx *sqlx.Tx, name, from string, cols []string) error {
 	if err := s.dropStage(ctx, tx, name); err != nil {
 		return err
 	}
@@ -130,6 +142,13 @@ func (s *Store) stage(ctx context.Context, tx *sqlx.Tx, name, from string, cols 
 	if _, err := tx.ExecContext(ctx, create); err != nil {
 		return fmt.Errorf("create staging table %s: %w", name, err)
 	}
+	return nil
+}
+
+// loadStage appends n rows to a staging table made by createStage; it may
+// be called several times, so that a large import can stage its rows in
+// chunks instead of holding them all.
+func (s *Store) loadStage(ctx context.Context, tx *sqlx.Tx, name string, cols []string, n int, fill filler) error {
 	var err error
 	if s.Dialect == Postgres {
 		err = copyRows(ctx, tx, name, cols, n, fill)
@@ -139,6 +158,11 @@ func (s *Store) stage(ctx context.Context, tx *sqlx.Tx, name, from string, cols 
 	if err != nil {
 		return fmt.Errorf("stage %d rows into %s: %w", n, name, err)
 	}
+	return nil
+}
+
+// analyzeStage gives the planner statistics of a loaded staging table.
+func (s *Store) analyzeStage(ctx context.Context, tx *sqlx.Tx, name string) error {
 	if s.Dialect == Postgres {
 		// Temporary tables are never analysed automatically; without
 		// statistics the planner guesses joins against them badly.

@@ -66,21 +66,79 @@ func fillStudent(r *Student, d []any) {
 // longer exists is taken over), and that a SID appears once. Counts are the
 // new rows and the rows of stored students; only rows whose values change
 // are rewritten (and get a new updated_at).
+//
+// WriteStudents is StageStudents, Add and Write in one call.
 func (s *Store) WriteStudents(ctx context.Context, tx *sqlx.Tx, rows []Student, update []string, now time.Time) (Counts, error) {
+	st, err := s.StageStudents(ctx, tx)
+	if err != nil {
+		return Counts{}, err
+	}
+	if err := st.Add(ctx, rows); err != nil {
+		return Counts{}, err
+	}
+	return st.Write(ctx, update, now)
+}
+
+// StudentStage collects imported students in a staging table of one
+// transaction, chunk by chunk, so that an import of a million students need
+// not hold them all in memory; Write then stores them as WriteStudents
+// describes (whose guarantees the caller gives for all rows added).
+type StudentStage struct {
+	s      *Store
+	tx     *sqlx.Tx
+	counts Counts
+}
+
+// StageStudents creates the (empty) staging table of students in tx.
+// Nothing is written to the students until Write.
+func (s *Store) StageStudents(ctx context.Context, tx *sqlx.Tx) (*StudentStage, error) {
+	if err := s.createStage(ctx, tx, "stage_students", "students", stagedStudentColumns()); err != nil {
+		return nil, err
+	}
+	return &StudentStage{s: s, tx: tx}, nil
+}
+
+// stagedStudentColumns are the columns of the staging table: sid, then
+// StudentColumns.
+func stagedStudentColumns() []string {
+	return append([]string{"sid"}, StudentColumns()...)
+}
+
+// Add stages rows; the caller may reuse the slice afterwards.
+func (g *StudentStage) Add(ctx context.Context, rows []Student) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := g.s.loadStage(ctx, g.tx, "stage_students", stagedStudentColumns(), len(rows), func(i int, d []any) {
+		fillStudent(&rows[i], d)
+	}); err != nil {
+		return err
+	}
+	for i := range rows {
+		if rows[i].SID == 0 {
+			g.counts.New++
+		} else {
+			g.counts.Updated++
+		}
+	}
+	return nil
+}
+
+// Write merges the staged students into students and student_ids (see
+// WriteStudents) and drops the staging table.
+func (g *StudentStage) Write(ctx context.Context, update []string, now time.Time) (Counts, error) {
+	s, tx := g.s, g.tx
 	cols := StudentColumns()
 	if err := checkColumns("students", update, cols[2:]); err != nil {
 		return Counts{}, err
 	}
-	if len(rows) == 0 {
-		return Counts{}, nil
+	if g.counts.New+g.counts.Updated == 0 {
+		return Counts{}, s.dropStage(ctx, tx, "stage_students")
 	}
-	ts := FormatTime(now)
-	staged := append([]string{"sid"}, cols...)
-	if err := s.stage(ctx, tx, "stage_students", "students", staged, len(rows), func(i int, d []any) {
-		fillStudent(&rows[i], d)
-	}); err != nil {
+	if err := s.analyzeStage(ctx, tx, "stage_students"); err != nil {
 		return Counts{}, err
 	}
+	ts := FormatTime(now)
 	list := strings.Join(cols, ", ")
 	if _, err := tx.ExecContext(ctx, s.Rebind(fmt.Sprintf(`INSERT INTO students (%s, created_at, updated_at)
 		SELECT %s, ?, ? FROM stage_students WHERE sid IS NULL`, list, list)), ts, ts); err != nil {
@@ -115,15 +173,7 @@ func (s *Store) WriteStudents(ctx context.Context, tx *sqlx.Tx, rows []Student, 
 	if err := s.dropStage(ctx, tx, "stage_students"); err != nil {
 		return Counts{}, err
 	}
-	var c Counts
-	for i := range rows {
-		if rows[i].SID == 0 {
-			c.New++
-		} else {
-			c.Updated++
-		}
-	}
-	return c, nil
+	return g.counts, nil
 }
 
 // StudentRef is what the importer needs to know about a stored student.

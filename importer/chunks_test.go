@@ -1,0 +1,80 @@
+package importer_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"baoxue/importer"
+	"baoxue/store"
+	"baoxue/store/storetest"
+)
+
+// chunkRows is more than one of the importer's staging chunks of students
+// (2048 rows), so that rows are staged before the last line is read.
+const chunkRows = 2048 + 5
+
+// TestStagedChunksAllOrNothing: a roster longer than the staging chunks is
+// imported whole, and a bad last row (after chunks were staged) still
+// leaves nothing written, on a fresh database and on a re-import.
+func TestStagedChunksAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	roster := func(name string, last string) string {
+		return writeCSV(t, dir, name, "id,name,birth_date,school_id,grade", chunkRows, func(w *bufio.Writer, i int) {
+			if i == chunkRows-1 && last != "" {
+				w.WriteString(last + "\n")
+				return
+			}
+			fmt.Fprintf(w, "S%07d,学生%d,2012-01-01,SCH01,5\n", i, i)
+		})
+	}
+	good := roster("good.csv", "")
+	cases := []struct {
+		name, file, last, col, msg string
+		first                      bool // import good.csv first
+	}{
+		{"duplicate 学籍号 on a fresh database", "dup.csv", "S0000000,重复,2012-01-01,SCH01,5",
+			"id", "the same 学籍号 as line 2", false},
+		{"bad grade on a re-import", "grade.csv", fmt.Sprintf("S%07d,学生,2012-01-01,SCH01,12", chunkRows-1),
+			"grade", `"12" is out of range`, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, st *store.Store) {
+				importOK(t, st, "schools", "schools.good.csv", opts())
+				if c.first {
+					if sum := importFile(t, st, "students", good); sum.New != chunkRows {
+						t.Fatalf("first import: %v, want %d new", sum, chunkRows)
+					}
+				}
+				before := counts(t, st)
+				bad := importBad(t, st, "students", roster(c.file, c.last), opts())
+				if bad.Total != 1 || len(bad.Errors) != 1 {
+					t.Fatalf("errors %v, want one", bad)
+				}
+				if e := bad.Errors[0]; e.Line != chunkRows+1 || e.Column != c.col || !strings.HasPrefix(e.Msg, c.msg) {
+					t.Errorf("error %q, want line %d, column %s: %s…", e.String(), chunkRows+1, c.col, c.msg)
+				}
+				sameCounts(t, before, counts(t, st))
+				// The staging table of the rejected import is gone with
+				// it: the good roster imports afterwards.
+				sum := importFile(t, st, "students", good)
+				if c.first && sum.Updated != chunkRows || !c.first && sum.New != chunkRows {
+					t.Errorf("good roster afterwards: %v", sum)
+				}
+			})
+		})
+	}
+}
+
+// importFile imports a file outside testdata and fails the test on any error.
+func importFile(t *testing.T, st *store.Store, kind, path string) importer.Summary {
+	t.Helper()
+	sum, err := importer.ImportFile(context.Background(), st, kind, path, opts())
+	if err != nil {
+		t.Fatalf("import %s %s: %v", kind, path, err)
+	}
+	return sum
+}
