@@ -136,10 +136,17 @@ func (b *studentBatch) add(r *row) {
 	}
 	// The keys are cloned: the cells are slices of the whole CSV line,
 	// which a map key would otherwise keep alive after the row is staged.
-	if !once(r, b.seenID, strings.Clone(s.ID), "id", "学籍号") {
+	// The national ID inside a G-学籍号 shares the clone of the 学籍号.
+	id, nid := strings.Clone(s.ID), s.NationalID
+	if len(id) == len(nid)+1 && id[0] == 'G' && id[1:] == nid {
+		nid = id[1:]
+	} else {
+		nid = strings.Clone(nid)
+	}
+	if !once(r, b.seenID, id, "id", "学籍号") {
 		return
 	}
-	if s.NationalID != "" && !once(r, b.seenNID, strings.Clone(s.NationalID), "national_id", "national ID") {
+	if s.NationalID != "" && !once(r, b.seenNID, nid, "national_id", "national ID") {
 		return
 	}
 	sid, ok := b.match(r, s)

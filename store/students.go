@@ -189,11 +189,13 @@ type StudentIndex struct {
 }
 
 // LoadStudentIndex reads every student and alias. Repeated strings (school,
-// teacher ids, statuses) are shared to keep a million-student index small.
+// teacher ids, statuses) are shared to keep a million-student index small,
+// and so are a student's current 学籍号, its alias and the national ID
+// inside a G-学籍号.
 func (s *Store) LoadStudentIndex(ctx context.Context, q sqlx.QueryerContext) (*StudentIndex, error) {
-	aliases, err := s.StudentAliases(ctx, q)
-	if err != nil {
-		return nil, err
+	var n int
+	if err := sqlx.GetContext(ctx, q, &n, `SELECT COUNT(*) FROM students`); err != nil {
+		return nil, fmt.Errorf("count students: %w", err)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT sid, id, national_id, school_id, homeroom_teacher_id,
 		pairing_teacher_id, status, missing_since FROM students`)
@@ -201,7 +203,7 @@ func (s *Store) LoadStudentIndex(ctx context.Context, q sqlx.QueryerContext) (*S
 		return nil, fmt.Errorf("load students: %w", err)
 	}
 	defer rows.Close()
-	idx := &StudentIndex{Aliases: aliases, Students: make(map[int64]StudentRef, len(aliases))}
+	idx := &StudentIndex{Students: make(map[int64]StudentRef, n)}
 	intern := make(map[string]string)
 	share := func(v string) string {
 		if w, ok := intern[v]; ok {
@@ -219,16 +221,35 @@ func (s *Store) LoadStudentIndex(ctx context.Context, q sqlx.QueryerContext) (*S
 		}
 		r.SchoolID, r.HomeroomTeacherID = share(r.SchoolID), share(r.HomeroomTeacherID)
 		r.PairingTeacherID, r.Status, r.MissingSince = share(r.PairingTeacherID), share(r.Status), share(r.MissingSince)
+		if len(r.ID) == len(r.NationalID)+1 && r.ID[0] == 'G' && r.ID[1:] == r.NationalID {
+			r.NationalID = r.ID[1:]
+		}
 		idx.Students[sid] = r
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load students: %w", err)
+	}
+	rows.Close()
+	idx.Aliases, err = s.aliases(ctx, q, func(alias string, sid int64) string {
+		if r, ok := idx.Students[sid]; ok && r.ID == alias {
+			return r.ID
+		}
+		return alias
+	})
+	if err != nil {
+		return nil, err
 	}
 	return idx, nil
 }
 
 // StudentAliases returns every 学籍号 a student has had, mapped to its sid.
 func (s *Store) StudentAliases(ctx context.Context, q sqlx.QueryerContext) (map[string]int64, error) {
+	return s.aliases(ctx, q, nil)
+}
+
+// aliases reads student_ids; share, when not nil, may replace an alias by
+// an equal string already held.
+func (s *Store) aliases(ctx context.Context, q sqlx.QueryerContext, share func(alias string, sid int64) string) (map[string]int64, error) {
 	var n int
 	if err := sqlx.GetContext(ctx, q, &n, `SELECT COUNT(*) FROM student_ids`); err != nil {
 		return nil, fmt.Errorf("count student numbers: %w", err)
@@ -244,6 +265,9 @@ func (s *Store) StudentAliases(ctx context.Context, q sqlx.QueryerContext) (map[
 		var sid int64
 		if err := rows.Scan(&alias, &sid); err != nil {
 			return nil, fmt.Errorf("load student numbers: %w", err)
+		}
+		if share != nil {
+			alias = share(alias, sid)
 		}
 		out[alias] = sid
 	}
