@@ -36,6 +36,10 @@ func (s *Store) BeginBulk(ctx context.Context, lock int64) (*sqlx.Tx, error) {
 	}
 	var stmts []string
 	if s.Dialect == Postgres {
+		// A writing run keeps its transaction open, idle, while it reads
+		// the city on other connections: a server-wide idle timeout must
+		// not end it.
+		stmts = append(stmts, "SET LOCAL idle_in_transaction_session_timeout = 0")
 		if lock != 0 {
 			stmts = append(stmts, fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", lock))
 		}
