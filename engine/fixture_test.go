@@ -76,3 +76,15 @@ func compile(t testing.TB, src string) *rules.Set {
 	}
 	return set
 }
+
+// grade9Absent seeds the fixture most lifecycle tests start from: school
+// SCH01 of center C1, homeroom teacher T1, and grade 9 student S1 absent
+// without reason on Monday 2026-03-09 and Tuesday 2026-03-10.
+func grade9Absent(t *testing.T, st *store.Store) seed {
+	t.Helper()
+	s := seed{t, st}
+	s.school("SCH01", "C1")
+	s.teacher("T1", "SCH01", "C1", "teacher")
+	s.absent(s.student("S1", "SCH01", 9, "T1"), "absent", "2026-03-09", "2026-03-10")
+	return s
+}

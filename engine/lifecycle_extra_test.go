@@ -14,11 +14,7 @@ import (
 // SPEC §7: `resolved` lines are for writing runs only.
 func TestDryRunPrintsNoResolved(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		s := seed{t, st}
-		s.school("SCH01", "C1")
-		s.teacher("T1", "SCH01", "C1", "teacher")
-		s1 := s.student("S1", "SCH01", 9, "T1")
-		s.absent(s1, "absent", "2026-03-09", "2026-03-10")
+		grade9Absent(t, st)
 		evalAt(t, st, lifecycleRules, "2026-03-10", false)
 		res := evalAt(t, st, lifecycleRules, "2026-03-31", true) // no longer fires
 		var b bytes.Buffer
@@ -98,11 +94,7 @@ func TestWritingRunsQueue(t *testing.T) {
 // resolves, but the task closes as "student_dropped", not as solved.
 func TestStudentWhoLeftClosesTasksAsSuch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		s := seed{t, st}
-		s.school("SCH01", "C1")
-		s.teacher("T1", "SCH01", "C1", "teacher")
-		s1 := s.student("S1", "SCH01", 9, "T1")
-		s.absent(s1, "absent", "2026-03-09", "2026-03-10")
+		s := grade9Absent(t, st)
 		evalAt(t, st, lifecycleRules, "2026-03-10", false)
 		s.exec(`UPDATE students SET status = 'dropped' WHERE id = 'S1'`)
 		res := evalAt(t, st, lifecycleRules, "2026-03-11", false)

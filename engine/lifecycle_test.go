@@ -139,11 +139,7 @@ func TestLifecycle(t *testing.T) {
 
 func TestClosedTaskNoNewTaskUntilResolved(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		s := seed{t, st}
-		s.school("SCH01", "C1")
-		s.teacher("T1", "SCH01", "C1", "teacher")
-		s1 := s.student("S1", "SCH01", 9, "T1")
-		s.absent(s1, "absent", "2026-03-09", "2026-03-10")
+		s := grade9Absent(t, st)
 		evalAt(t, st, lifecycleRules, "2026-03-10", false)
 		s.exec(`UPDATE tasks SET status = 'closed', outcome = 'reached_family'`)
 		res := evalAt(t, st, lifecycleRules, "2026-03-17", false)
@@ -158,11 +154,7 @@ func TestClosedTaskNoNewTaskUntilResolved(t *testing.T) {
 
 func TestFailedRunLeavesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		s := seed{t, st}
-		s.school("SCH01", "C1")
-		s.teacher("T1", "SCH01", "C1", "teacher")
-		s1 := s.student("S1", "SCH01", 9, "T1")
-		s.absent(s1, "absent", "2026-03-09", "2026-03-10")
+		s := grade9Absent(t, st)
 		boom := errors.New("crash before commit")
 		_, err := Evaluate(context.Background(), st, compile(t, lifecycleRules), Options{
 			At: day(t, "2026-03-10"), beforeCommit: func() error { return boom }})
