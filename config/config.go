@@ -5,6 +5,8 @@ import (
 	// Embed the time zone database so Asia/Shanghai loads on machines
 	// without one (Windows desktops, distroless images).
 	_ "time/tzdata"
+
+	"baoxue/rules"
 )
 
 // Off is the schedule value that disables a job.
@@ -42,7 +44,8 @@ type Config struct {
 	// Notifier configures the notification channels.
 	Notifier Notifier `yaml:"notifier"`
 
-	src source
+	src      source
+	warnings []Problem
 }
 
 // Database selects the store.
@@ -115,13 +118,23 @@ type Pairing struct {
 	MaxPerTeacher int `yaml:"max_per_teacher"`
 }
 
-// HomeTeaching is the weekly home-teaching norm; fewer sessions or class
-// hours in the last 7 days is an alert.
+// HomeTeaching is the weekly home-teaching norm (送教上门, the notice's
+// 每周1次，每次2课时): a home-taught student with fewer than SessionsPerWeek
+// sessions of at least HoursPerSession class hours each in the last 7 days
+// is an alert. Rules read it as norms.home_teaching_sessions_per_week and
+// norms.home_teaching_hours_per_session.
 type HomeTeaching struct {
-	// SessionsPerWeek defaults to 1.
+	// SessionsPerWeek is the sessions owed each week. Default 1.
 	SessionsPerWeek int `yaml:"sessions_per_week"`
-	// HoursPerWeek is class hours (课时); default 2.
-	HoursPerWeek int `yaml:"hours_per_week"`
+	// HoursPerSession is the class hours (课时) each session lasts at
+	// least; shorter sessions do not add up. Default 2.
+	HoursPerSession int `yaml:"hours_per_session"`
+	// HoursPerWeek is the deprecated name of HoursPerSession, which it
+	// always meant: Load copies it there and warns (Warnings). Giving both
+	// is a problem. nil when the file does not give it.
+	//
+	// Deprecated: use HoursPerSession.
+	HoursPerWeek *int `yaml:"hours_per_week"`
 }
 
 // Ledger configures the campaign reconciliation (台账).
@@ -130,7 +143,8 @@ type Ledger struct {
 	// the evaluation date, both ends included.
 	CompulsoryAge AgeRange `yaml:"compulsory_age"`
 	// SuspectedDropoutDays is the unexcused-absence streak, in school days,
-	// from which an enrolled student is a suspected dropout. Default 10.
+	// from which an enrolled student is a suspected dropout, for the ledger
+	// and for the rules (norms.suspected_dropout_days). Default 10.
 	SuspectedDropoutDays int `yaml:"suspected_dropout_days"`
 }
 
@@ -158,6 +172,7 @@ type Retention struct {
 // one log channel, and the schedules of SPEC §8. It does not read the
 // environment: LoadOrDefault applies BAOXUE_DATABASE_URL.
 func Default() *Config {
+	norms := rules.DefaultNorms()
 	c := &Config{
 		Timezone: "Asia/Shanghai",
 		Database: Database{DSN: "file:baoxue.db"},
@@ -169,11 +184,14 @@ func Default() *Config {
 			Campaigns:    Campaigns{March: "0 8 1 3 *", May: "0 8 1 5 *", September: "0 8 1 9 *"},
 			CatchUp:      Duration(7 * day),
 		},
-		Pairing:      Pairing{MaxPerTeacher: 5},
-		HomeTeaching: HomeTeaching{SessionsPerWeek: 1, HoursPerWeek: 2},
-		Ledger:       Ledger{CompulsoryAge: AgeRange{From: 6, To: 15}, SuspectedDropoutDays: 10},
-		Retention:    Retention{Graduated: Duration(3 * 365 * day), Survey: Duration(2 * 365 * day)},
-		Notifier:     defaultNotifier(),
+		Pairing: Pairing{MaxPerTeacher: 5},
+		HomeTeaching: HomeTeaching{
+			SessionsPerWeek: norms.HomeTeachingSessionsPerWeek,
+			HoursPerSession: norms.HomeTeachingHoursPerSession,
+		},
+		Ledger:    Ledger{CompulsoryAge: AgeRange{From: 6, To: 15}, SuspectedDropoutDays: norms.SuspectedDropoutDays},
+		Retention: Retention{Graduated: Duration(3 * 365 * day), Survey: Duration(2 * 365 * day)},
+		Notifier:  defaultNotifier(),
 	}
 	c.fill()
 	return c
@@ -187,3 +205,20 @@ func (c *Config) fill() {
 	}
 	c.Notifier.fill()
 }
+
+// Norms returns the configured thresholds that rules read as `norms`
+// (SPEC §5): home_teaching.sessions_per_week, home_teaching.hours_per_session
+// and ledger.suspected_dropout_days. The engine takes them in its Options,
+// so that a rule and the ledger cannot disagree.
+func (c *Config) Norms() rules.Norms {
+	return rules.Norms{
+		HomeTeachingSessionsPerWeek: c.HomeTeaching.SessionsPerWeek,
+		HomeTeachingHoursPerSession: c.HomeTeaching.HoursPerSession,
+		SuspectedDropoutDays:        c.Ledger.SuspectedDropoutDays,
+	}
+}
+
+// Warnings returns what Load accepted but the file should change, such as a
+// deprecated key, each placed at FILE:LINE:COL with its key. The command
+// line prints them; they never stop a load.
+func (c *Config) Warnings() []Problem { return c.warnings }

@@ -16,6 +16,9 @@
 //     taken relative to the directory of the file.
 //  4. Validate checks the values and returns every problem at once.
 //
+// A deprecated key (home_teaching.hours_per_week, now hours_per_session) is
+// still read; its value moves to the new key and Warnings reports it.
+//
 // All problems are returned as Problems, a list of Problem that each name the
 // file, line, column and dotted key (notifier.channels[1].secret) they are
 // about.

@@ -57,6 +57,7 @@ func parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 	var early Problems
 	if len(doc.Content) > 0 && !isNull(doc.Content[0]) {
 		early = c.decode(doc.Content[0], lookup)
+		early = append(early, c.renameDeprecated()...)
 	}
 	c.fill()
 	c.applyEnv(lookup)
@@ -92,6 +93,31 @@ func (c *Config) decode(root *yaml.Node, lookup func(string) (string, bool)) Pro
 		ch.problem(root, "", "cannot decode the file (the strict check missed a problem)")
 	}
 	return ch.probs
+}
+
+// renameDeprecated moves the value of home_teaching.hours_per_week, the
+// old name of hours_per_session, to the new name with a warning; giving
+// both is a problem.
+func (c *Config) renameDeprecated() Problems {
+	const oldKey, newKey = "home_teaching.hours_per_week", "home_teaching.hours_per_session"
+	h := &c.HomeTeaching
+	if h.HoursPerWeek == nil {
+		return nil
+	}
+	if _, both := c.src.marks[newKey]; both {
+		p := c.src.at(oldKey)
+		p.Message = "the old name of hours_per_session: give hours_per_session only"
+		return Problems{p}
+	}
+	h.HoursPerSession, h.HoursPerWeek = *h.HoursPerWeek, nil
+	c.src.renamed = map[string]string{newKey: oldKey}
+	if name, ok := c.src.vars[oldKey]; ok {
+		c.src.vars[newKey] = name
+	}
+	w := c.src.at(oldKey)
+	w.Message = "deprecated: the norm is class hours per session (每次2课时), not per week; rename the key to hours_per_session"
+	c.warnings = append(c.warnings, w)
+	return nil
 }
 
 // dropCovered drops the problems about keys that already have a problem in
@@ -181,10 +207,14 @@ func (c *Config) Where(key string) string {
 }
 
 // at returns a Problem placed at key's value, or its nearest enclosing
-// key's.
+// key's; a key whose value the file gave under its deprecated name is
+// placed and named there.
 func (s *source) at(key string) Problem {
 	if env, ok := s.env[key]; ok {
 		return Problem{File: env, Key: key}
+	}
+	if old, ok := s.renamed[key]; ok {
+		key = old
 	}
 	for k := key; ; k = parentKey(k) {
 		if m, ok := s.marks[k]; ok {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"baoxue/rules"
 )
 
 // secrets are the environment the fixtures use; no error may contain a value.
@@ -128,7 +130,7 @@ func TestLoadSpecExample(t *testing.T) {
 		{"september", c.Schedules.Campaigns.September, "0 8 1 9 *"},
 		{"catch_up", c.Schedules.CatchUp, Duration(7 * 24 * time.Hour)},
 		{"max_per_teacher", c.Pairing.MaxPerTeacher, 5},
-		{"hours_per_week", c.HomeTeaching.HoursPerWeek, 2},
+		{"hours_per_session", c.HomeTeaching.HoursPerSession, 2},
 		{"compulsory_age", c.Ledger.CompulsoryAge, AgeRange{6, 15}},
 		{"retention.graduated", c.Retention.Graduated, Duration(3 * 365 * 24 * time.Hour)},
 		{"channels", len(c.Notifier.Channels), 3},
@@ -209,7 +211,7 @@ func TestLoadPartial(t *testing.T) {
 		{"max_attempts", c.Notifier.Retry.MaxAttempts, 3},
 		{"initial kept", c.Notifier.Retry.Initial, d.Notifier.Retry.Initial},
 		{"sessions", c.HomeTeaching.SessionsPerWeek, 2},
-		{"hours kept", c.HomeTeaching.HoursPerWeek, 2},
+		{"hours kept", c.HomeTeaching.HoursPerSession, 2},
 		{"log channel", c.Notifier.Channels[0].Name + "/" + c.Notifier.Channels[0].Type, "log/log"},
 		{"default channel", c.Notifier.Default, "log"},
 	}
@@ -241,7 +243,7 @@ func TestDefault(t *testing.T) {
 		{"catch_up", c.Schedules.CatchUp.String(), "7d"},
 		{"max_per_teacher", c.Pairing.MaxPerTeacher, 5},
 		{"sessions", c.HomeTeaching.SessionsPerWeek, 1},
-		{"hours", c.HomeTeaching.HoursPerWeek, 2},
+		{"hours", c.HomeTeaching.HoursPerSession, 2},
 		{"age", c.Ledger.CompulsoryAge, AgeRange{6, 15}},
 		{"suspected", c.Ledger.SuspectedDropoutDays, 10},
 		{"graduated", c.Retention.Graduated.String(), "1095d"},
@@ -251,6 +253,8 @@ func TestDefault(t *testing.T) {
 		{"default", c.Notifier.Default, "log"},
 		{"retry", c.Notifier.Retry, Retry{8, Duration(30 * time.Second), Duration(time.Hour)}},
 		{"where", c.Where("database.dsn"), ""},
+		{"norms are the rules' defaults", c.Norms(), rules.DefaultNorms()},
+		{"no warnings", len(c.Warnings()), 0},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -350,5 +354,55 @@ func TestSyntaxLines(t *testing.T) {
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("parse(%q) = %v, want %s", tc.doc, err, tc.want)
 		}
+	}
+}
+
+// TestDeprecatedHoursPerWeek: hours_per_week, the old name of
+// hours_per_session, is still read, with a warning placed at the key, and
+// a problem with its value is reported under the name the file used.
+func TestDeprecatedHoursPerWeek(t *testing.T) {
+	setEnv(t)
+	const file = "testdata/deprecated-hours.good.yaml"
+	c, err := Load(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HomeTeaching.HoursPerSession != 3 || c.HomeTeaching.HoursPerWeek != nil || c.Norms().HomeTeachingHoursPerSession != 3 {
+		t.Errorf("hours_per_session = %d (hours_per_week %v), want 3 from the old key", c.HomeTeaching.HoursPerSession, c.HomeTeaching.HoursPerWeek)
+	}
+	const want = file + ":5:19: home_teaching.hours_per_week: deprecated: the norm is class hours per session (每次2课时), not per week; rename the key to hours_per_session"
+	if ws := c.Warnings(); len(ws) != 1 || ws[0].Error() != want {
+		t.Errorf("warnings = %v, want [%s]", ws, want)
+	}
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "baoxue.yaml")
+	t.Setenv("BAOXUE_TEST_HOURS", "0")
+	if err := os.WriteFile(bad, []byte("home_teaching: {hours_per_week: \"${BAOXUE_TEST_HOURS}\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load(bad)
+	if want := bad + ":1:33: home_teaching.hours_per_week: must be at least 1, got ${BAOXUE_TEST_HOURS} (value hidden)"; err == nil || err.Error() != want {
+		t.Errorf("Load = %v, want %s", err, want)
+	}
+}
+
+// TestSpecExampleIsVerbatim keeps testdata/spec.good.yaml, which
+// TestLoadSpecExample loads, the baoxue.yaml example of SPEC §8.
+func TestSpecExampleIsVerbatim(t *testing.T) {
+	spec, err := os.ReadFile(filepath.Join("..", "docs", "SPEC.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(spec), "\n## 8. ")
+	_, block, ok := strings.Cut(section, "```yaml\n")
+	block, _, _ = strings.Cut(block, "```")
+	fixture, err := os.ReadFile("testdata/spec.good.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, _ := strings.Cut(string(fixture), "\n") // after the fixture's own comment
+	if !ok || body != block {
+		t.Errorf("testdata/spec.good.yaml differs from the example of SPEC §8:\n%s\nwant:\n%s", body, block)
 	}
 }

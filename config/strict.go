@@ -23,6 +23,9 @@ type source struct {
 	// vars names the first ${VAR} expanded in a key's value; messages name
 	// it instead of quoting the value.
 	vars map[string]string
+	// renamed maps a key to the deprecated name the file gave its value
+	// under (home_teaching.hours_per_session -> .hours_per_week).
+	renamed map[string]string
 }
 
 // checker walks a YAML document against a Go type the way yaml.v3 would

@@ -28,7 +28,7 @@ func (c *Config) Validate() error {
 	v.schedules(c.Schedules)
 	v.atLeast("pairing.max_per_teacher", c.Pairing.MaxPerTeacher, 1)
 	v.atLeast("home_teaching.sessions_per_week", c.HomeTeaching.SessionsPerWeek, 1)
-	v.atLeast("home_teaching.hours_per_week", c.HomeTeaching.HoursPerWeek, 1)
+	v.atLeast("home_teaching.hours_per_session", c.HomeTeaching.HoursPerSession, 1)
 	v.ledger(c.Ledger)
 	v.positive("retention.graduated", c.Retention.Graduated)
 	v.positive("retention.survey", c.Retention.Survey)

@@ -34,6 +34,9 @@ type Options struct {
 	// Lookback is the least number of days of attendance read, bounding how far
 	// back absent_streak counts; the largest rule window raises it. Default 120.
 	Lookback int
+	// Norms are the configured thresholds rules read as `norms` (SPEC §5);
+	// the zero value means rules.DefaultNorms().
+	Norms rules.Norms
 	// Workers evaluating rules in parallel; default GOMAXPROCS.
 	Workers int
 	// Progress, when non-nil, receives a progress line now and then (a terminal).
@@ -65,6 +68,9 @@ func (o *Options) defaults() {
 	}
 	if o.Lookback <= 0 {
 		o.Lookback = 120
+	}
+	if o.Norms == (rules.Norms{}) {
+		o.Norms = rules.DefaultNorms()
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
@@ -147,7 +153,7 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
-			if err := evalWorker(ctx, batches, results, active, opt.At, opt.Campaign, msgs); err != nil {
+			if err := evalWorker(ctx, batches, results, active, opt.At, opt.Campaign, opt.Norms, msgs); err != nil {
 				f.fail(err)
 			}
 		}()
@@ -318,10 +324,10 @@ func (s *student) load(ws *windows, t Day) error {
 // evalWorker evaluates batches with its own VM and Facts, reused for every
 // student so that the hot loop allocates nothing but what fires.
 func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []firing, active []*rules.Rule, t Day,
-	campaign string, msgs *messageNeed) error {
+	campaign string, norms rules.Norms, msgs *messageNeed) error {
 	var machine vm.VM
 	sw := &studentWindows{}
-	f := &rules.Facts{W: sw, Today: t.String(), Campaign: campaign}
+	f := &rules.Facts{W: sw, Today: t.String(), Campaign: campaign, Norms: norms}
 	_, f.Month, _ = t.Date()
 	for batch := range batches {
 		var out []firing

@@ -140,6 +140,20 @@ func (w *studentWindows) HomeTeachingHours(n int) int {
 	return hours
 }
 
+// HomeTeachingSessionsOf counts the sessions of at least minHours class hours.
+func (w *studentWindows) HomeTeachingSessionsOf(n, minHours int) int {
+	n, c := w.clamp(n), 0
+	for _, d := range w.s.teaching {
+		if int(d.off) >= n {
+			break
+		}
+		if int(d.hours) >= minHours {
+			c++
+		}
+	}
+	return c
+}
+
 func sumDated(ds []dated, n int) (count, hours int) {
 	for _, d := range ds {
 		if int(d.off) >= n {

@@ -19,6 +19,8 @@ func (w constWindows) Contacts(int) int             { return 1 }
 func (w constWindows) HomeTeachingSessions(int) int { return 1 }
 func (w constWindows) HomeTeachingHours(int) int    { return 2 }
 
+func (w constWindows) HomeTeachingSessionsOf(int, int) int { return 1 }
+
 // BenchmarkEval evaluates every default rule on one student: one op is a
 // whole student, so ns/op × students ÷ cores is the evaluation time of a
 // district (the engine runs one VM per worker).

@@ -23,18 +23,44 @@ import (
 
 type caseFile struct {
 	RuleFiles []string   `yaml:"rule_files"`
+	Norms     *refNorms  `yaml:"norms"`
 	Tests     []ruleCase `yaml:"tests"`
 }
 
+// refNorms is the `norms` of a test file or test; what it leaves out is
+// the default.
+type refNorms struct {
+	SessionsPerWeek      *int `yaml:"home_teaching_sessions_per_week"`
+	HoursPerSession      *int `yaml:"home_teaching_hours_per_session"`
+	SuspectedDropoutDays *int `yaml:"suspected_dropout_days"`
+}
+
+func (r *refNorms) apply(n Norms) Norms {
+	if r == nil {
+		return n
+	}
+	for _, f := range []struct {
+		from *int
+		to   *int
+	}{{r.SessionsPerWeek, &n.HomeTeachingSessionsPerWeek}, {r.HoursPerSession, &n.HomeTeachingHoursPerSession},
+		{r.SuspectedDropoutDays, &n.SuspectedDropoutDays}} {
+		if f.from != nil {
+			*f.to = *f.from
+		}
+	}
+	return n
+}
+
 type ruleCase struct {
-	Name         string `yaml:"name"`
-	At           string `yaml:"at"`
-	Campaign     string `yaml:"campaign"`
-	Students     []row  `yaml:"students"`
-	Attendance   []row  `yaml:"attendance"`
-	Calendar     []row  `yaml:"calendar"`
-	Contacts     []row  `yaml:"contacts"`
-	HomeTeaching []row  `yaml:"home_teaching"`
+	Name         string    `yaml:"name"`
+	At           string    `yaml:"at"`
+	Campaign     string    `yaml:"campaign"`
+	Norms        *refNorms `yaml:"norms"`
+	Students     []row     `yaml:"students"`
+	Attendance   []row     `yaml:"attendance"`
+	Calendar     []row     `yaml:"calendar"`
+	Contacts     []row     `yaml:"contacts"`
+	HomeTeaching []row     `yaml:"home_teaching"`
 	Expect       []struct {
 		Rule     string   `yaml:"rule"`
 		Students []string `yaml:"students"`
@@ -213,6 +239,16 @@ func (r refWindows) HomeTeachingSessions(n int) int {
 	return c
 }
 
+func (r refWindows) HomeTeachingSessionsOf(n, minHours int) int {
+	c := 0
+	for _, s := range r.w.sessions[r.student] {
+		if r.inWindow(s.date, n) && s.hours >= minHours {
+			c++
+		}
+	}
+	return c
+}
+
 func (r refWindows) HomeTeachingHours(n int) int {
 	h := 0
 	for _, s := range r.w.sessions[r.student] {
@@ -316,8 +352,9 @@ func TestDefaultRuleTests(t *testing.T) {
 			t.Fatalf("%s: %v", file, err)
 		}
 		for _, tc := range cf.Tests {
+			norms := tc.Norms.apply(cf.Norms.apply(DefaultNorms()))
 			t.Run(filepath.Base(file)+"/"+tc.Name, func(t *testing.T) {
-				runRuleCase(t, set, tc, tested)
+				runRuleCase(t, set, tc, norms, tested)
 			})
 		}
 	}
@@ -328,7 +365,7 @@ func TestDefaultRuleTests(t *testing.T) {
 	}
 }
 
-func runRuleCase(t *testing.T, set *Set, tc ruleCase, tested map[string]map[bool]bool) {
+func runRuleCase(t *testing.T, set *Set, tc ruleCase, norms Norms, tested map[string]map[bool]bool) {
 	for kind, rows := range map[string][]row{"students": tc.Students, "attendance": tc.Attendance,
 		"calendar": tc.Calendar, "contacts": tc.Contacts, "home_teaching": tc.HomeTeaching} {
 		checkRows(t, kind, rows)
@@ -371,7 +408,7 @@ func runRuleCase(t *testing.T, set *Set, tc ruleCase, tested map[string]map[bool
 				continue
 			}
 			f := refFacts(w, s)
-			f.Campaign = tc.Campaign
+			f.Campaign, f.Norms = tc.Campaign, norms
 			fired, err := r.Eval(&v, f)
 			if err != nil {
 				t.Fatal(err)
@@ -419,7 +456,7 @@ func TestDefaults(t *testing.T) {
 		}
 	}
 	for _, id := range []string{"left-behind-absence", "migrant-absence", "returning-absence", "disabled-absence",
-		"hardship-absence", "poverty-absence", "returned-dropout-absence", "special-group-no-contact"} {
+		"orphan-absence", "hardship-absence", "poverty-absence", "returned-dropout-absence", "special-group-no-contact"} {
 		if r := set.Rule(id); r == nil || !r.Pair || !r.Sensitive {
 			t.Errorf("%s: missing, or not pair and sensitive", id)
 		}
@@ -450,5 +487,127 @@ func TestDefaults(t *testing.T) {
 	}
 	if disk.Checksum != set.Checksum || ids(disk) != ids(set) {
 		t.Errorf("Load(default) differs from Defaults(): %s vs %s", ids(disk), ids(set))
+	}
+}
+
+// TestDefaultThresholds checks each threshold the policy names at the
+// threshold and one below, and that the thresholds baoxue.yaml sets reach
+// the rules through norms.
+func TestDefaultThresholds(t *testing.T) {
+	set, err := Defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	norms := func(edit func(*Norms)) Norms {
+		n := DefaultNorms()
+		if edit != nil {
+			edit(&n)
+		}
+		return n
+	}
+	tests := []struct {
+		rule, name string
+		norms      Norms
+		edit       func(*Facts, *fakeWindows)
+		want       bool
+	}{
+		// 连续3个上学日以上: 以上 includes 3.
+		{"unexcused-streak", "3 days", norms(nil), func(f *Facts, _ *fakeWindows) { f.UnexcusedStreak = 3 }, true},
+		{"unexcused-streak", "2 days", norms(nil), func(f *Facts, _ *fakeWindows) { f.UnexcusedStreak = 2 }, false},
+		{"suspected-dropout", "10 days", norms(nil), func(f *Facts, _ *fakeWindows) { f.UnexcusedStreak = 10 }, true},
+		{"suspected-dropout", "9 days", norms(nil), func(f *Facts, _ *fakeWindows) { f.UnexcusedStreak = 9 }, false},
+		{"suspected-dropout", "configured 5, 5 days", norms(func(n *Norms) { n.SuspectedDropoutDays = 5 }),
+			func(f *Facts, _ *fakeWindows) { f.UnexcusedStreak = 5 }, true},
+		{"suspected-dropout", "configured 5, 4 days", norms(func(n *Norms) { n.SuspectedDropoutDays = 5 }),
+			func(f *Facts, _ *fakeWindows) { f.UnexcusedStreak = 4 }, false},
+		{"suspected-dropout", "configured 12, 10 days", norms(func(n *Norms) { n.SuspectedDropoutDays = 12 }),
+			func(f *Facts, _ *fakeWindows) { f.UnexcusedStreak = 10 }, false},
+		// 每周1次，每次2课时: a session of 2 hours, not 2 hours in all.
+		{"home-teaching-gap", "one 2-hour session", norms(nil), func(_ *Facts, w *fakeWindows) {
+			w.sessions[7], w.hours[7], w.sessionsOf[[2]int{7, 2}] = 1, 2, 1
+		}, false},
+		{"home-teaching-gap", "two 1-hour sessions", norms(nil), func(_ *Facts, w *fakeWindows) {
+			w.sessions[7], w.hours[7], w.sessionsOf[[2]int{7, 2}] = 2, 2, 0
+		}, true},
+		{"home-teaching-gap", "configured 3 hours, one 2-hour session", norms(func(n *Norms) { n.HomeTeachingHoursPerSession = 3 }),
+			func(_ *Facts, w *fakeWindows) { w.sessions[7], w.hours[7], w.sessionsOf[[2]int{7, 2}] = 1, 2, 1 }, true},
+		{"home-teaching-gap", "configured twice a week, two sessions", norms(func(n *Norms) { n.HomeTeachingSessionsPerWeek = 2 }),
+			func(_ *Facts, w *fakeWindows) { w.sessionsOf[[2]int{7, 2}] = 2 }, false},
+		{"home-teaching-gap", "configured twice a week, one session", norms(func(n *Norms) { n.HomeTeachingSessionsPerWeek = 2 }),
+			func(_ *Facts, w *fakeWindows) { w.sessionsOf[[2]int{7, 2}] = 1 }, true},
+		{"orphan-absence", "2 absences", norms(nil), func(_ *Facts, w *fakeWindows) { w.absences[14] = 2 }, true},
+		{"orphan-absence", "1 absence", norms(nil), func(_ *Facts, w *fakeWindows) { w.absences[14] = 1 }, false},
+	}
+	var v vm.VM
+	for _, tc := range tests {
+		t.Run(tc.rule+"/"+tc.name, func(t *testing.T) {
+			w := newFake()
+			f := &Facts{Student: Student{Status: "enrolled", Grade: 7, Stage: "junior", Poverty: "none", DaysSinceReturn: -1,
+				Orphan: true, Disabled: true, HomeTaught: true}, Norms: tc.norms, W: w}
+			tc.edit(f, w)
+			got, err := set.Rule(tc.rule).Eval(&v, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("fired %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// allAbsent is a student absent on every school day of every window, with
+// no contact and no home teaching.
+type allAbsent struct{}
+
+func (allAbsent) Absences(n int) int                  { return n }
+func (allAbsent) Unexcused(n int) int                 { return n }
+func (allAbsent) AbsenceRate(int) float64             { return 1 }
+func (allAbsent) Contacts(int) int                    { return 0 }
+func (allAbsent) HomeTeachingSessions(int) int        { return 0 }
+func (allAbsent) HomeTeachingHours(int) int           { return 0 }
+func (allAbsent) HomeTeachingSessionsOf(int, int) int { return 0 }
+
+// TestSuspendedFiresNoAbsenceRule: a student on approved suspension (休学)
+// fires no default rule about absence or home teaching, however long the
+// absence (past suspended_until is the ledger's suspension_overdue); the
+// same student enrolled fires every rule.
+func TestSuspendedFiresNoAbsenceRule(t *testing.T) {
+	set, err := Defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v vm.VM
+	for _, status := range []string{"enrolled", "suspended"} {
+		fired := map[string]bool{}
+		for _, homeTaught := range []bool{false, true} {
+			for _, grade := range []int{8, 9} {
+				f := &Facts{Student: Student{Status: status, Grade: grade, Stage: "junior", LeftBehind: true, LeftBehindParents: 2,
+					Migrant: true, Returning: true, Orphan: true, Disabled: true, Hardship: true, HomeTaught: homeTaught,
+					Poverty: "monitored", DaysSinceReturn: 30},
+					AbsentStreak: 60, UnexcusedStreak: 60, Campaign: "march", Norms: DefaultNorms(), W: allAbsent{}}
+				for _, r := range set.Rules {
+					ok, err := r.Eval(&v, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					fired[r.ID] = fired[r.ID] || ok
+				}
+			}
+		}
+		var got []string
+		for _, r := range set.Rules {
+			if fired[r.ID] {
+				got = append(got, r.ID)
+			}
+		}
+		want := ids(set)
+		if status == "suspended" {
+			// Not about absence: verification and family contact go on.
+			want = "campaign-verify special-group-no-contact"
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s student fired %v, want %s", status, got, want)
+		}
 	}
 }

@@ -31,7 +31,12 @@
 // The windowed functions (absences(n), …) must be called with a whole
 // number literal from 1 to 366, checked before compilation; the largest
 // window of all enabled rules is Set.MaxWindow, so the engine knows how
-// much history to read.
+// much history to read. home_teaching_sessions_of(n, h) takes, after the
+// window, the least class hours of a session, any int expression.
+//
+// `norms` holds the thresholds the district configures in baoxue.yaml
+// (Norms; DefaultNorms without one), so that rules read them rather than
+// repeat them and cannot disagree with the ledger.
 //
 // # Evaluation speed
 //

@@ -65,22 +65,56 @@ type Windows interface {
 	HomeTeachingSessions(n int) int
 	// HomeTeachingHours sums the class hours of home-teaching sessions in the window.
 	HomeTeachingHours(n int) int
+	// HomeTeachingSessionsOf counts the home-teaching sessions in the window
+	// that lasted at least minHours class hours (minHours ≤ 1 counts every
+	// session).
+	HomeTeachingSessionsOf(n, minHours int) int
+}
+
+// Norms are the district's configured thresholds, the `norms` object of the
+// evaluation environment (SPEC §5). Rules read them instead of writing the
+// numbers out, so that a rule cannot disagree with baoxue.yaml, which the
+// ledger and the weekly home-teaching check read too. The engine sets them
+// from the configuration; DefaultNorms gives the built-in values.
+//
+// Norms must not get exported methods: expr would expose them to rules.
+type Norms struct {
+	// HomeTeachingSessionsPerWeek is home_teaching.sessions_per_week: the
+	// home-teaching sessions (送教上门) a home-taught student is owed each
+	// week. Default 1.
+	HomeTeachingSessionsPerWeek int `expr:"home_teaching_sessions_per_week"`
+	// HomeTeachingHoursPerSession is home_teaching.hours_per_session: the
+	// class hours (课时) each of those sessions lasts at least. Default 2.
+	HomeTeachingHoursPerSession int `expr:"home_teaching_hours_per_session"`
+	// SuspectedDropoutDays is ledger.suspected_dropout_days: the unexcused
+	// streak, in school days, from which an enrolled student is a suspected
+	// dropout (疑似辍学). Default 10.
+	SuspectedDropoutDays int `expr:"suspected_dropout_days"`
+}
+
+// DefaultNorms returns the norms of the notice and of national practice
+// (docs/POLICY.md): home teaching once a week, two class hours each time
+// (每周1次，每次2课时), and a suspected dropout at 10 consecutive school days
+// of unexcused absence. config.Default takes its values from here.
+func DefaultNorms() Norms {
+	return Norms{HomeTeachingSessionsPerWeek: 1, HomeTeachingHoursPerSession: 2, SuspectedDropoutDays: 10}
 }
 
 // Facts is the typed expr environment of a rule (SPEC §5). The engine fills
-// Student, the streaks, Today, Month, Campaign and W before each evaluation
-// and passes a pointer to Rule.Eval and Rule.Render. A Facts belongs to one
-// goroutine at a time: Eval binds it (see below).
+// Student, the streaks, Today, Month, Campaign, Norms and W before each
+// evaluation and passes a pointer to Rule.Eval and Rule.Render. A Facts
+// belongs to one goroutine at a time: Eval binds it (see below).
 //
 // The windowed functions absences(n), unexcused(n), absence_rate(n),
-// contacts(n), home_teaching_sessions(n) and home_teaching_hours(n) are
-// func-typed fields of an embedded struct. Eval binds them once per Facts
-// value to closures that call f.W, so the engine only sets W. expr calls a
-// func field of a known signature directly (no reflection, no argument
-// slice), which BenchmarkWindowCall measured about 15% faster per rule than
-// expr.Function with the environment patched in as an argument, and
-// 3–4× faster than compiling against *Facts, where expr fetches fields by
-// name. The bound fields are set by Eval: do not set them.
+// contacts(n), home_teaching_sessions(n), home_teaching_hours(n) and
+// home_teaching_sessions_of(n, h) are func-typed fields of an embedded
+// struct. Eval binds them once per Facts value to closures that call f.W,
+// so the engine only sets W. expr calls a func field of a known signature
+// directly (no reflection, no argument slice), which BenchmarkWindowCall
+// measured about 15% faster per rule than expr.Function with the
+// environment patched in as an argument, and 3–4× faster than compiling
+// against *Facts, where expr fetches fields by name. The bound fields are
+// set by Eval: do not set them.
 //
 // Facts must not get exported methods: expr would expose them to rules.
 type Facts struct {
@@ -96,6 +130,9 @@ type Facts struct {
 	Month int `expr:"month"`
 	// Campaign is the campaign of this run: "", "march", "may" or "september".
 	Campaign string `expr:"campaign"`
+	// Norms are the configured thresholds; the zero value is not useful
+	// (set DefaultNorms() when there is no configuration).
+	Norms Norms `expr:"norms"`
 	// W answers the windowed functions; hidden from rules.
 	W Windows `expr:"-"`
 
@@ -111,6 +148,9 @@ type windowFields struct {
 	Contacts             func(n int) int     `expr:"contacts"`
 	HomeTeachingSessions func(n int) int     `expr:"home_teaching_sessions"`
 	HomeTeachingHours    func(n int) int     `expr:"home_teaching_hours"`
+	// HomeTeachingSessionsOf has two int parameters, a signature expr
+	// also calls directly.
+	HomeTeachingSessionsOf func(n, minHours int) int `expr:"home_teaching_sessions_of"`
 
 	boundTo *Facts
 }
@@ -125,6 +165,7 @@ func (f *Facts) bind() {
 	f.Contacts = func(n int) int { return f.W.Contacts(n) }
 	f.HomeTeachingSessions = func(n int) int { return f.W.HomeTeachingSessions(n) }
 	f.HomeTeachingHours = func(n int) int { return f.W.HomeTeachingHours(n) }
+	f.HomeTeachingSessionsOf = func(n, minHours int) int { return f.W.HomeTeachingSessionsOf(n, minHours) }
 }
 
 // MinWindow and MaxWindowLimit bound the literal window of a windowed call
@@ -136,10 +177,28 @@ const (
 
 // windowFuncs are the names of the windowed functions, in SPEC §5 order.
 var windowFuncs = []string{"absences", "unexcused", "absence_rate", "contacts",
-	"home_teaching_sessions", "home_teaching_hours"}
+	"home_teaching_sessions", "home_teaching_hours", "home_teaching_sessions_of"}
 
 // isWindowFunc reports whether name is a windowed function.
 func isWindowFunc(name string) bool { return slices.Contains(windowFuncs, name) }
+
+// windowArgs is the number of arguments of the windowed function name: the
+// window, and for home_teaching_sessions_of the least class hours of a
+// session, which may be any int expression such as a norm.
+func windowArgs(name string) int {
+	if name == "home_teaching_sessions_of" {
+		return 2
+	}
+	return 1
+}
+
+// windowExample is a call of the windowed function name, for messages.
+func windowExample(name string) string {
+	if name == "home_teaching_sessions_of" {
+		return name + "(7, 2)"
+	}
+	return name + "(14)"
+}
 
 // zeroWindows answers every windowed function with 0. It stands in for the
 // engine when a message template is test-executed at load time.
@@ -151,3 +210,5 @@ func (zeroWindows) AbsenceRate(int) float64      { return 0 }
 func (zeroWindows) Contacts(int) int             { return 0 }
 func (zeroWindows) HomeTeachingSessions(int) int { return 0 }
 func (zeroWindows) HomeTeachingHours(int) int    { return 0 }
+
+func (zeroWindows) HomeTeachingSessionsOf(int, int) int { return 0 }

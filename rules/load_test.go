@@ -17,7 +17,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.err golden files fro
 func TestLoadBad(t *testing.T) {
 	cases := []struct{ fixture, about string }{
 		{"unknown-field.bad.yaml", "unknown field and unknown name in when, plain and quoted"},
-		{"type-mismatch-block.bad.yaml", "type mismatch inside when: | and when: > blocks"},
+		{"type-mismatch-block.bad.yaml", "type mismatch inside when: | and when: > blocks, and in the hours of home_teaching_sessions_of"},
 		{"non-bool.bad.yaml", "when that is a number"},
 		{"unknown-key.bad.yaml", "unknown keys at file, rule and task level, with suggestions"},
 		{"duplicate-id.bad", "duplicate id across two files and within one"},

@@ -10,31 +10,40 @@ import (
 	"baoxue/idnum"
 )
 
-// studentField is one field of Student as templates see it.
-type studentField struct {
+// envField is one field of Student or Norms as templates see it.
+type envField struct {
 	name  string // the expr tag
 	index int
 }
 
-// studentFields lists Student's fields by their rule-facing names; a
-// read-only table computed once from the struct tags so that templates and
-// `when` can never disagree on a name.
-var studentFields = func() []studentField {
-	t := reflect.TypeFor[Student]()
-	fields := make([]studentField, 0, t.NumField())
+// studentFields and normsFields list the fields of Student and Norms by
+// their rule-facing names; read-only tables computed once from the struct
+// tags so that templates and `when` can never disagree on a name.
+var (
+	studentFields = exprFields(reflect.TypeFor[Student]())
+	normsFields   = exprFields(reflect.TypeFor[Norms]())
+)
+
+func exprFields(t reflect.Type) []envField {
+	fields := make([]envField, 0, t.NumField())
 	for i := range t.NumField() {
-		fields = append(fields, studentField{name: t.Field(i).Tag.Get("expr"), index: i})
+		fields = append(fields, envField{name: t.Field(i).Tag.Get("expr"), index: i})
 	}
 	return fields
-}()
+}
 
 // topNames are the plain (non-function) names of the environment.
-var topNames = []string{"student", "absent_streak", "unexcused_streak", "today", "month", "campaign"}
+var topNames = []string{"student", "absent_streak", "unexcused_streak", "today", "month", "campaign", "norms"}
 
 // studentNames returns the rule-facing names of Student's fields.
-func studentNames() []string {
-	names := make([]string, len(studentFields))
-	for i, f := range studentFields {
+func studentNames() []string { return fieldNames(studentFields) }
+
+// normsNames returns the rule-facing names of Norms' fields.
+func normsNames() []string { return fieldNames(normsFields) }
+
+func fieldNames(fields []envField) []string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
 		names[i] = f.name
 	}
 	return names
@@ -48,7 +57,7 @@ type messageTemplate struct {
 	base *template.Template
 	// fields are the student fields the message reads; nil means all (the
 	// message passes .student around, so which it reads is not known).
-	fields []studentField
+	fields []envField
 	pool   sync.Pool // of *boundTemplate
 }
 
@@ -85,7 +94,7 @@ func (m *messageTemplate) render(f *Facts) (string, error) {
 // with the student fields in fields (all when nil). student.id is a 学籍号,
 // an identity number; messages leave the operator's hands, so it is masked
 // there (SPEC §2).
-func templateData(f *Facts, fields []studentField) map[string]any {
+func templateData(f *Facts, fields []envField) map[string]any {
 	if fields == nil {
 		fields = studentFields
 	}
@@ -98,6 +107,11 @@ func templateData(f *Facts, fields []studentField) map[string]any {
 		}
 		student[sf.name] = v.Field(sf.index).Interface()
 	}
+	nv := reflect.ValueOf(&f.Norms).Elem()
+	norms := make(map[string]any, len(normsFields))
+	for _, nf := range normsFields {
+		norms[nf.name] = nv.Field(nf.index).Interface()
+	}
 	return map[string]any{
 		"student":          student,
 		"absent_streak":    f.AbsentStreak,
@@ -105,6 +119,7 @@ func templateData(f *Facts, fields []studentField) map[string]any {
 		"today":            f.Today,
 		"month":            f.Month,
 		"campaign":         f.Campaign,
+		"norms":            norms,
 	}
 }
 
@@ -140,5 +155,12 @@ func templateFuncs(facts func() *Facts) template.FuncMap {
 		"contacts":               intFunc(Windows.Contacts),
 		"home_teaching_sessions": intFunc(Windows.HomeTeachingSessions),
 		"home_teaching_hours":    intFunc(Windows.HomeTeachingHours),
+		"home_teaching_sessions_of": func(n, minHours int) (int, error) {
+			w, err := w()
+			if err != nil {
+				return 0, err
+			}
+			return w.HomeTeachingSessionsOf(n, minHours), nil
+		},
 	}
 }

@@ -46,7 +46,7 @@ func compileMessage(src *source, id string, n *yaml.Node, report *collector) (*m
 	}
 	m := &messageTemplate{base: t}
 	if !c.whole {
-		m.fields = []studentField{}
+		m.fields = []envField{}
 		for _, sf := range studentFields {
 			if c.used[sf.name] {
 				m.fields = append(m.fields, sf)
@@ -163,15 +163,21 @@ func (c *messageChecker) walkBranch(b *parse.BranchNode, root, inner bool) {
 }
 
 // command checks one command: a windowed call must be `name N` with N an
-// integer literal in [MinWindow, MaxWindowLimit].
+// integer literal in [MinWindow, MaxWindowLimit] (`home_teaching_sessions_of
+// N H`, H any argument).
 func (c *messageChecker) command(n *parse.CommandNode, root bool) {
 	args := n.Args
 	if id, ok := args[0].(*parse.IdentifierNode); ok && isWindowFunc(id.Ident) {
 		var nn *parse.NumberNode
-		if len(args) == 2 {
+		if len(args) == 1+windowArgs(id.Ident) {
 			nn, _ = args[1].(*parse.NumberNode)
 		}
 		if nn == nil {
+			if windowArgs(id.Ident) == 2 {
+				c.errorf(id.Position(), "%s needs a window in days, a whole number from %d to %d, and the least class hours of a session, e.g. (%s 7 2)",
+					id.Ident, MinWindow, MaxWindowLimit, id.Ident)
+				return
+			}
 			c.errorf(id.Position(), "%s needs one window in days, a whole number from %d to %d, e.g. (%s 14)",
 				id.Ident, MinWindow, MaxWindowLimit, id.Ident)
 			return
@@ -182,6 +188,9 @@ func (c *messageChecker) command(n *parse.CommandNode, root bool) {
 			return
 		}
 		c.window = max(c.window, int(nn.Int64))
+		for _, a := range args[2:] {
+			c.walk(a, root)
+		}
 		return
 	}
 	for _, a := range args {
@@ -208,19 +217,28 @@ func (c *messageChecker) field(pos parse.Pos, ident []string) {
 		c.whole = c.whole || ident[0] == "student"
 		return
 	}
-	if ident[0] != "student" || len(ident) > 2 {
+	var fields []string
+	switch ident[0] {
+	case "student":
+		fields = studentNames()
+	case "norms":
+		fields = normsNames()
+	}
+	if fields == nil || len(ident) > 2 {
 		k := min(len(ident)-1, 2)
-		if ident[0] != "student" {
+		if fields == nil {
 			k = 1
 		}
 		c.errorf(segment(k), "unknown name %s: .%s has no fields", path, strings.Join(ident[:k], "."))
 		return
 	}
-	if !contains(studentNames(), ident[1]) {
-		c.errorf(segment(1), "unknown name %s: student has no field %q%s", path, ident[1], suggest(ident[1], studentNames()))
+	if !contains(fields, ident[1]) {
+		c.errorf(segment(1), "unknown name %s: %s has no field %q%s", path, ident[0], ident[1], suggest(ident[1], fields))
 		return
 	}
-	c.used[ident[1]] = true
+	if ident[0] == "student" {
+		c.used[ident[1]] = true
+	}
 }
 
 func windowFuncNames() []string { return slices.Clone(windowFuncs) }

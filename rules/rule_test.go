@@ -17,6 +17,7 @@ import (
 type fakeWindows struct {
 	absences, unexcused, contacts, sessions, hours map[int]int
 	rate                                           map[int]float64
+	sessionsOf                                     map[[2]int]int // by window and least hours
 	mu                                             sync.Mutex
 	calls                                          []string
 }
@@ -41,6 +42,10 @@ func (w *fakeWindows) HomeTeachingSessions(n int) int {
 func (w *fakeWindows) HomeTeachingHours(n int) int {
 	w.record("home_teaching_hours", n)
 	return w.hours[n]
+}
+func (w *fakeWindows) HomeTeachingSessionsOf(n, minHours int) int {
+	w.record("home_teaching_sessions_of", n)
+	return w.sessionsOf[[2]int{n, minHours}]
 }
 
 // compileOne compiles a single rule with the given when and message.
@@ -92,6 +97,12 @@ func TestEval(t *testing.T) {
 			func(_ *Facts, w *fakeWindows) { w.sessions[7], w.hours[7] = 1, 2 }, false},
 		{"home teaching short", "home_teaching_sessions(7) < 1 || home_teaching_hours(7) < 2",
 			func(_ *Facts, w *fakeWindows) { w.sessions[7], w.hours[7] = 1, 1 }, true},
+		{"sessions of a norm's hours", "home_teaching_sessions_of(7, norms.home_teaching_hours_per_session) >= 1",
+			func(f *Facts, w *fakeWindows) { f.Norms.HomeTeachingHoursPerSession, w.sessionsOf[[2]int{7, 3}] = 3, 1 }, true},
+		{"sessions of other hours", "home_teaching_sessions_of(7, norms.home_teaching_hours_per_session) >= 1",
+			func(f *Facts, w *fakeWindows) { f.Norms.HomeTeachingHoursPerSession, w.sessionsOf[[2]int{7, 2}] = 3, 1 }, false},
+		{"norms", "unexcused_streak >= norms.suspected_dropout_days && norms.home_teaching_sessions_per_week == 1",
+			func(f *Facts, _ *fakeWindows) { f.UnexcusedStreak = 10 }, true},
 		{"date names", `month == 3 && today >= "2026-03-01" && campaign == "march"`,
 			func(f *Facts, _ *fakeWindows) { f.Month, f.Today, f.Campaign = 3, "2026-03-10", "march" }, true},
 		{"builtins", "len(student.name) == 2 && max(absences(3), unexcused(3)) >= 1 && abs(-1) == 1",
@@ -105,7 +116,7 @@ func TestEval(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := compileOne(t, tc.when, "")
 			w := newFake()
-			f := &Facts{Student: student9(), W: w}
+			f := &Facts{Student: student9(), W: w, Norms: DefaultNorms()}
 			if tc.edit != nil {
 				tc.edit(f, w)
 			}
@@ -122,7 +133,7 @@ func TestEval(t *testing.T) {
 
 func newFake() *fakeWindows {
 	return &fakeWindows{absences: map[int]int{}, unexcused: map[int]int{}, contacts: map[int]int{},
-		sessions: map[int]int{}, hours: map[int]int{}, rate: map[int]float64{}}
+		sessions: map[int]int{}, hours: map[int]int{}, rate: map[int]float64{}, sessionsOf: map[[2]int]int{}}
 }
 
 // TestEvalCalls checks that windowed calls reach Windows with their window,
@@ -135,6 +146,7 @@ func TestEvalCalls(t *testing.T) {
 		{"absences(14) >= 2 || contacts(30) == 0", "absences(14) contacts(30)"},
 		{"student.grade == 8 && absences(3) > 0", ""},
 		{"home_teaching_hours(7) < 2 && absence_rate(90) > 0.5", "home_teaching_hours(7) absence_rate(90)"},
+		{"home_teaching_sessions_of(7, norms.home_teaching_hours_per_session) < 1", "home_teaching_sessions_of(7)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.when, func(t *testing.T) {
@@ -192,6 +204,10 @@ func TestRender(t *testing.T) {
 			"2026-03-10 3 march 2 1"},
 		{"all functions", "{{absence_rate 60}} {{contacts 30}} {{home_teaching_sessions 7}} {{home_teaching_hours 7}}",
 			"0.25 4 1 2"},
+		{"norms", "{{.norms.home_teaching_sessions_per_week}}次{{.norms.home_teaching_hours_per_session}}课时 {{.norms.suspected_dropout_days}}天",
+			"1次2课时 10天"},
+		{"sessions of a norm's hours", "{{home_teaching_sessions_of 7 .norms.home_teaching_hours_per_session}} {{home_teaching_sessions_of 7 1}}",
+			"1 3"},
 		{"printf and if", `{{printf "%.0f%%" (absence_rate 60)}}{{if .student.left_behind}} 留守{{end}}`, "0% 留守"},
 		{"with", "{{with .student}}{{.name}}/{{.grade}}{{end}}", "张三/9"},
 		{"dollar", "{{with .student}}{{$.today}}{{end}}", "2026-03-10"},
@@ -207,8 +223,9 @@ func TestRender(t *testing.T) {
 			r := compileOne(t, "true", tc.message)
 			w := newFake()
 			w.absences[14], w.unexcused[14], w.rate[60], w.contacts[30], w.sessions[7], w.hours[7] = 3, 1, 0.25, 4, 1, 2
+			w.sessionsOf[[2]int{7, 2}], w.sessionsOf[[2]int{7, 1}] = 1, 3
 			f := &Facts{Student: student9(), W: w, Today: "2026-03-10", Month: 3, Campaign: "march",
-				AbsentStreak: 2, UnexcusedStreak: 1}
+				AbsentStreak: 2, UnexcusedStreak: 1, Norms: DefaultNorms()}
 			if tc.name == "printf and if" {
 				w.rate[60] = 0.004
 			}
@@ -295,8 +312,16 @@ func TestEnvironmentNames(t *testing.T) {
 			t.Errorf("ENVIRONMENT.md does not document student.%s", name)
 		}
 	}
+	nt := reflect.TypeFor[Norms]()
+	for i := range nt.NumField() {
+		name := nt.Field(i).Tag.Get("expr")
+		compileOne(t, fmt.Sprintf("norms.%s == norms.%s", name, name), "{{.norms."+name+"}}")
+		if !strings.Contains(doc, "`norms."+name+"`") {
+			t.Errorf("ENVIRONMENT.md does not document norms.%s", name)
+		}
+	}
 	for _, name := range append(windowFuncNames(), topNames...) {
-		if name != "student" && !strings.Contains(doc, "`"+name) {
+		if name != "student" && name != "norms" && !strings.Contains(doc, "`"+name+"(") && !strings.Contains(doc, "`"+name+"`") {
 			t.Errorf("ENVIRONMENT.md does not document %s", name)
 		}
 	}

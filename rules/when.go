@@ -76,14 +76,18 @@ func (c *windowChecker) Visit(node *ast.Node) {
 			return
 		}
 		c.called[id] = true
-		if len(n.Arguments) != 1 {
-			c.fail(n, fmt.Sprintf("%s needs exactly one window in days, e.g. %s(14)", id.Value, id.Value))
+		if want := windowArgs(id.Value); len(n.Arguments) != want {
+			what := "exactly one window in days"
+			if want == 2 {
+				what = "a window in days and the least class hours of a session"
+			}
+			c.fail(n, fmt.Sprintf("%s needs %s, e.g. %s", id.Value, what, windowExample(id.Value)))
 			return
 		}
 		lit, ok := n.Arguments[0].(*ast.IntegerNode)
 		if !ok {
-			c.fail(n.Arguments[0], fmt.Sprintf("window of %s must be a whole number of days written out, from %d to %d, e.g. %s(14)",
-				id.Value, MinWindow, MaxWindowLimit, id.Value))
+			c.fail(n.Arguments[0], fmt.Sprintf("window of %s must be a whole number of days written out, from %d to %d, e.g. %s",
+				id.Value, MinWindow, MaxWindowLimit, windowExample(id.Value)))
 			return
 		}
 		if lit.Value < MinWindow || lit.Value > MaxWindowLimit {
@@ -119,7 +123,7 @@ func (c *windowChecker) fail(n ast.Node, msg string) {
 func (c *windowChecker) finish() {
 	for _, id := range c.bare {
 		if !c.called[id] {
-			c.fail(id, fmt.Sprintf("%s is a function: call it with a window in days, e.g. %s(14)", id.Value, id.Value))
+			c.fail(id, fmt.Sprintf("%s is a function: call it with a window in days, e.g. %s", id.Value, windowExample(id.Value)))
 		}
 	}
 }
@@ -176,7 +180,7 @@ func (c *collector) exprError(src *source, n *yaml.Node, id string, err error) {
 }
 
 var (
-	noFieldRE     = regexp.MustCompile(`^type rules\.(Student|Facts) has no field (\S+)$`)
+	noFieldRE     = regexp.MustCompile(`^type rules\.(Student|Norms|Facts) has no field (\S+)$`)
 	unknownNameRE = regexp.MustCompile(`^unknown name (\S+)$`)
 )
 
@@ -184,8 +188,11 @@ var (
 // rule language, with a suggestion where one is close.
 func friendlyExprMessage(msg string) string {
 	if m := noFieldRE.FindStringSubmatch(msg); m != nil {
-		if m[1] == "Student" {
+		switch m[1] {
+		case "Student":
 			return fmt.Sprintf("student has no field %q%s", m[2], suggest(m[2], studentNames()))
+		case "Norms":
+			return fmt.Sprintf("norms has no field %q%s", m[2], suggest(m[2], normsNames()))
 		}
 		return fmt.Sprintf("unknown name %q%s", m[2], suggest(m[2], append(windowFuncNames(), topNames...)))
 	}
@@ -200,5 +207,5 @@ func friendlyExprMessage(msg string) string {
 	if msg == `unexpected token Operator("=")` {
 		return "unexpected = (to compare, write ==)"
 	}
-	return strings.ReplaceAll(msg, "rules.", "")
+	return strings.TrimSpace(strings.ReplaceAll(msg, "rules.", ""))
 }

@@ -4,11 +4,14 @@
 // database through the importer (same columns, same validation), evaluates
 // the rules with the engine at the test's date exactly as `baoxue eval
 // --dry-run` would, and compares the (rule, student) pairs that fire with
-// the full set the test expects.
+// the full set the test expects. The rules see the built-in norms
+// (rules.DefaultNorms) unless the test file or the test sets `norms`;
+// baoxue.yaml is not read.
 package ruletest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -137,7 +140,7 @@ func runTest(ctx context.Context, file string, set *rules.Set, tc *testCase) (mi
 			return nil, nil, err
 		}
 	}
-	res, err := engine.Evaluate(ctx, st, set, engine.Options{At: tc.at, Campaign: tc.Campaign, DryRun: true, Workers: 1})
+	res, err := engine.Evaluate(ctx, st, set, engine.Options{At: tc.at, Campaign: tc.Campaign, Norms: tc.norms, DryRun: true, Workers: 1})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s:%d: test %q: %w", file, tc.line, tc.Name, err)
 	}
@@ -208,9 +211,11 @@ func (e *expectation) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// testFile is one rule unit-test file.
+// testFile is one rule unit-test file. Norms apply to every test, under
+// each test's own.
 type testFile struct {
 	RuleFiles []string    `yaml:"rule_files"`
+	Norms     *normsSpec  `yaml:"norms"`
 	Tests     []*testCase `yaml:"tests"`
 }
 
@@ -226,10 +231,12 @@ type testCase struct {
 	Teaching   []yaml.Node   `yaml:"home_teaching"`
 	Schools    []yaml.Node   `yaml:"schools"`
 	Teachers   []yaml.Node   `yaml:"teachers"`
+	Norms      *normsSpec    `yaml:"norms"`
 	Expect     []expectation `yaml:"expect"`
 
 	line   int
 	at     engine.Day
+	norms  rules.Norms
 	tables []table
 }
 
@@ -275,6 +282,7 @@ func parseFile(path string) (*testFile, error) {
 			return nil, &BadTestFile{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: at: %v", tc.Name, err)}
 		}
 		tc.at = d
+		tc.norms = tc.Norms.apply(tf.Norms.apply(rules.DefaultNorms()))
 		switch tc.Campaign {
 		case "", "march", "may", "september":
 		default:
@@ -311,6 +319,10 @@ var unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type
 // decodeError turns yaml.v3's decoding errors into FILE:LINE:COL messages an
 // admin can act on (yaml.v3 names Go types and gives no column).
 func decodeError(path string, src []byte, err error) error {
+	var ne *nodeError
+	if errors.As(err, &ne) {
+		return &BadTestFile{File: path, Line: ne.node.Line, Col: ne.node.Column, Msg: ne.msg}
+	}
 	lines := strings.Split(string(src), "\n")
 	var msgs []string
 	first := &BadTestFile{File: path}
@@ -322,7 +334,7 @@ func decodeError(path string, src []byte, err error) error {
 				col = utf8.RuneCountInString(lines[line-1][:i]) + 1
 			}
 		}
-		msgs = append(msgs, fmt.Sprintf("%s:%d:%d: unknown key %q (a test file has rule_files and tests; a test has name, at, campaign, students, attendance, calendar, contacts, home_teaching, schools, teachers, expect; an expect entry has rule and students)", path, line, col, m[2]))
+		msgs = append(msgs, fmt.Sprintf("%s:%d:%d: unknown key %q (a test file has rule_files, norms and tests; a test has name, at, campaign, students, attendance, calendar, contacts, home_teaching, schools, teachers, norms, expect; an expect entry has rule and students)", path, line, col, m[2]))
 		if first.Line == 0 {
 			first.Line, first.Col = line, col
 		}

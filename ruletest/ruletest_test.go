@@ -66,6 +66,13 @@ func TestBadTestFiles(t *testing.T) {
 		{"bad date", "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-02-30\n", ":4:9: test \"x\": at:"},
 		{"no rule files", "tests: []\n", "rule_files is empty"},
 		{"bad campaign", "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-03-10\n    campaign: june\n", "campaign \"june\""},
+		{"unknown norm", "rule_files: [rules.yaml]\nnorms: {suspected_days: 5}\ntests: []\n",
+			`x.test.yaml:2:9: norms: unknown key "suspected_days" (norms are home_teaching_sessions_per_week, home_teaching_hours_per_session, suspected_dropout_days)`},
+		{"norm below 1", "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-03-10\n    norms: {suspected_dropout_days: 0}\n",
+			`x.test.yaml:5:37: norms: suspected_dropout_days: want a whole number of at least 1, got "0"`},
+		{"norm not a number", "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-03-10\n    norms: {home_teaching_hours_per_session: two}\n",
+			`x.test.yaml:5:46: norms: home_teaching_hours_per_session: want a whole number of at least 1, got "two"`},
+		{"norms not a mapping", "rule_files: [rules.yaml]\nnorms: [5]\ntests: []\n", `x.test.yaml:2:8: norms: want a mapping`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -99,5 +106,31 @@ func TestUnknownKeyHasPosition(t *testing.T) {
 	_, err := Run(context.Background(), []string{path}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), `x.test.yaml:5:5: unknown key "expct"`) || strings.Contains(err.Error(), "ruletest.") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestNorms: the rules see the default norms, under the file's norms, under
+// the test's own; baoxue.yaml plays no part.
+func TestNorms(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "rules.yaml"), `rules:
+  - {id: defaults, name: r, severity: low, when: "norms.suspected_dropout_days == 10 && norms.home_teaching_sessions_per_week == 1 && norms.home_teaching_hours_per_session == 2"}
+  - {id: file, name: r, severity: low, when: "norms.suspected_dropout_days == 7 && norms.home_teaching_hours_per_session == 2"}
+  - {id: test, name: r, severity: low, when: "norms.suspected_dropout_days == 3 && norms.home_teaching_hours_per_session == 4"}
+`)
+	const student = "    students: [{id: S1, name: 张三, birth_date: 2011-05-01, school_id: X, grade: 9}]\n"
+	writeFile(t, filepath.Join(dir, "defaults.test.yaml"), "rule_files: [rules.yaml]\ntests:\n  - name: defaults\n    at: 2026-03-10\n"+
+		student+"    expect: [{rule: defaults, students: [S1]}]\n")
+	writeFile(t, filepath.Join(dir, "set.test.yaml"), "rule_files: [rules.yaml]\nnorms: {suspected_dropout_days: 7}\ntests:\n"+
+		"  - name: the file's\n    at: 2026-03-10\n"+student+"    expect: [{rule: file, students: [S1]}]\n"+
+		"  - name: the test's over the file's\n    at: 2026-03-10\n    norms: {suspected_dropout_days: 3, home_teaching_hours_per_session: 4}\n"+
+		student+"    expect: [{rule: test, students: [S1]}]\n")
+	var out bytes.Buffer
+	sum, err := Run(context.Background(), []string{filepath.Join(dir, "defaults.test.yaml"), filepath.Join(dir, "set.test.yaml")}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Passed != 3 || sum.Failed != 0 {
+		t.Errorf("%+v\n%s", sum, out.String())
 	}
 }

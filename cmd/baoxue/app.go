@@ -110,6 +110,9 @@ func (a *app) conf() (*config.Config, error) {
 		}
 		return nil, badInput{err}
 	}
+	for _, w := range c.Warnings() {
+		fmt.Fprintf(a.stderr, "warning: %s\n", w.Error())
+	}
 	if a.db != "" {
 		c.Database.DSN = a.db
 		c.SetOrigin("database.dsn", "--db")

@@ -51,7 +51,7 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	debug.SetMemoryLimit(1536 << 20)
 	res, err := engine.Evaluate(ctx, st, set, engine.Options{
 		At: t, Campaign: *campaign, DryRun: *dry, Force: *force,
-		PairingCap: c.Pairing.MaxPerTeacher, Progress: a.terminal(),
+		PairingCap: c.Pairing.MaxPerTeacher, Norms: c.Norms(), Progress: a.terminal(),
 	})
 	if err != nil {
 		return err
