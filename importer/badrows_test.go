@@ -23,6 +23,8 @@ func TestBadRows(t *testing.T) {
 		{"villages", "villages.bad.csv"},
 		{"students", "students.bad.csv"},
 		{"students", "students.columns.bad.csv"},
+		{"students", "students.typo.bad.csv"},
+		{"students", "students.typo-en.bad.csv"},
 		{"calendar", "calendar.bad.csv"},
 		{"attendance", "attendance.bad.csv"},
 		{"contacts", "contacts.bad.csv"},

@@ -13,10 +13,15 @@
 // spanning lines counts every line; for XLSX they are row numbers.
 //
 // Headers are the English column names or their Chinese aliases, including
-// the variants of the 学籍系统 and 控辍保学平台 exports; unknown columns are
-// ignored, a missing required column is an error at the header. Values accept
-// the registry's option forms (code, name or "code-name") and the Chinese
-// spellings of booleans, genders, grades, statuses and dates.
+// the variants of the 学籍系统 and 控辍保学平台 exports. An unknown header
+// that is a likely misspelling of one of the KIND's headers (是否留守儿堂) is
+// an error at the header, as is a missing required column; the other unknown
+// columns are not read and are listed in Summary.Ignored. Values accept the
+// registry's option forms (code, name or "code-name", 0-无残疾 meaning none)
+// and the Chinese spellings of booleans, genders, grades, statuses and dates.
+// A national ID is checked as a mainland ID number unless its 身份证件类型
+// names another document (a passport, a 港澳台 permit), whose number is kept
+// as given.
 //
 // # All or nothing
 //

@@ -15,22 +15,27 @@ const allowedStatuses = "enrolled (在读/在籍), suspended (休学), transferr
 const allowedPlatform = allowedStatuses + ", returned (复学), out_of_school (失学)"
 
 // person reads the identity columns registry, platform and survey rows
-// share: name, birth date and national ID, checked against each other.
-func person(r *row) (name, birth, nid string) {
+// share: name, birth date and national ID, checked against each other when
+// it is a mainland ID (mainland, see row.mainlandID).
+func person(r *row) (name, birth, nid string, mainland bool) {
 	name = r.need("name")
 	birth = r.date("birth_date", true)
-	nid = r.nationalID("national_id")
-	r.birthMatches("national_id", nid, "birth_date", birth)
-	return name, birth, nid
+	mainland = r.mainlandID()
+	nid = r.nationalID("national_id", mainland)
+	if mainland {
+		r.birthMatches("national_id", nid, "birth_date", birth)
+	}
+	return name, birth, nid, mainland
 }
 
-// withStudentNumber checks a row's 学籍号 against its national ID: a G number
-// must contain it, and gives it (checked against the birth date) when the
-// row has none.
-func withStudentNumber(r *row, id, nid, birth string) string {
+// withStudentNumber checks a row's 学籍号 against its mainland national ID:
+// a G number must contain it, and gives it (checked against the birth date)
+// when the row has none. The number of another document is not compared
+// with a G number: it is kept as it is.
+func withStudentNumber(r *row, id, nid, birth string, mainland bool) string {
 	emb := embeddedID(id)
 	switch {
-	case emb == "":
+	case emb == "" || (!mainland && nid != ""):
 		return nid
 	case nid == "":
 		r.birthMatches("id", emb, "birth_date", birth)
@@ -54,8 +59,9 @@ func beginRegistry(ctx context.Context, e *env) (batch, error) {
 
 func (b *registryBatch) add(r *row) {
 	s := store.RegistryStudent{ID: r.studentNumber("id", true), SchoolID: r.text("school_id")}
-	s.Name, s.BirthDate, s.NationalID = person(r)
-	s.NationalID = withStudentNumber(r, s.ID, s.NationalID, s.BirthDate)
+	name, birth, nid, mainland := person(r)
+	s.Name, s.BirthDate = name, birth
+	s.NationalID = withStudentNumber(r, s.ID, nid, s.BirthDate, mainland)
 	s.Grade = r.number("grade", parseGrade, 0, "1–9 (一年级…九年级, 初一…初三)")
 	s.Status = r.choice("status", parseStudentStatus, "", allowedStatuses)
 	b.e.school(r, "school_id", s.SchoolID)
@@ -87,8 +93,9 @@ func beginPlatform(ctx context.Context, e *env) (batch, error) {
 
 func (b *platformBatch) add(r *row) {
 	s := store.PlatformStudent{ID: r.studentNumber("id", true), SchoolID: r.text("school_id")}
-	s.Name, s.BirthDate, s.NationalID = person(r)
-	s.NationalID = withStudentNumber(r, s.ID, s.NationalID, s.BirthDate)
+	name, birth, nid, mainland := person(r)
+	s.Name, s.BirthDate = name, birth
+	s.NationalID = withStudentNumber(r, s.ID, nid, s.BirthDate, mainland)
 	s.Status = r.choice("status", parsePlatformStatus, "", allowedPlatform)
 	b.e.school(r, "school_id", s.SchoolID)
 	if r.bad || !once(r, b.seen, s.ID, "id", "学籍号") {
@@ -121,7 +128,7 @@ func beginSurvey(_ context.Context, e *env) (batch, error) {
 func (b *surveyBatch) add(r *row) {
 	c := store.SurveyChild{Village: r.need("village"), Township: r.text("township"),
 		EnrolledSchool: r.text("enrolled_school"), Note: r.text("note")}
-	c.Name, c.BirthDate, c.NationalID = person(r)
+	c.Name, c.BirthDate, c.NationalID, _ = person(r)
 	if r.bad {
 		return
 	}

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
@@ -33,6 +34,9 @@ type header struct {
 	cols  []column
 	cells map[string][]int  // column name -> indexes of its cells
 	label map[string]string // column name -> its header text in the file
+	// ignored are the header texts that name no column, in file order,
+	// each once: columns the import does not read.
+	ignored []string
 }
 
 // normHeader folds a header cell for lookup: full-width forms to ASCII
@@ -60,10 +64,13 @@ func normHeader(h string) string {
 	return strings.TrimSuffix(b.String(), "_")
 }
 
-// mapHeader finds the columns of cols in the header cells. Unknown headers
-// are ignored (registry exports carry many); a missing required column, or
-// two headers that mean the same column, is a problem at the header's line.
-func mapHeader(cols []column, cells []string, line int, p *problems) *header {
+// mapHeader finds the columns of cols in the header cells. A header that
+// names no column is a problem at the header's line when it is a
+// misspelling of one (see typos; unused are real columns close to one, see
+// unusedHeaders), else it is ignored and listed in header.ignored
+// (registry exports carry many). A missing required column, or two headers
+// that mean the same column, is a problem at the header's line too.
+func mapHeader(cols []column, unused []string, cells []string, line int, p *problems) *header {
 	lookup := make(map[string]string)
 	for _, c := range cols {
 		lookup[normHeader(c.name)] = c.name
@@ -76,6 +83,7 @@ func mapHeader(cols []column, cells []string, line int, p *problems) *header {
 		or[c.name] = c.or
 	}
 	h := &header{cols: cols, cells: make(map[string][]int), label: make(map[string]string)}
+	var near *typos
 	for i, cell := range cells {
 		n := normHeader(cell)
 		if n == "" {
@@ -89,6 +97,14 @@ func mapHeader(cols []column, cells []string, line int, p *problems) *header {
 			}
 		}
 		if !ok {
+			if near == nil {
+				near = newTypos(cols, unused)
+			}
+			if known := near.of(n); known != "" {
+				p.add(line, clean(cell), "unknown column (did you mean %q?)", known)
+			} else if !slices.Contains(h.ignored, clean(cell)) {
+				h.ignored = append(h.ignored, clean(cell))
+			}
 			continue
 		}
 		if prev, dup := h.label[name]; dup && !or[name] {
@@ -112,7 +128,7 @@ func mapHeader(cols []column, cells []string, line int, p *problems) *header {
 // at most two non-empty cells, none of them a column name of cols.
 func isTitle(cols []column, cells []string) bool {
 	p := &problems{}
-	h := mapHeader(cols, cells, 0, p)
+	h := mapHeader(cols, nil, cells, 0, p)
 	if len(h.label) > 0 {
 		return false
 	}

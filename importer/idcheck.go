@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"golang.org/x/text/unicode/norm"
+
 	"baoxue/idnum"
 )
 
@@ -53,6 +55,31 @@ func idProblem(v string, err error) string {
 	default:
 		return "a national ID is 17 digits and a check character (0–9 or X): check the number"
 	}
+}
+
+// allowedIDTypes are the 身份证件类型 values messages suggest.
+const allowedIDTypes = "居民身份证 (1) or 户口簿 for a mainland ID; 护照 (A), 港澳台居民居住证, 港澳居民来往内地通行证, " +
+	"台湾居民来往大陆通行证, 外国人永久居留身份证 (9) or 其他 (Z) for another document"
+
+// parseIDType reads 身份证件类型: "mainland" for a mainland ID number (the
+// 居民身份证, and the 户口簿, which carries the same number) and "other" for
+// the document of a child without one. Bare codes are those of the
+// 学籍系统 (1 居民身份证; 6, 7 香港/澳门特区护照/身份证明, 8 台湾居民来往大陆通行证,
+// 9 境外永久居住证, A 护照, Z 其他); a code another system uses differently
+// (2 is 户口簿 in one version, 军官证 in another) is not read.
+func parseIDType(v string) (string, bool) {
+	switch strings.ToLower(norm.NFKC.String(v)) {
+	case "mainland", "1", "01", "居民身份证", "身份证", "中华人民共和国居民身份证", "二代身份证", "居民户口簿", "户口簿", "户口本":
+		return "mainland", true
+	case "other", "6", "7", "8", "9", "a", "z", "passport", "护照", "外国护照", "中国护照",
+		"香港特区护照/身份证明", "澳门特区护照/身份证明", "香港身份证", "澳门身份证",
+		"港澳居民来往内地通行证", "港澳通行证", "回乡证", "台湾居民来往大陆通行证", "台胞证",
+		"港澳台居民居住证", "港澳居民居住证", "台湾居民居住证", "境外永久居住证",
+		"外国人永久居留身份证", "外国人永久居留证", "出生医学证明", "其他", "其它",
+		"军官证", "士兵证", "文职干部证", "部队离退休证":
+		return "other", true
+	}
+	return "", false
 }
 
 // studentNumber normalises a 学籍号 cell: a 19-character G/J/L number gets

@@ -52,6 +52,11 @@ type Summary struct {
 	// Missing is how many enrolled students a --snapshot import marked as
 	// missing from their school's roster.
 	Missing int
+	// Ignored lists the header cells, as the file writes them, that name
+	// no column of the KIND and were not read (each once, in file order);
+	// nil when every column was used. Misspellings of a column are bad
+	// rows instead.
+	Ignored []string
 }
 
 // String renders the summary as "students: 1234 rows (1200 new, 34
@@ -155,7 +160,8 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 	if err != nil {
 		return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
 	}
-	sum := Summary{Kind: k.name, File: file, Rows: rows, New: res.New, Updated: res.Updated, Missing: res.missing}
+	sum := Summary{Kind: k.name, File: file, Rows: rows, New: res.New, Updated: res.Updated, Missing: res.missing,
+		Ignored: h.ignored}
 	detail := fmt.Sprintf("rows=%d, new=%d, updated=%d", sum.Rows, sum.New, sum.Updated)
 	if opt.Snapshot {
 		detail += fmt.Sprintf(", snapshot, missing=%d", sum.Missing)
@@ -193,7 +199,7 @@ func readHeader(k *kindSpec, src source, file string, p *problems) (*header, err
 		}
 		first = next
 	}
-	h := mapHeader(k.columns, first.cells, first.line, p)
+	h := mapHeader(k.columns, unusedHeaders(k.name), first.cells, first.line, p)
 	return h, p.err()
 }
 

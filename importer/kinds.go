@@ -42,6 +42,9 @@ func aliasBirth() []string {
 func aliasNationalID() []string {
 	return []string{"身份证号", "身份证件号", "身份证号码", "身份证件号码", "公民身份号码", "证件号码", "证件号", "身份证"}
 }
+func aliasIDType() []string {
+	return []string{"身份证件类型", "身份证类型", "证件类型", "national_id_type"}
+}
 func aliasSchoolID() []string {
 	return []string{"学校代码", "学校标识码", "学校编号", "学校编码", "学校id"}
 }
@@ -49,7 +52,7 @@ func aliasTeacherID() []string {
 	return []string{"教师编号", "教师工号", "工号", "教职工号", "教师id"}
 }
 func aliasTownship() []string {
-	return []string{"乡镇", "乡镇(街道)", "乡镇街道", "乡镇/街道", "所在乡镇", "街道"}
+	return []string{"乡镇", "乡镇(街道)", "乡镇街道", "乡镇/街道", "所在乡镇", "所属乡镇", "街道"}
 }
 func aliasVillage() []string {
 	return []string{"村社区", "村(社区)", "村/社区", "村(居)", "村居", "社区", "村", "所在村社区"}
@@ -75,8 +78,8 @@ func teacherColumns() []column {
 		{name: "role", aliases: []string{"角色", "职务", "岗位"}},
 		{name: "phone", aliases: []string{"手机号", "手机号码", "手机", "联系电话", "电话"}},
 		{name: "wecom_userid", aliases: []string{"企业微信账号", "企业微信", "企业微信id", "企业微信userid", "wecom"}},
-		{name: "dingtalk_userid", aliases: []string{"钉钉账号", "钉钉", "钉钉id", "钉钉userid", "dingtalk"}},
-		{name: "email", aliases: []string{"邮箱", "电子邮箱", "电子邮件", "e_mail", "mail"}},
+		{name: "dingtalk_userid", aliases: []string{"钉钉账号", "钉钉", "钉钉id", "钉钉userid", "钉钉号", "dingtalk"}},
+		{name: "email", aliases: []string{"邮箱", "电子邮箱", "电子信箱", "电子邮件", "e_mail", "mail"}},
 	}
 }
 
@@ -95,6 +98,7 @@ func studentColumns() []column {
 		{name: "gender", aliases: []string{"性别"}},
 		{name: "birth_date", required: true, aliases: aliasBirth()},
 		{name: "national_id", aliases: aliasNationalID()},
+		{name: "id_type", db: "-", aliases: aliasIDType()},
 		{name: "school_id", required: true, aliases: aliasSchoolID()},
 		{name: "grade", required: true, aliases: []string{"年级", "年级名称"}},
 		{name: "class", aliases: []string{"班级", "班级名称", "班"}},
@@ -104,11 +108,14 @@ func studentColumns() []column {
 		{name: "returned_at", aliases: []string{"复学日期", "返校日期"}},
 		{name: "township", aliases: aliasTownship()},
 		{name: "village", aliases: aliasVillage()},
-		{name: "left_behind", aliases: []string{"留守儿童", "是否留守儿童", "留守儿童类型", "留守情况"}},
+		{name: "left_behind", aliases: []string{"留守儿童", "是否留守儿童", "是否农村留守儿童", "农村留守儿童", "留守儿童类型", "留守情况"}},
 		{name: "migrant", or: true, aliases: []string{"随迁子女", "是否进城务工人员随迁子女", "是否随迁子女", "进城务工人员随迁子女"}},
 		{name: "returning", db: "returning_child", or: true, aliases: []string{"返乡儿童", "是否返乡儿童", "returning_child"}},
 		{name: "orphan", or: true, aliases: []string{"孤儿", "是否孤儿", "事实无人抚养儿童", "是否事实无人抚养儿童"}},
-		{name: "boarding", or: true, aliases: []string{"就读方式", "是否住校", "住校", "是否寄宿", "寄宿"}},
+		{name: "boarding", or: true, aliases: []string{"是否住校", "住校", "是否寄宿", "寄宿", "是否寄宿生", "是否住宿"}},
+		// The registry's 就读方式 codes 1 as 走读 (not boarding), unlike a
+		// yes/no column: a column of its own, read into boarding.
+		{name: "study_mode", db: "-", aliases: []string{"就读方式"}},
 		{name: "disabled", or: true, aliases: []string{"残疾", "是否残疾", "是否残疾人", "残疾儿童", "是否残疾儿童"}},
 		{name: "disability_type", aliases: []string{"残疾人类型", "残疾类型", "残疾类别"}},
 		{name: "disability_level", aliases: []string{"残疾等级", "残疾级别"}},
@@ -166,6 +173,7 @@ func registryColumns() []column {
 		{name: "name", required: true, aliases: aliasName()},
 		{name: "birth_date", required: true, aliases: aliasBirth()},
 		{name: "national_id", aliases: aliasNationalID()},
+		{name: "id_type", db: "-", aliases: aliasIDType()},
 		{name: "school_id", aliases: aliasSchoolID()},
 		{name: "grade", aliases: []string{"年级", "年级名称"}},
 		{name: "status", aliases: []string{"学籍状态", "学生状态", "状态"}},
@@ -178,6 +186,7 @@ func platformColumns() []column {
 		{name: "name", required: true, aliases: aliasName()},
 		{name: "birth_date", required: true, aliases: aliasBirth()},
 		{name: "national_id", aliases: aliasNationalID()},
+		{name: "id_type", db: "-", aliases: aliasIDType()},
 		{name: "school_id", aliases: aliasSchoolID()},
 		{name: "status", aliases: []string{"状态", "当前状态", "学生状态", "在校状态", "学籍状态", "辍学状态"}},
 	}
@@ -190,6 +199,7 @@ func surveyColumns() []column {
 		{name: "name", required: true, aliases: append([]string{"儿童姓名"}, aliasName()...)},
 		{name: "birth_date", required: true, aliases: aliasBirth()},
 		{name: "national_id", aliases: aliasNationalID()},
+		{name: "id_type", db: "-", aliases: aliasIDType()},
 		{name: "enrolled_school", aliases: []string{"就读学校", "在读学校", "就读学校代码", "就读学校名称"}},
 		{name: "note", aliases: append([]string{"情况说明"}, aliasNote()...)},
 	}

@@ -157,9 +157,26 @@ func (r *row) positive(name string) int {
 	return n
 }
 
-// nationalID reads and checks a national ID column.
-func (r *row) nationalID(name string) string {
+// mainlandID reports whether the row's national ID is a mainland ID
+// number by its 身份证件类型 (id_type): true when the column is absent or
+// empty, or says 居民身份证 or 户口簿 (see parseIDType). An unknown type is
+// a problem of the row, whose number is then not checked as well.
+func (r *row) mainlandID() bool {
+	return r.choice("id_type", parseIDType, "mainland", allowedIDTypes) == "mainland"
+}
+
+// nationalID reads a national ID column: a mainland number is checked and
+// normalised (see nationalID); the number of another document (a passport,
+// a 港澳台 permit) is kept as given, refused only in scientific notation.
+func (r *row) nationalID(name string, mainland bool) string {
 	v, _ := r.cell(name)
+	if !mainland {
+		if isScientific(v) {
+			r.fail(name, "%s", msgScientific)
+			return ""
+		}
+		return v
+	}
 	id, msg := nationalID(v)
 	if msg != "" {
 		r.fail(name, "%s", msg)

@@ -86,10 +86,11 @@ const allowedPoverty = "none (无), former_registered (脱贫户), marginal (边
 
 // read reads and checks the cells of one row into a student.
 func (b *studentBatch) read(r *row) store.Student {
+	mainland := r.mainlandID()
 	s := store.Student{
 		ID:   r.studentNumber("id", true),
 		Name: r.need("name"), Gender: r.choice("gender", parseGender, "", "男 or 女 (M/F, 1/2)"),
-		BirthDate: r.date("birth_date", true), NationalID: r.nationalID("national_id"),
+		BirthDate: r.date("birth_date", true), NationalID: r.nationalID("national_id", mainland),
 		SchoolID: r.need("school_id"), Class: r.text("class"),
 		HomeroomTeacherID: r.text("homeroom_teacher_id"),
 		Status:            r.choice("status", parseStudentStatus, "enrolled", allowedStatuses),
@@ -97,7 +98,7 @@ func (b *studentBatch) read(r *row) store.Student {
 		Township: r.text("township"), Village: r.text("village"),
 		LeftBehind: r.number("left_behind", parseLeftBehind, 0, "0 (非留守儿童), 1 (单亲留守儿童) or 2 (双亲留守儿童)"),
 		Migrant:    r.flag("migrant", parseBool), Returning: r.flag("returning", parseBool),
-		Orphan: r.flag("orphan", parseOrphan), Boarding: r.flag("boarding", parseBoarding),
+		Orphan: r.flag("orphan", parseOrphan), Boarding: boarding(r),
 		Disabled: r.flag("disabled", parseBool), DisabilityType: parseDisabilityType(r.text("disability_type")),
 		DisabilityLevel:  r.number("disability_level", parseDisabilityLevel, 0, "0–4 (一级…四级, 1 most severe)"),
 		Hardship:         r.flag("hardship", parseHardship),
@@ -119,14 +120,22 @@ func (b *studentBatch) read(r *row) store.Student {
 		b.e.teacher(r, "pairing_teacher_id", s.PairingTeacherID, s.SchoolID)
 	}
 	given := s.NationalID
-	s.NationalID = withStudentNumber(r, s.ID, s.NationalID, s.BirthDate)
-	if given != "" {
+	s.NationalID = withStudentNumber(r, s.ID, s.NationalID, s.BirthDate, mainland)
+	if given != "" && mainland {
 		r.birthMatches("national_id", given, "birth_date", s.BirthDate)
 	}
 	if s.BirthDate != "" && s.BirthDate > b.e.today {
 		r.fail("birth_date", "%s is in the future: check the date", s.BirthDate)
 	}
 	return s
+}
+
+// boarding reads 是否住校 and the registry's 就读方式: the child boards when
+// either says so.
+func boarding(r *row) bool {
+	yes := r.flag("boarding", parseBoarding)
+	mode := r.choice("study_mode", parseStudyMode, "", "走读 (1) or 住校 (2)")
+	return yes || mode == "boarding"
 }
 
 func (b *studentBatch) add(r *row) {
@@ -285,6 +294,9 @@ func (b *studentBatch) write(ctx context.Context) (result, error) {
 	update = append(update, "national_id")
 	if !e.h.has("disabled") && (e.h.has("disability_type") || e.h.has("disability_level")) {
 		update = append(update, "disabled")
+	}
+	if !e.h.has("boarding") && e.h.has("study_mode") {
+		update = append(update, "boarding")
 	}
 	c, err := b.stage.Write(ctx, update, e.now)
 	if err != nil {

@@ -51,9 +51,7 @@ func codeName[T any](v string, parse func(string) (T, bool)) (T, bool) {
 	if t, ok := parse(v); ok {
 		return t, true
 	}
-	if i := strings.IndexAny(v, "-－—:："); i > 0 {
-		_, size := utf8.DecodeRuneInString(v[i:])
-		code, name := strings.TrimSpace(v[:i]), strings.TrimSpace(v[i+size:])
+	if code, name, ok := splitCode(v); ok {
 		if t, ok := parse(name); ok {
 			return t, true
 		}
@@ -63,6 +61,18 @@ func codeName[T any](v string, parse func(string) (T, bool)) (T, bool) {
 	}
 	var zero T
 	return zero, false
+}
+
+// splitCode splits a registry option "code-name" (0-无残疾, also with a
+// full-width or long dash or a colon) into its trimmed parts; ok is false
+// when v has no separator after its first character.
+func splitCode(v string) (code, name string, ok bool) {
+	i := strings.IndexAny(v, "-－—:：")
+	if i <= 0 {
+		return "", "", false
+	}
+	_, size := utf8.DecodeRuneInString(v[i:])
+	return strings.TrimSpace(v[:i]), strings.TrimSpace(v[i+size:]), true
 }
 
 // parseBool reads 1/0, true/false, 是/否, Y/N, yes/no, 有/无.
@@ -145,11 +155,12 @@ func parseGrade(v string) (int, bool) {
 	return n, true
 }
 
-// parseDisabilityLevel reads 0–4, 一级…四级 (1 most severe) and 无 (0).
+// parseDisabilityLevel reads 0–4, 一级…四级 (1 most severe) and 无 or
+// 无残疾 (0).
 func parseDisabilityLevel(v string) (int, bool) {
 	s := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(v), "级"), "等")
 	switch s {
-	case "0", "无", "否", "none":
+	case "0", "无", "否", "none", "无残疾", "非残疾":
 		return 0, true
 	}
 	if n := chineseDigit(s); n >= 1 && n <= 4 {
@@ -172,7 +183,20 @@ func parseLeftBehind(v string) (int, bool) {
 	return 0, false
 }
 
-// parseBoarding reads booleans and 就读方式: 走读 (day student), 住校/寄宿.
+// parseStudyMode reads the registry's 就读方式, whose codes are 1 走读 (day
+// student) and 2 住校 (boarding): "day" or "boarding". A yes/no column
+// (是否住校) is parseBoarding's: there 1 means boarding.
+func parseStudyMode(v string) (string, bool) {
+	switch strings.ToLower(v) {
+	case "1", "走读", "走读生", "day":
+		return "day", true
+	case "2", "住校", "住校生", "寄宿", "寄宿生", "住读", "boarding":
+		return "boarding", true
+	}
+	return "", false
+}
+
+// parseBoarding reads booleans and the names 走读 (day student), 住校/寄宿.
 func parseBoarding(v string) (bool, bool) {
 	switch v {
 	case "走读", "走读生":
@@ -206,13 +230,14 @@ func parseHardship(v string) (bool, bool) {
 }
 
 // parseDisabilityType keeps 残疾人类型 as imported, without a code prefix
-// or a trailing 残疾 (视力残疾 → 视力); 无/否/0 mean none.
+// or a trailing 残疾 (4-肢体残疾 → 肢体). The registry's none, 0-无残疾, and
+// 无残疾, 无, 否, 0 give "" (no disability), in any code-name form.
 func parseDisabilityType(v string) string {
-	if _, name, ok := strings.Cut(v, "-"); ok && name != "" {
-		v = strings.TrimSpace(name)
+	if _, name, ok := splitCode(v); ok && name != "" {
+		v = name
 	}
-	switch v {
-	case "无", "否", "0", "none", "非残疾":
+	switch strings.ToLower(v) {
+	case "无", "否", "0", "none", "非残疾", "无残疾", "非残疾人", "不残疾":
 		return ""
 	}
 	if t := strings.TrimSuffix(v, "残疾"); t != "" {

@@ -189,7 +189,7 @@ func TestCleanAndHeaders(t *testing.T) {
 		}
 	}
 	p := &problems{file: "f.csv"}
-	h := mapHeader(studentColumns(), []string{"出生日期（YYYY-MM-DD）", "全国学籍号", "是否孤儿", "是否事实无人抚养儿童", "民族"}, 1, p)
+	h := mapHeader(studentColumns(), nil, []string{"出生日期（YYYY-MM-DD）", "全国学籍号", "是否孤儿", "是否事实无人抚养儿童", "民族"}, 1, p)
 	if !h.has("birth_date") || !h.has("id") || len(h.cells["orphan"]) != 2 || h.has("name") {
 		t.Errorf("header map: %+v", h.cells)
 	}

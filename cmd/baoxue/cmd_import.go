@@ -45,6 +45,9 @@ func cmdImport(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
+		if len(sum.Ignored) > 0 {
+			fmt.Fprintf(a.stderr, "%s: ignored columns: %s\n", f, strings.Join(sum.Ignored, ", "))
+		}
 		fmt.Fprintln(a.stdout, sum.String())
 	}
 	return nil
