@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"baoxue/engine"
 	"baoxue/importer"
@@ -24,7 +26,7 @@ import (
 
 // Options configures a demo run.
 type Options struct {
-	// Path is the SQLite file; default "baoxue.db".
+	// Path is the SQLite file; default DefaultPath.
 	Path string
 	// Students in the generated district; default 5000.
 	Students int
@@ -38,16 +40,67 @@ type Options struct {
 	Progress io.Writer
 }
 
+// DefaultPath is the demo's own file, apart from the baoxue.db that import
+// writes to by default.
+const DefaultPath = "baoxue-demo.db"
+
 // ErrNotDemo is returned when Path holds a database that the demo did not
 // create: the demo never overwrites real data.
 var ErrNotDemo = errors.New("not a demo database")
 
 const marker = "demo"
 
-// Run generates, imports, evaluates and prints the summary to out.
+// building names the file a run builds before it renames it over Path
+// (PATH.building-RANDOM, with its -wal and -shm): nobody takes it for a
+// database, and the next run removes what a killed one left.
+const building = ".building-"
+
+// Run generates, imports, evaluates and prints the summary to out. It builds
+// the database in a file of its own beside Path and renames it over Path
+// only when everything has worked: a run that fails or is interrupted leaves
+// Path as it was (absent, or the earlier demo's) and removes its file.
 func Run(ctx context.Context, out io.Writer, opt Options) error {
+	if err := opt.defaults(); err != nil {
+		return err
+	}
+	abs, _ := filepath.Abs(opt.Path)
+	if err := removeLeftovers(opt.Path); err != nil {
+		return err
+	}
+	reused, err := prepare(ctx, opt.Path)
+	if err != nil {
+		return err
+	}
+	if reused {
+		fmt.Fprintf(out, "Recreating the demo database %s (it was made by an earlier demo).\n", abs)
+	} else {
+		fmt.Fprintf(out, "Creating the demo database %s.\n", abs)
+	}
+	start := time.Now()
+	f, err := os.CreateTemp(filepath.Dir(opt.Path), filepath.Base(opt.Path)+building+"*")
+	if err != nil {
+		return fmt.Errorf("demo database: %w", err)
+	}
+	tmp := f.Name()
+	f.Close()
+	defer removeDB(tmp) // a no-op once renamed
+	t := engine.DayOf(opt.At)
+	res, names, err := build(ctx, out, tmp, opt)
+	if err != nil {
+		return err
+	}
+	if err := replace(tmp, opt.Path); err != nil {
+		return err
+	}
+	summarize(out, res, names)
+	fmt.Fprintf(out, "\nDone in %.1fs. The database is %s.\n", time.Since(start).Seconds(), abs)
+	nextSteps(out, opt.Path, t)
+	return nil
+}
+
+func (opt *Options) defaults() error {
 	if opt.Path == "" {
-		opt.Path = "baoxue.db"
+		opt.Path = DefaultPath
 	}
 	if opt.Students <= 0 {
 		opt.Students = 5000
@@ -65,81 +118,129 @@ func Run(ctx context.Context, out io.Writer, opt Options) error {
 		}
 		opt.Rules = set
 	}
-	abs, _ := filepath.Abs(opt.Path)
-	reused, err := prepare(ctx, opt.Path)
-	if err != nil {
-		return err
-	}
-	if reused {
-		fmt.Fprintf(out, "Recreating the demo database %s (it was made by an earlier demo).\n", abs)
-	} else {
-		fmt.Fprintf(out, "Creating the demo database %s.\n", abs)
-	}
-	start := time.Now()
+	return nil
+}
+
+// build makes the demo database in the file path: generate, import,
+// evaluate. It closes the database before it returns, so that the file is
+// whole without its -wal.
+func build(ctx context.Context, out io.Writer, path string, opt Options) (*engine.Result, *directory, error) {
 	dir, err := os.MkdirTemp("", "baoxue-demo-")
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	defer os.RemoveAll(dir)
 	if _, err := synth.Generate(ctx, dir, synth.Options{Students: opt.Students, Seed: opt.Seed, End: opt.At}); err != nil {
-		return fmt.Errorf("generate district: %w", err)
+		return nil, nil, fmt.Errorf("generate district: %w", err)
 	}
-	st, err := store.Open(ctx, "file:"+opt.Path)
+	st, err := store.Open(ctx, "file:"+path)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer st.Close()
+	res, names, err := fill(ctx, out, st, dir, opt)
+	if cerr := st.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close %s: %w", path, cerr)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, names, nil
+}
+
+// fill migrates st, marks it as the demo's, imports the generated files in
+// dir and evaluates.
+func fill(ctx context.Context, out io.Writer, st *store.Store, dir string, opt Options) (*engine.Result, *directory, error) {
 	if _, err := st.Migrate(ctx); err != nil {
-		return err
+		return nil, nil, err
 	}
 	if _, err := st.DB.ExecContext(ctx, st.Rebind(`INSERT INTO audit (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)`),
 		store.FormatTime(time.Now()), "demo", marker, "", fmt.Sprintf("students=%d seed=%d", opt.Students, opt.Seed)); err != nil {
-		return err
+		return nil, nil, err
 	}
 	fmt.Fprintf(out, "Generated a synthetic district of %d students; importing:\n", opt.Students)
 	for _, kind := range importer.Kinds {
 		sum, err := importer.ImportFile(ctx, st, kind, filepath.Join(dir, kind+".csv"), importer.Options{Actor: "demo"})
 		if err != nil {
-			return fmt.Errorf("import the generated %s: %w", kind, err)
+			return nil, nil, fmt.Errorf("import the generated %s: %w", kind, err)
 		}
 		fmt.Fprintf(out, "  %s\n", sum)
 	}
-	t := engine.DayOf(opt.At)
-	res, err := engine.Evaluate(ctx, st, opt.Rules, engine.Options{At: t, Progress: opt.Progress})
+	res, err := engine.Evaluate(ctx, st, opt.Rules, engine.Options{At: engine.DayOf(opt.At), Progress: opt.Progress})
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	names, err := loadNames(ctx, st)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	summarize(out, res, names)
-	fmt.Fprintf(out, "\nDone in %.1fs. The database is %s.\n", time.Since(start).Seconds(), abs)
-	nextSteps(out, opt.Path, t)
-	return nil
+	return res, names, nil
 }
 
 // prepare makes sure path is free for the demo: absent, or a demo database
-// from an earlier run (then removed). It reports whether one was reused.
+// from an earlier run (or an empty one), which it leaves for replace to
+// overwrite. It reports whether an earlier demo's was there. It writes
+// nothing.
 func prepare(ctx context.Context, path string) (bool, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return false, nil
 	}
-	st, err := store.Open(ctx, "file:"+path)
-	if err != nil {
+	st, err := store.OpenWith(ctx, "file:"+path, store.OpenOptions{ReadOnly: true})
+	if errors.Is(err, store.ErrUnreachable) {
 		return false, err
 	}
-	demo, data, theirs, err := inspect(ctx, st)
-	st.Close()
+	demo, data, theirs := 0, 0, 0
+	if err == nil {
+		demo, data, theirs, err = inspect(ctx, st)
+		st.Close()
+	}
 	if err != nil || (demo == 0 && data > 0) || theirs > 0 {
 		return false, fmt.Errorf("%s: %w: it holds data the demo did not create; run the demo elsewhere with --db file:OTHER.db", path, ErrNotDemo)
 	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
+	return demo > 0, nil
+}
+
+// replace renames the finished database tmp over path. The -wal and -shm
+// of an earlier demo database at path go first: SQLite would otherwise
+// take them for the new file's.
+func replace(tmp, path string) error {
+	if _, err := os.Stat(tmp + "-wal"); err == nil {
+		return fmt.Errorf("demo database %s: still has a write-ahead log after closing", tmp)
+	}
+	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
 		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return false, err
+			return err
 		}
 	}
-	return demo > 0, nil
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("demo database: %w", err)
+	}
+	return nil
+}
+
+// removeDB removes a SQLite file and the files SQLite keeps beside it.
+func removeDB(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(path + suffix)
+	}
+}
+
+// removeLeftovers removes the files a killed run left beside path.
+func removeLeftovers(path string) error {
+	dir, prefix := filepath.Dir(path), filepath.Base(path)+building
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("demo database: %w", err)
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		f := filepath.Join(dir, e.Name())
+		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove %s, left by an interrupted demo: %w", f, err)
+		}
+	}
+	return nil
 }
 
 // directory holds the names of schools and teachers for the summary.
@@ -255,22 +356,36 @@ func top(m map[string]int, n int) []kv {
 	return out
 }
 
+// nextSteps prints commands to paste, run from the directory the demo was
+// run in (the repository, for the rule tests), on the demo's file.
 func nextSteps(w io.Writer, path string, t engine.Day) {
-	db := ""
-	if path != "baoxue.db" {
-		db = " --db file:" + path
-	}
+	db := "--db " + shellWord("file:"+path)
 	lines := [][2]string{
 		{"go build -o baoxue ./cmd/baoxue", "the command itself (or use go run ./cmd/baoxue)"},
-		{fmt.Sprintf("./baoxue%s eval --at %s --dry-run", db, t), "this evaluation's summary again, writing nothing"},
-		{fmt.Sprintf("./baoxue%s eval --at %s --dry-run --json", db, t), "every alert as a JSON line"},
+		{fmt.Sprintf("./baoxue %s eval --at %s --dry-run", db, t), "this evaluation's summary again, writing nothing"},
+		{fmt.Sprintf("./baoxue %s eval --at %s --dry-run --json", db, t), "every alert as a JSON line"},
 		{"./baoxue rules show-defaults > my-rules.yaml", "the built-in rules, to edit"},
 		{"./baoxue rules check my-rules.yaml", "check them; then --rules my-rules.yaml"},
 		{"./baoxue rules test rules/default/tests/*.test.yaml", "the built-in rules' own unit tests"},
 		{"./baoxue gen --students 100000 --out city", "a bigger district as CSV files to import"},
 	}
+	width := 0
+	for _, l := range lines {
+		width = max(width, len(l[0]))
+	}
 	fmt.Fprintln(w, "\nWhat to try next:")
 	for _, l := range lines {
-		fmt.Fprintf(w, "  %-58s # %s\n", l[0], l[1])
+		fmt.Fprintf(w, "  %-*s  # %s\n", width, l[0], l[1])
 	}
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but letters,
+// digits and ./_-:+=@,%, so that a printed command can be pasted.
+func shellWord(s string) string {
+	for _, r := range s {
+		if !(r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("./_-:+=@,%", r))) {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
 }

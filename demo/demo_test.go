@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"baoxue/engine"
 	"baoxue/importer"
 	"baoxue/store"
 )
@@ -113,5 +116,112 @@ func TestDemoKeepsDataImportedAfterIt(t *testing.T) {
 	var n int
 	if err := st.DB.GetContext(ctx, &n, `SELECT COUNT(*) FROM schools WHERE id = 'MINE'`); err != nil || n != 1 {
 		t.Fatalf("the imported school is gone (%d, %v)", n, err)
+	}
+}
+
+// cancelAt is an output that cancels the run when a line containing at is
+// written: an interrupt (Ctrl-C) half-way through the build.
+type cancelAt struct {
+	bytes.Buffer
+	at     string
+	cancel context.CancelFunc
+}
+
+func (c *cancelAt) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), c.at) {
+		c.cancel()
+	}
+	return c.Buffer.Write(p)
+}
+
+func names(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ns []string
+	for _, e := range es {
+		ns = append(ns, e.Name())
+	}
+	return ns
+}
+
+// TestDemoInterruptedLeavesNoFile: a run interrupted while it imports
+// leaves no database and no file of its own; over an earlier demo's
+// database, it leaves that one as it was.
+func TestDemoInterruptedLeavesNoFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, DefaultPath)
+	interrupted := func() {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		out := &cancelAt{at: "students:", cancel: cancel}
+		if err := Run(ctx, out, Options{Path: path, Students: 200}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("interrupted run: err = %v, want context.Canceled\n%s", err, out.String())
+		}
+		if !strings.Contains(out.String(), "students:") {
+			t.Fatalf("the run was not interrupted while importing:\n%s", out.String())
+		}
+	}
+	interrupted()
+	if ns := names(t, dir); len(ns) > 0 {
+		t.Fatalf("an interrupted first run left %v", ns)
+	}
+
+	if err := Run(context.Background(), &bytes.Buffer{}, Options{Path: path, Students: 100}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	interrupted()
+	if ns := names(t, dir); !slices.Equal(ns, []string{DefaultPath}) {
+		t.Fatalf("an interrupted second run left %v, want only the first run's %s", ns, DefaultPath)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+		t.Error("an interrupted run changed the earlier demo database")
+	}
+}
+
+// TestDemoRemovesWhatAKilledRunLeft: the file a killed run was building,
+// and its -wal and -shm, go at the next run; nothing else is touched.
+func TestDemoRemovesWhatAKilledRunLeft(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, DefaultPath)
+	for _, n := range []string{DefaultPath + building + "123", DefaultPath + building + "123-wal", DefaultPath + building + "123-shm", "baoxue.db"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("half made"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Run(context.Background(), &bytes.Buffer{}, Options{Path: path, Students: 100}); err != nil {
+		t.Fatal(err)
+	}
+	if ns := names(t, dir); !slices.Equal(ns, []string{"baoxue-demo.db", "baoxue.db"}) {
+		t.Errorf("files after the run: %v", ns)
+	}
+	st, err := store.OpenWith(context.Background(), "file:"+path, store.OpenOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("the demo database: %v", err)
+	}
+	st.Close()
+}
+
+// TestNextStepsNameTheDemoFile: the commands to paste use the demo's file,
+// quoted when its path needs it.
+func TestNextStepsNameTheDemoFile(t *testing.T) {
+	for path, want := range map[string]string{
+		DefaultPath:         "./baoxue --db file:baoxue-demo.db eval --at 2026-11-27 --dry-run ",
+		"my demo/x.db":      "./baoxue --db 'file:my demo/x.db' eval --at 2026-11-27 --dry-run ",
+		"it's/demo.db":      `./baoxue --db 'file:it'\''s/demo.db' eval`,
+		"演示/baoxue-demo.db": "./baoxue --db 'file:演示/baoxue-demo.db' eval",
+	} {
+		var out bytes.Buffer
+		nextSteps(&out, path, engine.DayOf(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)))
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("%s: next steps lack %q:\n%s", path, want, out.String())
+		}
 	}
 }

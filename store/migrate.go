@@ -135,6 +135,30 @@ func splitSQL(src string) []string {
 	return out
 }
 
+// Pending returns the embedded migrations not yet applied to a database
+// that holds baoxue's schema, in version order: what Migrate would apply.
+func (s *Store) Pending(ctx context.Context) ([]Migration, error) {
+	ms, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	var done []int
+	if err := s.DB.SelectContext(ctx, &done, `SELECT version FROM schema_migrations`); err != nil {
+		return nil, fmt.Errorf("read the schema version of %s: %w", s.Where, err)
+	}
+	applied := make(map[int]bool, len(done))
+	for _, v := range done {
+		applied[v] = true
+	}
+	var pending []Migration
+	for _, m := range ms {
+		if !applied[m.Version] {
+			pending = append(pending, m)
+		}
+	}
+	return pending, nil
+}
+
 // SchemaVersion returns the highest applied migration version (0 on an empty database).
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int

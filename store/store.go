@@ -43,13 +43,75 @@ type Store struct {
 	pool  int
 }
 
-// Open connects to the database named by dsn: "file:PATH" (or a bare path
-// ending in .db) for SQLite, "postgres://…" or "postgresql://…" for
-// PostgreSQL. It checks that the database answers but does not migrate.
+// ErrNoDatabase is returned by OpenWith, when not asked to create, for a
+// database that is not there: no SQLite file at the path, or a database of
+// either engine without baoxue's schema. Nothing has been created. The
+// error is a *NoDatabaseError saying which.
+var ErrNoDatabase = errors.New("no baoxue database")
+
+// NoDatabaseError says which database OpenWith did not find. It matches
+// ErrNoDatabase.
+type NoDatabaseError struct {
+	// Where is the SQLite path or the DSN with any password removed.
+	Where string
+	// Path is the SQLite file; "" for PostgreSQL.
+	Path string
+	// NoSchema: the database is there but holds no baoxue schema (an empty
+	// PostgreSQL database, an empty or foreign SQLite file).
+	NoSchema bool
+}
+
+func (e *NoDatabaseError) Error() string {
+	if e.NoSchema {
+		return fmt.Sprintf("no baoxue schema in %s", e.Where)
+	}
+	return fmt.Sprintf("no database at %s", e.Where)
+}
+
+// Is makes errors.Is(err, ErrNoDatabase) hold.
+func (e *NoDatabaseError) Is(target error) bool { return target == ErrNoDatabase }
+
+// OpenOptions says what OpenWith may do to the database it opens.
+type OpenOptions struct {
+	// Create makes a SQLite file that does not exist and accepts a database
+	// without baoxue's schema (Migrate lays it). Without Create, such a
+	// database is ErrNoDatabase and nothing is created.
+	Create bool
+	// ReadOnly opens the database so that nothing can be written (a dry
+	// run): on SQLite every write fails, and no file is left behind that was
+	// not there before (the -wal and -shm files SQLite makes while a WAL
+	// database is open are removed when the Store is closed, as after any
+	// other use). It implies !Create. On PostgreSQL it changes nothing; the
+	// caller writes nothing.
+	ReadOnly bool
+}
+
+// Open connects to the database named by dsn, creating a SQLite file that
+// does not exist: OpenWith with Create. It is for the commands that create a
+// database (migrate, import, demo) and for tests.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	d, driver, conn, where, err := parseDSN(dsn)
+	return OpenWith(ctx, dsn, OpenOptions{Create: true})
+}
+
+// OpenWith connects to the database named by dsn: "file:PATH" (or a bare
+// path ending in .db or .sqlite) for SQLite, "postgres://…" or
+// "postgresql://…" for PostgreSQL. It checks that the database answers and,
+// unless opt.Create, that it holds baoxue's schema (ErrNoDatabase
+// otherwise); it does not migrate. Failures to reach the database wrap
+// ErrUnreachable.
+func OpenWith(ctx context.Context, dsn string, opt OpenOptions) (*Store, error) {
+	if opt.ReadOnly {
+		opt.Create = false
+	}
+	d, driver, conn, where, err := parseDSN(dsn, opt)
 	if err != nil {
 		return nil, err
+	}
+	if d == SQLite && !opt.Create {
+		// The open itself (mode=rw) would fail too, but without saying why.
+		if _, err := os.Stat(where); errors.Is(err, os.ErrNotExist) {
+			return nil, &NoDatabaseError{Where: where, Path: where}
+		}
 	}
 	db, err := sqlx.Open(driver, conn)
 	if err != nil {
@@ -68,10 +130,41 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w: %w", where, ErrUnreachable, err)
 	}
-	return &Store{DB: db, Dialect: d, Where: where, pool: pool}, nil
+	st := &Store{DB: db, Dialect: d, Where: where, pool: pool}
+	if !opt.Create {
+		ok, err := st.hasSchema(ctx)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("read the schema of %s: %w", where, err)
+		}
+		if !ok {
+			db.Close()
+			e := &NoDatabaseError{Where: where, NoSchema: true}
+			if d == SQLite {
+				e.Path = where
+			}
+			return nil, e
+		}
+	}
+	return st, nil
 }
 
-func parseDSN(dsn string) (d Dialect, driver, conn, where string, err error) {
+// hasSchema reports whether Migrate has applied at least one migration.
+func (s *Store) hasSchema(ctx context.Context) (bool, error) {
+	var n int
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
+	if s.Dialect == Postgres {
+		// The search_path decides, as it does for every other statement.
+		q = `SELECT COUNT(to_regclass('schema_migrations'))`
+	}
+	if err := s.DB.GetContext(ctx, &n, q); err != nil || n == 0 {
+		return false, err
+	}
+	err := s.DB.GetContext(ctx, &n, `SELECT COUNT(*) FROM schema_migrations`)
+	return n > 0, err
+}
+
+func parseDSN(dsn string, opt OpenOptions) (d Dialect, driver, conn, where string, err error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		u, perr := url.Parse(dsn)
@@ -96,14 +189,7 @@ func parseDSN(dsn string) (d Dialect, driver, conn, where string, err error) {
 				return "", "", "", "", fmt.Errorf("database %s: directory %s does not exist: %w", path, dir, ErrUnreachable)
 			}
 		}
-		params := []string{
-			// A writer waits this long for another: a writing run holds the
-			// write lock while it reads a city (about a minute at 1M students).
-			"_pragma=busy_timeout(600000)",
-			"_pragma=journal_mode(WAL)",
-			"_pragma=synchronous(NORMAL)",
-			"_txlock=immediate",
-		}
+		params := sqliteParams(opt)
 		if query != "" {
 			params = append(params, query)
 		}
@@ -111,6 +197,30 @@ func parseDSN(dsn string) (d Dialect, driver, conn, where string, err error) {
 	default:
 		return "", "", "", "", fmt.Errorf("database DSN %q: want file:PATH for SQLite or postgres://… for PostgreSQL", dsn)
 	}
+}
+
+// sqliteParams are the connection parameters of a SQLite Store.
+func sqliteParams(opt OpenOptions) []string {
+	params := []string{
+		// A writer waits this long for another: a writing run holds the
+		// write lock while it reads a city (about a minute at 1M students).
+		"_pragma=busy_timeout(600000)",
+		"_pragma=synchronous(NORMAL)",
+	}
+	if opt.ReadOnly {
+		// Not mode=ro: a read-only connection cannot remove the -wal and
+		// -shm files it makes on a WAL database, and would leave them
+		// behind. A read-write connection that refuses every change
+		// (query_only) removes them on close, and changes no journal mode
+		// and takes no write lock.
+		return append(params, "mode=rw", "_query_only=1", "_txlock=deferred")
+	}
+	params = append(params, "_pragma=journal_mode(WAL)", "_txlock=immediate")
+	if !opt.Create {
+		// SQLite's own URI parameter: open, never create.
+		params = append(params, "mode=rw")
+	}
+	return params
 }
 
 // MaxReadRanges is the most ranges an evaluation reads at once; past four,

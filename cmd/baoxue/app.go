@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/user"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"baoxue/config"
 	"baoxue/engine"
@@ -95,7 +97,7 @@ func isBadInput(err error) bool {
 	var bad *ruletest.BadTestFile
 	return errors.As(err, &rows) || errors.As(err, &rerrs) || errors.As(err, &cprob) || errors.As(err, &bad) ||
 		errors.Is(err, engine.ErrEarlierThanLatest) || errors.Is(err, importer.ErrUnknownKind) ||
-		errors.Is(err, os.ErrNotExist)
+		errors.Is(err, os.ErrNotExist) || errors.Is(err, store.ErrNoDatabase)
 }
 
 // config loads the configuration once.
@@ -130,8 +132,26 @@ func (a *app) conf() (*config.Config, error) {
 	return c, nil
 }
 
-// store opens and migrates the configured database once.
-func (a *app) store(ctx context.Context) (*store.Store, error) {
+// access says what a command may do to the database it opens. Only the
+// commands that bring data in (migrate, import; demo has its own file)
+// create one: a mistyped --db must not leave an empty database behind.
+type access int
+
+const (
+	// readWrite: the database must exist and hold baoxue's schema; an older
+	// schema is migrated.
+	readWrite access = iota
+	// readOnly: the database must exist at this build's schema; nothing is
+	// written to it (eval --dry-run).
+	readOnly
+	// create: a database that is not there is created and migrated.
+	create
+)
+
+// store opens the configured database once, as use allows, and migrates
+// it unless use is readOnly. A later call returns the same Store whatever
+// its use.
+func (a *app) store(ctx context.Context, use access) (*store.Store, error) {
 	if a.st != nil {
 		return a.st, nil
 	}
@@ -139,19 +159,68 @@ func (a *app) store(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, c.Database.DSN)
+	st, err := store.OpenWith(ctx, c.Database.DSN, store.OpenOptions{Create: use == create, ReadOnly: use == readOnly})
 	if err != nil {
-		if !errors.Is(err, store.ErrUnreachable) {
-			return nil, badInput{err}
+		var none *store.NoDatabaseError
+		switch {
+		case errors.As(err, &none):
+			return nil, fmt.Errorf("%w; %s", err, migrateHint(none.Path, "creates one"))
+		case errors.Is(err, store.ErrUnreachable):
+			return nil, err
 		}
-		return nil, err
+		return nil, badInput{err}
 	}
-	if _, err := st.Migrate(ctx); err != nil {
+	if use == readOnly {
+		err = current(ctx, st)
+	} else {
+		_, err = st.Migrate(ctx)
+	}
+	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	a.st = st
 	return st, nil
+}
+
+// current fails with bad input when st's schema is older than this build's:
+// a read-only command cannot upgrade it.
+func current(ctx context.Context, st *store.Store) error {
+	pending, err := st.Pending(ctx)
+	if err != nil || len(pending) == 0 {
+		return err
+	}
+	v, err := st.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	path := ""
+	if st.Dialect == store.SQLite {
+		path = st.Where
+	}
+	return badf("%s: schema at version %d, this baoxue needs %d, and a dry run writes nothing; %s",
+		st.Where, v, pending[len(pending)-1].Version, migrateHint(path, "upgrades it"))
+}
+
+// migrateHint says how to run migrate on the SQLite file path, or on the
+// configured PostgreSQL database when path is "" (its DSN may hold a
+// password: it is not repeated).
+func migrateHint(path, does string) string {
+	if path == "" {
+		return fmt.Sprintf("`baoxue migrate` (with the same --db or configuration) %s", does)
+	}
+	return fmt.Sprintf("`baoxue migrate --db %s` %s", shellWord("file:"+path), does)
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but letters,
+// digits and ./_-:+=@,%, so that a printed command can be pasted.
+func shellWord(s string) string {
+	for _, r := range s {
+		if !(r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("./_-:+=@,%", r))) {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
 }
 
 // ruleSet loads the configured rules, or the built-in defaults.

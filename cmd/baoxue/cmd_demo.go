@@ -19,7 +19,9 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	if len(pos) > 0 {
 		return badf("demo: unexpected argument %q", pos[0])
 	}
-	path := "baoxue.db"
+	// Not the configured database: the demo has a file of its own, apart
+	// from the baoxue.db that import fills.
+	path := demo.DefaultPath
 	if a.db != "" {
 		if !strings.HasPrefix(a.db, "file:") {
 			return badf("demo: --db %s: the demo writes a SQLite file of its own (file:PATH); for PostgreSQL use baoxue gen, then baoxue import", a.db)

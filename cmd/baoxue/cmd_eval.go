@@ -41,7 +41,11 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := a.store(ctx)
+	use := readWrite
+	if *dry {
+		use = readOnly
+	}
+	st, err := a.store(ctx, use)
 	if err != nil {
 		return err
 	}

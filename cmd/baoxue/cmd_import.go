@@ -28,7 +28,7 @@ func cmdImport(ctx context.Context, a *app, args []string) error {
 	if *snapshot && kind != "students" {
 		return badf("import: --snapshot applies to students only")
 	}
-	st, err := a.store(ctx)
+	st, err := a.store(ctx, create)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"demo", "a synthetic district in ./baoxue.db (a file of its own), one evaluation, a summary", cmdDemo},
+		{"demo", "a synthetic district in ./baoxue-demo.db (a file of its own), one evaluation, a summary", cmdDemo},
 		{"gen", "write a realistic synthetic district as CSV files: --students N [--seed S] --out DIR", cmdGen},
 		{"import", "load CSV or XLSX data: import KIND FILE...", cmdImport},
 		{"rules", "rules check [PATH...] | rules test FILE... | rules show-defaults", cmdRules},

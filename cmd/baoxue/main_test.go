@@ -3,10 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"baoxue/store"
+	"baoxue/store/storetest"
 )
 
 // cli runs baoxue with args in dir and returns the exit status and output.
@@ -117,4 +123,237 @@ func TestEvalFlow(t *testing.T) {
 	if code, _, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-09"); code != 1 || !strings.Contains(errs, "--force") {
 		t.Fatalf("an earlier run: exit %d, %s", code, errs)
 	}
+}
+
+// files lists the names in dir.
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestEvalNeedsADatabase: eval, writing or not, on a SQLite file that is not
+// there says how to make one, exits 1 and creates nothing; migrate then
+// creates it.
+func TestEvalNeedsADatabase(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		path string
+	}{
+		{"default", []string{"eval", "--at", "2026-03-10"}, "baoxue.db"},
+		{"default dry run", []string{"eval", "--at", "2026-03-10", "--dry-run"}, "baoxue.db"},
+		{"--db", []string{"--db", "file:dist.db", "eval", "--at", "2026-03-10"}, "dist.db"},
+		{"--db dry run", []string{"--db", "file:dist.db", "eval", "--dry-run", "--json"}, "dist.db"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			code, out, errs := cli(t, dir, tc.args...)
+			want := "no database at " + tc.path + "; `baoxue migrate --db file:" + tc.path + "` creates one"
+			if code != 1 || !strings.Contains(errs, want) {
+				t.Errorf("exit %d, stderr %q; want 1 and %q\nstdout: %s", code, errs, want, out)
+			}
+			if names := files(t, dir); len(names) > 0 {
+				t.Fatalf("eval left %v in an empty directory", names)
+			}
+			if code, _, errs := cli(t, dir, "--db", "file:"+tc.path, "migrate"); code != 0 {
+				t.Fatalf("the migrate the message names: exit %d: %s", code, errs)
+			}
+			if _, _, errs := cli(t, dir, tc.args...); strings.Contains(errs, "no database") {
+				t.Errorf("eval after migrate: %s", errs)
+			}
+		})
+	}
+}
+
+// TestEvalLaysNoSchemaInEmptyPostgres: eval on a PostgreSQL database
+// without baoxue's schema exits 1 saying migrate makes it, and leaves the
+// database without a table.
+func TestEvalLaysNoSchemaInEmptyPostgres(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	dir := t.TempDir()
+	for _, args := range [][]string{{"eval", "--at", "2026-03-10"}, {"eval", "--at", "2026-03-10", "--dry-run"}} {
+		code, _, errs := cli(t, dir, append([]string{"--db", dsn}, args...)...)
+		if code != 1 || !strings.Contains(errs, "no baoxue schema in") || !strings.Contains(errs, "`baoxue migrate`") {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and no baoxue schema … baoxue migrate", args, code, errs)
+		}
+	}
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var n int
+	if err := st.DB.Get(&n, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()`); err != nil || n != 0 {
+		t.Errorf("%d tables after the refused evals (%v), want 0", n, err)
+	}
+	if names := files(t, dir); len(names) > 0 {
+		t.Errorf("eval left %v in the directory", names)
+	}
+}
+
+// TestDryRunWritesNothing: eval --dry-run leaves the database file byte for
+// byte and its directory as they were (no -wal, no -shm), and refuses a
+// schema it would have to upgrade.
+func TestDryRunWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	db := "file:" + filepath.Join(dir, "t.db")
+	write(t, filepath.Join(dir, "schools.csv"), "id,name,center\nSCH01,一中,C1\n")
+	write(t, filepath.Join(dir, "students.csv"), "id,name,birth_date,school_id,grade\nG500234201105010015,张一,2011-05-01,SCH01,9\n")
+	write(t, filepath.Join(dir, "attendance.csv"), "student_id,date,status\nG500234201105010015,2026-03-09,absent\nG500234201105010015,2026-03-10,absent\n")
+	for _, kind := range []string{"schools", "students", "attendance"} {
+		if code, _, errs := cli(t, dir, "--db", db, "import", kind, kind+".csv"); code != 0 {
+			t.Fatalf("import %s: %s", kind, errs)
+		}
+	}
+	path := filepath.Join(dir, "t.db")
+	dryRuns := func() {
+		t.Helper()
+		for _, args := range [][]string{{"--dry-run"}, {"--dry-run", "--json"}, {"--dry-run", "--campaign", "march"}} {
+			code, out, errs := cli(t, dir, append([]string{"--db", db, "eval", "--at", "2026-03-10"}, args...)...)
+			if code != 0 || !strings.Contains(out, "grade9-absence") {
+				t.Fatalf("%v: exit %d\n%s%s", args, code, out, errs)
+			}
+		}
+	}
+	unchanged(t, path, dryRuns)
+	// A database not in WAL mode (a copy made with VACUUM INTO, say) stays
+	// in its mode.
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB.Exec(`PRAGMA journal_mode = DELETE`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	unchanged(t, path, dryRuns)
+	// A writing run still writes (the dry runs left no lock or mode behind).
+	if code, out, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-10"); code != 0 || !strings.Contains(out, "grade9-absence") {
+		t.Fatalf("writing eval: exit %d\n%s%s", code, out, errs)
+	}
+
+	// A schema older than this baoxue's: a dry run cannot upgrade it.
+	st, err = store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := store.Migrations()
+	if _, err := st.DB.Exec(st.Rebind(`DELETE FROM schema_migrations WHERE version = ?`), ms[len(ms)-1].Version); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	unchanged(t, path, func() {
+		code, _, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-10", "--dry-run")
+		if code != 1 || !strings.Contains(errs, "a dry run writes nothing; `baoxue migrate --db file:"+path+"` upgrades it") {
+			t.Errorf("dry run on an older schema: exit %d, %s", code, errs)
+		}
+	})
+}
+
+// unchanged fails t when fn changes the file path, byte for byte or its
+// modification time, or the files beside it (a -wal, a -shm).
+func unchanged(t *testing.T, path string, fn func()) {
+	t.Helper()
+	dir := filepath.Dir(path)
+	before := files(t, dir)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	fi, _ := os.Stat(path)
+	fn()
+	if after := files(t, dir); !slices.Equal(after, before) {
+		t.Errorf("files %v afterwards, want %v", after, before)
+	}
+	b, _ = os.ReadFile(path)
+	fi2, _ := os.Stat(path)
+	if sha256.Sum256(b) != sum || !fi2.ModTime().Equal(fi.ModTime()) {
+		t.Errorf("%s changed", path)
+	}
+}
+
+// TestDemoThenNextSteps: the demo, run as the README's first command, writes
+// its own baoxue-demo.db (not the baoxue.db that import fills), and every
+// command it says to try next works as printed, from the directory it ran
+// in (where the repository's rules/ is).
+func TestDemoThenNextSteps(t *testing.T) {
+	dir := t.TempDir()
+	rulesDir, err := filepath.Abs(filepath.Join("..", "..", "rules"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(rulesDir, filepath.Join(dir, "rules")); err != nil {
+		t.Skipf("no symlink to the rules: %v", err)
+	}
+	code, out, errs := cli(t, dir, "demo", "--students", "300")
+	if code != 0 {
+		t.Fatalf("demo: exit %d\n%s%s", code, out, errs)
+	}
+	if got := files(t, dir); !slices.Equal(got, []string{"baoxue-demo.db", "rules"}) {
+		t.Fatalf("the demo left %v, want baoxue-demo.db only", got)
+	}
+	_, steps, ok := strings.Cut(out, "What to try next:\n")
+	if !ok {
+		t.Fatalf("no next steps:\n%s", out)
+	}
+	ran := 0
+	for _, line := range strings.Split(strings.TrimSpace(steps), "\n") {
+		cmd, _, _ := strings.Cut(strings.TrimSpace(line), " #")
+		args := strings.Fields(cmd)
+		if args[0] != "./baoxue" {
+			continue // go build
+		}
+		args, stdout := pasted(t, dir, args[1:])
+		code, out, errs := cli(t, dir, args...)
+		if code != 0 {
+			t.Errorf("%s: exit %d\n%s%s", cmd, code, out, errs)
+			continue
+		}
+		if stdout != "" {
+			write(t, filepath.Join(dir, stdout), out)
+		}
+		ran++
+	}
+	if ran < 5 {
+		t.Errorf("ran %d of the next steps:\n%s", ran, steps)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "baoxue.db")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the demo or its next steps made baoxue.db (%v)", err)
+	}
+}
+
+// pasted does what a shell does to args: a "> FILE" redirect (returned) and
+// globs, expanded in dir.
+func pasted(t *testing.T, dir string, args []string) ([]string, string) {
+	t.Helper()
+	var out []string
+	stdout := ""
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == ">" && i+1 < len(args):
+			stdout = args[i+1]
+			i++
+		case strings.ContainsAny(a, "*?["):
+			m, err := filepath.Glob(filepath.Join(dir, a))
+			if err != nil || len(m) == 0 {
+				t.Fatalf("%s matches nothing (%v)", a, err)
+			}
+			for _, p := range m {
+				rel, _ := filepath.Rel(dir, p)
+				out = append(out, rel)
+			}
+		default:
+			out = append(out, a)
+		}
+	}
+	return out, stdout
 }
