@@ -306,6 +306,18 @@ func summarize(w io.Writer, res *engine.Result, names *directory) {
 		byGrade[s.Grade]++
 		bySchool[s.School]++
 	}
+	if len(res.Unreported) > 0 {
+		// Attendance files list exceptions only: a school that has not
+		// uploaded yet is evaluated as of the last day it reported.
+		fmt.Fprintln(w, "\nAttendance not reported yet (these schools are evaluated as of the last day they reported):")
+		for _, u := range res.Unreported {
+			through := "no day reported; not evaluated"
+			if u.Evaluated {
+				through = "evaluated as of " + u.ReportedThrough
+			}
+			fmt.Fprintf(w, "  %s %s: %d students, not reported since %s; %s\n", u.School, u.Name, u.Students, u.Since, through)
+		}
+	}
 	fmt.Fprintln(w, "\nStudents at risk by special group:")
 	for _, g := range []string{"left_behind", "migrant", "returning", "orphan", "disabled", "hardship", "poverty"} {
 		fmt.Fprintf(w, "  %5d  %s\n", byGroup[g], groupNames[g])

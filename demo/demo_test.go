@@ -23,10 +23,10 @@ func TestDemoRunsTwiceAndPrintsNoIdentityNumbers(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "baoxue.db")
 	ctx := context.Background()
 	var out bytes.Buffer
-	if err := Run(ctx, &out, Options{Path: path, Students: 400}); err != nil {
+	if err := Run(ctx, &out, Options{Path: path, Students: 1500}); err != nil {
 		t.Fatalf("first run: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"Creating the demo database", "students: 400 rows", "Students at risk by special group",
+	for _, want := range []string{"Creating the demo database", "students: 1500 rows", "Students at risk by special group", "Attendance not reported yet", "not reported since",
 		"By grade", "New tasks by teacher", "most urgent students", "What to try next"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())

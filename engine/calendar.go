@@ -134,17 +134,22 @@ func (c *Calendar) NextSchoolDay(school string, d Day) Day {
 	return d
 }
 
-// window is one school's school days over the lookback: school[o] tells
-// whether day T-o is a school day, and count[n] how many of the days T-n+1..T
-// are.
+// window is one school's school days over the lookback ending at the day
+// its students are evaluated as of (at: T, or the last day the school
+// reported): school[o] tells whether day at-o is a school day, and count[n]
+// how many of the days at-n+1..at are.
 type window struct {
+	at     Day
+	today  string // at as YYYY-MM-DD
+	month  int
 	school []bool
 	count  []int32
 }
 
 // windowFor computes the window of length days ending at t for school.
 func (c *Calendar) windowFor(school string, t Day, length int) *window {
-	w := &window{school: make([]bool, length), count: make([]int32, length+1)}
+	w := &window{at: t, today: t.String(), school: make([]bool, length), count: make([]int32, length+1)}
+	_, w.month, _ = t.Date()
 	for o := 0; o < length; o++ {
 		w.school[o] = c.IsSchoolDay(school, t-Day(o))
 		w.count[o+1] = w.count[o]
@@ -155,28 +160,50 @@ func (c *Calendar) windowFor(school string, t Day, length int) *window {
 	return w
 }
 
-// windows caches one window per distinct calendar: schools without rows of
-// their own share the district's.
+// windows holds the window of every school: schools without calendar rows of
+// their own and evaluated as of the same day share one.
 type windows struct {
-	cal      *Calendar
-	t        Day
-	length   int
-	district *window
 	bySchool map[string]*window
+	shared   *window // the district's window at T
 }
 
-func newWindows(c *Calendar, t Day, length int) *windows {
-	ws := &windows{cal: c, t: t, length: length, bySchool: map[string]*window{}}
-	ws.district = c.windowFor("", t, length)
+// newWindows computes the windows of length days for a run at t. asOf gives
+// the schools evaluated as of an earlier day than t (their attendance is
+// reported only that far); skip the schools not evaluated at all, which get
+// no window.
+func newWindows(c *Calendar, t Day, length int, asOf map[string]Day, skip map[string]Day) *windows {
+	ws := &windows{bySchool: map[string]*window{}, shared: c.windowFor("", t, length)}
+	district := map[Day]*window{t: ws.shared}
 	for school := range c.schools {
-		ws.bySchool[school] = c.windowFor(school, t, length)
+		if _, skipped := skip[school]; !skipped {
+			at, ok := asOf[school]
+			if !ok {
+				at = t
+			}
+			ws.bySchool[school] = c.windowFor(school, at, length)
+		}
+	}
+	for school, at := range asOf {
+		if _, own := c.schools[school]; own {
+			continue
+		}
+		w, ok := district[at]
+		if !ok {
+			w = c.windowFor("", at, length)
+			district[at] = w
+		}
+		ws.bySchool[school] = w
+	}
+	for school := range skip {
+		ws.bySchool[school] = nil
 	}
 	return ws
 }
 
+// of returns the window of school, nil when the school is not evaluated.
 func (ws *windows) of(school string) *window {
 	if w, ok := ws.bySchool[school]; ok {
 		return w
 	}
-	return ws.district
+	return ws.shared
 }

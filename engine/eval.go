@@ -26,17 +26,27 @@ type Options struct {
 	Campaign string
 	// DryRun computes everything and writes nothing.
 	DryRun bool
-	// Force allows a writing run at a T earlier than the latest committed one.
+	// Force allows a writing run at a T earlier than the latest committed
+	// one, and at a T whose attendance no school has reported.
 	Force bool
+	// Retire lets a writing run retire the open alerts of rules that are no
+	// longer loaded or are disabled (outcome rule_retired); without it such
+	// a run fails with ErrRetire.
+	Retire bool
+	// AllReported takes every school's attendance as reported through At:
+	// for rule unit tests, whose inline attendance is complete by
+	// definition. Otherwise each school is evaluated as of the last day it
+	// reported (SPEC §4).
+	AllReported bool
 	// PairingCap is the most paired students a teacher takes while another
 	// teacher of the school has room (pairing.max_per_teacher); default 5.
 	PairingCap int
-	// Lookback is the least number of days of attendance read, bounding how far
-	// back absent_streak counts; the largest rule window raises it. Default 120.
-	Lookback int
 	// Norms are the configured thresholds rules read as `norms` (SPEC §5);
 	// the zero value means rules.DefaultNorms().
 	Norms rules.Norms
+	// Lookback is the least number of days of attendance read, bounding how far
+	// back absent_streak counts; the largest rule window raises it. Default 120.
+	Lookback int
 	// Workers evaluating rules in parallel; default GOMAXPROCS.
 	Workers int
 	// Progress, when non-nil, receives a progress line now and then (a terminal).
@@ -123,21 +133,21 @@ const batchSize = 2048
 // range is read by its own goroutine from four streamed queries (students,
 // absences, contacts, home teaching, each ordered by sid) and merged into
 // batches, so decoding runs on every core; the workers evaluate the batches.
-func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.Rule, opt *Options, maxWindow int, msgs *messageNeed) ([]firing, map[string]int, error) {
-	length := max(opt.Lookback, maxWindow)
-	if length > 32000 {
-		length = 32000
-	}
+func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.Rule, opt *Options, length, maxWindow int,
+	rp *reporting, msgs *messageNeed) (*scanned, error) {
 	bounds, err := st.SIDBounds(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	rd := &reader{st: st, t: opt.At, length: length, ws: newWindows(cal, opt.At, length),
-		from: (opt.At - Day(length) + 1).String(), to: opt.At.String(),
+	// A school evaluated as of an earlier day needs its lookback before
+	// that day.
+	earliest := rp.earliest(opt.At)
+	rd := &reader{st: st, length: length, ws: newWindows(cal, opt.At, length, rp.asOf, rp.skip),
+		from: (earliest - Day(length) + 1).String(), to: opt.At.String(),
 		// contacts(n) and home_teaching_*(n) never look past the largest
 		// window; only absences need the longer lookback (for streaks).
-		datedFrom: (opt.At - Day(max(1, min(maxWindow, length))) + 1).String(),
-		progress:  newProgress(opt.Progress, "eval", "students"), perSchool: map[string]int{}}
+		datedFrom: (earliest - Day(max(1, min(maxWindow, length))) + 1).String(),
+		progress:  newProgress(opt.Progress, "eval", "students"), perSchool: map[string]int{}, skipped: map[string]int{}}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -183,9 +193,28 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	<-collected
 	rd.progress.done(int(rd.n.Load()))
 	if err := f.first(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return out, rd.perSchool, nil
+	return &scanned{firings: out, perSchool: rd.perSchool, skipped: rd.skipped}, nil
+}
+
+// scanned is what a scan found.
+type scanned struct {
+	firings []firing
+	// perSchool counts the evaluated students of each school; skipped the
+	// students of schools not evaluated (attendance not reported).
+	perSchool, skipped map[string]int
+}
+
+// counts returns how many students were evaluated and how many skipped.
+func (sc *scanned) counts() (evaluated, skipped int) {
+	for _, n := range sc.perSchool {
+		evaluated += n
+	}
+	for _, n := range sc.skipped {
+		skipped += n
+	}
+	return evaluated, skipped
 }
 
 // failure keeps the first error of a scan and stops the rest: the errors
@@ -227,7 +256,6 @@ func split(r store.SIDRange, n int) []store.SIDRange {
 // reader reads ranges of students with their dated records.
 type reader struct {
 	st        *store.Store
-	t         Day
 	length    int
 	ws        *windows
 	from, to  string
@@ -235,8 +263,9 @@ type reader struct {
 	n         atomic.Int64
 	mu        sync.Mutex
 	progress  *progress
-	// perSchool counts the evaluated students of each school (under mu).
-	perSchool map[string]int
+	// perSchool counts the evaluated students of each school, skipped
+	// those of schools not evaluated (under mu).
+	perSchool, skipped map[string]int
 }
 
 // read merges the four streams of one range into batches of students.
@@ -260,12 +289,14 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 		}
 		streams.Wait()
 	}()
-	t := rd.t
-	perSchool := map[string]int{}
+	perSchool, skipped := map[string]int{}, map[string]int{}
 	defer func() {
 		rd.mu.Lock()
 		for school, n := range perSchool {
 			rd.perSchool[school] += n
+		}
+		for school, n := range skipped {
+			rd.skipped[school] += n
 		}
 		rd.mu.Unlock()
 	}()
@@ -284,15 +315,22 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 		return nil
 	}
 	err = rd.st.StreamEvalStudents(ctx, part, func(es *store.EvalStudent) error {
+		w := rd.ws.of(es.SchoolID)
+		if w == nil {
+			// The school has not reported in the lookback: its students'
+			// records are passed over (the cursors drop smaller sids).
+			skipped[es.SchoolID]++
+			return nil
+		}
 		perSchool[es.SchoolID]++
-		batch = append(batch, student{row: *es})
+		batch = append(batch, student{row: *es, win: w})
 		s := &batch[len(batch)-1]
-		if err := s.load(rd.ws, t); err != nil {
+		if err := s.load(); err != nil {
 			return err
 		}
-		absences.each(es.SID, func(r *rec) { s.addAbsence(t, r.day, r.flag) })
-		contacts.each(es.SID, func(r *rec) { s.addDated(&s.contacts, t, r.day, 0) })
-		teaching.each(es.SID, func(r *rec) { s.addDated(&s.teaching, t, r.day, r.hours) })
+		absences.each(es.SID, func(r *rec) { s.addAbsence(r.day, r.flag) })
+		contacts.each(es.SID, func(r *rec) { s.addDated(&s.contacts, r.day, 0) })
+		teaching.each(es.SID, func(r *rec) { s.addDated(&s.teaching, r.day, r.hours) })
 		s.finish()
 		if len(batch) == batchSize {
 			return send()
@@ -305,8 +343,8 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 	return err
 }
 
-// load parses the student's dates and picks the school's window.
-func (s *student) load(ws *windows, t Day) error {
+// load parses the student's dates.
+func (s *student) load() error {
 	b, ok := parseDayBytes([]byte(s.row.BirthDate))
 	if !ok {
 		return fmt.Errorf("student %s: birth date %q is not YYYY-MM-DD", idnum.Mask(s.row.ID), s.row.BirthDate)
@@ -317,7 +355,6 @@ func (s *student) load(ws *windows, t Day) error {
 			s.returned, s.hasRet = r, true
 		}
 	}
-	s.win = ws.of(s.row.SchoolID)
 	return nil
 }
 
@@ -327,13 +364,12 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 	campaign string, norms rules.Norms, msgs *messageNeed) error {
 	var machine vm.VM
 	sw := &studentWindows{}
-	f := &rules.Facts{W: sw, Today: t.String(), Campaign: campaign, Norms: norms}
-	_, f.Month, _ = t.Date()
+	f := &rules.Facts{W: sw, Campaign: campaign, Norms: norms}
 	for batch := range batches {
 		var out []firing
 		for i := range batch {
 			s := &batch[i]
-			fill(f, sw, s, t)
+			fill(f, sw, s)
 			var fs *fired
 			for _, r := range active {
 				ok, err := r.Eval(&machine, f)

@@ -6,7 +6,7 @@ import (
 )
 
 // absence is one absence of a student on a school day in the lookback,
-// off days before T (0 = T).
+// off days before the day the student is evaluated as of (0 = that day).
 type absence struct {
 	off       int16
 	unexcused bool
@@ -32,10 +32,11 @@ type student struct {
 }
 
 // addAbsence records an absence on day (status flag 'a' absent, 's' sick,
-// 'l' leave). Records outside the lookback or on a day that is not a school
-// day of the student's school never count.
-func (s *student) addAbsence(t, day Day, flag byte) {
-	off := int(t - day)
+// 'l' leave). Records outside the lookback, after the day the student is
+// evaluated as of, or on a day that is not a school day of the student's
+// school never count.
+func (s *student) addAbsence(day Day, flag byte) {
+	off := int(s.win.at - day)
 	if off >= 0 && off < len(s.win.school) && s.win.school[off] {
 		s.abs = append(s.abs, absence{off: int16(off), unexcused: flag == 'a'})
 	}
@@ -43,8 +44,8 @@ func (s *student) addAbsence(t, day Day, flag byte) {
 
 // addDated records a contact or home-teaching session on day, any day of the
 // week, inside the lookback.
-func (s *student) addDated(to *[]dated, t, day Day, hours int32) {
-	off := int(t - day)
+func (s *student) addDated(to *[]dated, day Day, hours int32) {
+	off := int(s.win.at - day)
 	if off >= 0 && off < len(s.win.school) {
 		*to = append(*to, dated{off: int16(off), hours: hours})
 	}
@@ -185,11 +186,14 @@ func streak(abs []absence, w *window, unexcusedOnly bool) int {
 	return n
 }
 
-// fill sets f to the facts of s at t. f.W must already point at a
+// fill sets f to the facts of s as of the day its window ends (T, or the
+// last day its school reported). f.W must already point at a
 // studentWindows, which fill aims at s.
-func fill(f *rules.Facts, sw *studentWindows, s *student, t Day) {
+func fill(f *rules.Facts, sw *studentWindows, s *student) {
 	r := &s.row
 	sw.s = s
+	t := s.win.at
+	f.Today, f.Month = s.win.today, s.win.month
 	st := &f.Student
 	st.ID, st.Name, st.Gender, st.School, st.Class = r.ID, r.Name, r.Gender, r.SchoolID, r.Class
 	st.Township, st.Village, st.Status = r.Township, r.Village, r.Status

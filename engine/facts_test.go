@@ -29,19 +29,19 @@ type fixture struct {
 func build(t *testing.T, cal *Calendar, at string, birth string, abs, contacts, teaching []fixture) (*student, Day) {
 	t.Helper()
 	T := day(t, at)
-	ws := newWindows(cal, T, 120)
-	s := &student{row: store.EvalStudent{ID: "S1", SchoolID: "SCH", BirthDate: birth, Grade: 9}}
-	if err := s.load(ws, T); err != nil {
+	ws := newWindows(cal, T, 120, nil, nil)
+	s := &student{row: store.EvalStudent{ID: "S1", SchoolID: "SCH", BirthDate: birth, Grade: 9}, win: ws.of("SCH")}
+	if err := s.load(); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range abs {
-		s.addAbsence(T, day(t, r.date), r.flag)
+		s.addAbsence(day(t, r.date), r.flag)
 	}
 	for _, r := range contacts {
-		s.addDated(&s.contacts, T, day(t, r.date), 0)
+		s.addDated(&s.contacts, day(t, r.date), 0)
 	}
 	for _, r := range teaching {
-		s.addDated(&s.teaching, T, day(t, r.date), r.hours)
+		s.addDated(&s.teaching, day(t, r.date), r.hours)
 	}
 	s.finish()
 	return s, T
@@ -152,7 +152,7 @@ func TestWindowsAndStreaks(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, T := build(t, tc.cal, tc.at, "2011-05-01", tc.abs, nil, nil)
+			s, _ := build(t, tc.cal, tc.at, "2011-05-01", tc.abs, nil, nil)
 			w := &studentWindows{s: s}
 			if got := w.Absences(tc.n); got != tc.absences {
 				t.Errorf("absences(%d) = %d, want %d", tc.n, got, tc.absences)
@@ -164,7 +164,7 @@ func TestWindowsAndStreaks(t *testing.T) {
 				t.Errorf("absence_rate(%d) = %v, want %v", tc.n, got, tc.rate)
 			}
 			f := &rules.Facts{W: w}
-			fill(f, w, s, T)
+			fill(f, w, s)
 			if f.AbsentStreak != tc.streak || f.UnexcusedStreak != tc.unexStreak {
 				t.Errorf("streaks = %d, %d; want %d, %d", f.AbsentStreak, f.UnexcusedStreak, tc.streak, tc.unexStreak)
 			}
@@ -260,14 +260,15 @@ func TestREADMEExamples(t *testing.T) {
 	check("contacts(8)", w.Contacts(8), 2)
 	check("home_teaching_sessions(7)", w.HomeTeachingSessions(7), 1)
 	check("home_teaching_hours(9)", w.HomeTeachingHours(9), 3)
+	check("home_teaching_sessions_of(9, 2)", w.HomeTeachingSessionsOf(9, 2), 1)
+	check("home_teaching_sessions_of(9, 1)", w.HomeTeachingSessionsOf(9, 1), 2)
 	check("age born 2011-10-12", ageAt(day(t, "2011-10-12"), T), 15)
 	check("age born 2011-10-13", ageAt(day(t, "2011-10-13"), T), 14)
 	s.row.ReturnedAt = "2026-09-01"
-	ws := newWindows(cal, T, 120)
-	if err := s.load(ws, T); err != nil {
+	if err := s.load(); err != nil {
 		t.Fatal(err)
 	}
 	f := &rules.Facts{W: w}
-	fill(f, w, s, T)
+	fill(f, w, s)
 	check("days_since_return", f.Student.DaysSinceReturn, 41)
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"baoxue/rules"
@@ -25,8 +26,28 @@ func (s seed) exec(q string, args ...any) {
 
 const now = "2026-01-01T00:00:00.000000Z"
 
+// school inserts a school that has reported its attendance every day of
+// March and April 2026, the months the lifecycle tests run in.
 func (s seed) school(id, center string) {
+	s.unreportedSchool(id, center)
+	s.reported(id, "2026-03-01", "2026-04-30")
+}
+
+// unreportedSchool inserts a school that has reported nothing.
+func (s seed) unreportedSchool(id, center string) {
 	s.exec(`INSERT INTO schools (id, name, center, updated_at) VALUES (?, ?, ?, ?)`, id, id+"学校", center, now)
+}
+
+// reported records that school reported every day from..to.
+func (s seed) reported(school, from, to string) {
+	s.t.Helper()
+	var values []string
+	var args []any
+	for d := day(s.t, from); d <= day(s.t, to); d++ {
+		values = append(values, "(?, ?, 'reports')")
+		args = append(args, school, d.String())
+	}
+	s.exec(`INSERT INTO attendance_reports (school_id, date, source) VALUES `+strings.Join(values, ", "), args...)
 }
 
 func (s seed) teacher(id, school, center, role string) {

@@ -62,6 +62,10 @@ type plan struct {
 	decisions   []decision
 	resolved    []ResolvedLine
 	resolvedIDs []int64
+	// retired are open alerts whose rule is no longer loaded or is
+	// disabled: their tasks close as rule_retired, never as solved.
+	retired    []ResolvedLine
+	retiredIDs []int64
 	// leftIDs are resolved alerts of students no longer evaluated
 	// (transferred, dropped, graduated, …): their tasks close with outcome
 	// "student_<status>", not "resolved", so nobody reads a dropout as solved.
@@ -80,8 +84,10 @@ type plan struct {
 // messages to render) and decide.
 type openBy map[store.AlertKey]int
 
+// decide's frozen holds the schools whose students were not evaluated
+// (attendance not reported): their students' open alerts stay as they are.
 func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, campaign string, dir *directory,
-	cal *Calendar, loads map[string]int, pairCap int, t Day) *plan {
+	cal *Calendar, loads map[string]int, pairCap int, t Day, frozen map[string]bool) *plan {
 	p := &plan{decisions: make([]decision, 0, len(fs))}
 	sortFirings(fs, set)
 	p.pair(fs, dir, cal, loads, pairCap, t)
@@ -123,9 +129,10 @@ func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, c
 		p.decisions = append(p.decisions, d)
 	}
 
-	// An open alert resolves when its rule ran and did not fire, or when its
-	// rule is gone or disabled. Alerts of rules that did not run in this
-	// (non-)campaign run stay as they are.
+	// An open alert resolves when its rule ran and did not fire; it retires
+	// when its rule is gone or disabled. Alerts of rules that did not run in
+	// this (non-)campaign run, and of students whose school was not
+	// evaluated, stay as they are.
 	byID := map[string]*rules.Rule{}
 	for _, r := range set.Rules {
 		byID[r.ID] = r
@@ -133,13 +140,19 @@ func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, c
 	for i := range open {
 		a := &open[i]
 		r := byID[a.Rule]
-		if r != nil && r.Enabled && !r.RunsIn(campaign) {
+		if r == nil || !r.Enabled {
+			p.retiredIDs = append(p.retiredIDs, a.ID)
+			p.retired = append(p.retired, ResolvedLine{Type: "retired", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})
 			continue
 		}
-		if stillFiring[i] {
+		if !r.RunsIn(campaign) || stillFiring[i] {
 			continue
 		}
-		if a.StudentStatus != "enrolled" && a.StudentStatus != "suspended" {
+		enrolled := a.StudentStatus == "enrolled" || a.StudentStatus == "suspended"
+		if enrolled && frozen[a.StudentSchool] {
+			continue
+		}
+		if !enrolled && a.StudentStatus != "suspended" {
 			if p.leftIDs == nil {
 				p.leftIDs = map[string][]int64{}
 			}
@@ -153,13 +166,19 @@ func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, c
 		}
 		p.resolved = append(p.resolved, ResolvedLine{Type: "resolved", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})
 	}
-	sort.Slice(p.resolved, func(i, j int) bool {
-		if p.resolved[i].Rule != p.resolved[j].Rule {
-			return p.resolved[i].Rule < p.resolved[j].Rule
-		}
-		return p.resolved[i].Student < p.resolved[j].Student
-	})
+	sortLines(p.resolved)
+	sortLines(p.retired)
 	return p
+}
+
+// sortLines orders resolved or retired lines by rule, then student.
+func sortLines(ls []ResolvedLine) {
+	sort.Slice(ls, func(i, j int) bool {
+		if ls[i].Rule != ls[j].Rule {
+			return ls[i].Rule < ls[j].Rule
+		}
+		return ls[i].Student < ls[j].Student
+	})
 }
 
 // sortFirings puts firings in output order: rule id, then student id. Rules
@@ -259,6 +278,9 @@ func dueDate(cal *Calendar, school string, t Day, due time.Duration) Day {
 func (p *plan) escalate(overdue []store.OverdueTask, dir *directory, t Day) {
 	closing := map[int64]bool{}
 	for _, id := range p.resolvedIDs {
+		closing[id] = true
+	}
+	for _, id := range p.retiredIDs {
 		closing[id] = true
 	}
 	for _, ids := range p.leftIDs {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +62,7 @@ func TestWritingRunsQueue(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		s := seed{t, st}
 		s.school("SCH01", "C1")
+		s.student("S1", "SCH01", 9, "")
 		set := compile(t, lifecycleRules)
 		inTx, release := make(chan struct{}), make(chan struct{})
 		errA, errB := make(chan error, 1), make(chan error, 1)
@@ -95,6 +97,7 @@ func TestWritingRunsQueue(t *testing.T) {
 func TestStudentWhoLeftClosesTasksAsSuch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		s := grade9Absent(t, st)
+		s.student("S2", "SCH01", 9, "T1")
 		evalAt(t, st, lifecycleRules, "2026-03-10", false)
 		s.exec(`UPDATE students SET status = 'dropped' WHERE id = 'S1'`)
 		res := evalAt(t, st, lifecycleRules, "2026-03-11", false)
@@ -105,4 +108,57 @@ func TestStudentWhoLeftClosesTasksAsSuch(t *testing.T) {
 			t.Fatalf("tasks closed as student_dropped = %d, want 1", n)
 		}
 	})
+}
+
+// A rule that is removed or disabled does not "resolve" its alerts: a
+// writing run refuses without Retire, naming the rule and count; with it the
+// alerts retire and their tasks close as rule_retired, never as resolved.
+func TestRemovedRuleRetiresNotResolves(t *testing.T) {
+	other := `
+rules:
+  - id: other-rule
+    name: 其他
+    severity: low
+    when: absences(14) >= 10
+`
+	disabled := lifecycleRules + "    enabled: false\n"
+	for name, src := range map[string]string{"removed": other, "disabled": disabled} {
+		t.Run(name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, st *store.Store) {
+				s := grade9Absent(t, st)
+				evalAt(t, st, lifecycleRules, "2026-03-10", false)
+				set := compile(t, src)
+				opt := Options{At: day(t, "2026-03-11")}
+				_, err := Evaluate(context.Background(), st, set, opt)
+				if !errors.Is(err, ErrRetire) || !strings.Contains(err.Error(), "grade9-absence (1 open alerts)") || !strings.Contains(err.Error(), "--retire") {
+					t.Fatalf("err = %v, want ErrRetire naming grade9-absence and --retire", err)
+				}
+				if n := s.count("alerts", "resolved_at IS NULL"); n != 1 || s.count("runs", "") != 1 {
+					t.Fatalf("a refused run changed something: %d open alerts, %d runs", n, s.count("runs", ""))
+				}
+				opt.DryRun = true
+				res, err := Evaluate(context.Background(), st, set, opt)
+				if err != nil || res.RetiredByRule["grade9-absence"] != 1 || len(res.Retired) != 0 {
+					t.Fatalf("dry run: err %v, retired by rule %v, lines %v", err, res.RetiredByRule, res.Retired)
+				}
+				opt.DryRun, opt.Retire = false, true
+				res, err = Evaluate(context.Background(), st, set, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(res.Resolved) != 0 || len(res.Retired) != 1 || res.Retired[0].Type != "retired" || res.Retired[0].Rule != "grade9-absence" {
+					t.Fatalf("resolved %+v, retired %+v", res.Resolved, res.Retired)
+				}
+				if n := s.count("alerts", "outcome = 'rule_retired' AND resolved_at IS NOT NULL"); n != 1 {
+					t.Errorf("alerts retired = %d, want 1", n)
+				}
+				if n := s.count("tasks", "status = 'closed' AND outcome = 'rule_retired'"); n != 1 {
+					t.Errorf("tasks closed as rule_retired = %d, want 1", n)
+				}
+				if n := s.count("runs", "alerts_retired = 1 AND alerts_resolved = 0"); n != 1 {
+					t.Errorf("run records with 1 retired = %d, want 1", n)
+				}
+			})
+		})
+	}
 }

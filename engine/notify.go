@@ -21,16 +21,19 @@ type Digest struct {
 	Escalations []DigestEscal  `json:"escalations,omitempty"`
 	Pairings    []DigestPaired `json:"pairings,omitempty"`
 	// Unreported, for center admins: schools of the center whose
-	// attendance is not reported.
+	// attendance is not reported through At.
 	Unreported []DigestSchool `json:"unreported,omitempty"`
 }
 
-// DigestSchool is a school whose attendance is not reported.
+// DigestSchool is a school whose attendance is not reported: its students
+// were evaluated as of ReportedThrough, or ("" ) not at all.
 type DigestSchool struct {
-	School string `json:"school"`
-	Name   string `json:"name"`
-	Since  string `json:"since"`
-	Last   string `json:"last"`
+	School          string `json:"school"`
+	Name            string `json:"name"`
+	Students        int    `json:"students"`
+	ReportedThrough string `json:"reported_through"`
+	Since           string `json:"since"`
+	Evaluated       bool   `json:"evaluated"`
 }
 
 // DigestAlert is an alert in a digest: new, or a reminder after the cooldown.
@@ -122,7 +125,8 @@ func notifications(runID int64, t Day, p *plan, escalated []Escalation) ([]store
 	for _, u := range p.unreported {
 		for _, admin := range u.admins {
 			dg := get(admin)
-			dg.Unreported = append(dg.Unreported, DigestSchool{School: u.School, Name: u.Name, Since: u.Since, Last: u.Last})
+			dg.Unreported = append(dg.Unreported, DigestSchool{School: u.School, Name: u.Name, Students: u.Students,
+				ReportedThrough: u.ReportedThrough, Since: u.Since, Evaluated: u.Evaluated})
 		}
 	}
 	teachers := make([]string, 0, len(digests))

@@ -10,9 +10,10 @@ import (
 	"unicode/utf8"
 )
 
-// WriteJSON prints the run as JSON lines (SPEC §7): alert lines, then
-// resolved lines, each sorted by rule then student. The bytes depend only on
-// the result, so the same data gives the same output on every engine.
+// WriteJSON prints the run as JSON lines (SPEC §7), sorted by type: alert
+// lines, resolved lines and retired lines, each sorted by rule then student,
+// then unreported lines by school. The bytes depend only on the result, so
+// the same data gives the same output on every engine.
 func WriteJSON(w io.Writer, res *Result) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
@@ -22,8 +23,15 @@ func WriteJSON(w io.Writer, res *Result) error {
 			return err
 		}
 	}
-	for i := range res.Resolved {
-		if err := enc.Encode(&res.Resolved[i]); err != nil {
+	for _, ls := range [][]ResolvedLine{res.Resolved, res.Retired} {
+		for i := range ls {
+			if err := enc.Encode(&ls[i]); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range res.Unreported {
+		if err := enc.Encode(&res.Unreported[i]); err != nil {
 			return err
 		}
 	}
@@ -52,6 +60,10 @@ func WriteSummary(w io.Writer, res *Result) error {
 	}
 	fmt.Fprintf(bw, "  %d students evaluated; %d alerts firing (%d new, %d ongoing, %d notified); %s\n",
 		res.Students, len(res.Alerts), res.New, res.Ongoing, res.Notified, resolved)
+	if res.NotEvaluated > 0 {
+		fmt.Fprintf(bw, "  %d students not evaluated: their school has not reported attendance in the lookback\n", res.NotEvaluated)
+	}
+	writeRetired(bw, res)
 	fmt.Fprintf(bw, "  %d tasks created, %d pairing teachers assigned, %d escalations\n",
 		res.TasksCreated, len(res.Pairings), len(res.Escalations))
 	for _, warn := range res.Warnings {
@@ -128,19 +140,41 @@ func writeUrgent(w io.Writer, res *Result, n int) {
 	}
 }
 
-// writeUnreported lists the schools whose attendance is not reported.
+// writeRetired says which rules' alerts were (or would be) retired.
+func writeRetired(w io.Writer, res *Result) {
+	if len(res.RetiredByRule) == 0 {
+		return
+	}
+	verb := "retired"
+	if res.DryRun {
+		verb = "would retire (a writing run needs --retire)"
+	}
+	for _, kv := range sortedCounts(res.RetiredByRule, 0) {
+		fmt.Fprintf(w, "  %d alerts %s: rule %s is no longer loaded or is disabled; their tasks close as rule_retired\n", kv.n, verb, kv.k)
+	}
+}
+
+// writeUnreported lists the schools whose attendance is not reported
+// through T.
 func writeUnreported(w io.Writer, us []Unreported) {
 	if len(us) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nAttendance not reported (no record at all since the 5th school day back; their students count as present):\n")
+	fmt.Fprintf(w, "\nAttendance not reported (nothing changes for these schools' students until they report):\n")
 	for _, u := range us {
-		last := "none in these days"
-		if u.Last != "" {
-			last = "last " + u.Last
+		switch {
+		case u.Evaluated:
+			fmt.Fprintf(w, "  %s %s (%s): %d students, attendance not reported since %s; evaluated as of %s\n",
+				u.School, u.Name, u.Center, u.Students, u.Since, u.ReportedThrough)
+		case u.ReportedThrough != "":
+			fmt.Fprintf(w, "  %s %s (%s): %d students, attendance not reported since %s; not evaluated\n",
+				u.School, u.Name, u.Center, u.Students, u.Since)
+		default:
+			fmt.Fprintf(w, "  %s %s (%s): %d students, no attendance ever reported; not evaluated\n",
+				u.School, u.Name, u.Center, u.Students)
 		}
-		fmt.Fprintf(w, "  %s %s (%s): %d students, nothing since %s (%s)\n", u.School, u.Name, u.Center, u.Students, u.Since, last)
 	}
+	fmt.Fprintln(w, "  Import their attendance (baoxue import attendance FILE) or reports (baoxue import reports FILE).")
 }
 
 // gapExamples is how many students of each kind of gap the summary names.

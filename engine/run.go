@@ -6,12 +6,22 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
 	"baoxue/rules"
 	"baoxue/store"
 )
+
+// ErrNoStudents is returned when a run finds no enrolled or suspended
+// student at all: a cron job pointed at the wrong database must not pass.
+var ErrNoStudents = errors.New("no enrolled or suspended students")
+
+// ErrRetire is returned for a writing run that would retire alerts (their
+// rule is no longer loaded, or disabled), unless Options.Retire: a rule that
+// disappears by mistake must not close a district's cases.
+var ErrRetire = errors.New("rules removed or disabled")
 
 // ErrEarlierThanLatest is returned for a writing run at a T before the latest
 // committed run's, unless Options.Force: replaying the past would reopen and
@@ -27,16 +37,22 @@ type Result struct {
 	Students int
 	// Alerts are the alert lines sorted by rule then student; Resolved the
 	// resolved lines (writing runs only), in the same order.
-	Alerts      []AlertLine
-	Resolved    []ResolvedLine
-	Pairings    []Pairing
-	Escalations []Escalation
-	Gaps        []Gap
-	Warnings    []string
-	// Unreported are the schools with evaluated students but no attendance
-	// record at all in their last 5 school days: a 1,000-student school
-	// without one absence in a week has not reported (SPEC §4).
+	Alerts   []AlertLine
+	Resolved []ResolvedLine
+	// Retired are the alerts closed because their rule is no longer loaded
+	// or is disabled (writing runs only); RetiredByRule counts them by rule
+	// (for a dry run too: what a writing run would retire).
+	Retired       []ResolvedLine
+	RetiredByRule map[string]int
+	Pairings      []Pairing
+	Escalations   []Escalation
+	Gaps          []Gap
+	Warnings      []string
+	// Unreported are the schools whose attendance is not reported through
+	// At: evaluated as of their last reported day, or not at all (SPEC §4).
 	Unreported []Unreported
+	// NotEvaluated counts the students of schools not evaluated at all.
+	NotEvaluated int
 	// Counts. WouldResolve is, for a dry run, how many alerts a writing run
 	// would resolve.
 	New, Ongoing, Notified, TasksCreated, WouldResolve int
@@ -75,9 +91,12 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	if err != nil || opt.DryRun {
 		return res, err
 	}
+	if len(p.retiredIDs) > 0 && !opt.Retire {
+		return nil, retireError(res.RetiredByRule)
+	}
 	run := &store.Run{Kind: "eval", StartedAt: store.FormatTime(started), At: opt.At.String(), Campaign: opt.Campaign,
 		RulesChecksum: set.Checksum, Students: res.Students, AlertsNew: res.New, AlertsOngoing: res.Ongoing,
-		AlertsResolved: len(p.resolved), Forced: opt.Force}
+		AlertsResolved: len(p.resolved), AlertsRetired: len(p.retired), SchoolsBehind: len(res.Unreported), Forced: opt.Force}
 	if opt.Campaign != "" {
 		run.Kind = "campaign"
 	}
@@ -113,6 +132,22 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	if err != nil {
 		return nil, nil, err
 	}
+	length := min(max(opt.Lookback, set.MaxWindow), 32000)
+	rp, err := readReporting(ctx, st, cal, t, length, opt.AllReported)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !opt.DryRun && !opt.Force {
+		// No roster at all is the more basic mistake: say that first.
+		if bounds, err := st.SIDBounds(ctx); err != nil {
+			return nil, nil, err
+		} else if bounds.Hi == bounds.Lo {
+			return nil, nil, noStudents()
+		}
+		if err := rp.refuse(t); err != nil {
+			return nil, nil, err
+		}
+	}
 	var active []*rules.Rule
 	for _, r := range set.Rules {
 		if r.RunsIn(opt.Campaign) {
@@ -125,32 +160,34 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	var state *runState
 	go func() {
 		var err error
-		state, err = readState(ctx, st, cal, t, msgs)
+		state, err = readState(ctx, st, t, msgs)
 		stateDone <- err
 	}()
-	fs, perSchool, err := scan(ctx, st, cal, active, opt, set.MaxWindow, msgs)
+	sc, err := scan(ctx, st, cal, active, opt, length, set.MaxWindow, rp, msgs)
 	if serr := <-stateDone; err == nil {
 		err = serr
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	n := 0
-	for _, c := range perSchool {
-		n += c
+	n, skipped := sc.counts()
+	if n+skipped == 0 {
+		return nil, nil, noStudents()
 	}
-	phase("scan", "students", n, "firings", len(fs))
-	p := decide(fs, state.open, state.index, set, opt.Campaign, state.dir, cal, state.loads, opt.PairingCap, t)
+	phase("scan", "students", n, "firings", len(sc.firings))
+	frozen := make(map[string]bool, len(rp.skip))
+	for school := range rp.skip {
+		frozen[school] = true
+	}
+	p := decide(sc.firings, state.open, state.index, set, opt.Campaign, state.dir, cal, state.loads, opt.PairingCap, t, frozen)
 	p.escalate(state.overdue, state.dir, t)
-	p.unreported = unreported(perSchool, state, cal, t)
+	p.unreported = unreported(rp, sc.perSchool, sc.skipped, state.dir, cal)
 	phase("decide", "open alerts", len(state.open))
 	res := newResult(p, opt, n)
-	if lookback := Day(max(opt.Lookback, set.MaxWindow)); !cal.Covers(t-lookback+1, t) {
+	res.NotEvaluated = skipped
+	if lookback := Day(length); !cal.Covers(t-lookback+1, t) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf(
 			"no calendar row covers %s to %s: every weekday is taken as a school day (baoxue import calendar FILE)", t-lookback+1, t))
-	}
-	if n == 0 {
-		res.Warnings = append(res.Warnings, "no enrolled or suspended students: import a roster first (baoxue import students FILE)")
 	}
 	return res, p, nil
 }
@@ -166,6 +203,13 @@ func newResult(p *plan, opt *Options, students int) *Result {
 		res.WouldResolve = len(p.resolved)
 	} else {
 		res.Resolved = p.resolved
+		res.Retired = p.retired
+	}
+	for _, r := range p.retired {
+		if res.RetiredByRule == nil {
+			res.RetiredByRule = map[string]int{}
+		}
+		res.RetiredByRule[r.Rule]++
 	}
 	for _, d := range p.decisions {
 		res.Alerts = append(res.Alerts, d.line)
@@ -195,18 +239,11 @@ type runState struct {
 	index   openBy
 	loads   map[string]int
 	overdue []store.OverdueTask
-	// lastAttendance is each school's latest attendance record in the last
-	// days checked for "attendance not reported".
-	lastAttendance map[string]string
 }
-
-// reportDays is how many school days without any attendance record make a
-// school's attendance "not reported" (SPEC §4).
-const reportDays = 5
 
 // readState reads the lifecycle state; it hands the open alerts to msgs as
 // soon as it has them (and lets msgs go, empty, if it fails before).
-func readState(ctx context.Context, st *store.Store, cal *Calendar, t Day, msgs *messageNeed) (*runState, error) {
+func readState(ctx context.Context, st *store.Store, t Day, msgs *messageNeed) (*runState, error) {
 	rs := &runState{}
 	var err error
 	rs.open, err = st.OpenAlerts(ctx, st.DB)
@@ -226,13 +263,6 @@ func readState(ctx context.Context, st *store.Store, cal *Calendar, t Day, msgs 
 		return nil, err
 	}
 	rs.dir = newDirectory(schools, teachers)
-	from := t
-	for _, s := range schools {
-		from = min(from, cal.NthSchoolDayBack(s.ID, t, reportDays))
-	}
-	if rs.lastAttendance, err = st.LastAttendanceBySchool(ctx, from.String(), t.String()); err != nil {
-		return nil, err
-	}
 	if rs.loads, err = st.PairingLoads(ctx); err != nil {
 		return nil, err
 	}
@@ -240,34 +270,6 @@ func readState(ctx context.Context, st *store.Store, cal *Calendar, t Day, msgs 
 		return nil, err
 	}
 	return rs, nil
-}
-
-// Unreported is a school whose attendance is not reported.
-type Unreported struct {
-	School   string `json:"school"`
-	Name     string `json:"name"`
-	Center   string `json:"center"`
-	Students int    `json:"students"`
-	Since    string `json:"since"` // the first of the last 5 school days
-	Last     string `json:"last"`  // the latest record in the days checked, "" when none
-	admins   []string
-}
-
-func unreported(perSchool map[string]int, state *runState, cal *Calendar, t Day) []Unreported {
-	var out []Unreported
-	for school, n := range perSchool {
-		since := cal.NthSchoolDayBack(school, t, reportDays)
-		last := state.lastAttendance[school]
-		if last >= since.String() {
-			continue
-		}
-		s := state.dir.schools[school]
-		u := Unreported{School: school, Name: s.Name, Center: s.Center, Students: n, Since: since.String(), Last: last}
-		u.admins, _ = state.dir.resolve("center", &fired{School: school})
-		out = append(out, u)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].School < out[j].School })
-	return out
 }
 
 // checkNotEarlier refuses a T before the latest committed run's.
@@ -313,6 +315,9 @@ func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *pl
 	if err := st.ResolveAlertsTx(ctx, tx, runID, at, now, "resolved", p.resolvedIDs); err != nil {
 		return err
 	}
+	if err := st.ResolveAlertsTx(ctx, tx, runID, at, now, "rule_retired", p.retiredIDs); err != nil {
+		return err
+	}
 	outcomes := make([]string, 0, len(p.leftIDs))
 	for o := range p.leftIDs {
 		outcomes = append(outcomes, o)
@@ -349,4 +354,26 @@ func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *pl
 		return err
 	}
 	return st.EnqueueTx(ctx, tx, now, msgs)
+}
+
+// retireError names the rules whose alerts a writing run would retire.
+func retireError(byRule map[string]int) error {
+	ids := make([]string, 0, len(byRule))
+	for id := range byRule {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	parts := make([]string, len(ids))
+	total := 0
+	for i, id := range ids {
+		parts[i] = fmt.Sprintf("%s (%d open alerts)", id, byRule[id])
+		total += byRule[id]
+	}
+	return fmt.Errorf("%w: %s are no longer loaded or are disabled; this run would retire their %d open alerts "+
+		"and close their open tasks as rule_retired. Run with --retire if that is intended, or restore the rules",
+		ErrRetire, strings.Join(parts, ", "), total)
+}
+
+func noStudents() error {
+	return fmt.Errorf("%w: import a roster first (baoxue import students FILE), or check --db", ErrNoStudents)
 }

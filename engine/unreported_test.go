@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -9,34 +11,123 @@ import (
 	"baoxue/store/storetest"
 )
 
-// TestAttendanceNotReported: a school with students and no attendance record
-// at all in its last 5 school days is reported, to its center's admins too.
-func TestAttendanceNotReported(t *testing.T) {
+// TestUnreportedSchoolChangesNothing is a small city: four schools in two
+// centers. At 2026-03-24 SCH02 has reported only through 03-10 and SCH04
+// not since 02-27 (outside a 20-day lookback): their students' alerts stay
+// open while the reporting schools' resolve, the schools are named in the
+// result, the JSON lines and the center admin's digest, and a T that no
+// school has reported is refused.
+func TestUnreportedSchoolChangesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
 		s := seed{t, st}
-		s.school("SCH01", "C1")
-		s.school("SCH02", "C1")
+		for _, sc := range []struct{ id, center string }{{"SCH01", "C1"}, {"SCH02", "C1"}, {"SCH03", "C2"}, {"SCH04", "C2"}} {
+			s.unreportedSchool(sc.id, sc.center)
+			s.teacher("T"+sc.id, sc.id, sc.center, "teacher")
+			sid := s.student("S"+sc.id, sc.id, 9, "T"+sc.id)
+			s.absent(sid, "absent", "2026-02-26", "2026-02-27", "2026-03-09", "2026-03-10")
+		}
 		s.teacher("A1", "", "C1", "center_admin")
-		s.exec(`INSERT INTO calendar (from_date, to_date, kind, school_id) VALUES ('2026-03-06', '2026-03-06', 'holiday', '')`)
-		a := s.student("S1", "SCH01", 5, "")
-		s.student("S2", "SCH02", 5, "")
-		// SCH01 reported a late arrival on the 5th school day back from
-		// Thursday 03-12 (03-12, 03-11, 03-10, 03-09 and, over the
-		// holiday Friday and the weekend, Thursday 03-05).
-		s.absent(a, "late", "2026-03-05")
-		res, err := Evaluate(context.Background(), st, compile(t, lifecycleRules), Options{At: day(t, "2026-03-12")})
+		s.reported("SCH01", "2026-02-16", "2026-03-24")
+		s.reported("SCH02", "2026-02-16", "2026-03-10")
+		s.reported("SCH03", "2026-02-16", "2026-03-24")
+		s.reported("SCH04", "2026-02-16", "2026-02-27")
+		set := compile(t, lifecycleRules)
+		run := func(at string, opt Options) (*Result, error) {
+			opt.At, opt.Lookback = day(t, at), 20
+			return Evaluate(ctx, st, set, opt)
+		}
+
+		// 02-27: every school has reported; all four fire.
+		res, err := run("2026-02-27", Options{})
+		if err != nil || len(res.Alerts) != 4 || len(res.Unreported) != 0 {
+			t.Fatalf("02-27: err %v, alerts %+v, unreported %+v", err, res.Alerts, res.Unreported)
+		}
+
+		// 03-24: SCH01 and SCH03 were present 03-11..03-24 and resolve.
+		// SCH02 is evaluated as of 03-10 (still firing: no change); SCH04
+		// is not evaluated at all (its alert stays open).
+		res, err = run("2026-03-24", Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Unreported) != 1 || res.Unreported[0].School != "SCH02" || res.Unreported[0].Since != "2026-03-05" || res.Unreported[0].Students != 1 {
-			t.Fatalf("unreported = %+v, want SCH02 since 2026-03-05", res.Unreported)
+		if got := studentsOf(res.Resolved); !reflect.DeepEqual(got, []string{"SSCH01", "SSCH03"}) {
+			t.Errorf("resolved = %v, want SSCH01 and SSCH03", got)
+		}
+		if len(res.Alerts) != 1 || res.Alerts[0].Student != "SSCH02" || res.Alerts[0].New {
+			t.Errorf("alerts = %+v, want SSCH02's alert, still open and not new", res.Alerts)
+		}
+		want := []Unreported{
+			{Type: "unreported", School: "SCH02", Name: "SCH02学校", Center: "C1", Students: 1,
+				ReportedThrough: "2026-03-10", Since: "2026-03-11", Evaluated: true},
+			{Type: "unreported", School: "SCH04", Name: "SCH04学校", Center: "C2", Students: 1,
+				ReportedThrough: "2026-02-27", Since: "2026-03-02"},
+		}
+		for i := range res.Unreported {
+			res.Unreported[i].admins = nil
+		}
+		if !reflect.DeepEqual(res.Unreported, want) {
+			t.Errorf("unreported =\n%+v\nwant\n%+v", res.Unreported, want)
+		}
+		if res.Students != 3 || res.NotEvaluated != 1 {
+			t.Errorf("students %d evaluated, %d not; want 3 and 1", res.Students, res.NotEvaluated)
+		}
+		if n := s.count("alerts", "resolved_at IS NULL"); n != 2 {
+			t.Errorf("open alerts = %d, want 2 (SCH02's and SCH04's)", n)
+		}
+		var b strings.Builder
+		if err := WriteJSON(&b, res); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), `{"type":"unreported","school":"SCH02","name":"SCH02学校","center":"C1","students":1,"reported_through":"2026-03-10","since":"2026-03-11","evaluated":true}`) {
+			t.Errorf("JSON lacks the unreported line:\n%s", b.String())
 		}
 		var payload string
-		if err := st.DB.GetContext(context.Background(), &payload, `SELECT payload FROM outbox WHERE recipient = 'A1'`); err != nil {
-			t.Fatalf("no notification for the center admin: %v", err)
+		if err := st.DB.GetContext(ctx, &payload, st.Rebind(`SELECT payload FROM outbox WHERE recipient = 'A1' AND run_id = ?`), res.RunID); err != nil {
+			t.Fatalf("no digest for the center admin: %v", err)
 		}
-		if !strings.Contains(payload, `"unreported":[{"school":"SCH02"`) {
-			t.Errorf("center admin's digest lacks the unreported school: %s", payload)
+		if !strings.Contains(payload, `"unreported":[{"school":"SCH02","name":"SCH02学校","students":1,"reported_through":"2026-03-10","since":"2026-03-11","evaluated":true}]`) {
+			t.Errorf("center admin's digest lacks SCH02 (and must not name C2's SCH04): %s", payload)
+		}
+
+		// 03-25: nobody has reported it. A writing run is refused and
+		// writes nothing; a dry run and a forced run go ahead.
+		runs := s.count("runs", "")
+		if _, err := run("2026-03-25", Options{}); !errors.Is(err, ErrNotReported) || !strings.Contains(err.Error(), "2026-03-24") {
+			t.Fatalf("03-25 not reported by anyone: err = %v, want ErrNotReported naming the latest report", err)
+		}
+		if n := s.count("runs", ""); n != runs {
+			t.Errorf("a refused run recorded a run")
+		}
+		if _, err := run("2026-03-25", Options{DryRun: true}); err != nil {
+			t.Errorf("dry run: %v", err)
+		}
+		res, err = run("2026-03-25", Options{Force: true})
+		if err != nil || len(res.Unreported) != 4 || len(res.Resolved) != 0 {
+			t.Fatalf("forced run: err %v, unreported %+v, resolved %+v", err, res.Unreported, res.Resolved)
 		}
 	})
+}
+
+// A report on a day that is not a school day, and a T that is not one,
+// count as they should: reported Friday means current on Saturday.
+func TestReportedThroughWeekend(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := seed{t, st}
+		s.unreportedSchool("SCH01", "C1")
+		s.student("S1", "SCH01", 9, "")
+		s.reported("SCH01", "2026-03-09", "2026-03-13") // Monday to Friday
+		res, err := Evaluate(context.Background(), st, compile(t, lifecycleRules), Options{At: day(t, "2026-03-15")})
+		if err != nil || len(res.Unreported) != 0 {
+			t.Fatalf("Sunday after a reported Friday: err %v, unreported %+v", err, res.Unreported)
+		}
+	})
+}
+
+func studentsOf(ls []ResolvedLine) []string {
+	var out []string
+	for _, l := range ls {
+		out = append(out, l.Student)
+	}
+	return out
 }

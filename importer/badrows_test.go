@@ -27,6 +27,7 @@ func TestBadRows(t *testing.T) {
 		{"students", "students.typo-en.bad.csv"},
 		{"calendar", "calendar.bad.csv"},
 		{"attendance", "attendance.bad.csv"},
+		{"reports", "reports.bad.csv"},
 		{"contacts", "contacts.bad.csv"},
 		{"home-teaching", "home-teaching.bad.csv"},
 		{"registry", "registry.bad.csv"},

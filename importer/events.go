@@ -121,7 +121,22 @@ func (b *attendanceBatch) add(r *row) {
 
 func (b *attendanceBatch) write(ctx context.Context) (result, error) {
 	c, err := b.e.st.UpsertAttendance(ctx, b.e.tx, b.rows, b.e.h.has("note"))
-	return result{Counts: c}, err
+	if err != nil {
+		return result{}, err
+	}
+	// A row of a student on a day is that student's school reporting the
+	// day: record it, so that no report can later be read as "present".
+	var from, to string
+	for i := range b.rows {
+		d := b.rows[i].Date
+		if from == "" || d < from {
+			from = d
+		}
+		if d > to {
+			to = d
+		}
+	}
+	return result{Counts: c}, recordReports(ctx, b.e, from, to)
 }
 
 // contactBatch imports contacts with families (key: student + date +

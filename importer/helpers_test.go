@@ -94,7 +94,7 @@ func dump(t *testing.T, st *store.Store, query string, args ...any) []string {
 
 // importTables are the tables an import may write.
 func importTables() []string {
-	return []string{"schools", "teachers", "villages", "students", "student_ids", "calendar", "attendance",
+	return []string{"schools", "teachers", "villages", "students", "student_ids", "calendar", "attendance", "attendance_reports",
 		"contacts", "home_teaching", "registry", "platform", "survey", "pairings", "tasks", "audit"}
 }
 

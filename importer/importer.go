@@ -15,7 +15,7 @@ import (
 // Kinds lists the import KINDs in dependency order: a KIND's references
 // (schools of teachers, students of attendance, …) come from KINDs before it.
 // Callers must not modify it.
-var Kinds = []string{"schools", "teachers", "villages", "students", "calendar", "attendance",
+var Kinds = []string{"schools", "teachers", "villages", "students", "calendar", "reports", "attendance",
 	"contacts", "home-teaching", "registry", "platform", "survey"}
 
 // ErrUnknownKind is returned (wrapped) for a KIND not in Kinds.
@@ -29,6 +29,11 @@ type Options struct {
 	// date (the ledger's left_unconfirmed); its status is not changed. A
 	// student who appears in any later students import is cleared again.
 	Snapshot bool
+	// Reported (attendance only) says the file is a district-wide export
+	// of exceptions: every school reported every day from the file's first
+	// date to its last, including schools with no row in it. Without it,
+	// only the schools with a row on a day have reported that day.
+	Reported bool
 	// ImplicitRefs creates the schools and teachers that rows name but the
 	// database lacks, instead of reporting them (rule unit tests).
 	ImplicitRefs bool
@@ -132,6 +137,9 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 	if opt.Snapshot && k.name != "students" {
 		return Summary{}, fmt.Errorf("import %s: --snapshot applies to students only", k.name)
 	}
+	if opt.Reported && k.name != "attendance" {
+		return Summary{}, fmt.Errorf("import %s: --reported applies to attendance only", k.name)
+	}
 	now := opt.Now()
 	p := &problems{file: file}
 	h, err := readHeader(k, src, file, p)
@@ -152,6 +160,9 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 	rows, err := readRows(ctx, src, h, p, b, opt.Progress)
 	if err != nil {
 		return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
+	}
+	if opt.Reported && rows == 0 {
+		p.add(2, "", "--reported: the file has no rows, so it names no day; import the days a school reported with `baoxue import reports FILE`")
 	}
 	if err := p.err(); err != nil {
 		return Summary{}, err

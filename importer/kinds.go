@@ -15,6 +15,8 @@ func kindByName(name string) *kindSpec {
 		return &kindSpec{name: name, columns: calendarColumns(), begin: beginCalendar}
 	case "attendance":
 		return &kindSpec{name: name, columns: attendanceColumns(), begin: beginAttendance}
+	case "reports":
+		return &kindSpec{name: name, columns: reportColumns(), begin: beginReports}
 	case "contacts":
 		return &kindSpec{name: name, columns: contactColumns(), begin: beginContacts}
 	case "home-teaching":

@@ -41,6 +41,8 @@ func TestTypos(t *testing.T) {
 		{"students", "出生年份", ""},      // 出生年月
 		{"students", "id_card", ""},
 		{"students", "nation", ""},
+		{"reports", "缺勤人数", ""}, // 出勤人数
+		{"reports", "迟到人数", ""}, // 应到人数
 		{"schools", "学校类型", ""}, // 学校代码: two edits
 	} {
 		k := kindByName(tc.kind)
@@ -118,6 +120,8 @@ func TestRealHeaders(t *testing.T) {
 			"任教学科", "任教班级", "手机号", "办公电话", "微信号", "电子信箱", "教师资格证号"}},
 		{"villages", []string{"乡镇", "村社区", "村委会", "村民小组", "责任学校代码", "责任学校名称", "联系人", "联系电话"}},
 		{"calendar", []string{"开始日期", "结束日期", "类型", "星期", "天数", "学校代码", "备注"}},
+		{"reports", []string{"学校代码", "学校名称", "日期", "应到人数", "实到人数", "缺勤人数", "未到人数", "迟到人数",
+			"病假人数", "事假人数", "出勤率", "填报人", "填报日期"}},
 	} {
 		k := kindByName(tc.kind)
 		if k == nil {

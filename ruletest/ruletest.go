@@ -45,8 +45,11 @@ type BadTestFile struct {
 }
 
 func (e *BadTestFile) Error() string {
-	if e.Line > 0 {
+	if e.Line > 0 && e.Col > 0 {
 		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	}
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
@@ -134,13 +137,23 @@ func runTest(ctx context.Context, file string, set *rules.Set, tc *testCase) (mi
 			continue
 		}
 		source := fmt.Sprintf("%s: test %q: %s", file, tc.Name, tbl.key)
-		_, err := importer.ImportRows(ctx, st, tbl.kind, source, tbl.header, tbl.rows, tbl.lines,
+		sum, err := importer.ImportRows(ctx, st, tbl.kind, source, tbl.header, tbl.rows, tbl.lines,
 			importer.Options{ImplicitRefs: true, Actor: "rules test"})
 		if err != nil {
 			return nil, nil, err
 		}
+		if len(sum.Ignored) > 0 {
+			// A file import lists unknown columns and goes on; in a test a
+			// column that is not read makes the test prove something else.
+			line := tc.line
+			if len(tbl.lines) > 0 {
+				line = tbl.lines[0]
+			}
+			return nil, nil, &BadTestFile{File: file, Line: line, Msg: fmt.Sprintf("test %q: %s: unknown column %s (the columns are those of `baoxue import %s`)",
+				tc.Name, tbl.key, strings.Join(sum.Ignored, ", "), tbl.kind)}
+		}
 	}
-	res, err := engine.Evaluate(ctx, st, set, engine.Options{At: tc.at, Campaign: tc.Campaign, Norms: tc.norms, DryRun: true, Workers: 1})
+	res, err := engine.Evaluate(ctx, st, set, engine.Options{At: tc.at, Campaign: tc.Campaign, Norms: tc.norms, DryRun: true, AllReported: true, Workers: 1})
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s:%d: test %q: %w", file, tc.line, tc.Name, err)
 	}

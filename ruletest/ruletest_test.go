@@ -134,3 +134,19 @@ func TestNorms(t *testing.T) {
 		t.Errorf("%+v\n%s", sum, out.String())
 	}
 }
+
+// A column that an inline row names but no import reads is an error at the
+// row: in a file import it would only be listed, but a test whose column is
+// not read proves something else than its author thinks.
+func TestUnknownInlineColumnIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.test.yaml")
+	writeFile(t, path, "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-03-10\n    students:\n"+
+		"      - {id: S1, name: 张一, birth_date: 2011-05-01, school_id: SCH01, grade: 9, religion: x}\n    expect: []\n")
+	writeFile(t, filepath.Join(dir, "rules.yaml"), "rules:\n  - {id: r, name: r, severity: low, when: absences(7) >= 1}\n")
+	_, err := Run(context.Background(), []string{path}, &bytes.Buffer{})
+	want := `x.test.yaml:6: test "x": students: unknown column religion (the columns are those of ` + "`baoxue import students`)"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want it to contain %q", err, want)
+	}
+}

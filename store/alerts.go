@@ -11,11 +11,14 @@ import (
 // OpenAlert is an alert that has not resolved, with its student's 学籍号 and
 // the follow-up task made when it opened (if any).
 type OpenAlert struct {
-	ID             int64          `db:"id"`
-	Rule           string         `db:"rule"`
-	SID            int64          `db:"sid"`
-	StudentID      string         `db:"student_id"`
-	StudentStatus  string         `db:"student_status"`
+	ID            int64  `db:"id"`
+	Rule          string `db:"rule"`
+	SID           int64  `db:"sid"`
+	StudentID     string `db:"student_id"`
+	StudentStatus string `db:"student_status"`
+	// StudentSchool is the student's school now ("" when the student is
+	// gone); SchoolID is the school the alert opened at.
+	StudentSchool  string         `db:"student_school"`
 	SchoolID       string         `db:"school_id"`
 	OpenedAt       string         `db:"opened_at"`
 	LastNotifiedAt string         `db:"last_notified_at"`
@@ -28,7 +31,7 @@ type OpenAlert struct {
 // OpenAlerts returns every open alert, ordered by id. (Scanned by hand: a
 // city has a few hundred thousand, read at every run.)
 func (s *Store) OpenAlerts(ctx context.Context, q sqlx.QueryerContext) ([]OpenAlert, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, ''), COALESCE(s.status, ''), a.school_id,
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, ''), COALESCE(s.status, ''), COALESCE(s.school_id, ''), a.school_id,
 		a.opened_at, a.last_notified_at, t.kind, t.assignee, t.due, t.status
 		FROM alerts a
 		LEFT JOIN students s ON s.sid = a.sid
@@ -41,7 +44,7 @@ func (s *Store) OpenAlerts(ctx context.Context, q sqlx.QueryerContext) ([]OpenAl
 	var as []OpenAlert
 	for rows.Next() {
 		var a OpenAlert
-		if err := rows.Scan(&a.ID, &a.Rule, &a.SID, &a.StudentID, &a.StudentStatus, &a.SchoolID, &a.OpenedAt, &a.LastNotifiedAt,
+		if err := rows.Scan(&a.ID, &a.Rule, &a.SID, &a.StudentID, &a.StudentStatus, &a.StudentSchool, &a.SchoolID, &a.OpenedAt, &a.LastNotifiedAt,
 			&a.TaskKind, &a.TaskAssignee, &a.TaskDue, &a.TaskStatus); err != nil {
 			return nil, fmt.Errorf("read open alerts: %w", err)
 		}
@@ -102,11 +105,12 @@ func (s *Store) NotifyAlertsTx(ctx context.Context, tx *sqlx.Tx, at string, ids 
 	return nil
 }
 
-// ResolveAlertsTx resolves alerts at date at in run runID and closes their
-// open tasks with the given outcome at instant now.
+// ResolveAlertsTx ends alerts at date at in run runID with an outcome
+// (resolved, rule_retired, student_<status>) and closes their open tasks
+// with the same outcome at instant now.
 func (s *Store) ResolveAlertsTx(ctx context.Context, tx *sqlx.Tx, runID int64, at, now, outcome string, ids []int64) error {
-	if err := execIn(ctx, tx, `UPDATE alerts SET resolved_at = ?, resolved_run = ? WHERE resolved_at IS NULL AND id IN (?)`,
-		[]any{at, runID}, ids); err != nil {
+	if err := execIn(ctx, tx, `UPDATE alerts SET resolved_at = ?, resolved_run = ?, outcome = ? WHERE resolved_at IS NULL AND id IN (?)`,
+		[]any{at, runID, outcome}, ids); err != nil {
 		return fmt.Errorf("resolve alerts: %w", err)
 	}
 	if err := execIn(ctx, tx, `UPDATE tasks SET status = 'closed', outcome = ?, closed_at = ?

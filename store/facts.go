@@ -196,23 +196,3 @@ func (s *Store) CalendarSpans(ctx context.Context) ([]CalendarSpan, error) {
 	}
 	return rows, nil
 }
-
-// LastAttendanceBySchool returns, for each school with any attendance record
-// (of any status) dated from..to inclusive, the latest such date.
-func (s *Store) LastAttendanceBySchool(ctx context.Context, from, to string) (map[string]string, error) {
-	rows, err := s.DB.QueryContext(ctx, s.Rebind(`SELECT st.school_id, MAX(a.date) FROM attendance a
-		JOIN students st ON st.sid = a.sid WHERE a.date >= ? AND a.date <= ? GROUP BY st.school_id`), from, to)
-	if err != nil {
-		return nil, fmt.Errorf("read attendance by school: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var school, last string
-		if err := rows.Scan(&school, &last); err != nil {
-			return nil, fmt.Errorf("read attendance by school: %w", err)
-		}
-		out[school] = last
-	}
-	return out, rows.Err()
-}

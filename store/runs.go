@@ -22,7 +22,12 @@ type Run struct {
 	AlertsNew      int            `db:"alerts_new"`
 	AlertsOngoing  int            `db:"alerts_ongoing"`
 	AlertsResolved int            `db:"alerts_resolved"`
-	Forced         bool           `db:"forced"`
+	// AlertsRetired are alerts whose rule was removed or disabled.
+	AlertsRetired int `db:"alerts_retired"`
+	// SchoolsBehind are the schools evaluated as of a day before At, or
+	// not at all, because their attendance was not reported.
+	SchoolsBehind int  `db:"schools_behind"`
+	Forced        bool `db:"forced"`
 }
 
 // LatestRunAt returns the evaluation date of the latest committed run, or ""
@@ -39,10 +44,10 @@ func (s *Store) LatestRunAt(ctx context.Context, q sqlx.QueryerContext) (string,
 func (s *Store) InsertRun(ctx context.Context, tx *sqlx.Tx, r *Run) (int64, error) {
 	var id int64
 	err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO runs (kind, started_at, finished_at, at_date, campaign,
-		rules_checksum, students, alerts_new, alerts_ongoing, alerts_resolved, forced)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		rules_checksum, students, alerts_new, alerts_ongoing, alerts_resolved, alerts_retired, schools_behind, forced)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		r.Kind, r.StartedAt, r.FinishedAt, r.At, r.Campaign, r.RulesChecksum, r.Students, r.AlertsNew,
-		r.AlertsOngoing, r.AlertsResolved, r.Forced)
+		r.AlertsOngoing, r.AlertsResolved, r.AlertsRetired, r.SchoolsBehind, r.Forced)
 	if err != nil {
 		return 0, fmt.Errorf("record run: %w", err)
 	}
@@ -61,7 +66,7 @@ func (s *Store) FinishRunTx(ctx context.Context, tx *sqlx.Tx, id int64, at strin
 func (s *Store) Runs(ctx context.Context, n int) ([]Run, error) {
 	var rs []Run
 	err := s.DB.SelectContext(ctx, &rs, s.Rebind(`SELECT id, kind, started_at, finished_at, at_date, campaign,
-		rules_checksum, students, alerts_new, alerts_ongoing, alerts_resolved, forced FROM runs ORDER BY id DESC LIMIT ?`), n)
+		rules_checksum, students, alerts_new, alerts_ongoing, alerts_resolved, alerts_retired, schools_behind, forced FROM runs ORDER BY id DESC LIMIT ?`), n)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("read runs: %w", err)
 	}

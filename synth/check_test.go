@@ -16,7 +16,7 @@ type loaded struct {
 	schoolYear int
 
 	schools, teachers, villages, calendar, students []record
-	attendance, contacts, homeTeaching              []record
+	attendance, contacts, homeTeaching, reports     []record
 	registry, platform, survey                      []record
 
 	schoolByID   map[string]record
@@ -50,6 +50,7 @@ func loadDistrict(t *testing.T, dir string, opt Options) *loaded {
 	l.calendar = readTable(t, dir, "calendar.csv")
 	l.students = readTable(t, dir, "students.csv")
 	l.attendance = readTable(t, dir, "attendance.csv")
+	l.reports = readTable(t, dir, "reports.csv")
 	l.contacts = readTable(t, dir, "contacts.csv")
 	l.homeTeaching = readTable(t, dir, "home-teaching.csv")
 	l.registry = readTable(t, dir, "registry.csv")
@@ -89,6 +90,7 @@ func (l *loaded) checkSummary(t *testing.T, sum Summary) {
 	counts := map[string]int{
 		"schools.csv": len(l.schools), "teachers.csv": len(l.teachers), "villages.csv": len(l.villages),
 		"calendar.csv": len(l.calendar), "students.csv": len(l.students), "attendance.csv": len(l.attendance),
+		"reports.csv":  len(l.reports),
 		"contacts.csv": len(l.contacts), "home-teaching.csv": len(l.homeTeaching), "registry.csv": len(l.registry),
 		"platform.csv": len(l.platform), "survey.csv": len(l.survey),
 	}
@@ -110,6 +112,7 @@ func (l *loaded) checkAll(t *testing.T) {
 	l.checkCalendar(t)
 	l.checkStudents(t)
 	l.checkAttendance(t)
+	l.checkReports(t)
 	l.checkContacts(t)
 	l.checkHomeTeaching(t)
 	l.checkRegistry(t)
@@ -479,4 +482,62 @@ func (l *loaded) checkSurvey(t *testing.T) {
 			l.bad(t, "survey.csv", r.line, "empty name")
 		}
 	}
+}
+
+// checkReports: every school reports every school day of the window but a
+// few (at least one when there are several), which lag a school day or two;
+// no attendance row of a school is dated after its last report; present is
+// at most expected.
+func (l *loaded) checkReports(t *testing.T) {
+	l.unique(t, "reports.csv", l.reports, func(r record) string { return r.get("school_id") + "|" + r.get("date") })
+	last := map[string]string{}
+	count := map[string]int{}
+	for _, r := range l.reports {
+		school := r.get("school_id")
+		if _, ok := l.schoolByID[school]; !ok {
+			l.bad(t, "reports.csv", r.line, "school %q does not exist", school)
+			continue
+		}
+		d, ok := l.inWindow(t, "reports.csv", r, "date")
+		if ok && !l.cal.isSchoolDay(school, d) {
+			l.bad(t, "reports.csv", r.line, "%s is not a school day of %s", r.get("date"), school)
+		}
+		last[school] = max(last[school], r.get("date"))
+		count[school]++
+		expected, err1 := strconv.Atoi(r.get("expected"))
+		present, err2 := strconv.Atoi(r.get("present"))
+		if err1 != nil || err2 != nil || present < 0 || present > expected {
+			l.bad(t, "reports.csv", r.line, "expected %q, present %q", r.get("expected"), r.get("present"))
+		}
+	}
+	behind := 0
+	for _, sc := range l.schools {
+		id := sc.get("id")
+		days := l.cal.schoolDays(id, l.start, l.end)
+		if len(days) == 0 {
+			continue
+		}
+		lag := len(days) - count[id]
+		if lag < 0 || lag > 2 || (lag > 0 && last[id] != days[len(days)-1-lag]) {
+			l.bad(t, "reports.csv", 0, "school %s reported %d of its %d school days, through %q", id, count[id], len(days), last[id])
+		}
+		if lag > 0 {
+			behind++
+		}
+	}
+	if n := len(l.schools); n > 1 && (behind < 1 || behind > max(1, n/50)) {
+		t.Errorf("%d of %d schools behind with their reports, want 1 to %d", behind, n, max(1, n/50))
+	}
+	for _, r := range l.attendance {
+		if st, ok := l.studentByID[r.get("student_id")]; ok && r.get("date") > last[st.get("school_id")] {
+			if l.cal.isSchoolDay(st.get("school_id"), mustDate(r.get("date"))) {
+				l.bad(t, "attendance.csv", r.line, "dated after its school's last report %q", last[st.get("school_id")])
+			}
+		}
+	}
+}
+
+func mustDate(s string) time.Time {
+	d, _ := parseDate(s)
+	return d
 }

@@ -27,6 +27,7 @@ func wantHeaders() map[string][]string {
 			"migrant", "returning", "orphan", "boarding", "disabled", "disability_type", "disability_level",
 			"hardship", "poverty", "home_taught", "pairing_teacher_id", "guardian_phone"},
 		"attendance.csv":    {"student_id", "date", "status", "note"},
+		"reports.csv":       {"school_id", "date", "expected", "present"},
 		"contacts.csv":      {"student_id", "date", "teacher_id", "channel", "outcome", "note"},
 		"home-teaching.csv": {"student_id", "date", "teacher_id", "class_hours", "remote"},
 		"registry.csv":      {"id", "name", "birth_date", "national_id", "school_id", "grade", "status"},
@@ -38,7 +39,7 @@ func wantHeaders() map[string][]string {
 // fileOrder is the order of Summary.Files.
 func fileOrder() []string {
 	return []string{"schools.csv", "teachers.csv", "villages.csv", "calendar.csv", "students.csv",
-		"attendance.csv", "contacts.csv", "home-teaching.csv", "registry.csv", "platform.csv", "survey.csv"}
+		"attendance.csv", "reports.csv", "contacts.csv", "home-teaching.csv", "registry.csv", "platform.csv", "survey.csv"}
 }
 
 // record is one data row with its physical line, addressed by column name.

@@ -19,10 +19,11 @@ const (
 	streamHomeTeaching
 	streamRegistry
 	streamSurvey
+	streamReports
 )
 
 // Generate writes schools.csv, teachers.csv, villages.csv, calendar.csv,
-// students.csv, attendance.csv, contacts.csv, home-teaching.csv,
+// students.csv, attendance.csv, reports.csv, contacts.csv, home-teaching.csv,
 // registry.csv, platform.csv and survey.csv into dir (created if missing,
 // existing files replaced), in the formats of `baoxue import`, and returns
 // the row count of each. The same Options give byte-identical files.
@@ -42,6 +43,7 @@ func Generate(ctx context.Context, dir string, opt Options) (Summary, error) {
 	nm := newNamer()
 	d := buildDistrict(stream(streamDistrict), res.students, nm)
 	cal := buildCalendar(stream(streamCalendar), res.start, res.end, len(d.schools))
+	rep := buildReporting(stream(streamReports), d, cal)
 	p, err := buildPopulation(ctx, stream(streamRoster), d, res, nm)
 	if err != nil {
 		return Summary{}, err
@@ -80,7 +82,7 @@ func Generate(ctx context.Context, dir string, opt Options) (Summary, error) {
 		return err
 	})
 	run(1, func() (err error) {
-		att, con, err = writeAttendance(ctx, dir, p, cal, stream(streamAttendance))
+		att, con, err = writeAttendance(ctx, dir, p, cal, rep, stream(streamAttendance))
 		return err
 	})
 	run(2, func() (err error) {
@@ -105,6 +107,10 @@ func Generate(ctx context.Context, dir string, opt Options) (Summary, error) {
 			return Summary{}, err
 		}
 	}
-	sum.Files = append(sum.Files, students, att, con, ht, registry, platform, survey)
+	reports, err := writeReports(ctx, dir, d, rep)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum.Files = append(sum.Files, students, att, reports, con, ht, registry, platform, survey)
 	return sum, nil
 }

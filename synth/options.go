@@ -37,7 +37,7 @@ type FileCount struct {
 // Summary counts what Generate wrote, one entry per file in a fixed order.
 type Summary struct {
 	// Files lists every written file in the order schools, teachers,
-	// villages, calendar, students, attendance, contacts, home-teaching,
+	// villages, calendar, students, attendance, reports, contacts, home-teaching,
 	// registry, platform, survey.
 	Files []FileCount
 }

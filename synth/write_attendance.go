@@ -99,12 +99,14 @@ type attendanceWriter struct {
 	ph       *phrases
 	at, ct   *table
 	stat     []int8
+	rep      *reporting
+	cut      int32 // the student's school reported through this day
 	absences []int // indexes of school days starting an unexcused absence
 	contacts []contact
 	idb      []byte
 }
 
-func writeAttendance(ctx context.Context, dir string, p *population, cal *schedule, r *rand.Rand) (att, con FileCount, err error) {
+func writeAttendance(ctx context.Context, dir string, p *population, cal *schedule, rep *reporting, r *rand.Rand) (att, con FileCount, err error) {
 	at, err := createTable(dir, "attendance.csv", "student_id", "date", "status", "note")
 	if err != nil {
 		return att, con, err
@@ -114,7 +116,7 @@ func writeAttendance(ctx context.Context, dir string, p *population, cal *schedu
 		at.close()
 		return att, con, err
 	}
-	w := &attendanceWriter{p: p, cal: cal, r: r, ph: newPhrases(), at: at, ct: ct,
+	w := &attendanceWriter{p: p, cal: cal, r: r, ph: newPhrases(), at: at, ct: ct, rep: rep,
 		stat: make([]int8, cal.end-cal.start+1)}
 	for i := range p.students {
 		if i%checkEvery == 0 {
@@ -129,6 +131,8 @@ func writeAttendance(ctx context.Context, dir string, p *population, cal *schedu
 		w.contacts = w.contacts[:0]
 		w.absences = w.absences[:0]
 		if st.status == statusEnrolled && !st.has(flagHomeTaught) {
+			rep.expected[st.school]++
+			w.cut = rep.through[st.school]
 			w.student(st)
 		}
 		w.routineContacts(st)
@@ -227,6 +231,9 @@ func (w *attendanceWriter) student(st *student) {
 		}
 		if s != attPresent {
 			w.attendanceRow(days[k], s)
+			if days[k] <= w.cut {
+				w.rep.count(st.school, k, s)
+			}
 		}
 	}
 	if noise >= 0 {
@@ -267,11 +274,11 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// attendanceRow writes one exception, unless the student's school has not
+// reported its day yet (the note is drawn either way, so that a school's
+// lag changes no other row).
 func (w *attendanceWriter) attendanceRow(day int32, s int8) {
 	t, r := w.at, w.r
-	t.bytes(w.idb)
-	t.date(day)
-	t.str(attName(s))
 	note := ""
 	if r.IntN(10) < 3 {
 		switch s {
@@ -285,6 +292,12 @@ func (w *attendanceWriter) attendanceRow(day int32, s int8) {
 			note = pick(r, w.ph.late)
 		}
 	}
+	if day > w.cut {
+		return
+	}
+	t.bytes(w.idb)
+	t.date(day)
+	t.str(attName(s))
 	t.str(note)
 	t.end()
 }

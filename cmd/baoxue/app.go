@@ -96,7 +96,8 @@ func isBadInput(err error) bool {
 	var cprob config.Problems
 	var bad *ruletest.BadTestFile
 	return errors.As(err, &rows) || errors.As(err, &rerrs) || errors.As(err, &cprob) || errors.As(err, &bad) ||
-		errors.Is(err, engine.ErrEarlierThanLatest) || errors.Is(err, importer.ErrUnknownKind) ||
+		errors.Is(err, engine.ErrEarlierThanLatest) || errors.Is(err, engine.ErrNotReported) ||
+		errors.Is(err, engine.ErrRetire) || errors.Is(err, engine.ErrNoStudents) || errors.Is(err, importer.ErrUnknownKind) ||
 		errors.Is(err, os.ErrNotExist) || errors.Is(err, store.ErrNoDatabase)
 }
 

@@ -14,7 +14,8 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	dry := fs.Bool("dry-run", false, "compute and print, write and send nothing")
 	asJSON := fs.Bool("json", false, "print JSON lines (SPEC §7) instead of a summary")
 	campaign := fs.String("campaign", "", "evaluate as the campaign run would: march, may or september")
-	force := fs.Bool("force", false, "allow a writing run at a date before the latest run")
+	force := fs.Bool("force", false, "allow a writing run at a date before the latest run, or at a date no school has reported")
+	retire := fs.Bool("retire", false, "let a writing run retire the open alerts of rules that were removed or disabled")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -54,7 +55,7 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(1536 << 20)
 	res, err := engine.Evaluate(ctx, st, set, engine.Options{
-		At: t, Campaign: *campaign, DryRun: *dry, Force: *force,
+		At: t, Campaign: *campaign, DryRun: *dry, Force: *force, Retire: *retire,
 		PairingCap: c.Pairing.MaxPerTeacher, Norms: c.Norms(), Progress: a.terminal(),
 	})
 	if err != nil {

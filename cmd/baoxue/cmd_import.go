@@ -13,6 +13,7 @@ import (
 func cmdImport(ctx context.Context, a *app, args []string) error {
 	fs := newFlags("import", a.stderr)
 	snapshot := fs.Bool("snapshot", false, "students only: the file is the complete roster of the schools it contains")
+	reported := fs.Bool("reported", false, "attendance only: the file covers every school for every day from its first date to its last")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -28,6 +29,9 @@ func cmdImport(ctx context.Context, a *app, args []string) error {
 	if *snapshot && kind != "students" {
 		return badf("import: --snapshot applies to students only")
 	}
+	if *reported && kind != "attendance" {
+		return badf("import: --reported applies to attendance only")
+	}
 	st, err := a.store(ctx, create)
 	if err != nil {
 		return err
@@ -40,7 +44,7 @@ func cmdImport(ctx context.Context, a *app, args []string) error {
 	now := func() time.Time { return time.Now().In(c.Location) }
 	for _, f := range files {
 		sum, err := importer.ImportFile(ctx, st, kind, f, importer.Options{
-			Snapshot: *snapshot, Progress: a.terminal(), Actor: actor(), Now: now,
+			Snapshot: *snapshot, Reported: *reported, Progress: a.terminal(), Actor: actor(), Now: now,
 		})
 		if err != nil {
 			return err

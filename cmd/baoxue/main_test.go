@@ -357,3 +357,58 @@ func pasted(t *testing.T, dir string, args []string) ([]string, string) {
 	}
 	return out, stdout
 }
+
+// TestEvalRefusesWhatItCannotKnow: as an admin would meet them, a date no
+// school has reported, a rule file that lost a rule, and a database with no
+// roster are each refused with exit 1 and a message saying what to do; the
+// flags that mean "yes, really" go ahead.
+func TestEvalRefusesWhatItCannotKnow(t *testing.T) {
+	dir := t.TempDir()
+	db := "file:" + filepath.Join(dir, "t.db")
+	write(t, filepath.Join(dir, "schools.csv"), "id,name,center\nSCH01,一中,C1\nSCH02,二中,C1\n")
+	write(t, filepath.Join(dir, "teachers.csv"), "id,name,school_id,role\nT1,王老师,SCH01,teacher\n")
+	write(t, filepath.Join(dir, "students.csv"), "id,name,birth_date,school_id,grade,homeroom_teacher_id\nS1,张一,2011-05-01,SCH01,9,T1\nS2,张二,2011-05-01,SCH02,9,T1\n")
+	write(t, filepath.Join(dir, "attendance.csv"), "student_id,date,status\nS1,2026-03-09,absent\nS1,2026-03-10,absent\n")
+	write(t, filepath.Join(dir, "reports.csv"), "学校代码,日期,应到人数,实到人数\nSCH02,2026-03-09,1,1\nSCH02,2026-03-10,1,1\n")
+	write(t, filepath.Join(dir, "other.yaml"), "rules:\n  - {id: other, name: 其他, severity: low, when: absences(7) >= 5}\n")
+	for _, kind := range []string{"schools", "teachers", "students", "attendance", "reports"} {
+		if code, _, errs := cli(t, dir, "--db", db, "import", kind, kind+".csv"); code != 0 {
+			t.Fatalf("import %s: %s", kind, errs)
+		}
+	}
+	if code, out, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-10"); code != 0 || !strings.Contains(out, "1 new") {
+		t.Fatalf("eval at a reported date: exit %d\n%s%s", code, out, errs)
+	}
+	// 03-11 is reported by nobody.
+	code, _, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-11")
+	if code != 1 || !strings.Contains(errs, "baoxue import reports") || !strings.Contains(errs, "--force") {
+		t.Fatalf("eval at an unreported date: exit %d, %s", code, errs)
+	}
+	code, out, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-11", "--dry-run")
+	if code != 0 || !strings.Contains(out, "attendance not reported since 2026-03-11; evaluated as of 2026-03-10") {
+		t.Fatalf("dry run at an unreported date: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs = cli(t, dir, "--db", db, "eval", "--at", "2026-03-11", "--force", "--json"); code != 0 ||
+		strings.Contains(out, `"type":"resolved"`) || !strings.Contains(out, `"type":"unreported","school":"SCH01"`) {
+		t.Fatalf("forced run: exit %d\n%s%s", code, out, errs)
+	}
+	// A rule file without grade9-absence: refused, then retired.
+	code, _, errs = cli(t, dir, "--db", db, "--rules", "other.yaml", "eval", "--at", "2026-03-11", "--force")
+	if code != 1 || !strings.Contains(errs, "grade9-absence (1 open alerts)") || !strings.Contains(errs, "--retire") {
+		t.Fatalf("a removed rule: exit %d, %s", code, errs)
+	}
+	code, out, errs = cli(t, dir, "--db", db, "--rules", "other.yaml", "eval", "--at", "2026-03-11", "--force", "--retire", "--json")
+	if code != 0 || !strings.Contains(out, `{"type":"retired","rule":"grade9-absence","student":"S1","school":"SCH01"}`) || strings.Contains(out, `"type":"resolved"`) {
+		t.Fatalf("--retire: exit %d\n%s%s", code, out, errs)
+	}
+	// A database with schools but no roster.
+	empty := "file:" + filepath.Join(dir, "empty.db")
+	if code, _, errs := cli(t, dir, "--db", empty, "import", "schools", "schools.csv"); code != 0 {
+		t.Fatal(errs)
+	}
+	for _, args := range [][]string{{"eval", "--at", "2026-03-10", "--dry-run"}, {"eval", "--at", "2026-03-10"}} {
+		if code, _, errs := cli(t, dir, append([]string{"--db", empty}, args...)...); code != 1 || !strings.Contains(errs, "import students") {
+			t.Errorf("%v on a database without students: exit %d, %s", args, code, errs)
+		}
+	}
+}

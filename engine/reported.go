@@ -1,0 +1,142 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"baoxue/store"
+)
+
+// ErrNotReported is returned for a writing run at a T whose attendance no
+// school has reported, unless Options.Force: every school would be evaluated
+// as of an earlier day, so the run would only repeat the last one.
+var ErrNotReported = errors.New("attendance not reported")
+
+// reporting is how far each school's attendance is reported at a run's T
+// (SPEC §4). Attendance files are exception-based, so a day a school did not
+// report must never be read as a day every student was present.
+type reporting struct {
+	// asOf holds the schools evaluated as of an earlier day than T: their
+	// reported-through day, the last school day they reported.
+	asOf map[string]Day
+	// skip holds the schools not evaluated at all, with their latest report
+	// (0 when none): none in the lookback. Their open alerts stay as they are.
+	skip map[string]Day
+	// current is how many schools have reported their last school day on or
+	// before T.
+	current int
+	// latest is the latest day any school reported on or before T, 0 when
+	// none did.
+	latest Day
+}
+
+// readReporting works out each school's reported-through day at t: the last
+// school day on or before its latest report on or before t. A school that
+// reported its last school day on or before t is current and evaluated as of
+// t itself; a school whose latest report is older than the lookback (or that
+// never reported) is not evaluated. all takes every school as current (rule
+// unit tests, whose inline attendance is complete by definition).
+func readReporting(ctx context.Context, st *store.Store, cal *Calendar, t Day, lookback int, all bool) (*reporting, error) {
+	rp := &reporting{asOf: map[string]Day{}, skip: map[string]Day{}}
+	latest, err := st.LatestReports(ctx, t.String())
+	if err != nil {
+		return nil, err
+	}
+	if all {
+		rp.current, rp.latest = len(latest), t
+		return rp, nil
+	}
+	for school, last := range latest {
+		if last == "" {
+			rp.skip[school] = 0
+			continue
+		}
+		d, err := ParseDay(last)
+		if err != nil {
+			return nil, fmt.Errorf("attendance report of school %s: %w", school, err)
+		}
+		rp.latest = max(rp.latest, d)
+		through := cal.NthSchoolDayBack(school, d, 1)
+		switch {
+		case through >= cal.NthSchoolDayBack(school, t, 1):
+			rp.current++
+		case through <= t-Day(lookback):
+			rp.skip[school] = through
+		default:
+			rp.asOf[school] = through
+		}
+	}
+	return rp, nil
+}
+
+// refuse explains why a writing run at t must not go ahead: no school has
+// reported t's attendance.
+func (rp *reporting) refuse(t Day) error {
+	if rp.current > 0 {
+		return nil
+	}
+	latest := "no school has reported any day yet"
+	if rp.latest != 0 {
+		latest = "the latest day any school reported is " + rp.latest.String()
+	}
+	return fmt.Errorf("%w: no school has reported its attendance for %s (%s): every school would be evaluated as of an earlier day. "+
+		"Import the day first (`baoxue import attendance FILE`, with --reported for a district-wide file that covers every school, "+
+		"or `baoxue import reports FILE`), or run with --force", ErrNotReported, t, latest)
+}
+
+// earliest is the earliest day any evaluated school is evaluated as of.
+func (rp *reporting) earliest(t Day) Day {
+	e := t
+	for _, d := range rp.asOf {
+		e = min(e, d)
+	}
+	return e
+}
+
+// Unreported is a school with students whose attendance is not reported
+// through T: its students were evaluated as of ReportedThrough, or, when it
+// has no report in the lookback, not at all. Either way nothing changes for
+// them until the school reports.
+type Unreported struct {
+	Type     string `json:"type"` // "unreported"
+	School   string `json:"school"`
+	Name     string `json:"name"`
+	Center   string `json:"center"`
+	Students int    `json:"students"`
+	// ReportedThrough is the last school day the school reported, "" when
+	// it has no report in the lookback.
+	ReportedThrough string `json:"reported_through"`
+	// Since is the first school day not reported, "" when ReportedThrough is.
+	Since string `json:"since"`
+	// Evaluated is false when the school's students were not evaluated.
+	Evaluated bool `json:"evaluated"`
+	admins    []string
+}
+
+// unreported lists the schools with evaluated (or skipped) students whose
+// attendance is not reported through T, in school order.
+func unreported(rp *reporting, perSchool, skipped map[string]int, dir *directory, cal *Calendar) []Unreported {
+	var out []Unreported
+	add := func(school string, n int, through Day, evaluated bool) {
+		s := dir.schools[school]
+		u := Unreported{Type: "unreported", School: school, Name: s.Name, Center: s.Center, Students: n, Evaluated: evaluated}
+		if through != 0 {
+			u.ReportedThrough = through.String()
+			u.Since = cal.NextSchoolDay(school, through+1).String()
+		}
+		u.admins, _ = dir.resolve("center", &fired{School: school})
+		out = append(out, u)
+	}
+	for school, at := range rp.asOf {
+		if n := perSchool[school]; n > 0 {
+			add(school, n, at, true)
+		}
+	}
+	for school, n := range skipped {
+		add(school, n, rp.skip[school], false)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].School < out[j].School })
+	return out
+}
