@@ -372,9 +372,12 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 			fill(f, sw, s)
 			var fs *fired
 			for _, r := range active {
+				// A rule that fails on one student fails the whole run,
+				// before anything is written (SPEC §5): placed in the rule
+				// file, naming the student by the masked id.
 				ok, err := r.Eval(&machine, f)
 				if err != nil {
-					return fmt.Errorf("rule %s on student %s: %w", r.ID, idnum.Mask(s.row.ID), err)
+					return rules.OnStudent(err, idnum.Mask(s.row.ID))
 				}
 				if !ok {
 					continue
@@ -385,7 +388,7 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 				var msg string
 				if msgs.needed(ctx, r, s.row.SID) {
 					if msg, err = r.Render(f); err != nil {
-						return fmt.Errorf("rule %s message for student %s: %w", r.ID, idnum.Mask(s.row.ID), err)
+						return rules.OnStudent(err, idnum.Mask(s.row.ID))
 					}
 				}
 				out = append(out, firing{rule: r, stu: fs, message: msg})

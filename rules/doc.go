@@ -52,9 +52,27 @@
 //
 // `message` is a text/template that sees the names of `when` with a dot
 // (`{{.student.name}}`) and the windowed functions with a space
-// (`{{absences 14}}`). Unknown names are load errors. student.id, a 学籍号,
-// is masked in messages. Rendering uses a pool of template clones, each
-// bound to the Facts it renders, so concurrent renders are safe.
+// (`{{absences 14}}`). Unknown names are load errors, followed through
+// with, variables and branches the load-time rendering does not take;
+// only a short list of text/template functions is allowed, and range,
+// template, define and block are not. student.id, a 学籍号, is masked in
+// messages. A rendered message is cut at MaxMessageLength characters.
+// Rendering uses a pool of template clones, each bound to the Facts it
+// renders, so concurrent renders are safe.
+//
+// # Budgets
+//
+// budget.go bounds what a rule set may ask (SPEC §5): file size
+// (MaxFileSize), rule count (MaxRules), the length, bracket nesting and
+// node count of a `when`, ranges, literal lists, constant `matches`
+// patterns, and the size and nesting of a message. A bound passed is a
+// load error at its place. Within them no rule can exceed the expr VM's
+// memory budget; a rule that fails on a student at run time is an Error
+// placed in the file (Rule.Eval, Rule.Render), to which OnStudent adds
+// the student, and the engine fails the run.
+//
+// FuzzCompile and FuzzMessage feed any bytes to Compile and any text to a
+// message; crashers found are kept in testdata/fuzz.
 //
 // # Default rules
 //

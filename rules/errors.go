@@ -12,18 +12,21 @@ import (
 // when the problem concerns a whole file (for example a directory without
 // rule files). Rule is the id of the rule concerned, "" when none applies.
 // Snippet, when set, is the offending expression or template line with a
-// caret under the error, as lines starting with " | ".
+// caret under the error, as lines starting with " | ". Student, set only on
+// errors of an evaluation (OnStudent), names the student it failed on.
 type Error struct {
 	File      string
 	Line, Col int
 	Rule      string
+	Student   string
 	Msg       string
 	Snippet   string
 }
 
 // Error renders e as "FILE:LINE:COL: rule ID: message" (without "rule ID: "
-// when Rule is empty, without ":LINE:COL" when Line is 0), followed by the
-// snippet lines, each indented by four spaces.
+// when Rule is empty, without ":LINE:COL" when Line is 0; with "student
+// WHO: " after the rule when Student is set), followed by the snippet
+// lines, each indented by four spaces.
 func (e Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
@@ -34,6 +37,11 @@ func (e Error) Error() string {
 	if e.Rule != "" {
 		b.WriteString("rule ")
 		b.WriteString(e.Rule)
+		b.WriteString(": ")
+	}
+	if e.Student != "" {
+		b.WriteString("student ")
+		b.WriteString(e.Student)
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Msg)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -67,7 +68,11 @@ func Load(paths ...string) (*Set, error) {
 				continue
 			}
 			seen[filepath.Clean(name)] = true
-			data, err := os.ReadFile(name)
+			if len(seen) > MaxRules {
+				c.add(Error{File: name, Msg: fmt.Sprintf("more than %d rule files: a rule set holds at most %d rules, and each file at least one", MaxRules, MaxRules)})
+				break
+			}
+			data, err := readRuleFile(name)
 			if err != nil {
 				c.add(Error{File: name, Msg: fmt.Sprintf("read rule file: %v", err)})
 				continue
@@ -86,6 +91,17 @@ func Load(paths ...string) (*Set, error) {
 	}
 	c.errs.sort()
 	return nil, c.errs
+}
+
+// readRuleFile reads a rule file, and no more than one byte past
+// MaxFileSize, so that Compile can refuse a larger one without holding it.
+func readRuleFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 }
 
 // ruleFileNames expands a path into the rule files it names.
@@ -126,11 +142,22 @@ func Compile(files ...File) (*Set, error) {
 	set := &Set{MaxWindow: 1}
 	sum := sha256.New()
 	first := map[string]*Rule{}
+	count := 0
 	for _, f := range files {
 		sum.Write(f.Data)
 		src := newSource(f.Name, f.Data)
+		if len(f.Data) > MaxFileSize {
+			line, col := src.position(MaxFileSize)
+			c.add(Error{File: f.Name, Line: line, Col: col, Msg: fmt.Sprintf(
+				"rule file is larger than %d bytes (1 MiB), the most a rule file holds; it passes the limit here", MaxFileSize)})
+			continue
+		}
 		for _, pr := range parseFile(src, &c) {
 			r := pr.rule
+			if count++; count > MaxRules {
+				c.atNode(src, pr.node, r.ID, fmt.Sprintf("more than %d rules: a rule set holds at most %d, across all its files", MaxRules, MaxRules))
+				break
+			}
 			if pr.idNode != nil {
 				if prev, ok := first[r.ID]; ok {
 					c.atNode(src, pr.idNode, r.ID, fmt.Sprintf("duplicate id %q: first defined at %s:%d", r.ID, prev.File, prev.Line))
@@ -143,6 +170,9 @@ func Compile(files ...File) (*Set, error) {
 			if r.Enabled {
 				set.MaxWindow = max(set.MaxWindow, r.windows)
 			}
+		}
+		if count > MaxRules {
+			break
 		}
 	}
 	if len(files) == 0 {
@@ -161,6 +191,7 @@ func Compile(files ...File) (*Set, error) {
 // compileRule compiles a parsed rule's `when` and `message`.
 func compileRule(src *source, pr parsedRule, c *collector) {
 	r := pr.rule
+	r.src, r.when, r.message = src, pr.when, pr.message
 	if pr.when != nil {
 		if prog, w := compileWhen(src, r.ID, pr.when, c); prog != nil {
 			r.program = prog

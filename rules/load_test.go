@@ -15,27 +15,53 @@ var update = flag.Bool("update", false, "rewrite testdata/*.err golden files fro
 // TestLoadBad loads each bad fixture and compares the complete error
 // output with its golden file (FIXTURE.err).
 func TestLoadBad(t *testing.T) {
-	cases := []struct{ fixture, about string }{
-		{"unknown-field.bad.yaml", "unknown field and unknown name in when, plain and quoted"},
-		{"type-mismatch-block.bad.yaml", "type mismatch inside when: | and when: > blocks, and in the hours of home_teaching_sessions_of"},
-		{"non-bool.bad.yaml", "when that is a number"},
-		{"unknown-key.bad.yaml", "unknown keys at file, rule and task level, with suggestions"},
-		{"duplicate-id.bad", "duplicate id across two files and within one"},
-		{"broken-yaml.bad.yaml", "YAML indentation error"},
-		{"broken-flow.bad.yaml", "unclosed YAML flow list"},
-		{"bad-duration.bad.yaml", "bad, negative and zero durations, task without due"},
-		{"bad-enum.bad.yaml", "values outside severity, notify, campaigns, task kind and assign"},
-		{"window.bad.yaml", "windowed calls without a literal window in range"},
-		{"missing.bad.yaml", "missing keys, empty values, wrong shapes"},
-		{"message.bad.yaml", "message templates with unknown names and functions"},
-		{"expr-syntax.bad.yaml", "expression syntax error, unknown names, disabled builtins, $env"},
-		{"empty.bad.yaml", "file without rules"},
+	cases := []struct {
+		fixture, about string
+		// generate, when set, writes the fixture at test time instead of
+		// keeping it in testdata (it would be 1 MiB).
+		generate func() []byte
+	}{
+		{"unknown-field.bad.yaml", "unknown field and unknown name in when, plain and quoted", nil},
+		{"type-mismatch-block.bad.yaml", "type mismatch inside when: | and when: > blocks, and in the hours of home_teaching_sessions_of", nil},
+		{"non-bool.bad.yaml", "when that is a number", nil},
+		{"unknown-key.bad.yaml", "unknown keys at file, rule and task level, with suggestions", nil},
+		{"duplicate-id.bad", "duplicate id across two files and within one", nil},
+		{"broken-yaml.bad.yaml", "YAML indentation error", nil},
+		{"broken-flow.bad.yaml", "unclosed YAML flow list", nil},
+		{"bad-duration.bad.yaml", "bad, negative and zero durations, task without due", nil},
+		{"bad-enum.bad.yaml", "values outside severity, notify, campaigns, task kind and assign", nil},
+		{"window.bad.yaml", "windowed calls without a literal window in range", nil},
+		{"missing.bad.yaml", "missing keys, empty values, wrong shapes", nil},
+		{"message.bad.yaml", "message templates with unknown names and functions", nil},
+		{"expr-syntax.bad.yaml", "expression syntax error, unknown names, disabled builtins, $env", nil},
+		{"empty.bad.yaml", "file without rules", nil},
+		{"range.bad.yaml", "ranges beyond 1000 numbers, ranges whose ends are not written out", nil},
+		{"list.bad.yaml", "a literal list beyond 500 elements", nil},
+		{"matches.bad.yaml", "matches with a pattern that is not written out, and a broken pattern", nil},
+		{"nesting.bad.yaml", "brackets nested beyond 20, more than 1000 nodes, a condition beyond 10,000 characters", nil},
+		{"message-budget.bad.yaml", "range, define, template, block, nesting, size, functions, printf widths, names in untaken branches", nil},
+		{"too-many-rules.bad.yaml", "201 rules", nil},
+		{"oversized.bad.yaml", "a rule file beyond 1 MiB", oversizedFile},
 	}
 	listed := map[string]bool{}
 	for _, tc := range cases {
 		listed[tc.fixture] = true
 		t.Run(tc.fixture, func(t *testing.T) {
 			path := filepath.Join("testdata", tc.fixture)
+			golden, err := filepath.Abs(path + ".err")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.generate != nil {
+				dir := t.TempDir()
+				if err := os.Mkdir(filepath.Join(dir, "testdata"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, path), tc.generate(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				t.Chdir(dir)
+			}
 			set, err := Load(path)
 			if err == nil {
 				t.Fatalf("%s (%s) loaded %d rules, want errors", path, tc.about, len(set.Rules))
@@ -45,7 +71,6 @@ func TestLoadBad(t *testing.T) {
 				t.Fatalf("error is %T, want Errors: %v", err, err)
 			}
 			got := err.Error() + "\n"
-			golden := path + ".err"
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -60,13 +85,25 @@ func TestLoadBad(t *testing.T) {
 			}
 		})
 	}
-	// Every bad fixture must be in the table, so none is silently skipped.
+	// Every bad fixture and every golden file must be in the table, so
+	// none is silently skipped.
 	matches, _ := filepath.Glob("testdata/*.bad*")
 	for _, m := range matches {
-		if name := filepath.Base(m); !strings.HasSuffix(name, ".err") && !listed[name] {
-			t.Errorf("fixture %s is not in the test table", name)
+		if name := strings.TrimSuffix(filepath.Base(m), ".err"); !listed[name] {
+			t.Errorf("fixture %s is not in the test table", filepath.Base(m))
 		}
 	}
+}
+
+// oversizedFile is a rule file one byte over MaxFileSize: one good rule,
+// then comment lines.
+func oversizedFile() []byte {
+	b := []byte("rules:\n  - {id: big, name: 大文件, severity: low, when: absences(14) > 1}\n")
+	line := "# " + strings.Repeat("x", 77) + "\n"
+	for len(b) <= MaxFileSize {
+		b = append(b, line...)
+	}
+	return b[:MaxFileSize+1]
 }
 
 func TestLoadGood(t *testing.T) {

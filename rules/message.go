@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+	"unicode/utf8"
 
 	"baoxue/idnum"
 )
@@ -83,11 +84,36 @@ func (m *messageTemplate) render(f *Facts) (string, error) {
 		bt.f = nil
 		m.pool.Put(bt)
 	}()
-	var b strings.Builder
-	if err := bt.t.Execute(&b, templateData(f, m.fields)); err != nil {
+	var w cappedWriter
+	if err := bt.t.Execute(&w, templateData(f, m.fields)); err != nil && !errors.Is(err, errMessageFull) {
 		return "", err
 	}
-	return b.String(), nil
+	return w.b.String(), nil
+}
+
+// errMessageFull stops a rendering that reached MaxMessageLength.
+var errMessageFull = errors.New("message full")
+
+// cappedWriter keeps the first MaxMessageLength characters written to it;
+// past them it keeps MaxMessageLength-1 and "…", and fails the write so
+// that the template stops.
+type cappedWriter struct {
+	b     strings.Builder
+	runes int
+}
+
+func (w *cappedWriter) Write(p []byte) (int, error) {
+	if n := utf8.RuneCount(p); w.runes+n <= MaxMessageLength {
+		w.runes += n
+		w.b.Write(p)
+		return len(p), nil
+	}
+	s := []rune(w.b.String() + string(p))
+	w.b.Reset()
+	w.b.WriteString(string(s[:MaxMessageLength-1]))
+	w.b.WriteString("…")
+	w.runes = MaxMessageLength
+	return 0, errMessageFull
 }
 
 // templateData is the dot of a message template: the names of `when`,

@@ -23,6 +23,10 @@ var templateLineRE = regexp.MustCompile(`^template: message:(\d+): (.*)$`)
 // facts, so that a misspelt name fails at load rather than at 19:00.
 func compileMessage(src *source, id string, n *yaml.Node, report *collector) (*messageTemplate, int) {
 	text := n.Value
+	if l := utf8.RuneCountInString(text); l > maxMessageSource {
+		report.at(src, n, maxMessageSource, id, fmt.Sprintf("message: the message is %d characters as written; a message is at most %d", l, maxMessageSource))
+		return nil, 0
+	}
 	t, err := template.New("message").Option("missingkey=error").
 		Funcs(templateFuncs(func() *Facts { return nil })).Parse(text)
 	if err != nil {
@@ -37,9 +41,16 @@ func compileMessage(src *source, id string, n *yaml.Node, report *collector) (*m
 	}
 	c := &messageChecker{src: src, id: id, node: n, report: report, used: map[string]bool{}}
 	for _, tt := range t.Templates() {
-		// {{define}}d templates may be given any dot: check their calls only.
-		c.walk(tt.Tree.Root, tt == t)
-		c.whole = c.whole || tt != t
+		if tt.Name() == t.Name() {
+			continue
+		}
+		// A block is a define and a template: its template is reported.
+		if pos := c.keyword(tt.Root.Position(), "define", "block"); !strings.HasPrefix(text[pos:], "block") {
+			c.errorf(pos, "{{define}} is not available in messages: write the text where it goes")
+		}
+	}
+	if t.Tree != nil {
+		c.walk(t.Root, scope{dot: kindRoot, vars: map[string]valueKind{"$": kindRoot}}, 0)
 	}
 	if c.failed {
 		return nil, 0
@@ -85,8 +96,44 @@ func runeOffsetOfLine(text string, line int) int {
 	return utf8.RuneCountInString(text[:off])
 }
 
-// messageChecker walks a message template's parse tree and reports names
-// that do not exist and windowed calls without a literal window.
+// messageBuiltins are the text/template functions a message may call,
+// besides the windowed ones: comparisons, logic, len and formatting. The
+// others (call, index, slice, html, js, urlquery, println) reach nothing a
+// message needs.
+var messageBuiltins = []string{"eq", "ne", "lt", "le", "gt", "ge", "and", "or", "not", "len", "print", "printf"}
+
+// valueKind is what a value of a message is, as far as its fields go.
+type valueKind int
+
+const (
+	kindScalar  valueKind = iota // a string, number or bool: no fields
+	kindRoot                     // the message's data: student, norms, today, …
+	kindStudent                  // .student
+	kindNorms                    // .norms
+)
+
+// scope is what dot and each variable hold at a point of a message.
+type scope struct {
+	dot  valueKind
+	vars map[string]valueKind // "$" is the data
+}
+
+// clone returns a scope whose variables can be declared without leaking out
+// of the block they are declared in.
+func (s scope) clone() scope {
+	vars := make(map[string]valueKind, len(s.vars))
+	for k, v := range s.vars {
+		vars[k] = v
+	}
+	return scope{dot: s.dot, vars: vars}
+}
+
+// messageChecker walks a message template's parse tree and reports what a
+// message may not do: names that do not exist (following dot through
+// with and variables, so that a misspelt name in a branch the load-time
+// rendering does not take is caught too), functions outside the list,
+// windowed calls without a literal window, range, template, define and
+// block, and the budgets of SPEC §5.
 type messageChecker struct {
 	src    *source
 	id     string
@@ -94,151 +141,322 @@ type messageChecker struct {
 	report *collector
 	window int
 	failed bool
-	used   map[string]bool // student fields named as .student.X or $.student.X
-	whole  bool            // .student itself is used, so any field may be read
+	used   map[string]bool // student fields named through .student
+	whole  bool            // .student or the whole data is used as a value, so any field may be read
+	text   int             // characters of text written out, in every branch
+	deep   bool            // the nesting error was reported
 }
 
 func (c *messageChecker) errorf(pos parse.Pos, format string, args ...any) {
 	c.failed = true
 	text := c.node.Value
-	idx := utf8.RuneCountInString(text[:min(int(pos), len(text))])
+	idx := utf8.RuneCountInString(text[:max(0, min(int(pos), len(text)))])
 	c.report.at(c.src, c.node, idx, c.id, "message: "+fmt.Sprintf(format, args...))
 }
 
-// walk visits n; root reports whether dot is still the template's data.
-func (c *messageChecker) walk(n parse.Node, root bool) {
+// walk checks the node n of a template's body.
+func (c *messageChecker) walk(n parse.Node, s scope, depth int) {
 	switch n := n.(type) {
 	case *parse.ListNode:
 		if n == nil {
 			return
 		}
 		for _, m := range n.Nodes {
-			c.walk(m, root)
+			c.walk(m, s, depth)
 		}
+	case *parse.TextNode:
+		c.countText(n)
 	case *parse.ActionNode:
-		c.walk(n.Pipe, root)
+		c.pipe(n.Pipe, s, depth)
 	case *parse.IfNode:
-		c.walkBranch(&n.BranchNode, root, root)
-	case *parse.RangeNode:
-		c.walkBranch(&n.BranchNode, root, false)
+		c.branch(&n.BranchNode, s, depth, false)
 	case *parse.WithNode:
-		c.walkBranch(&n.BranchNode, root, false)
+		c.branch(&n.BranchNode, s, depth, true)
+	case *parse.RangeNode:
+		c.errorf(c.keyword(n.Position(), "range"), "range is not available in messages: a message reads single values (.student.name, absences 14), there is nothing to repeat")
 	case *parse.TemplateNode:
-		c.walk(n.Pipe, root)
-	case *parse.PipeNode:
-		if n == nil {
-			return
-		}
-		for _, cmd := range n.Cmds {
-			c.walk(cmd, root)
-		}
-	case *parse.CommandNode:
-		c.command(n, root)
-	case *parse.ChainNode:
-		c.walk(n.Node, root)
-	case *parse.FieldNode:
-		if root {
-			c.field(n.Position(), n.Ident)
-		}
-	case *parse.DotNode:
-		// The whole data, or what a with/range set dot to, goes somewhere.
-		c.whole = c.whole || root
-	case *parse.VariableNode:
-		if len(n.Ident) > 1 && n.Ident[0] == "$" {
-			c.field(n.Position(), n.Ident[1:])
-		} else {
-			c.whole = true // $ or a variable, which may hold .student
-		}
-	case *parse.IdentifierNode:
-		if isWindowFunc(n.Ident) {
-			c.errorf(n.Position(), "%s needs a window in days right after it, e.g. (%s 14)", n.Ident, n.Ident)
-		}
+		c.errorf(c.keyword(n.Position(), "template", "block"), "{{template}} and {{block}} are not available in messages: write the text where it goes")
 	}
 }
 
-func (c *messageChecker) walkBranch(b *parse.BranchNode, root, inner bool) {
-	c.walk(b.Pipe, root)
-	c.walk(b.List, inner)
-	c.walk(b.ElseList, root)
+// keyword returns the position of the last of the keywords before pos,
+// where text/template places a node after its keyword; pos when none is.
+func (c *messageChecker) keyword(pos parse.Pos, keywords ...string) parse.Pos {
+	head := c.node.Value[:max(0, min(int(pos), len(c.node.Value)))]
+	best := -1
+	for _, k := range keywords {
+		best = max(best, strings.LastIndex(head, k))
+	}
+	if best < 0 {
+		return pos
+	}
+	return parse.Pos(best)
 }
 
-// command checks one command: a windowed call must be `name N` with N an
-// integer literal in [MinWindow, MaxWindowLimit] (`home_teaching_sessions_of
-// N H`, H any argument).
-func (c *messageChecker) command(n *parse.CommandNode, root bool) {
-	args := n.Args
-	if id, ok := args[0].(*parse.IdentifierNode); ok && isWindowFunc(id.Ident) {
-		var nn *parse.NumberNode
-		if len(args) == 1+windowArgs(id.Ident) {
-			nn, _ = args[1].(*parse.NumberNode)
-		}
-		if nn == nil {
-			if windowArgs(id.Ident) == 2 {
-				c.errorf(id.Position(), "%s needs a window in days, a whole number from %d to %d, and the least class hours of a session, e.g. (%s 7 2)",
-					id.Ident, MinWindow, MaxWindowLimit, id.Ident)
-				return
-			}
-			c.errorf(id.Position(), "%s needs one window in days, a whole number from %d to %d, e.g. (%s 14)",
-				id.Ident, MinWindow, MaxWindowLimit, id.Ident)
-			return
-		}
-		if !nn.IsInt || nn.Int64 < MinWindow || nn.Int64 > MaxWindowLimit {
-			c.errorf(nn.Position(), "window of %s must be a whole number of days from %d to %d, not %s",
-				id.Ident, MinWindow, MaxWindowLimit, nn.Text)
-			return
-		}
-		c.window = max(c.window, int(nn.Int64))
-		for _, a := range args[2:] {
-			c.walk(a, root)
-		}
+// countText adds a text's characters to the message's own text and reports
+// where that passes MaxMessageLength.
+func (c *messageChecker) countText(n *parse.TextNode) {
+	before := c.text
+	c.text += utf8.RuneCount(n.Text)
+	if before > MaxMessageLength || c.text <= MaxMessageLength {
 		return
 	}
-	for _, a := range args {
-		c.walk(a, root)
+	off := 0
+	for i := 0; i < MaxMessageLength-before; i++ {
+		_, size := utf8.DecodeRune(n.Text[off:])
+		off += size
+	}
+	c.errorf(n.Position()+parse.Pos(off), "the message's own text is more than %d characters; a message is at most %d",
+		MaxMessageLength, MaxMessageLength)
+}
+
+// branch checks an if or with: its pipeline, then its body, where a with
+// sets dot to the pipeline's value, then its else.
+func (c *messageChecker) branch(b *parse.BranchNode, s scope, depth int, with bool) {
+	if depth >= maxNesting {
+		c.tooDeep(b.Position())
+		return
+	}
+	outer := s.clone()
+	kind := c.pipe(b.Pipe, outer, depth)
+	inner := outer.clone()
+	if with {
+		inner.dot = kind
+	}
+	c.walk(b.List, inner, depth+1)
+	c.walk(b.ElseList, outer.clone(), depth+1)
+}
+
+func (c *messageChecker) tooDeep(pos parse.Pos) {
+	if !c.deep {
+		c.deep = true
+		c.errorf(pos, "if, with and parentheses nested more than %d deep; a message nests at most %d", maxNesting, maxNesting)
 	}
 }
 
-// field checks a field chain such as .student.name against the environment.
-// pos is where text/template puts the node, somewhere in the chain; errors
-// point at the segment that is wrong.
-func (c *messageChecker) field(pos parse.Pos, ident []string) {
-	path := "." + strings.Join(ident, ".")
+// pipe checks a pipeline, declares its variables in s, and returns what
+// its value is.
+func (c *messageChecker) pipe(p *parse.PipeNode, s scope, depth int) valueKind {
+	if p == nil {
+		return kindScalar
+	}
+	if p.IsAssign {
+		c.errorf(p.Position(), "a variable is set once, with := (%s = … changes one): use a new variable", p.Decl[0].Ident[0])
+	}
+	kind := kindScalar
+	for _, cmd := range p.Cmds {
+		kind = c.command(cmd, s, depth)
+	}
+	for _, v := range p.Decl {
+		s.vars[v.Ident[0]] = kind
+	}
+	return kind
+}
+
+// command checks one command and returns what its value is. A windowed
+// call must be `name N` with N an integer literal in [MinWindow,
+// MaxWindowLimit] (`home_teaching_sessions_of N H`, H any argument).
+func (c *messageChecker) command(n *parse.CommandNode, s scope, depth int) valueKind {
+	args := n.Args
+	id, ok := args[0].(*parse.IdentifierNode)
+	if !ok {
+		k := c.value(args[0], s, depth)
+		if len(args) == 1 {
+			return k
+		}
+		c.errorf(args[1].Position(), "%s is not a function: it takes no arguments", args[0])
+		for _, a := range args[1:] {
+			c.value(a, s, depth)
+		}
+		return kindScalar
+	}
+	if !isWindowFunc(id.Ident) {
+		c.function(id)
+		if id.Ident == "printf" {
+			c.format(id, args[1:])
+		}
+		for _, a := range args[1:] {
+			c.value(a, s, depth)
+		}
+		return kindScalar
+	}
+	var nn *parse.NumberNode
+	if len(args) == 1+windowArgs(id.Ident) {
+		nn, _ = args[1].(*parse.NumberNode)
+	}
+	if nn == nil {
+		if windowArgs(id.Ident) == 2 {
+			c.errorf(id.Position(), "%s needs a window in days, a whole number from %d to %d, and the least class hours of a session, e.g. (%s 7 2)",
+				id.Ident, MinWindow, MaxWindowLimit, id.Ident)
+			return kindScalar
+		}
+		c.errorf(id.Position(), "%s needs one window in days, a whole number from %d to %d, e.g. (%s 14)",
+			id.Ident, MinWindow, MaxWindowLimit, id.Ident)
+		return kindScalar
+	}
+	if !nn.IsInt || nn.Int64 < MinWindow || nn.Int64 > MaxWindowLimit {
+		c.errorf(nn.Position(), "window of %s must be a whole number of days from %d to %d, not %s",
+			id.Ident, MinWindow, MaxWindowLimit, nn.Text)
+		return kindScalar
+	}
+	c.window = max(c.window, int(nn.Int64))
+	for _, a := range args[2:] {
+		c.value(a, s, depth)
+	}
+	return kindScalar
+}
+
+// function reports a function a message may not call.
+func (c *messageChecker) function(id *parse.IdentifierNode) {
+	if !contains(messageBuiltins, id.Ident) {
+		c.errorf(id.Position(), "%s is not available in messages; functions: %s, %s", id.Ident,
+			joinAllowed(windowFuncNames()), joinAllowed(messageBuiltins))
+	}
+}
+
+// format checks the arguments of printf: a format written out, whose
+// widths and precisions are at most 99, so that no message pads itself to
+// a megabyte for every student.
+func (c *messageChecker) format(id *parse.IdentifierNode, args []parse.Node) {
+	f, ok := (parse.Node)(nil), false
+	if len(args) > 0 {
+		f = args[0]
+		_, ok = f.(*parse.StringNode)
+	}
+	if !ok {
+		c.errorf(id.Position(), `the format of printf must be written out in quotes, e.g. printf "%%.0f" (absence_rate 60)`)
+		return
+	}
+	if verb, bad := wideVerb(f.(*parse.StringNode).Text); bad {
+		c.errorf(f.Position(), "printf %s: widths and precisions are whole numbers up to 99, written out", verb)
+	}
+}
+
+// wideVerb returns the first verb of the printf format f whose width or
+// precision is * or more than two digits.
+func wideVerb(f string) (string, bool) {
+	for i := 0; i < len(f); i++ {
+		if f[i] != '%' {
+			continue
+		}
+		start, digits := i, 0
+		for i++; i < len(f) && strings.IndexByte("+-# 0123456789.*[]", f[i]) >= 0; i++ {
+			switch {
+			case f[i] == '*':
+				digits = 3
+			case f[i] >= '0' && f[i] <= '9':
+				digits++
+			default:
+				digits = 0
+			}
+			if digits > 2 {
+				end := i
+				for end < len(f) && strings.IndexByte("+-# 0123456789.*[]", f[end]) >= 0 {
+					end++
+				}
+				return f[start:min(len(f), end+1)], true
+			}
+		}
+	}
+	return "", false
+}
+
+// value checks an argument and returns what it is.
+func (c *messageChecker) value(n parse.Node, s scope, depth int) valueKind {
+	switch n := n.(type) {
+	case *parse.FieldNode:
+		return c.field(n.Position(), s.dot, "", n.Ident)
+	case *parse.DotNode:
+		return c.produce(s.dot)
+	case *parse.VariableNode:
+		base, ok := s.vars[n.Ident[0]]
+		if !ok {
+			base = kindRoot // cannot happen: the parser refuses undeclared variables
+		}
+		if len(n.Ident) == 1 {
+			return c.produce(base)
+		}
+		display := n.Ident[0]
+		if display == "$" {
+			display = ""
+		}
+		return c.field(n.Position(), base, display, n.Ident[1:])
+	case *parse.ChainNode:
+		return c.field(n.Position(), c.value(n.Node, s, depth), "(…)", n.Field)
+	case *parse.PipeNode:
+		if depth >= maxNesting {
+			c.tooDeep(n.Position())
+			return kindScalar
+		}
+		return c.pipe(n, s.clone(), depth+1)
+	case *parse.IdentifierNode:
+		// A function named as an argument is called without arguments.
+		if isWindowFunc(n.Ident) {
+			c.errorf(n.Position(), "%s needs a window in days right after it, e.g. (%s 14)", n.Ident, n.Ident)
+		} else {
+			c.function(n)
+		}
+	}
+	return kindScalar
+}
+
+// produce notes that a value of kind k is used as a whole: when it is the
+// data or .student, any student field may be read through it.
+func (c *messageChecker) produce(k valueKind) valueKind {
+	if k == kindRoot || k == kindStudent {
+		c.whole = true
+	}
+	return k
+}
+
+// field checks a field chain such as .student.name, read from a value of
+// kind base (dot, or the variable named display), and returns what it
+// reaches. pos is where text/template puts the node, somewhere in the
+// chain; errors point at the segment that is wrong.
+func (c *messageChecker) field(pos parse.Pos, base valueKind, display string, ident []string) valueKind {
+	chain := "." + strings.Join(ident, ".")
+	path := display + chain
 	text := c.node.Value
 	start := int(pos)
-	if i := strings.LastIndex(text[:min(len(text), int(pos)+len(path))], path); i >= 0 {
+	if i := strings.LastIndex(text[:max(0, min(len(text), int(pos)+len(path)))], chain); i >= 0 {
 		start = i
 	}
 	segment := func(k int) parse.Pos { return parse.Pos(start + len("."+strings.Join(ident[:k], "."))) }
-	if !contains(topNames, ident[0]) {
-		c.errorf(segment(0), "unknown name %s%s", path, suggest(ident[0], append(windowFuncNames(), topNames...)))
-		return
-	}
-	if len(ident) == 1 {
-		c.whole = c.whole || ident[0] == "student"
-		return
-	}
-	var fields []string
-	switch ident[0] {
-	case "student":
-		fields = studentNames()
-	case "norms":
-		fields = normsNames()
-	}
-	if fields == nil || len(ident) > 2 {
-		k := min(len(ident)-1, 2)
-		if fields == nil {
-			k = 1
+	kind := base
+	for k, name := range ident {
+		switch kind {
+		case kindRoot:
+			if !contains(topNames, name) {
+				c.errorf(segment(k), "unknown name %s%s", path, suggest(name, append(windowFuncNames(), topNames...)))
+				return kindScalar
+			}
+			kind = map[string]valueKind{"student": kindStudent, "norms": kindNorms}[name]
+		case kindStudent, kindNorms:
+			owner, fields := "student", studentNames()
+			if kind == kindNorms {
+				owner, fields = "norms", normsNames()
+			}
+			if !contains(fields, name) {
+				c.errorf(segment(k), "unknown name %s: %s has no field %q%s", path, owner, name, suggest(name, fields))
+				return kindScalar
+			}
+			if kind == kindStudent {
+				c.used[name] = true
+			}
+			kind = kindScalar
+		default:
+			switch {
+			case k > 0:
+				c.errorf(segment(k), "unknown name %s: %s has no fields", path, display+"."+strings.Join(ident[:k], "."))
+			case display != "":
+				c.errorf(segment(k), "unknown name %s: %s has no fields", path, display)
+			default:
+				c.errorf(segment(k), "unknown name %s: here dot (.) is a single value, without fields", path)
+			}
+			return kindScalar
 		}
-		c.errorf(segment(k), "unknown name %s: .%s has no fields", path, strings.Join(ident[:k], "."))
-		return
 	}
-	if !contains(fields, ident[1]) {
-		c.errorf(segment(1), "unknown name %s: %s has no field %q%s", path, ident[0], ident[1], suggest(ident[1], fields))
-		return
-	}
-	if ident[0] == "student" {
-		c.used[ident[1]] = true
-	}
+	return c.produce(kind)
 }
 
 func windowFuncNames() []string { return slices.Clone(windowFuncs) }

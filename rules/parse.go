@@ -27,9 +27,15 @@ type collector struct{ errs Errors }
 
 func (c *collector) add(e Error) { c.errs = append(c.errs, e) }
 
-// atNode reports msg at the position of node n.
+// atNode reports msg at the position of node n. yaml.v3 places an empty
+// node at the end of a file (as in "---") on the line after the last: such
+// a position is moved to the end of the last line.
 func (c *collector) atNode(src *source, n *yaml.Node, rule, msg string) {
-	c.add(Error{File: src.name, Line: n.Line, Col: n.Column, Rule: rule, Msg: msg})
+	line, col := n.Line, n.Column
+	if last := len(src.lineStarts); line > last {
+		line, col = last, utf8.RuneCountInString(src.lineText(last))+1
+	}
+	c.add(Error{File: src.name, Line: line, Col: col, Rule: rule, Msg: msg})
 }
 
 // at reports msg at the character idx of scalar n's value.
@@ -42,6 +48,7 @@ func (c *collector) at(src *source, n *yaml.Node, idx int, rule, msg string) {
 // their errors at.
 type parsedRule struct {
 	rule    *Rule
+	node    *yaml.Node // the rule's mapping
 	idNode  *yaml.Node // nil when the rule has no usable id
 	when    *yaml.Node
 	message *yaml.Node
@@ -104,7 +111,9 @@ func (p *fileParser) yamlError(err error) {
 	if slices.Contains(yamlParserProblems, problem) {
 		line++
 	}
-	line = max(line, 1)
+	// At the end of a file without a final line break, the parser's line
+	// is one past the last.
+	line = min(max(line, 1), len(p.src.lineStarts))
 	line = p.firstFailingLine(line, problem)
 	text := p.src.lineText(line)
 	col := utf8.RuneCountInString(text) - utf8.RuneCountInString(strings.TrimLeft(text, " ")) + 1
@@ -136,11 +145,16 @@ func splitYAMLError(err error) (int, string) {
 	return 0, strings.TrimPrefix(msg, "yaml: ")
 }
 
-// firstFailingLine returns the first line, from `from` on, such that the
-// file cut after it fails to parse with problem; `from` when there is none.
+// yamlSearchLines bounds how far firstFailingLine looks: each line it tries
+// parses the file up to there again, and a hostile file has many lines.
+const yamlSearchLines = 100
+
+// firstFailingLine returns the first line, from `from` on and within
+// yamlSearchLines of it, such that the file cut after it fails to parse
+// with problem; `from` when there is none.
 func (p *fileParser) firstFailingLine(from int, problem string) int {
 	var n yaml.Node
-	for l := from; l < len(p.src.lineStarts); l++ {
+	for l := from; l < len(p.src.lineStarts) && l < from+yamlSearchLines; l++ {
 		err := yaml.Unmarshal(p.src.data[:p.src.lineStarts[l]], &n)
 		if err == nil {
 			continue
@@ -199,7 +213,7 @@ func (p *fileParser) rule(n *yaml.Node) (parsedRule, bool) {
 		Cooldown: DefaultCooldown,
 		Enabled:  true,
 	}
-	pr := parsedRule{rule: r}
+	pr := parsedRule{rule: r, node: n}
 	p.eachPair(n, ruleKeys, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "id":

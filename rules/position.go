@@ -17,14 +17,48 @@ type source struct {
 	lineStarts []int // byte offset of the start of each line, line 1 first
 }
 
+// newSource indexes the lines of data as yaml.v3 counts them, so that its
+// line numbers can be used here: a line ends at LF, CR LF, a lone CR, NEL,
+// LS or PS.
 func newSource(name string, data []byte) *source {
 	s := &source{name: name, data: data, lineStarts: []int{0}}
-	for i, b := range data {
-		if b == '\n' {
+	for i := 0; i < len(data); i++ {
+		if n := lineBreak(data[i:]); n > 0 {
+			i += n - 1
 			s.lineStarts = append(s.lineStarts, i+1)
 		}
 	}
 	return s
+}
+
+// lineBreak returns the length of the line break b starts with, 0 if none.
+func lineBreak(b []byte) int {
+	switch {
+	case bytes.HasPrefix(b, []byte("\r\n")):
+		return 2
+	case len(b) > 0 && (b[0] == '\n' || b[0] == '\r'):
+		return 1
+	case bytes.HasPrefix(b, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(b, []byte("\u2028")), bytes.HasPrefix(b, []byte("\u2029")):
+		return 3
+	}
+	return 0
+}
+
+// lineEnd returns the byte offset where the text of the 1-based line ends,
+// before its line break.
+func (s *source) lineEnd(line int) int {
+	if line >= len(s.lineStarts) {
+		return len(s.data)
+	}
+	end := s.lineStarts[line]
+	for i := s.lineStarts[line-1]; i < end; i++ {
+		if lineBreak(s.data[i:end]) > 0 {
+			return i
+		}
+	}
+	return end
 }
 
 // offset returns the byte offset of the 1-based line and 1-based character
@@ -36,8 +70,8 @@ func (s *source) offset(line, col int) int {
 	if line > len(s.lineStarts) {
 		return len(s.data)
 	}
-	off := s.lineStarts[line-1]
-	for c := 1; c < col && off < len(s.data) && s.data[off] != '\n'; c++ {
+	off, end := s.lineStarts[line-1], s.lineEnd(line)
+	for c := 1; c < col && off < end; c++ {
 		_, size := utf8.DecodeRune(s.data[off:])
 		off += size
 	}
@@ -58,12 +92,7 @@ func (s *source) lineText(line int) string {
 	if line < 1 || line > len(s.lineStarts) {
 		return ""
 	}
-	start := s.lineStarts[line-1]
-	end := len(s.data)
-	if line < len(s.lineStarts) {
-		end = s.lineStarts[line] - 1
-	}
-	return string(bytes.TrimRight(s.data[start:end], "\r"))
+	return string(s.data[s.lineStarts[line-1]:s.lineEnd(line)])
 }
 
 // locate returns the line and column in the file of the character at index

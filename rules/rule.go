@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/vm"
+	"gopkg.in/yaml.v3"
 )
 
 // Allowed values of the enumerated rule fields (SPEC §5), in documentation
@@ -65,12 +66,18 @@ type Rule struct {
 	program *vm.Program
 	tmpl    *messageTemplate // nil when Message is empty
 	windows int              // largest window of a windowed call in When and Message
+	// src, when and message place the errors of an evaluation in the file.
+	src           *source
+	when, message *yaml.Node
 }
 
 // Eval runs the compiled `when` on f. v is the caller's VM, reused across
-// calls and never shared between goroutines (nil allocates a fresh one).
-// An error means the rule could not be evaluated (f.W missing, a panic in
-// Windows); it names the rule.
+// calls and never shared between goroutines (nil allocates a fresh one);
+// its MemoryBudget, when 0, is expr's default, which the load-time budgets
+// keep every rule under (SPEC §5). An error means the rule could not be
+// evaluated on these facts (f.W missing, a panic in Windows, a division by
+// zero); when the expression failed it is an Error placed at the failing
+// token of `when` in the rule file, to which OnStudent adds the student.
 func (r *Rule) Eval(v *vm.VM, f *Facts) (bool, error) {
 	if r.program == nil {
 		return false, fmt.Errorf("rule %s: not compiled (rules come from Load or Compile)", r.ID)
@@ -88,7 +95,7 @@ func (r *Rule) Eval(v *vm.VM, f *Facts) (bool, error) {
 	}
 	out, err := v.Run(r.program, f)
 	if err != nil {
-		return false, fmt.Errorf("rule %s: evaluate: %w", r.ID, err)
+		return false, r.runError(err)
 	}
 	b, ok := out.(bool)
 	if !ok {
@@ -100,7 +107,9 @@ func (r *Rule) Eval(v *vm.VM, f *Facts) (bool, error) {
 // Render executes the rule's message template for f and returns the text,
 // "" when the rule has no message. The template sees the names of `when`:
 // `.student.name`, `.today`, `.absent_streak`, …, and the functions
-// `absences 14`, `absence_rate 30`, ….
+// `absences 14`, `absence_rate 30`, …. A text longer than MaxMessageLength
+// characters is cut to MaxMessageLength-1 and "…". A template that fails
+// on f gives an Error placed in the rule file, as Eval's.
 func (r *Rule) Render(f *Facts) (string, error) {
 	if r.Message == "" {
 		return "", nil
@@ -113,7 +122,7 @@ func (r *Rule) Render(f *Facts) (string, error) {
 	}
 	text, err := r.tmpl.render(f)
 	if err != nil {
-		return "", fmt.Errorf("rule %s: render message: %w", r.ID, err)
+		return "", r.renderError(err)
 	}
 	return text, nil
 }

@@ -176,7 +176,7 @@ func TestEvalErrors(t *testing.T) {
 		want string
 	}{
 		{"no windows", r, &Facts{}, "rule r: facts have no Windows"},
-		{"windows panic", r, &Facts{W: &panicWindows{}}, "rule r: evaluate:"},
+		{"windows panic", r, &Facts{W: &panicWindows{}}, "test.yaml:6:7: rule r: when: boom"},
 		{"not compiled", &Rule{ID: "hand"}, &Facts{W: newFake()}, "rule hand: not compiled"},
 	}
 	for _, tc := range tests {
@@ -216,7 +216,6 @@ func TestRender(t *testing.T) {
 		{"variable", "{{$s := .student}}{{$s.name}}{{$s.village}}", "张三临江村"},
 		{"dot variable", "{{$d := .}}{{$d.student.township}}", "临江镇"},
 		{"dollar alone", "{{with .today}}{{$.student.class}}{{end}}", "九年级2班"},
-		{"range over student", "{{range $k, $v := .student}}{{if eq $k \"grade\"}}{{$v}}{{end}}{{end}}", "9"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

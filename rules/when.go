@@ -10,15 +10,12 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
+	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 	"gopkg.in/yaml.v3"
 )
-
-// maxNodes bounds the size of a `when` expression. Real rules have a few
-// dozen nodes; the bound keeps a pasted blob from costing the loader.
-const maxNodes = 1000
 
 // enabledBuiltins are the expr builtins rules may use: numbers and strings.
 // Collection builtins have nothing to work on (the environment holds no
@@ -131,7 +128,11 @@ func (c *windowChecker) finish() {
 // compileWhen compiles the `when` scalar n of rule id; problems go to report.
 func compileWhen(src *source, id string, n *yaml.Node, report *collector) (*vm.Program, int) {
 	text := n.Value
-	tree, err := parser.Parse(text)
+	if fe := checkWhenText(text); fe != nil {
+		report.exprError(src, n, id, fe.Bind(file.NewSource(text)))
+		return nil, 0
+	}
+	tree, err := parser.ParseWithConfig(text, &conf.Config{MaxNodes: maxNodes})
 	if err != nil {
 		report.exprError(src, n, id, err)
 		return nil, 0
@@ -139,8 +140,10 @@ func compileWhen(src *source, id string, n *yaml.Node, report *collector) (*vm.P
 	wc := &windowChecker{called: map[*ast.IdentifierNode]bool{}}
 	ast.Walk(&tree.Node, wc)
 	wc.finish()
-	if len(wc.errs) > 0 {
-		for _, e := range wc.errs {
+	bc := &budgetChecker{}
+	ast.Walk(&tree.Node, bc)
+	if errs := append(wc.errs, bc.errs...); len(errs) > 0 {
+		for _, e := range errs {
 			report.exprError(src, n, id, e.Bind(tree.Source))
 		}
 		return nil, 0
@@ -175,8 +178,33 @@ func (c *collector) exprError(src *source, n *yaml.Node, id string, err error) {
 		Col:     col,
 		Rule:    id,
 		Msg:     "when: " + friendlyExprMessage(fe.Message),
-		Snippet: strings.TrimPrefix(fe.Snippet, "\n"),
+		Snippet: trimSnippet(strings.TrimPrefix(fe.Snippet, "\n")),
 	})
+}
+
+// snippetWidth is the most characters of an expression line a snippet shows.
+const snippetWidth = 120
+
+// trimSnippet cuts the expression line of an expr snippet (" | line" and
+// " | ....^") to snippetWidth characters around the caret, so that an error
+// in a long line does not print all of it.
+func trimSnippet(snippet string) string {
+	text, caret, ok := strings.Cut(snippet, "\n")
+	line := []rune(strings.TrimPrefix(text, " | "))
+	if !ok || len(line) <= snippetWidth {
+		return snippet
+	}
+	col := strings.Count(caret, ".")
+	start := max(0, min(col-snippetWidth/2, len(line)-snippetWidth))
+	end := start + snippetWidth
+	cut := string(line[start:end])
+	if start > 0 {
+		cut, col = "…"+cut, col-start+1
+	}
+	if end < len(line) {
+		cut += "…"
+	}
+	return " | " + cut + "\n | " + strings.Repeat(".", col) + "^"
 }
 
 var (
@@ -200,6 +228,9 @@ func friendlyExprMessage(msg string) string {
 		names := append(windowFuncNames(), topNames...)
 		names = append(names, enabledBuiltins...)
 		return fmt.Sprintf("unknown name %q%s", m[1], suggest(m[1], names))
+	}
+	if msg == "compilation failed: expression exceeds maximum allowed nodes" {
+		return fmt.Sprintf("the condition has more than %d parts (expr nodes); a condition has at most %d (split it into several rules)", maxNodes, maxNodes)
 	}
 	if msg == "unexpected token EOF" {
 		return "the condition ends too early (unexpected end)"
