@@ -41,6 +41,8 @@ type Config struct {
 	Ledger Ledger `yaml:"ledger"`
 	// Retention configures how long personal data is kept (SPEC §10).
 	Retention Retention `yaml:"retention"`
+	// Import bounds what reading one imported file may cost (SPEC §4).
+	Import Import `yaml:"import"`
 	// Notifier configures the notification channels.
 	Notifier Notifier `yaml:"notifier"`
 
@@ -167,6 +169,29 @@ type Retention struct {
 	Survey Duration `yaml:"survey"`
 }
 
+// Import bounds what reading one XLSX workbook of `baoxue import` may cost,
+// so that a damaged or hostile file (one of a megabyte that unzips to
+// gigabytes) is refused at once with a message naming the key to raise
+// (SPEC §4). The defaults are far above any real district's roster; the
+// importer has the same ones (importer.Limits).
+type Import struct {
+	// XLSXMaxBytes caps the unzipped size of the parts of a workbook that
+	// are read: its first sheet, its shared strings (held in memory, so
+	// this also bounds the memory an import takes) and its list of sheets.
+	// Default 512MiB: some 200,000–280,000 rows of 60 filled columns as
+	// Excel writes them; a larger roster comes as CSV, which is not
+	// limited.
+	XLSXMaxBytes ByteSize `yaml:"xlsx_max_bytes"`
+	// MaxRows caps the number of the last row of the first sheet that has a
+	// value, header included. Default 5000000: above a province's roster,
+	// and above the 1,048,576 rows a sheet of Excel can have.
+	MaxRows int `yaml:"max_rows"`
+	// MaxColumns caps the column of any value of the first sheet (A is 1);
+	// cells without a value do not count. Default 300: a full registry
+	// export has about 100 columns.
+	MaxColumns int `yaml:"max_columns"`
+}
+
 // Default returns the built-in configuration used when there is no
 // baoxue.yaml: SQLite "file:baoxue.db", Asia/Shanghai, the built-in rules,
 // one log channel, and the schedules of SPEC §8. It does not read the
@@ -191,6 +216,7 @@ func Default() *Config {
 		},
 		Ledger:    Ledger{CompulsoryAge: AgeRange{From: 6, To: 15}, SuspectedDropoutDays: norms.SuspectedDropoutDays},
 		Retention: Retention{Graduated: Duration(3 * 365 * day), Survey: Duration(2 * 365 * day)},
+		Import:    Import{XLSXMaxBytes: 512 << 20, MaxRows: 5_000_000, MaxColumns: 300},
 		Notifier:  defaultNotifier(),
 	}
 	c.fill()

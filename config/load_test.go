@@ -179,6 +179,8 @@ func TestLoadFullExample(t *testing.T) {
 		{"route needs all keys", c.Notifier.Route("SCH01", "", "district_admin", "high"), "teachers"},
 		{"route by center", c.Notifier.Route("SCH05", "临江片区", "teacher", "low"), "ding-teachers"},
 		{"survey", c.Retention.Survey.String(), "730d"},
+		{"xlsx_max_bytes", c.Import.XLSXMaxBytes.String(), "512MiB"},
+		{"import, every key at its default", c.Import, Default().Import},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -214,6 +216,7 @@ func TestLoadPartial(t *testing.T) {
 		{"hours kept", c.HomeTeaching.HoursPerSession, 2},
 		{"log channel", c.Notifier.Channels[0].Name + "/" + c.Notifier.Channels[0].Type, "log/log"},
 		{"default channel", c.Notifier.Default, "log"},
+		{"import kept", c.Import, d.Import},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -248,6 +251,7 @@ func TestDefault(t *testing.T) {
 		{"suspected", c.Ledger.SuspectedDropoutDays, 10},
 		{"graduated", c.Retention.Graduated.String(), "1095d"},
 		{"survey", c.Retention.Survey.String(), "730d"},
+		{"import", c.Import, Import{XLSXMaxBytes: 512 << 20, MaxRows: 5_000_000, MaxColumns: 300}},
 		{"channels", len(c.Notifier.Channels), 1},
 		{"log", c.Notifier.Channels[0].Type, TypeLog},
 		{"default", c.Notifier.Default, "log"},

@@ -239,6 +239,8 @@ func describe(t reflect.Type) string {
 		return "a duration like 7d or 30s"
 	case t == reflect.TypeFor[StringList]():
 		return "a string or a list of strings"
+	case t == reflect.TypeFor[ByteSize]():
+		return "a size like 512MiB"
 	}
 	switch t.Kind() {
 	case reflect.Bool:

@@ -15,7 +15,7 @@ import (
 // (nil when there are none), each placed at FILE:LINE:COL when the config
 // came from a file. It checks that the timezone loads; cron specs parse
 // with robfig/cron's standard parser or are "off"; the DSN is file:… or
-// postgres://…; counts and durations are positive; channel names are
+// postgres://…; counts, sizes and durations are positive; channel names are
 // unique, types known, each type's required fields present and no field
 // set that the type does not use; notifier.default and routes name existing
 // channels. Messages never quote URLs, secrets or DSNs. Validate does not
@@ -32,6 +32,11 @@ func (c *Config) Validate() error {
 	v.ledger(c.Ledger)
 	v.positive("retention.graduated", c.Retention.Graduated)
 	v.positive("retention.survey", c.Retention.Survey)
+	if c.Import.XLSXMaxBytes <= 0 {
+		v.add("import.xlsx_max_bytes", "must be a positive size, got %s", v.show("import.xlsx_max_bytes", c.Import.XLSXMaxBytes))
+	}
+	v.atLeast("import.max_rows", c.Import.MaxRows, 1)
+	v.atLeast("import.max_columns", c.Import.MaxColumns, 1)
 	v.notifier(c.Notifier)
 	return v.probs.orNil()
 }

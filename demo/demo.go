@@ -11,8 +11,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -77,7 +80,7 @@ func Run(ctx context.Context, out io.Writer, opt Options) error {
 		fmt.Fprintf(out, "Creating the demo database %s.\n", abs)
 	}
 	start := time.Now()
-	f, err := os.CreateTemp(filepath.Dir(opt.Path), filepath.Base(opt.Path)+building+"*")
+	f, err := os.CreateTemp(filepath.Dir(opt.Path), fmt.Sprintf("%s%s%d-*", filepath.Base(opt.Path), building, os.Getpid()))
 	if err != nil {
 		return fmt.Errorf("demo database: %w", err)
 	}
@@ -232,7 +235,7 @@ func removeLeftovers(path string) error {
 		return fmt.Errorf("demo database: %w", err)
 	}
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), prefix) {
+		if !strings.HasPrefix(e.Name(), prefix) || builderAlive(strings.TrimPrefix(e.Name(), prefix)) {
 			continue
 		}
 		f := filepath.Join(dir, e.Name())
@@ -309,13 +312,13 @@ func summarize(w io.Writer, res *engine.Result, names *directory) {
 	if len(res.Unreported) > 0 {
 		// Attendance files list exceptions only: a school that has not
 		// uploaded yet is evaluated as of the last day it reported.
-		fmt.Fprintln(w, "\nAttendance not reported yet (these schools are evaluated as of the last day they reported):")
+		fmt.Fprintln(w, "\nAttendance not reported yet (a day a school has not reported is never taken as a day everyone came):")
 		for _, u := range res.Unreported {
-			through := "no day reported; not evaluated"
+			through := "no attendance ever reported: not evaluated"
 			if u.Evaluated {
-				through = "evaluated as of " + u.ReportedThrough
+				through = "attendance last reported " + u.ReportedThrough + ", nothing since: evaluated as of that day"
 			}
-			fmt.Fprintf(w, "  %s %s: %d students, not reported since %s; %s\n", u.School, u.Name, u.Students, u.Since, through)
+			fmt.Fprintf(w, "  %s %s: %d students; %s\n", u.School, u.Name, u.Students, through)
 		}
 	}
 	fmt.Fprintln(w, "\nStudents at risk by special group:")
@@ -400,4 +403,23 @@ func shellWord(s string) string {
 		}
 	}
 	return s
+}
+
+// builderAlive reports whether the demo that builds the file with this name
+// (after PATH.building-: PID-RANDOM) is still running, so that a second demo
+// in the same directory leaves its file alone.
+func builderAlive(rest string) bool {
+	pid, err := strconv.Atoi(rest[:max(strings.IndexByte(rest, '-'), 0)])
+	if err != nil || pid <= 0 || pid == os.Getpid() {
+		return false
+	}
+	p, err := os.FindProcess(pid) // on Windows this fails for a process that is gone
+	if err != nil {
+		return false
+	}
+	if runtime.GOOS == "windows" {
+		return true
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, syscall.EPERM)
 }

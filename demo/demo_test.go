@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,7 +27,7 @@ func TestDemoRunsTwiceAndPrintsNoIdentityNumbers(t *testing.T) {
 	if err := Run(ctx, &out, Options{Path: path, Students: 1500}); err != nil {
 		t.Fatalf("first run: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"Creating the demo database", "students: 1500 rows", "Students at risk by special group", "Attendance not reported yet", "not reported since",
+	for _, want := range []string{"Creating the demo database", "students: 1500 rows", "Students at risk by special group", "Attendance not reported yet", "attendance last reported",
 		"By grade", "New tasks by teacher", "most urgent students", "What to try next"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
@@ -223,5 +224,28 @@ func TestNextStepsNameTheDemoFile(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("%s: next steps lack %q:\n%s", path, want, out.String())
 		}
+	}
+}
+
+// A second demo in the same directory leaves the file a running demo is
+// building alone, and removes one whose builder is gone.
+func TestLeftoversOfARunningDemoStay(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, DefaultPath)
+	running := path + building + strconv.Itoa(os.Getppid()) + "-1"
+	gone := path + building + "2147483646-1"
+	for _, f := range []string{running, gone} {
+		if err := os.WriteFile(f, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := removeLeftovers(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(running); err != nil {
+		t.Errorf("the file of a running demo was removed: %v", err)
+	}
+	if _, err := os.Stat(gone); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the file of a killed demo stayed: %v", err)
 	}
 }

@@ -140,19 +140,18 @@ func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, c
 	for i := range open {
 		a := &open[i]
 		r := byID[a.Rule]
-		if r == nil || !r.Enabled {
+		enrolled := a.StudentStatus == "enrolled" || a.StudentStatus == "suspended"
+		retired := r == nil || !r.Enabled
+		switch {
+		case enrolled && retired:
+			// (A student who left closes as such even when the rule went
+			// too: a dropout must not read as a retired rule.)
 			p.retiredIDs = append(p.retiredIDs, a.ID)
 			p.retired = append(p.retired, ResolvedLine{Type: "retired", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})
 			continue
-		}
-		if !r.RunsIn(campaign) || stillFiring[i] {
+		case !retired && !r.RunsIn(campaign), stillFiring[i], enrolled && frozen[a.StudentSchool]:
 			continue
-		}
-		enrolled := a.StudentStatus == "enrolled" || a.StudentStatus == "suspended"
-		if enrolled && frozen[a.StudentSchool] {
-			continue
-		}
-		if !enrolled && a.StudentStatus != "suspended" {
+		case !enrolled:
 			if p.leftIDs == nil {
 				p.leftIDs = map[string][]int64{}
 			}
@@ -161,7 +160,7 @@ func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, c
 				outcome = "student_removed"
 			}
 			p.leftIDs[outcome] = append(p.leftIDs[outcome], a.ID)
-		} else {
+		default:
 			p.resolvedIDs = append(p.resolvedIDs, a.ID)
 		}
 		p.resolved = append(p.resolved, ResolvedLine{Type: "resolved", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})

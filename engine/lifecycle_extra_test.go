@@ -122,7 +122,7 @@ rules:
     when: absences(14) >= 10
 `
 	disabled := lifecycleRules + "    enabled: false\n"
-	for name, src := range map[string]string{"removed": other, "disabled": disabled} {
+	for name, src := range map[string]string{"no longer in the rule files": other, "disabled": disabled} {
 		t.Run(name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, st *store.Store) {
 				s := grade9Absent(t, st)
@@ -130,7 +130,7 @@ rules:
 				set := compile(t, src)
 				opt := Options{At: day(t, "2026-03-11")}
 				_, err := Evaluate(context.Background(), st, set, opt)
-				if !errors.Is(err, ErrRetire) || !strings.Contains(err.Error(), "grade9-absence (1 open alerts)") || !strings.Contains(err.Error(), "--retire") {
+				if !errors.Is(err, ErrRetire) || !strings.Contains(err.Error(), "grade9-absence ("+name+"; 1 open alerts)") || !strings.Contains(err.Error(), "--retire") {
 					t.Fatalf("err = %v, want ErrRetire naming grade9-absence and --retire", err)
 				}
 				if n := s.count("alerts", "resolved_at IS NULL"); n != 1 || s.count("runs", "") != 1 {
@@ -161,4 +161,26 @@ rules:
 			})
 		})
 	}
+}
+
+// A student who left and whose rule was removed too closes as a student who
+// left: a dropout must not read as a retired rule, nor need --retire.
+func TestLeftStudentOfRemovedRule(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := grade9Absent(t, st)
+		s.student("S2", "SCH01", 9, "T1")
+		evalAt(t, st, lifecycleRules, "2026-03-10", false)
+		s.exec(`UPDATE students SET status = 'dropped' WHERE id = 'S1'`)
+		res, err := Evaluate(context.Background(), st, compile(t, "rules:\n  - {id: other, name: x, severity: low, when: absences(7) >= 9}\n"),
+			Options{At: day(t, "2026-03-11")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Retired) != 0 || len(res.Resolved) != 1 {
+			t.Fatalf("retired %+v, resolved %+v", res.Retired, res.Resolved)
+		}
+		if n := s.count("tasks", "outcome = 'student_dropped'"); n != 1 {
+			t.Errorf("tasks closed as student_dropped = %d, want 1", n)
+		}
+	})
 }

@@ -64,8 +64,13 @@ func WriteSummary(w io.Writer, res *Result) error {
 		fmt.Fprintf(bw, "  %d students not evaluated: their school has not reported attendance in the lookback\n", res.NotEvaluated)
 	}
 	writeRetired(bw, res)
-	fmt.Fprintf(bw, "  %d tasks created, %d pairing teachers assigned, %d escalations\n",
-		res.TasksCreated, len(res.Pairings), len(res.Escalations))
+	if res.DryRun {
+		fmt.Fprintf(bw, "  would create %d tasks, assign %d pairing teachers and escalate %d tasks\n",
+			res.TasksCreated, len(res.Pairings), len(res.Escalations))
+	} else {
+		fmt.Fprintf(bw, "  %d tasks created, %d pairing teachers assigned, %d escalations\n",
+			res.TasksCreated, len(res.Pairings), len(res.Escalations))
+	}
 	for _, warn := range res.Warnings {
 		fmt.Fprintf(bw, "  warning: %s\n", warn)
 	}
@@ -160,21 +165,25 @@ func writeUnreported(w io.Writer, us []Unreported) {
 	if len(us) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nAttendance not reported (nothing changes for these schools' students until they report):\n")
+	fmt.Fprintf(w, "\nAttendance not reported (a day a school has not reported is never taken as a day everyone came):\n")
 	for _, u := range us {
 		switch {
 		case u.Evaluated:
-			fmt.Fprintf(w, "  %s %s (%s): %d students, attendance not reported since %s; evaluated as of %s\n",
-				u.School, u.Name, u.Center, u.Students, u.Since, u.ReportedThrough)
+			fmt.Fprintf(w, "  %s %s (%s): %d students; attendance last reported %s, nothing since: evaluated as of that day\n",
+				u.School, u.Name, u.Center, u.Students, u.ReportedThrough)
 		case u.ReportedThrough != "":
-			fmt.Fprintf(w, "  %s %s (%s): %d students, attendance not reported since %s; not evaluated\n",
-				u.School, u.Name, u.Center, u.Students, u.Since)
+			fmt.Fprintf(w, "  %s %s (%s): %d students; attendance last reported %s, outside the lookback: not evaluated\n",
+				u.School, u.Name, u.Center, u.Students, u.ReportedThrough)
 		default:
-			fmt.Fprintf(w, "  %s %s (%s): %d students, no attendance ever reported; not evaluated\n",
+			fmt.Fprintf(w, "  %s %s (%s): %d students; no attendance ever reported: not evaluated\n",
 				u.School, u.Name, u.Center, u.Students)
 		}
+		if u.Incomplete != "" {
+			fmt.Fprintf(w, "      incomplete report %s\n", u.Incomplete)
+		}
 	}
-	fmt.Fprintln(w, "  Import their attendance (baoxue import attendance FILE) or reports (baoxue import reports FILE).")
+	fmt.Fprintln(w, "  Their alerts stay as they are (overdue tasks still escalate). Import their attendance (baoxue import attendance FILE;")
+	fmt.Fprintln(w, "  --reported for a district-wide file) or their daily reports (baoxue import reports FILE).")
 }
 
 // gapExamples is how many students of each kind of gap the summary names.

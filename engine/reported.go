@@ -27,19 +27,26 @@ type reporting struct {
 	// current is how many schools have reported their last school day on or
 	// before T.
 	current int
-	// latest is the latest day any school reported on or before T, 0 when
-	// none did.
+	// latest is the latest school day any school reported on or before T,
+	// 0 when none did.
 	latest Day
+	// incomplete notes, by school, a later report whose head counts say more
+	// students were absent than the absences imported for its day: the day
+	// does not count as reported until its absences arrive.
+	incomplete map[string]string
 }
 
-// readReporting works out each school's reported-through day at t: the last
-// school day on or before its latest report on or before t. A school that
-// reported its last school day on or before t is current and evaluated as of
-// t itself; a school whose latest report is older than the lookback (or that
-// never reported) is not evaluated. all takes every school as current (rule
-// unit tests, whose inline attendance is complete by definition).
+// readReporting works out each school's reported-through day at t: the
+// latest school day on or before t for which it has a complete report (one
+// whose head counts, if any, match the absences imported). A report on a day
+// that is not a school day of the school says nothing about its school
+// days. A school that reported its last school day on or before t is
+// current and evaluated as of t itself; a school whose reported-through day
+// is older than the lookback (or that never reported) is not evaluated. all
+// takes every school as current (rule unit tests, whose inline attendance is
+// complete by definition).
 func readReporting(ctx context.Context, st *store.Store, cal *Calendar, t Day, lookback int, all bool) (*reporting, error) {
-	rp := &reporting{asOf: map[string]Day{}, skip: map[string]Day{}}
+	rp := &reporting{asOf: map[string]Day{}, skip: map[string]Day{}, incomplete: map[string]string{}}
 	latest, err := st.LatestReports(ctx, t.String())
 	if err != nil {
 		return nil, err
@@ -48,18 +55,19 @@ func readReporting(ctx context.Context, st *store.Store, cal *Calendar, t Day, l
 		rp.current, rp.latest = len(latest), t
 		return rp, nil
 	}
-	for school, last := range latest {
-		if last == "" {
-			rp.skip[school] = 0
-			continue
-		}
-		d, err := ParseDay(last)
+	for school, lr := range latest {
+		through, err := schoolDayReported(ctx, st, cal, school, lr.Complete, t-Day(lookback))
 		if err != nil {
-			return nil, fmt.Errorf("attendance report of school %s: %w", school, err)
+			return nil, err
 		}
-		rp.latest = max(rp.latest, d)
-		through := cal.NthSchoolDayBack(school, d, 1)
+		if lr.Latest != "" && lr.Latest > lr.Complete {
+			rp.incomplete[school] = fmt.Sprintf("%s: %d absent reported (%d expected, %d present), %d absence records imported",
+				lr.Latest, lr.Expected-lr.Present, lr.Expected, lr.Present, lr.Recorded)
+		}
+		rp.latest = max(rp.latest, through)
 		switch {
+		case through == 0:
+			rp.skip[school] = 0
 		case through >= cal.NthSchoolDayBack(school, t, 1):
 			rp.current++
 		case through <= t-Day(lookback):
@@ -69,6 +77,29 @@ func readReporting(ctx context.Context, st *store.Store, cal *Calendar, t Day, l
 		}
 	}
 	return rp, nil
+}
+
+// schoolDayReported returns the latest school day of school with a complete
+// report, starting from the complete report on day last ("" none) and
+// walking back over reports on days that are not its school days; 0 when
+// there is none after floor.
+func schoolDayReported(ctx context.Context, st *store.Store, cal *Calendar, school, last string, floor Day) (Day, error) {
+	for last != "" {
+		d, err := ParseDay(last)
+		if err != nil {
+			return 0, fmt.Errorf("attendance report of school %s: %w", school, err)
+		}
+		if cal.IsSchoolDay(school, d) {
+			return d, nil
+		}
+		if d <= floor {
+			return d, nil // outside the lookback: skipped either way
+		}
+		if last, err = st.CompleteReportBefore(ctx, school, last); err != nil {
+			return 0, err
+		}
+	}
+	return 0, nil
 }
 
 // refuse explains why a writing run at t must not go ahead: no school has
@@ -106,13 +137,17 @@ type Unreported struct {
 	Center   string `json:"center"`
 	Students int    `json:"students"`
 	// ReportedThrough is the last school day the school reported, "" when
-	// it has no report in the lookback.
+	// it never reported one (when it is older than the lookback, the
+	// school is not evaluated).
 	ReportedThrough string `json:"reported_through"`
 	// Since is the first school day not reported, "" when ReportedThrough is.
 	Since string `json:"since"`
 	// Evaluated is false when the school's students were not evaluated.
 	Evaluated bool `json:"evaluated"`
-	admins    []string
+	// Incomplete describes a later report whose absences are not all
+	// imported yet, "" when there is none.
+	Incomplete string `json:"incomplete,omitempty"`
+	admins     []string
 }
 
 // unreported lists the schools with evaluated (or skipped) students whose
@@ -121,7 +156,8 @@ func unreported(rp *reporting, perSchool, skipped map[string]int, dir *directory
 	var out []Unreported
 	add := func(school string, n int, through Day, evaluated bool) {
 		s := dir.schools[school]
-		u := Unreported{Type: "unreported", School: school, Name: s.Name, Center: s.Center, Students: n, Evaluated: evaluated}
+		u := Unreported{Type: "unreported", School: school, Name: s.Name, Center: s.Center, Students: n, Evaluated: evaluated,
+			Incomplete: rp.incomplete[school]}
 		if through != 0 {
 			u.ReportedThrough = through.String()
 			u.Since = cal.NextSchoolDay(school, through+1).String()

@@ -88,11 +88,19 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	}
 	phase := opt.phases()
 	res, p, err := evaluate(ctx, st, set, &opt, phase)
-	if err != nil || opt.DryRun {
-		return res, err
+	if err != nil {
+		return nil, err
+	}
+	if opt.DryRun {
+		if !opt.Force {
+			if err := checkNotEarlier(ctx, st, st.DB, opt.At); err != nil {
+				res.Warnings = append(res.Warnings, "a writing run would be refused: "+err.Error())
+			}
+		}
+		return res, nil
 	}
 	if len(p.retiredIDs) > 0 && !opt.Retire {
-		return nil, retireError(res.RetiredByRule)
+		return nil, retireError(res.RetiredByRule, set)
 	}
 	run := &store.Run{Kind: "eval", StartedAt: store.FormatTime(started), At: opt.At.String(), Campaign: opt.Campaign,
 		RulesChecksum: set.Checksum, Students: res.Students, AlertsNew: res.New, AlertsOngoing: res.Ongoing,
@@ -137,15 +145,22 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	if err != nil {
 		return nil, nil, err
 	}
-	if !opt.DryRun && !opt.Force {
-		// No roster at all is the more basic mistake: say that first.
-		if bounds, err := st.SIDBounds(ctx); err != nil {
-			return nil, nil, err
-		} else if bounds.Hi == bounds.Lo {
-			return nil, nil, noStudents()
-		}
-		if err := rp.refuse(t); err != nil {
-			return nil, nil, err
+	var warnings []string
+	if refusal := rp.refuse(t); refusal != nil {
+		switch {
+		case opt.DryRun:
+			warnings = append(warnings, fmt.Sprintf("no school has reported its attendance for %s: a writing run would be refused "+
+				"(import the day first, or --force); every school is evaluated as of the last day it reported", t))
+		case opt.Force:
+			warnings = append(warnings, fmt.Sprintf("forced: no school has reported its attendance for %s; every school is evaluated as of the last day it reported", t))
+		default:
+			// No roster at all is the more basic mistake: say that first.
+			if bounds, err := st.SIDBounds(ctx); err != nil {
+				return nil, nil, err
+			} else if bounds.Hi == bounds.Lo {
+				return nil, nil, noStudents()
+			}
+			return nil, nil, refusal
 		}
 	}
 	var active []*rules.Rule
@@ -185,6 +200,7 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	phase("decide", "open alerts", len(state.open))
 	res := newResult(p, opt, n)
 	res.NotEvaluated = skipped
+	res.Warnings = append(res.Warnings, warnings...)
 	if lookback := Day(length); !cal.Covers(t-lookback+1, t) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf(
 			"no calendar row covers %s to %s: every weekday is taken as a school day (baoxue import calendar FILE)", t-lookback+1, t))
@@ -356,8 +372,9 @@ func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *pl
 	return st.EnqueueTx(ctx, tx, now, msgs)
 }
 
-// retireError names the rules whose alerts a writing run would retire.
-func retireError(byRule map[string]int) error {
+// retireError names the rules whose alerts a writing run would retire, and
+// whether each was removed or disabled.
+func retireError(byRule map[string]int, set *rules.Set) error {
 	ids := make([]string, 0, len(byRule))
 	for id := range byRule {
 		ids = append(ids, id)
@@ -366,10 +383,14 @@ func retireError(byRule map[string]int) error {
 	parts := make([]string, len(ids))
 	total := 0
 	for i, id := range ids {
-		parts[i] = fmt.Sprintf("%s (%d open alerts)", id, byRule[id])
+		how := "no longer in the rule files"
+		if set.Rule(id) != nil {
+			how = "disabled"
+		}
+		parts[i] = fmt.Sprintf("%s (%s; %d open alerts)", id, how, byRule[id])
 		total += byRule[id]
 	}
-	return fmt.Errorf("%w: %s are no longer loaded or are disabled; this run would retire their %d open alerts "+
+	return fmt.Errorf("%w: %s: this run would retire their %d open alerts "+
 		"and close their open tasks as rule_retired. Run with --retire if that is intended, or restore the rules",
 		ErrRetire, strings.Join(parts, ", "), total)
 }

@@ -131,3 +131,44 @@ func studentsOf(ls []ResolvedLine) []string {
 	}
 	return out
 }
+
+// A report on a day that is not one of the school's school days says
+// nothing about its school days: reported through Wednesday plus a Sunday
+// report is reported through Wednesday, and a streak of Monday to
+// Wednesday does not resolve as if Thursday and Friday were present.
+func TestReportOnNonSchoolDay(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := seed{t, st}
+		s.unreportedSchool("SCH01", "C1")
+		s.teacher("T1", "SCH01", "C1", "teacher")
+		sid := s.student("S1", "SCH01", 9, "T1")
+		s.absent(sid, "absent", "2026-03-09", "2026-03-10", "2026-03-11")
+		s.reported("SCH01", "2026-03-02", "2026-03-11")
+		evalAt(t, st, lifecycleRules, "2026-03-11", false)
+		s.reported("SCH01", "2026-03-15", "2026-03-15") // a Sunday
+		res, err := Evaluate(context.Background(), st, compile(t, lifecycleRules), Options{At: day(t, "2026-03-15"), Force: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Resolved) != 0 || len(res.Unreported) != 1 || res.Unreported[0].ReportedThrough != "2026-03-11" {
+			t.Fatalf("resolved %+v, unreported %+v; want nothing resolved, SCH01 reported through 03-11", res.Resolved, res.Unreported)
+		}
+	})
+}
+
+// A dry run says when the writing run it previews would be refused.
+func TestDryRunSaysWhatWouldBeRefused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		grade9Absent(t, st)
+		evalAt(t, st, lifecycleRules, "2026-03-17", false)
+		for at, want := range map[string]string{
+			"2026-03-10": "a writing run would be refused: evaluation date is earlier than the latest run",
+			"2026-05-04": "no school has reported its attendance for 2026-05-04: a writing run would be refused",
+		} {
+			res := evalAt(t, st, lifecycleRules, at, true)
+			if !strings.Contains(strings.Join(res.Warnings, "\n"), want) {
+				t.Errorf("dry run at %s: warnings %q, want %q", at, res.Warnings, want)
+			}
+		}
+	})
+}

@@ -36,6 +36,9 @@ func TestBadRows(t *testing.T) {
 		{"schools", "malformed.bad.csv"},
 		{"schools", "empty.bad.csv"},
 		{"schools", "missing.csv"},
+		{"students", "students.badbyte.bad.csv"},
+		{"attendance", "attendance.rows.bad.csv"},
+		{"attendance", "attendance.quote.bad.csv"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, st *store.Store) {

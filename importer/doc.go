@@ -5,8 +5,11 @@
 // # Files
 //
 // A file is CSV in UTF-8 (with or without BOM) or GB18030/GBK, which is what
-// Chinese Excel saves (the encoding is chosen by checking the whole file for
-// valid UTF-8), or XLSX (the first sheet, streamed; date cells are read from
+// Chinese Excel saves (the encoding is decided from evidence, never guessed:
+// see sniffEncoding; a byte that fits neither is an error at its line and
+// column), with every record within 64 KiB, every row as wide as the header
+// and every cell within its length limit; or XLSX (the first sheet, streamed
+// within the budget of Limits; date cells are read from
 // their serial numbers whatever their display format, and a long identity
 // number stored as a number is reported, because Excel has lost its last
 // digits). Line numbers are physical: the header is line 1 and a quoted value
@@ -21,7 +24,9 @@
 // and the Chinese spellings of booleans, genders, grades, statuses and dates.
 // A national ID is checked as a mainland ID number unless its 身份证件类型
 // names another document (a passport, a 港澳台 permit), whose number is kept
-// as given.
+// as given. A students import that would rename more than a small share of
+// the students it matches is refused unless Options.AllowMassUpdate (a
+// re-export in the wrong encoding is the common cause).
 //
 // # All or nothing
 //

@@ -30,6 +30,10 @@ type batch interface {
 type result struct {
 	store.Counts
 	missing int
+	// reported is the range of days an attendance import with --reported
+	// marked as reported by every school, of reportedSchools schools.
+	reported        [2]string
+	reportedSchools int
 }
 
 // env is the state of one import: its transaction, options and the

@@ -108,6 +108,10 @@ const allowedAttendance = "absent (旷课), sick (病假), leave (事假), late 
 
 func (b *attendanceBatch) add(r *row) {
 	a := store.Attendance{SID: b.s.lookup(r, "student_id"), Date: r.date("date", true), Note: r.text("note")}
+	b.e.notAfterToday(r, "date", a.Date)
+	if o := b.e.opt; o.ReportedFrom != "" && a.Date != "" && (a.Date < o.ReportedFrom || a.Date > o.ReportedTo) {
+		r.fail("date", "%s is outside --reported-dates %s..%s", a.Date, o.ReportedFrom, o.ReportedTo)
+	}
 	if v := r.text("status"); v == "" {
 		r.fail("status", "required value is missing: use one of %s", allowedAttendance)
 	} else {
@@ -126,17 +130,10 @@ func (b *attendanceBatch) write(ctx context.Context) (result, error) {
 	}
 	// A row of a student on a day is that student's school reporting the
 	// day: record it, so that no report can later be read as "present".
-	var from, to string
-	for i := range b.rows {
-		d := b.rows[i].Date
-		if from == "" || d < from {
-			from = d
-		}
-		if d > to {
-			to = d
-		}
-	}
-	return result{Counts: c}, recordReports(ctx, b.e, from, to)
+	from, to := dateRange(len(b.rows), func(i int) string { return b.rows[i].Date })
+	res := result{Counts: c}
+	res.reported, res.reportedSchools, err = recordReports(ctx, b.e, from, to)
+	return res, err
 }
 
 // contactBatch imports contacts with families (key: student + date +

@@ -37,6 +37,9 @@ type header struct {
 	// ignored are the header texts that name no column, in file order,
 	// each once: columns the import does not read.
 	ignored []string
+	line    int // the header's line in the file
+	// shape is what a data row of the file may hold (see limits.go).
+	shape *shape
 }
 
 // normHeader folds a header cell for lookup: full-width forms to ASCII
@@ -82,7 +85,8 @@ func mapHeader(cols []column, unused []string, cells []string, line int, p *prob
 	for _, c := range cols {
 		or[c.name] = c.or
 	}
-	h := &header{cols: cols, cells: make(map[string][]int), label: make(map[string]string)}
+	h := &header{cols: cols, cells: make(map[string][]int), label: make(map[string]string), line: line}
+	h.shape = newShape(cells)
 	var near *typos
 	for i, cell := range cells {
 		n := normHeader(cell)
@@ -129,8 +133,17 @@ func mapHeader(cols []column, unused []string, cells []string, line int, p *prob
 func isTitle(cols []column, cells []string) bool {
 	p := &problems{}
 	h := mapHeader(cols, nil, cells, 0, p)
+	// A cell that names a column, or looks like a misspelling of one, makes
+	// the line the header (a two-column reports file with a typo in each
+	// cell must not be skipped as a title).
 	if len(h.label) > 0 {
 		return false
+	}
+	near := newTypos(cols, nil)
+	for _, c := range cells {
+		if n := normHeader(c); n != "" && near.of(n) != "" {
+			return false
+		}
 	}
 	n := 0
 	for _, c := range cells {

@@ -29,11 +29,26 @@ type Options struct {
 	// date (the ledger's left_unconfirmed); its status is not changed. A
 	// student who appears in any later students import is cleared again.
 	Snapshot bool
+	// AllowMassUpdate (students only, --allow-mass-update) lets an import
+	// change the names of more than 10% (and at least 20) of the stored
+	// students it matches; without it such a file is bad input and nothing
+	// is written (see renames).
+	AllowMassUpdate bool
 	// Reported (attendance only) says the file is a district-wide export
 	// of exceptions: every school reported every day from the file's first
-	// date to its last, including schools with no row in it. Without it,
-	// only the schools with a row on a day have reported that day.
+	// date to its last (or ReportedFrom to ReportedTo, when set), including
+	// schools with no row in it. Without it, only the schools with a row on
+	// a day have reported that day.
 	Reported bool
+	// ReportedFrom and ReportedTo (YYYY-MM-DD, both or neither, with
+	// Reported) name the days the file covers, so that a day without any
+	// absence in the whole district can be reported with a file without
+	// rows; every row must be dated within them.
+	ReportedFrom, ReportedTo string
+	// AllowFuture accepts attendance and reports dated after the import's
+	// day (rule unit tests evaluate at any date); otherwise such a row is
+	// bad, as a typo.
+	AllowFuture bool
 	// ImplicitRefs creates the schools and teachers that rows name but the
 	// database lacks, instead of reporting them (rule unit tests).
 	ImplicitRefs bool
@@ -46,6 +61,9 @@ type Options struct {
 	// Actor is recorded in the audit table, e.g. "cli:alice"; "" is recorded
 	// as "unknown".
 	Actor string
+	// Limits bound what reading an XLSX file may cost (baoxue.yaml's import
+	// section); the zero value is the defaults.
+	Limits Limits
 }
 
 // Summary says what an import of one file did.
@@ -62,6 +80,10 @@ type Summary struct {
 	// nil when every column was used. Misspellings of a column are bad
 	// rows instead.
 	Ignored []string
+	// ReportedFrom..ReportedTo are the days an attendance import with
+	// --reported marked as reported by all ReportedSchools schools.
+	ReportedFrom, ReportedTo string
+	ReportedSchools          int
 }
 
 // String renders the summary as "students: 1234 rows (1200 new, 34
@@ -72,7 +94,11 @@ func (s Summary) String() string {
 	if s.Missing > 0 {
 		out += fmt.Sprintf(", %d missing from the roster", s.Missing)
 	}
-	return out + ")"
+	out += ")"
+	if s.ReportedFrom != "" {
+		out += fmt.Sprintf("; every school (%d) reported %s to %s", s.ReportedSchools, s.ReportedFrom, s.ReportedTo)
+	}
+	return out
 }
 
 // ImportFile imports one CSV or XLSX file of the given KIND all-or-nothing
@@ -85,7 +111,7 @@ func ImportFile(ctx context.Context, st *store.Store, kind, path string, opt Opt
 	if err != nil {
 		return Summary{}, err
 	}
-	src, err := openSource(path)
+	src, err := openSource(path, opt.Limits)
 	if err != nil {
 		return Summary{}, fileError(path, err)
 	}
@@ -137,8 +163,14 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 	if opt.Snapshot && k.name != "students" {
 		return Summary{}, fmt.Errorf("import %s: --snapshot applies to students only", k.name)
 	}
+	if opt.AllowMassUpdate && k.name != "students" {
+		return Summary{}, fmt.Errorf("import %s: --allow-mass-update applies to students only", k.name)
+	}
 	if opt.Reported && k.name != "attendance" {
 		return Summary{}, fmt.Errorf("import %s: --reported applies to attendance only", k.name)
+	}
+	if (opt.ReportedFrom != "") != (opt.ReportedTo != "") || (opt.ReportedFrom != "" && (!opt.Reported || opt.ReportedTo < opt.ReportedFrom)) {
+		return Summary{}, fmt.Errorf("import %s: the reported dates must be FROM..TO with FROM not after TO, with --reported", k.name)
 	}
 	now := opt.Now()
 	p := &problems{file: file}
@@ -161,8 +193,13 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 	if err != nil {
 		return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
 	}
-	if opt.Reported && rows == 0 {
-		p.add(2, "", "--reported: the file has no rows, so it names no day; import the days a school reported with `baoxue import reports FILE`")
+	if opt.Reported && rows == 0 && opt.ReportedFrom == "" {
+		p.add(h.line, "", "--reported: the file has no rows, so it names no day; name the days with --reported-dates FROM..TO (a day without any absence in the district), or import them with `baoxue import reports FILE`")
+	}
+	if c, ok := b.(finalChecker); ok && p.total == 0 {
+		if err := c.finalCheck(ctx, p); err != nil {
+			return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
+		}
 	}
 	if err := p.err(); err != nil {
 		return Summary{}, err
@@ -172,8 +209,11 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 		return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
 	}
 	sum := Summary{Kind: k.name, File: file, Rows: rows, New: res.New, Updated: res.Updated, Missing: res.missing,
-		Ignored: h.ignored}
+		Ignored: h.ignored, ReportedFrom: res.reported[0], ReportedTo: res.reported[1], ReportedSchools: res.reportedSchools}
 	detail := fmt.Sprintf("rows=%d, new=%d, updated=%d", sum.Rows, sum.New, sum.Updated)
+	if sum.ReportedFrom != "" {
+		detail += fmt.Sprintf(", reported by every school (%d) %s..%s", sum.ReportedSchools, sum.ReportedFrom, sum.ReportedTo)
+	}
 	if opt.Snapshot {
 		detail += fmt.Sprintf(", snapshot, missing=%d", sum.Missing)
 	}
@@ -192,7 +232,7 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 // often start with "XX学校学生名单"). Problems of the header are returned as
 // *BadRows.
 func readHeader(k *kindSpec, src source, file string, p *problems) (*header, error) {
-	first, err := src.next()
+	first, err := nextHeader(src)
 	if err == io.EOF {
 		p.add(1, "", "the file is empty: the first line must be the header")
 		return nil, p.err()
@@ -201,7 +241,7 @@ func readHeader(k *kindSpec, src source, file string, p *problems) (*header, err
 		return nil, fileError(file, err)
 	}
 	for skipped := 0; skipped < 3 && isTitle(k.columns, first.cells); skipped++ {
-		next, err := src.next()
+		next, err := nextHeader(src)
 		if err == io.EOF {
 			break
 		}
@@ -233,12 +273,14 @@ func readRows(ctx context.Context, src source, h *header, p *problems, b batch, 
 			}
 			return n, err
 		}
-		if blank(rec.cells) {
+		if len(rec.probs) == 0 && blank(rec.cells) {
 			continue
 		}
 		n++
-		r := row{h: h, p: p, dates: dates, line: rec.line, cells: rec.cells, raws: rec.raws}
-		b.add(&r)
+		if h.check(rec, p) {
+			r := row{h: h, p: p, dates: dates, line: rec.line, cells: rec.cells, raws: rec.raws}
+			b.add(&r)
+		}
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return n, err

@@ -39,6 +39,7 @@ func (b *reportBatch) add(r *row) {
 	rep := store.AttendanceReport{SchoolID: r.need("school_id"), Date: r.date("date", true),
 		Expected: r.count("expected"), Present: r.count("present")}
 	b.e.school(r, "school_id", rep.SchoolID)
+	b.e.notAfterToday(r, "date", rep.Date)
 	if rep.Expected >= 0 && rep.Present > rep.Expected {
 		r.fail("present", "%d present is more than the %d expected", rep.Present, rep.Expected)
 	}
@@ -53,7 +54,34 @@ func (b *reportBatch) write(ctx context.Context) (result, error) {
 		return result{}, err
 	}
 	c, err := b.e.st.UpsertAttendanceReports(ctx, b.e.tx, b.rows)
-	return result{Counts: c}, err
+	if err != nil || len(b.rows) == 0 {
+		return result{Counts: c}, err
+	}
+	from, to := dateRange(len(b.rows), func(i int) string { return b.rows[i].Date })
+	return result{Counts: c}, b.e.st.RecountReports(ctx, b.e.tx, from, to)
+}
+
+// dateRange returns the first and last of n dates.
+func dateRange(n int, date func(int) string) (from, to string) {
+	for i := 0; i < n; i++ {
+		d := date(i)
+		if from == "" || d < from {
+			from = d
+		}
+		if d > to {
+			to = d
+		}
+	}
+	return from, to
+}
+
+// notAfterToday fails a date after the day of the import: attendance and
+// reports are of days that happened, and a typo such as 12-31 for 12-03
+// would otherwise mark a month as reported.
+func (e *env) notAfterToday(r *row, col, date string) {
+	if date != "" && date > e.today && !e.opt.AllowFuture {
+		r.fail(col, "%s is after today (%s): a typo?", date, e.today)
+	}
 }
 
 // count reads an optional head count: a whole number from 0, -1 when empty.
@@ -70,24 +98,42 @@ func (r *row) count(name string) int {
 	return n
 }
 
-// recordReports records which schools reported which days, from the
+// recordReports records which schools reported which days from the
 // attendance rows just written (dated from..to), and with --reported for
-// every school on every day from..to.
-func recordReports(ctx context.Context, e *env, from, to string) error {
+// every school on every day of the range it covers; then it recounts the
+// absences recorded for those days. It returns the range --reported
+// covered and how many schools, or "" when it was not given.
+func recordReports(ctx context.Context, e *env, from, to string) (covered [2]string, schools int, err error) {
+	if e.opt.Reported {
+		f, t := e.opt.ReportedFrom, e.opt.ReportedTo
+		if f == "" {
+			f, t = from, to
+		}
+		days, err := daysBetween(f, t)
+		if err != nil {
+			return covered, 0, err
+		}
+		if schools, err = e.st.ReportAllSchools(ctx, e.tx, days); err != nil {
+			return covered, 0, err
+		}
+		covered = [2]string{f, t}
+		from, to = minDate(from, f), max(to, t)
+	}
 	if from == "" {
-		return nil
+		return covered, schools, nil
 	}
 	if err := e.st.ReportsFromAttendance(ctx, e.tx, from, to); err != nil {
-		return err
+		return covered, 0, err
 	}
-	if !e.opt.Reported {
-		return nil
+	return covered, schools, e.st.RecountReports(ctx, e.tx, from, to)
+}
+
+// minDate is the earlier of two dates, "" counting as none.
+func minDate(a, b string) string {
+	if a == "" || (b != "" && b < a) {
+		return b
 	}
-	days, err := daysBetween(from, to)
-	if err != nil {
-		return err
-	}
-	return e.st.ReportAllSchools(ctx, e.tx, days)
+	return a
 }
 
 // daysBetween lists the dates from..to inclusive (YYYY-MM-DD).

@@ -38,11 +38,15 @@ func (r *row) fail(name, format string, args ...any) {
 }
 
 // cell returns the cleaned first cell of a column and its index (-1 when the
-// file lacks the column or the row is short).
+// file lacks the column or the row is short). A free-text column keeps its
+// line breaks (see cleanText); every other loses them (see clean).
 func (r *row) cell(name string) (string, int) {
 	idx := r.h.cells[name]
 	if len(idx) == 0 || idx[0] >= len(r.cells) {
 		return "", -1
+	}
+	if freeText(name) {
+		return cleanText(r.cells[idx[0]]), idx[0]
 	}
 	return clean(r.cells[idx[0]]), idx[0]
 }
@@ -209,4 +213,16 @@ func (r *row) birthMatches(nidColumn, nid, birthColumn, birth string) {
 		r.fail(birthColumn, "%s does not agree with the birth date %s inside the %s: correct one of them",
 			birth, b, r.label(nidColumn))
 	}
+}
+
+// disabilityType reads 残疾人类型 (see parseDisabilityType); an unknown
+// value is a bad row.
+func (r *row) disabilityType() string {
+	v := r.text("disability_type")
+	t, ok := parseDisabilityType(v)
+	if !ok {
+		r.fail("disability_type", "unknown value %q: use one of %s, 其他, or 无 (codes 1–7 of the registry are read too)",
+			v, strings.Join(disabilityTypes, ", "))
+	}
+	return t
 }

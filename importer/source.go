@@ -3,14 +3,12 @@ package importer
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
@@ -23,6 +21,13 @@ type record struct {
 	// raws holds XLSX raw cell values (date cells as serial numbers); nil
 	// for CSV and in-memory rows.
 	raws []string
+	// probs are problems of the record itself (an invalid byte, a line too
+	// long): it is reported and not read.
+	probs []lineProblem
+	// whole says the record has every cell of its row, as a CSV line has:
+	// a row with fewer cells than the header is then a problem. XLSX rows
+	// end at their last non-empty cell.
+	whole bool
 }
 
 // source yields the records of one input in order; next returns io.EOF at
@@ -43,8 +48,8 @@ type badInput struct {
 func (b *badInput) Error() string { return fmt.Sprintf("line %d: %s", b.line, b.msg) }
 
 // openSource opens a CSV or XLSX file. XLSX is recognised by its extension
-// or the zip signature; anything else is read as CSV.
-func openSource(path string) (source, error) {
+// or the zip signature, and read within lim; anything else is read as CSV.
+func openSource(path string, lim Limits) (source, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -59,7 +64,7 @@ func openSource(path string) (source, error) {
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || ext == ".xlsx" || ext == ".xlsm":
 		f.Close()
-		return openXLSX(path)
+		return openXLSX(path, lim)
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}) || ext == ".xls":
 		f.Close()
 		return nil, &badInput{msg: "this is an old Excel .xls file: save it as .xlsx or as CSV and import that"}
@@ -76,75 +81,41 @@ func openSource(path string) (source, error) {
 }
 
 // csvSource reads CSV in UTF-8 (with or without BOM) or GB18030/GBK, the
-// encoding Chinese Excel saves "CSV (逗号分隔)" in.
+// encoding Chinese Excel saves "CSV (逗号分隔)" in; sniffEncoding decides
+// which.
 type csvSource struct {
-	f *os.File
-	r *csv.Reader
+	f io.Closer
+	r *csvReader
 }
 
-// newCSV picks the encoding by checking the whole file for valid UTF-8
-// first (a GBK file may be pure ASCII for thousands of lines before its
-// first Chinese name), then rewinds and parses.
-func newCSV(f *os.File) (*csvSource, error) {
+// newCSV decides the encoding of the file (see sniffEncoding), rewinds and
+// reads it record by record. f is closed by close.
+func newCSV(f io.ReadSeekCloser) (*csvSource, error) {
+	size, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	isUTF8, bom, err := sniffUTF8(f)
+	enc, bom, err := sniffEncoding(f)
 	if err != nil {
 		return nil, &badInput{msg: fmt.Sprintf("cannot read: %v", err)}
 	}
 	if _, err := f.Seek(int64(bom), io.SeekStart); err != nil {
 		return nil, err
 	}
-	var rd io.Reader = bufio.NewReaderSize(f, 1<<20)
-	if !isUTF8 {
+	var rd io.Reader = bufio.NewReaderSize(f, int(min(size+16, 1<<20)))
+	if enc == encGB18030 {
 		rd = transform.NewReader(rd, simplifiedchinese.GB18030.NewDecoder())
 	}
-	br := bufio.NewReaderSize(rd, 1<<16)
-	comma := sniffComma(br)
-	r := csv.NewReader(br)
-	r.Comma = comma
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
-	return &csvSource{f: f, r: r}, nil
-}
-
-// sniffUTF8 reports whether the file is valid UTF-8 and how long its BOM is.
-func sniffUTF8(f *os.File) (valid bool, bom int, err error) {
-	buf := make([]byte, 1<<20)
-	carry := 0
-	for first := true; ; first = false {
-		n, rerr := f.Read(buf[carry:])
-		data := buf[:carry+n]
-		if first && bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
-			bom = 3
-		}
-		if rerr == io.EOF {
-			return utf8.Valid(data), bom, nil
-		}
-		if rerr != nil {
-			return false, 0, rerr
-		}
-		// Keep an incomplete rune at the end for the next round.
-		cut := len(data)
-		for k := 1; k <= 3 && k <= len(data); k++ {
-			if utf8.RuneStart(data[len(data)-k]) {
-				if !utf8.FullRune(data[len(data)-k:]) {
-					cut = len(data) - k
-				}
-				break
-			}
-		}
-		if !utf8.Valid(data[:cut]) {
-			return false, bom, nil
-		}
-		carry = copy(buf, data[cut:])
-	}
+	br := bufio.NewReaderSize(rd, maxRecordBytes)
+	return &csvSource{f: f, r: newCSVReader(br, sniffComma(br), enc)}, nil
 }
 
 // sniffComma reads the delimiter off the header line: a comma, unless the
 // line has tabs (or semicolons) and no commas.
-func sniffComma(br *bufio.Reader) rune {
+func sniffComma(br *bufio.Reader) byte {
 	line, _ := br.Peek(br.Size())
 	if i := bytes.IndexByte(line, '\n'); i >= 0 {
 		line = line[:i]
@@ -162,19 +133,11 @@ func sniffComma(br *bufio.Reader) rune {
 }
 
 func (s *csvSource) next() (record, error) {
-	cells, err := s.r.Read()
+	cells, line, probs, err := s.r.read()
 	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return record{}, &badInput{line: pe.Line, msg: fmt.Sprintf("malformed CSV: %v (a quote inside a value must be doubled: \"\")", pe.Err)}
-		}
-		if err == io.EOF {
-			return record{}, io.EOF
-		}
-		return record{}, &badInput{msg: fmt.Sprintf("cannot read: %v", err)}
+		return record{}, err
 	}
-	line, _ := s.r.FieldPos(0)
-	return record{line: line, cells: cells}, nil
+	return record{line: line, cells: cells, probs: probs, whole: true}, nil
 }
 
 func (s *csvSource) close() error { return s.f.Close() }

@@ -32,6 +32,10 @@ type studentBatch struct {
 	pending  []store.Student
 	stageErr error
 
+	// renames counts the stored students whose name the file changes
+	// (unless Options.AllowMassUpdate), checked by finalCheck.
+	renames renames
+
 	seenID   map[string]int // 学籍号 -> line
 	seenNID  map[string]int
 	seenSID  map[int64]int
@@ -99,7 +103,7 @@ func (b *studentBatch) read(r *row) store.Student {
 		LeftBehind: r.number("left_behind", parseLeftBehind, 0, "0 (非留守儿童), 1 (单亲留守儿童) or 2 (双亲留守儿童)"),
 		Migrant:    r.flag("migrant", parseBool), Returning: r.flag("returning", parseBool),
 		Orphan: r.flag("orphan", parseOrphan), Boarding: boarding(r),
-		Disabled: r.flag("disabled", parseBool), DisabilityType: parseDisabilityType(r.text("disability_type")),
+		Disabled: r.flag("disabled", parseBool), DisabilityType: r.disabilityType(),
 		DisabilityLevel:  r.number("disability_level", parseDisabilityLevel, 0, "0–4 (一级…四级, 1 most severe)"),
 		Hardship:         r.flag("hardship", parseHardship),
 		Poverty:          r.choice("poverty", parsePoverty, "none", allowedPoverty),
@@ -198,11 +202,27 @@ func (b *studentBatch) push(r *row, s store.Student) {
 // staging failure is kept for write, which reports it; later rows are then
 // only checked.
 func (b *studentBatch) flush(ctx context.Context, discard bool) {
+	if !discard && b.stageErr == nil && !b.e.opt.AllowMassUpdate {
+		b.stageErr = b.renames.count(ctx, b.e, b.pending)
+	}
 	if !discard && b.stageErr == nil {
 		b.stageErr = b.stage.Add(ctx, b.pending)
 	}
 	clear(b.pending) // drop the references to the rows' lines
 	b.pending = b.pending[:0]
+}
+
+// finalCheck stages the last rows and refuses a roster that would rename
+// too many stored students (see renames) unless Options.AllowMassUpdate.
+func (b *studentBatch) finalCheck(ctx context.Context, p *problems) error {
+	b.flush(ctx, false)
+	if b.stageErr != nil {
+		return b.stageErr
+	}
+	if !b.e.opt.AllowMassUpdate && b.renames.tooMany() {
+		p.add(0, "", "%s", b.renames.problem())
+	}
+	return nil
 }
 
 // match finds the stored student a row is about: by 学籍号, else by national
@@ -302,7 +322,7 @@ func (b *studentBatch) write(ctx context.Context) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	if err := e.st.MoveStudents(ctx, e.tx, b.moves); err != nil {
+	if err := e.st.MoveStudents(ctx, e.tx, b.moves, e.today); err != nil {
 		return result{}, err
 	}
 	if err := e.st.ChangePairings(ctx, e.tx, b.pairings, e.now); err != nil {

@@ -156,14 +156,20 @@ func unusedHeaders(kind string) []string {
 	pupilNumbers := []string{"学号", "班内学号", "学籍辅号", "student_no"}
 	switch kind {
 	case "students":
-		// 入学日期 and 离校日期 are not 复学日期 or 返校日期 (returned_at).
-		return append(pupilNumbers, "入学日期", "离校日期", "出生年份")
+		// 入学日期, 离校日期, 休学日期 (when a suspension began), 转学日期
+		// and 转出日期 are not 复学日期 or 返校日期 (returned_at): taking one
+		// for the other would make a pupil a returned dropout.
+		return append(pupilNumbers, "入学日期", "离校日期", "出生年份", "休学日期", "转学日期", "转出日期", "转入日期",
+			"nationality", "手机号2", "联系电话2")
 	case "registry", "platform":
 		return append(pupilNumbers, "出生年份")
 	case "survey":
 		return []string{"出生年份"}
 	case "attendance", "contacts", "home-teaching":
 		return pupilNumbers
+	case "teachers":
+		// Second numbers and display names are not the ids baoxue reads.
+		return []string{"phone2", "手机号2", "联系电话2", "企业微信名", "钉钉名"}
 	case "schools":
 		return []string{"学校简称"} // 学校名称
 	case "reports":

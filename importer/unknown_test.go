@@ -193,16 +193,22 @@ func TestLeftBehindAliases(t *testing.T) {
 // is flagged by an option that says the opposite.
 func TestRegistryNone(t *testing.T) {
 	for _, v := range []string{"0-无残疾", "无残疾", "0", "无", "0－无残疾", "0:无残疾", "否", "非残疾"} {
-		if got := parseDisabilityType(v); got != "" {
+		if got, ok := parseDisabilityType(v); got != "" || !ok {
 			t.Errorf("残疾人类型 %q = %q, want none", v, got)
 		}
 		if n, ok := codeName(v, parseDisabilityLevel); !ok || n != 0 {
 			t.Errorf("残疾等级 %q = %d, %v; want 0", v, n, ok)
 		}
 	}
-	for v, want := range map[string]string{"4-肢体残疾": "肢体", "1-视力残疾": "视力", "7-多重残疾": "多重", "残疾": "残疾", "智力": "智力"} {
-		if got := parseDisabilityType(v); got != want {
+	for v, want := range map[string]string{"4-肢体残疾": "肢体", "1-视力残疾": "视力", "7-多重残疾": "多重", "残疾": "残疾", "智力": "智力",
+		"4": "肢体", "-": "", "/": "", "—": "", "无残疾人": "", "其他": "其他"} {
+		if got, ok := parseDisabilityType(v); got != want || !ok {
 			t.Errorf("残疾人类型 %q = %q, want %q", v, got, want)
+		}
+	}
+	for _, v := range []string{"胖", "8", "视力障碍"} {
+		if got, ok := parseDisabilityType(v); ok {
+			t.Errorf("残疾人类型 %q = %q, accepted; want an unknown value (a sensitive label is never guessed)", v, got)
 		}
 	}
 	if n, ok := codeName("0-非留守儿童", parseLeftBehind); !ok || n != 0 {

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -8,11 +9,19 @@ import (
 	"unicode/utf8"
 )
 
-// clean trims a cell: white space (including the full-width space and the
-// tab some users type before long numbers), zero-width characters, NULs
-// (PostgreSQL text cannot hold them) and the ="…" wrapper that forces Excel
-// to keep a number as text.
-func clean(s string) string {
+// clean trims a cell of a single-line column: white space (including the
+// full-width space and the tab some users type before long numbers) at
+// either end, the ="…" wrapper that forces Excel to keep a number as text,
+// and anywhere in it the characters that are never data (see invisible),
+// line breaks and tabs among them: no cell can forge a line of a summary,
+// nor turn text around with a bidirectional override.
+func clean(s string) string { return cleanCell(s, false) }
+
+// cleanText cleans a free-text cell (a note): as clean, but line breaks
+// stay (a note may span lines) and a tab becomes a space.
+func cleanText(s string) string { return cleanCell(s, true) }
+
+func cleanCell(s string, multiline bool) string {
 	if s == "" {
 		return s
 	}
@@ -20,24 +29,68 @@ func clean(s string) string {
 	if len(s) >= 3 && s[0] == '=' && s[1] == '"' && s[len(s)-1] == '"' {
 		s = strings.TrimFunc(s[2:len(s)-1], isBlank)
 	}
-	if strings.IndexFunc(s, isControl) >= 0 {
-		s = strings.Map(func(r rune) rune {
-			if isControl(r) {
+	if hasInvisible(s) {
+		s = strings.TrimFunc(strings.Map(func(r rune) rune {
+			switch {
+			case multiline && r == '\n':
+				return r
+			case multiline && r == '\t':
+				return ' '
+			case invisible(r):
 				return -1
 			}
 			return r
-		}, s)
+		}, s), isBlank)
 	}
 	return s
 }
 
-// isControl reports the C0 control characters a cell must not keep: NUL,
-// which PostgreSQL text cannot hold, and the others (the unit separator
-// among them, which the evaluation uses to join fields) that only ever come
-// from damaged exports. Tab, newline and carriage return stay: a note may
-// span lines.
-func isControl(r rune) bool {
-	return r < 0x20 && r != '\t' && r != '\n' && r != '\r'
+// invisible reports the characters a cell must not keep: the C0 controls
+// (NUL, which PostgreSQL text cannot hold, line breaks, tabs, the unit
+// separator the evaluation joins fields with), DEL, the C1 controls, the
+// bidirectional marks, embeddings, overrides and isolates (U+200E, U+200F,
+// U+061C, U+202A–U+202E, U+2066–U+2069) and the other invisible format
+// characters (U+200B–U+200D, U+2060–U+206F, U+FEFF). None is ever data in
+// an export.
+func invisible(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7F && r <= 0x9F:
+		return true
+	case r >= 0x200B && r <= 0x200F, r >= 0x202A && r <= 0x202E, r >= 0x2060 && r <= 0x206F:
+		return true
+	}
+	return r == 0xFEFF || r == 0x061C
+}
+
+// hasInvisible reports whether s has a character invisible reports,
+// looking at bytes: the common cell has none, and this is on every cell of
+// every row.
+func hasInvisible(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case b < 0x20 || b == 0x7F:
+			return true
+		case b < 0xC2:
+		case b == 0xC2: // U+0080–U+009F
+			if i+1 < len(s) && s[i+1] < 0xA0 {
+				return true
+			}
+		case b == 0xD8: // U+061C
+			if i+1 < len(s) && s[i+1] == 0x9C {
+				return true
+			}
+		case b == 0xE2: // U+2000–U+2FFF
+			if i+2 < len(s) && (s[i+1] == 0x80 || s[i+1] == 0x81) && invisible(rune(0x2000+int(s[i+1]&0x3F)<<6+int(s[i+2]&0x3F))) {
+				return true
+			}
+		case b == 0xEF: // U+FEFF
+			if i+2 < len(s) && s[i+1] == 0xBB && s[i+2] == 0xBF {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isBlank(r rune) bool {
@@ -229,21 +282,39 @@ func parseHardship(v string) (bool, bool) {
 	return parseBool(v)
 }
 
-// parseDisabilityType keeps 残疾人类型 as imported, without a code prefix
-// or a trailing 残疾 (4-肢体残疾 → 肢体). The registry's none, 0-无残疾, and
-// 无残疾, 无, 否, 0 give "" (no disability), in any code-name form.
-func parseDisabilityType(v string) string {
-	if _, name, ok := splitCode(v); ok && name != "" {
+// disabilityTypes are the kinds of 残疾人类型 by their national codes
+// (GB/T 26341: 1 视力 … 7 多重), as the registry writes them.
+var disabilityTypes = []string{"视力", "听力", "言语", "肢体", "智力", "精神", "多重"}
+
+// parseDisabilityType reads 残疾人类型 as one of disabilityTypes (or 其他),
+// without a code prefix or a trailing 残疾 (4-肢体残疾, 肢体残疾, 4 → 肢体).
+// The registry's none, 0-无残疾, and 无残疾, 无, 否, 0 and the placeholders of
+// hand-made sheets (-, /, —) give "" (no disability), in any code-name
+// form. Anything else is unknown (false): a sensitive label is never
+// guessed from an unread value.
+func parseDisabilityType(v string) (string, bool) {
+	code, name, ok := splitCode(v)
+	if ok && name != "" {
 		v = name
+	} else if ok {
+		v = code
 	}
 	switch strings.ToLower(v) {
-	case "无", "否", "0", "none", "非残疾", "无残疾", "非残疾人", "不残疾":
-		return ""
+	case "", "无", "否", "0", "none", "非残疾", "无残疾", "非残疾人", "不残疾", "无残疾人", "-", "/", "—", "－":
+		return "", true
+	case "其他", "其它", "其他残疾":
+		return "其他", true
+	case "残疾", "是":
+		return "残疾", true // disabled, of a kind the sheet does not say
 	}
-	if t := strings.TrimSuffix(v, "残疾"); t != "" {
-		return t
+	if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= len(disabilityTypes) {
+		return disabilityTypes[n-1], true
 	}
-	return v
+	t := strings.TrimSuffix(v, "残疾")
+	if slices.Contains(disabilityTypes, t) {
+		return t, true
+	}
+	return "", false
 }
 
 // parsePoverty reads the household kinds of POLICY §6.

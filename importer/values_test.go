@@ -129,7 +129,7 @@ func TestFlagsAndLevels(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{"视力残疾": "视力", "2-听力残疾": "听力", "无": "", "多重": "多重"} {
-		if got := parseDisabilityType(in); got != want {
+		if got, ok := parseDisabilityType(in); got != want || !ok {
 			t.Errorf("disability type %q = %q, want %q", in, got, want)
 		}
 	}
@@ -175,10 +175,19 @@ func TestIdentityNumbers(t *testing.T) {
 func TestCleanAndHeaders(t *testing.T) {
 	for in, want := range map[string]string{
 		"  SCH01 ": "SCH01", "\t500234201105010015": "500234201105010015", `="G500234201105010015"`: "G500234201105010015",
-		"\u3000张三\u3000": "张三", "a\x00b": "ab", "张\x1f三": "张三", "line 1\nline 2": "line 1\nline 2",
+		"\u3000张三\u3000": "张三", "a\x00b": "ab", "张\x1f三": "张三", "张\n三": "张三", "张\r\n三\t丰": "张三丰",
+		"\u202e三张": "三张", "张\u2066三\u2069": "张三", "\u200f\u202d 张三": "张三", "张\u200b\ufeff三\u0085": "张三",
 	} {
 		if got := clean(in); got != want {
 			t.Errorf("clean(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// A note keeps its line breaks, not its bidirectional overrides.
+	for in, want := range map[string]string{
+		"line 1\nline 2": "line 1\nline 2", "a\tb\u202e\n": "a b", "\u2067家访\u2069\n\n已联系": "家访\n\n已联系",
+	} {
+		if got := cleanText(in); got != want {
+			t.Errorf("cleanText(%q) = %q, want %q", in, got, want)
 		}
 	}
 	for in, want := range map[string]string{

@@ -1,59 +1,362 @@
 package importer
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
-
-	"github.com/xuri/excelize/v2"
+	"os"
+	"path"
+	"strings"
+	"unicode/utf8"
 )
 
-// xlsxSource streams the first sheet of a workbook with excelize, reading
-// raw cell values: date cells arrive as serial numbers (row.date turns them
-// into dates whatever their display format), numbers exactly as stored. A
-// long identity number typed into a number cell is stored by Excel as
-// 5.0023420130220006E+17 (or with its last digits zeroed), which the
-// identity checks report; formatting every cell for display instead costs
-// ten times as much on date cells.
+// xlsxSource streams the first sheet of an XLSX workbook (see sheetReader)
+// within Limits. It reads only the parts it needs — the list of sheets, the
+// first sheet and the shared strings — straight from the zip archive:
+// their unzipped size is checked against the zip directory before they are
+// read and counted while they are; the shared strings are held compactly;
+// a row is in memory one at a time, and no token, cell or nesting of the
+// XML can grow beyond the bounds of xlsx_xml.go. A damaged part (one that
+// fails its checksum, is shorter or longer than its directory entry, or is
+// not well-formed XML) is bad input, never a sheet silently cut short.
 type xlsxSource struct {
-	f    *excelize.File
-	rows *excelize.Rows
-	line int
+	lim     Limits
+	book    *xlsxBook
+	index   xlsxIndex
+	file    io.Closer     // the workbook's file; nil when read from memory
+	part    io.ReadCloser // the first sheet's part, unzipping
+	raw     io.Reader     // the same, counted, below the XML decoder
+	sheet   *sheetReader  // nil when the first sheet is not a worksheet
+	emitted bool          // a row was returned
+	done    bool
 }
 
-func openXLSX(path string) (source, error) {
-	f, err := excelize.OpenFile(path)
+// What the messages call the parts they are about.
+const (
+	partIndex   = "the list of sheets"
+	partStrings = "the shared strings"
+	partSheet   = "the first sheet"
+)
+
+func openXLSX(name string, lim Limits) (source, error) {
+	f, err := os.Open(name)
 	if err != nil {
-		return nil, &badInput{msg: fmt.Sprintf("not a readable .xlsx workbook: %v", err)}
+		return nil, &badInput{msg: fmt.Sprintf("cannot open: %v", err)}
 	}
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		f.Close()
-		return nil, &badInput{msg: "the workbook has no sheet"}
-	}
-	rows, err := f.Rows(sheets[0])
+	info, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, &badInput{msg: fmt.Sprintf("cannot read sheet %q: %v", sheets[0], err)}
+		return nil, &badInput{msg: fmt.Sprintf("cannot open: %v", err)}
 	}
-	return &xlsxSource{f: f, rows: rows}, nil
+	src, err := newXLSX(f, info.Size(), lim)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	src.file = f
+	return src, nil
+}
+
+// newXLSX opens the workbook of size bytes read from r and reads up to the
+// first row of its first sheet. Every problem of the file is a *badInput.
+func newXLSX(r io.ReaderAt, size int64, lim Limits) (*xlsxSource, error) {
+	lim = lim.withDefaults()
+	if size == 0 {
+		return nil, &badInput{msg: "not an .xlsx workbook: the file is empty"}
+	}
+	head := make([]byte, len(oleSignature))
+	n, _ := r.ReadAt(head, 0)
+	head = head[:n]
+	if bytes.Equal(head, oleSignature) {
+		return nil, oleProblem(r, size)
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // no part is written to disk
+		if bytes.HasPrefix(head, []byte("PK")) {
+			return nil, &badInput{msg: "the workbook is damaged: its zip directory cannot be read (is the file complete? copy or download it again)"}
+		}
+		return nil, &badInput{msg: "not an .xlsx workbook: the file is not a zip archive, as every .xlsx file is (a CSV file must be named .csv)"}
+	}
+	s := &xlsxSource{lim: lim, book: newBook(zr, lim.XLSXMaxBytes)}
+	sheetPart, stringsPart, err := s.readIndex()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.openSheet(sheetPart, stringsPart); err != nil {
+		if s.part != nil {
+			s.part.Close()
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// readIndex reads the workbook's list of sheets and finds the parts of the
+// first sheet (nil when it is not a worksheet) and of the shared strings
+// (nil when there are none).
+func (s *xlsxSource) readIndex() (sheetPart, stringsPart *zip.File, err error) {
+	wb, err := s.workbookPath()
+	if err != nil {
+		return nil, nil, err
+	}
+	wbPart := s.book.part(wb)
+	if wbPart == nil {
+		return nil, nil, &badInput{msg: "not an .xlsx workbook: the zip archive has no workbook in it"}
+	}
+	if err := s.book.read(wbPart, func(x *xmlReader) (err error) { s.index, err = readWorkbook(x); return err }); err != nil {
+		return nil, nil, s.problem(partIndex, err)
+	}
+	if s.index.count == 0 {
+		return nil, nil, &badInput{msg: "the workbook has no sheet"}
+	}
+	return s.firstSheet(wb)
+}
+
+// workbookPath returns the name of the workbook part, which the package's
+// relationships give.
+func (s *xlsxSource) workbookPath() (string, error) {
+	wb := "xl/workbook.xml"
+	if f := s.book.part("_rels/.rels"); f != nil {
+		found := false
+		err := s.book.read(f, func(x *xmlReader) error {
+			return readRels(x, func(r xlsxRel) {
+				if !found && relType(r.typ, "officeDocument") && !r.external {
+					wb, found = partPath("", r.target), true
+				}
+			})
+		})
+		if err != nil {
+			return "", s.problem(partIndex, err)
+		}
+	}
+	if strings.HasSuffix(wb, ".bin") {
+		return "", &badInput{msg: "this is an Excel binary workbook (.xlsb): save it as .xlsx or as CSV and import that"}
+	}
+	return wb, nil
+}
+
+// firstSheet finds the parts of the first sheet and of the shared strings
+// through the relationships of the workbook part wb.
+func (s *xlsxSource) firstSheet(wb string) (sheetPart, stringsPart *zip.File, err error) {
+	first := s.index.sheets[0]
+	var sheetRel *xlsxRel
+	stringsName := "xl/sharedstrings.xml"
+	if f := s.book.part(relsPath(wb)); f != nil {
+		dir := path.Dir(wb)
+		err := s.book.read(f, func(x *xmlReader) error {
+			return readRels(x, func(r xlsxRel) {
+				switch {
+				case r.external:
+				case r.id == first.rid && sheetRel == nil:
+					r.target = partPath(dir, r.target)
+					sheetRel = &r
+				case relType(r.typ, "sharedStrings"):
+					stringsName = partPath(dir, r.target)
+				}
+			})
+		})
+		if err != nil {
+			return nil, nil, s.problem(partIndex, err)
+		}
+	}
+	if sheetRel != nil && !relType(sheetRel.typ, "worksheet") {
+		return nil, nil, nil // a chart sheet: no cells
+	}
+	if sheetRel == nil || s.book.part(sheetRel.target) == nil {
+		return nil, nil, &badInput{msg: fmt.Sprintf("the workbook is damaged: its first sheet %s has no content", first.label())}
+	}
+	return s.book.part(sheetRel.target), s.book.part(stringsName), nil
+}
+
+// openSheet checks the size of the first sheet and the shared strings
+// against the budget, reads the shared strings and opens the sheet.
+func (s *xlsxSource) openSheet(sheetPart, stringsPart *zip.File) error {
+	if sheetPart == nil {
+		return nil
+	}
+	b := s.book
+	if !b.budget.declare(sheetPart, stringsPart) {
+		return s.problem(partSheet, errXLSXBudget)
+	}
+	var sst *sharedStrings
+	if stringsPart != nil {
+		rc, r, err := b.open(stringsPart)
+		if err != nil {
+			return s.problem(partStrings, err)
+		}
+		sst, err = readSharedStrings(newXMLReader(r))
+		rc.Close()
+		if err != nil {
+			return s.problem(partStrings, err)
+		}
+	}
+	rc, r, err := b.open(sheetPart)
+	if err != nil {
+		return s.problem(partSheet, err)
+	}
+	s.part, s.raw = rc, r
+	s.sheet = &sheetReader{x: newXMLReader(r), sst: sst, maxCols: s.lim.MaxColumns}
+	if err := s.sheet.start(); err != nil {
+		return s.problem(partSheet, err)
+	}
+	return nil
 }
 
 func (s *xlsxSource) next() (record, error) {
-	if !s.rows.Next() {
-		if err := s.rows.Error(); err != nil {
-			return record{}, &badInput{line: s.line + 1, msg: fmt.Sprintf("cannot read the sheet: %v", err)}
-		}
+	if s.done {
 		return record{}, io.EOF
 	}
-	s.line++
-	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
-	if err != nil {
-		return record{}, &badInput{line: s.line, msg: fmt.Sprintf("cannot read the row: %v", err)}
+	line, cells, err := 0, []string(nil), io.EOF
+	if s.sheet != nil {
+		line, cells, err = s.sheet.nextRow()
 	}
-	return record{line: s.line, cells: cells, raws: cells}, nil
+	switch {
+	case err == io.EOF:
+		s.done = true
+		if err := s.finish(); err != nil {
+			return record{}, err
+		}
+		if !s.emitted {
+			return record{}, s.emptyProblem()
+		}
+		return record{}, io.EOF
+	case err != nil:
+		s.done = true
+		return record{}, s.problem(partSheet, err)
+	case line > s.lim.MaxRows:
+		s.done = true
+		return record{}, &badInput{msg: fmt.Sprintf("the first sheet has more than %s rows (import.max_rows in baoxue.yaml)",
+			thousands(int64(s.lim.MaxRows)))}
+	}
+	s.emitted = true
+	return record{line: line, cells: cells, raws: cells}, nil
+}
+
+// finish reads the rest of the sheet's part, after its cells, without
+// parsing it: the zip checks the checksum of a part at its end.
+func (s *xlsxSource) finish() error {
+	if s.raw == nil {
+		return nil
+	}
+	if _, err := io.Copy(io.Discard, s.raw); err != nil {
+		return s.problem(partSheet, err)
+	}
+	return nil
 }
 
 func (s *xlsxSource) close() error {
-	s.rows.Close()
-	return s.f.Close()
+	if s.part != nil {
+		s.part.Close()
+	}
+	if s.file != nil {
+		return s.file.Close()
+	}
+	return nil
+}
+
+// emptyProblem says that the first sheet has no value, and which sheets
+// the workbook has: the data is often on another.
+func (s *xlsxSource) emptyProblem() *badInput {
+	first := s.index.sheets[0]
+	if s.index.count == 1 {
+		return &badInput{msg: fmt.Sprintf("the workbook's only sheet %s is empty", first.label())}
+	}
+	names := make([]string, 0, len(s.index.sheets)+1)
+	for _, sh := range s.index.sheets {
+		names = append(names, sh.label())
+	}
+	if s.index.count > len(s.index.sheets) {
+		names = append(names, fmt.Sprintf("… (%d sheets)", s.index.count))
+	}
+	return &badInput{msg: fmt.Sprintf("the first sheet %s is empty; the workbook has sheets %s: move the data to the first sheet",
+		first.label(), strings.Join(names, ", "))}
+}
+
+// problem turns an error of reading a part into bad input: at the row
+// being read when it is about the first sheet's content, else about the
+// whole file.
+func (s *xlsxSource) problem(part string, err error) *badInput {
+	if msg, ok := s.fileProblem(part, err); ok {
+		return &badInput{msg: msg}
+	}
+	line := 0
+	if part == partSheet && s.sheet != nil {
+		line = s.sheet.cur
+	}
+	return &badInput{line: line, msg: s.contentProblem(part, err)}
+}
+
+const damaged = "the workbook is damaged: "
+
+// fileProblem words the problems of the file as a whole: its size and its
+// zip archive.
+func (s *xlsxSource) fileProblem(part string, err error) (string, bool) {
+	switch {
+	case errors.Is(err, errXLSXBudget):
+		what := "the first sheet and its shared strings unzip"
+		if part == partIndex {
+			what = "the workbook's list of sheets unzips"
+		}
+		return fmt.Sprintf("%s to more than %s (import.xlsx_max_bytes in baoxue.yaml)", what, byteSize(s.lim.XLSXMaxBytes)), true
+	case errors.Is(err, zip.ErrChecksum):
+		return damaged + part + " fails its checksum (copy or download the file again)", true
+	case errors.Is(err, zip.ErrFormat), errors.Is(err, io.ErrUnexpectedEOF):
+		return damaged + part + " is not as long as the zip directory says (copy or download the file again)", true
+	case errors.Is(err, zip.ErrAlgorithm):
+		return part + " is compressed in a way baoxue does not read: save the workbook again in Excel or WPS", true
+	}
+	return "", false
+}
+
+// contentProblem words the problems of a part's XML and of the sheet's
+// cells.
+func (s *xlsxSource) contentProblem(part string, err error) string {
+	var (
+		syntax *xml.SyntaxError
+		rowNum *badRowNumber
+		ref    *badCellRef
+		shared *badSharedString
+		cols   *tooManyColumns
+		long   *cellTooLong
+	)
+	switch {
+	case errors.Is(err, errXMLToken):
+		return damaged + fmt.Sprintf("%s has a tag or a text longer than %s, which no workbook has", part, byteSize(xlsxMaxToken))
+	case errors.Is(err, errXMLDoctype):
+		return damaged + part + " has a document type declaration (<!DOCTYPE>), which no workbook has"
+	case errors.Is(err, errXMLDepth):
+		return damaged + fmt.Sprintf("%s nests elements more than %d deep, which no workbook does", part, xlsxMaxDepth)
+	case errors.Is(err, errCellTooLong):
+		return fmt.Sprintf("%s hold a text of more than %s characters, more than a cell can", part, thousands(xlsxMaxCellChars))
+	case errors.As(err, &syntax):
+		return damaged + fmt.Sprintf("%s is not well-formed XML (%s)", part, cut(syntax.Msg))
+	case errors.As(err, &cols):
+		return fmt.Sprintf("the first sheet has more than %s columns: cell %s has a value (import.max_columns in baoxue.yaml)",
+			thousands(int64(s.lim.MaxColumns)), cols.ref)
+	case errors.As(err, &long):
+		return fmt.Sprintf("cell %s holds more than %s characters, more than a cell can", long.ref, thousands(xlsxMaxCellChars))
+	case errors.As(err, &shared):
+		return damaged + fmt.Sprintf("cell %s refers to shared string %s, but there are %d", shared.ref, shared.v, shared.n)
+	case errors.As(err, &rowNum):
+		return damaged + fmt.Sprintf("the row number %s is not a number from 1 up", rowNum.r)
+	case errors.As(err, &ref):
+		return damaged + fmt.Sprintf("%s is not a cell reference such as B7", ref.r)
+	}
+	return damaged + fmt.Sprintf("%s cannot be read (%s)", part, cut(err.Error()))
+}
+
+// cut shortens a message of a library, which may quote the workbook.
+func cut(msg string) string {
+	const most = 80
+	if len(msg) <= most {
+		return msg
+	}
+	i := most
+	for i > 0 && !utf8.RuneStart(msg[i]) {
+		i--
+	}
+	return msg[:i] + "…"
 }

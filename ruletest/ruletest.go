@@ -138,7 +138,7 @@ func runTest(ctx context.Context, file string, set *rules.Set, tc *testCase) (mi
 		}
 		source := fmt.Sprintf("%s: test %q: %s", file, tc.Name, tbl.key)
 		sum, err := importer.ImportRows(ctx, st, tbl.kind, source, tbl.header, tbl.rows, tbl.lines,
-			importer.Options{ImplicitRefs: true, Actor: "rules test"})
+			importer.Options{ImplicitRefs: true, AllowFuture: true, Actor: "rules test"})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -149,8 +149,8 @@ func runTest(ctx context.Context, file string, set *rules.Set, tc *testCase) (mi
 			if len(tbl.lines) > 0 {
 				line = tbl.lines[0]
 			}
-			return nil, nil, &BadTestFile{File: file, Line: line, Msg: fmt.Sprintf("test %q: %s: unknown column %s (the columns are those of `baoxue import %s`)",
-				tc.Name, tbl.key, strings.Join(sum.Ignored, ", "), tbl.kind)}
+			return nil, nil, &BadTestFile{File: source, Line: line, Msg: fmt.Sprintf("unknown column %s (the columns are those of `baoxue import %s`)",
+				strings.Join(sum.Ignored, ", "), tbl.kind)}
 		}
 	}
 	res, err := engine.Evaluate(ctx, st, set, engine.Options{At: tc.at, Campaign: tc.Campaign, Norms: tc.norms, DryRun: true, AllReported: true, Workers: 1})

@@ -145,7 +145,7 @@ func TestUnknownInlineColumnIsAnError(t *testing.T) {
 		"      - {id: S1, name: 张一, birth_date: 2011-05-01, school_id: SCH01, grade: 9, religion: x}\n    expect: []\n")
 	writeFile(t, filepath.Join(dir, "rules.yaml"), "rules:\n  - {id: r, name: r, severity: low, when: absences(7) >= 1}\n")
 	_, err := Run(context.Background(), []string{path}, &bytes.Buffer{})
-	want := `x.test.yaml:6: test "x": students: unknown column religion (the columns are those of ` + "`baoxue import students`)"
+	want := `x.test.yaml: test "x": students:6: unknown column religion (the columns are those of ` + "`baoxue import students`)"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("err = %v, want it to contain %q", err, want)
 	}

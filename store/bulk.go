@@ -18,35 +18,30 @@ type Counts struct {
 // dst (len(dst) == number of columns). Values are string, int64, bool or nil.
 type filler func(i int, dst []any)
 
-// DataLock is the advisory lock that serialises, on PostgreSQL, the
-// transactions that change the data a run decides from: imports and writing
-// evaluations (SQLite's immediate transactions already serialise writers).
+// DataLock is the lock that serialises the transactions that change the
+// data a run decides from: imports and writing evaluations. On PostgreSQL
+// it is a transaction-scoped advisory lock; on SQLite, whose immediate
+// transactions already serialise writers, the write lock.
 const DataLock int64 = 7421530002
 
-// BeginBulk begins a transaction for a bulk write such as an import. On
-// PostgreSQL it first takes the transaction-scoped advisory lock lock (when
-// not 0), so that bulk writers that read before they write queue up; on
-// SQLite (whose immediate transactions already queue writers) it enlarges
-// the page caches of the connection, which the default 2 MB makes
-// read-bound on a large roster.
+// BeginBulk begins a transaction for a bulk write such as an import, holding
+// the data lock (on PostgreSQL the advisory lock lock, when not 0; on
+// SQLite the write lock, always), so that bulk writers that read before
+// they write queue up. It waits for the lock as SetLockWait says: after a
+// second it reports who holds it, and it gives up after the timeout with a
+// *LockTimeoutError. While it holds the lock it is named as the holder to
+// the others that wait. On SQLite it also enlarges the page caches of the
+// connection, which the default 2 MB makes read-bound on a large roster.
 func (s *Store) BeginBulk(ctx context.Context, lock int64) (*sqlx.Tx, error) {
-	tx, err := s.DB.BeginTxx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
-	}
-	var stmts []string
+	w := s.lockWait()
 	if s.Dialect == Postgres {
-		// A writing run keeps its transaction open, idle, while it reads
-		// the city on other connections: a server-wide idle timeout must
-		// not end it.
-		stmts = append(stmts, "SET LOCAL idle_in_transaction_session_timeout = 0")
-		if lock != 0 {
-			stmts = append(stmts, fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", lock))
-		}
-	} else {
-		stmts = append(stmts, "PRAGMA cache_size = -131072", "PRAGMA temp.cache_size = -131072")
+		return s.beginPostgres(ctx, lock, w)
 	}
-	for _, q := range stmts {
+	tx, err := s.beginSQLite(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range []string{"PRAGMA cache_size = -131072", "PRAGMA temp.cache_size = -131072"} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			tx.Rollback()
 			return nil, fmt.Errorf("begin bulk write: %w", err)

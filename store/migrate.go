@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,8 +52,15 @@ func Migrations() ([]Migration, error) {
 // Migrate applies every embedded migration not yet applied, each in its own
 // transaction, and returns how many it applied. It is idempotent and safe
 // against concurrent callers (PostgreSQL: a transaction-scoped advisory lock;
-// SQLite: an immediate transaction).
+// SQLite: an immediate transaction). A database migrated by a newer baoxue
+// is refused (a *SchemaError matching ErrSchemaNewer) and left as it is.
 func (s *Store) Migrate(ctx context.Context) (int, error) {
+	return s.MigrateTo(ctx, math.MaxInt)
+}
+
+// MigrateTo is Migrate applying only the migrations up to and including
+// version: it makes a database as an older baoxue left it.
+func (s *Store) MigrateTo(ctx context.Context, version int) (int, error) {
 	ms, err := Migrations()
 	if err != nil {
 		return 0, err
@@ -60,8 +69,14 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("migrate %s: %w", s.Where, err)
 	}
+	if err := s.refuseNewer(ctx); err != nil {
+		return 0, err
+	}
 	applied := 0
 	for _, m := range ms {
+		if m.Version > version {
+			break
+		}
 		did, err := s.apply(ctx, m)
 		if err != nil {
 			return applied, fmt.Errorf("migrate %s: %s: %w", s.Where, m.Name, err)
@@ -164,4 +179,89 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
 	err := s.DB.GetContext(ctx, &v, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`)
 	return v, err
+}
+
+// ErrSchemaNewer matches a *SchemaError about a database migrated by a newer
+// baoxue: this build must not read or write it.
+var ErrSchemaNewer = errors.New("database schema is newer than this baoxue")
+
+// ErrSchemaOlder matches a *SchemaError about a database whose schema lacks
+// migrations of this build: Migrate upgrades it.
+var ErrSchemaOlder = errors.New("database schema is older than this baoxue")
+
+// SchemaError says that a database's schema is not this build's.
+type SchemaError struct {
+	// Where is the SQLite path or the redacted DSN.
+	Where string
+	// Version is the highest migration applied to the database; Want is the
+	// highest this build embeds.
+	Version, Want int
+	// Newer: the database holds a migration this build does not know (a
+	// newer baoxue applied it). Otherwise migrations are missing.
+	Newer bool
+}
+
+func (e *SchemaError) Error() string {
+	if e.Newer {
+		return fmt.Sprintf("%s: this database was upgraded by a newer baoxue (version %d); use that version or newer", e.Where, e.Version)
+	}
+	return fmt.Sprintf("%s: this database's schema is older than this baoxue (version %d, want %d)", e.Where, e.Version, e.Want)
+}
+
+// Is makes errors.Is(err, ErrSchemaNewer) or ErrSchemaOlder hold.
+func (e *SchemaError) Is(target error) bool {
+	return target == ErrSchemaNewer && e.Newer || target == ErrSchemaOlder && !e.Newer
+}
+
+// CheckSchema returns nil when the database holds exactly this build's
+// migrations, and a *SchemaError otherwise: ErrSchemaNewer when it holds one
+// this build does not know, else ErrSchemaOlder. A database without
+// baoxue's schema is older (version 0).
+func (s *Store) CheckSchema(ctx context.Context) error {
+	has, err := s.HasSchema(ctx)
+	if err != nil {
+		return fmt.Errorf("read the schema of %s: %w", s.Where, err)
+	}
+	if !has {
+		ms, err := Migrations()
+		if err != nil {
+			return err
+		}
+		return &SchemaError{Where: s.Where, Want: ms[len(ms)-1].Version}
+	}
+	if err := s.refuseNewer(ctx); err != nil {
+		return err
+	}
+	pending, err := s.Pending(ctx)
+	if err != nil || len(pending) == 0 {
+		return err
+	}
+	v, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("read the schema version of %s: %w", s.Where, err)
+	}
+	return &SchemaError{Where: s.Where, Version: v, Want: pending[len(pending)-1].Version}
+}
+
+// refuseNewer returns a *SchemaError (ErrSchemaNewer) when the database
+// holds a migration version this build does not embed.
+func (s *Store) refuseNewer(ctx context.Context) error {
+	ms, err := Migrations()
+	if err != nil {
+		return err
+	}
+	known := make(map[int]bool, len(ms))
+	for _, m := range ms {
+		known[m.Version] = true
+	}
+	var done []int
+	if err := s.DB.SelectContext(ctx, &done, `SELECT version FROM schema_migrations ORDER BY version`); err != nil {
+		return fmt.Errorf("read the schema version of %s: %w", s.Where, err)
+	}
+	for _, v := range done {
+		if !known[v] {
+			return &SchemaError{Where: s.Where, Version: done[len(done)-1], Want: ms[len(ms)-1].Version, Newer: true}
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -191,4 +192,38 @@ func tables(t *testing.T, st *store.Store) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// A file that is not baoxue's is refused unchanged by a writing open: the
+// WAL switch of a writing connection must not happen before the check.
+func TestForeignFileRefusedUnchanged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "other.db")
+	st, err := store.Open(context.Background(), "file:"+path+"?_pragma=journal_mode(DELETE)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB.Exec(`PRAGMA journal_mode=DELETE`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB.Exec(`CREATE TABLE theirs (x INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.OpenWith(context.Background(), "file:"+path, store.OpenOptions{}); !errors.Is(err, store.ErrNoDatabase) {
+		t.Fatalf("open of a foreign file: %v, want ErrNoDatabase", err)
+	}
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Error("the refused file changed")
+	}
+	if _, err := os.Stat(path + "-wal"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a -wal file was left: %v", err)
+	}
 }

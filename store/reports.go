@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -43,12 +44,13 @@ func (s *Store) UpsertAttendanceReports(ctx context.Context, tx *sqlx.Tx, rows [
 }
 
 // ReportsFromAttendance records, for every attendance row dated from..to
-// inclusive, that the student's school reported that day. Existing reports
-// are kept as they are.
+// inclusive, that the student's school reported that day, unless the row is
+// dated before the student came to that school (students.school_since: it
+// is the old school's late file). Existing reports are kept as they are.
 func (s *Store) ReportsFromAttendance(ctx context.Context, tx *sqlx.Tx, from, to string) error {
 	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO attendance_reports (school_id, date, source)
 		SELECT DISTINCT st.school_id, a.date, ? FROM attendance a JOIN students st ON st.sid = a.sid
-		WHERE a.date >= ? AND a.date <= ?
+		WHERE a.date >= ? AND a.date <= ? AND a.date >= st.school_since
 		ON CONFLICT (school_id, date) DO NOTHING`), ReportFromAttendance, from, to)
 	if err != nil {
 		return fmt.Errorf("record attendance reports: %w", err)
@@ -57,43 +59,97 @@ func (s *Store) ReportsFromAttendance(ctx context.Context, tx *sqlx.Tx, from, to
 }
 
 // ReportAllSchools records that every school reported each of dates (a
-// district-wide attendance file). Existing reports are kept as they are.
-func (s *Store) ReportAllSchools(ctx context.Context, tx *sqlx.Tx, dates []string) error {
+// district-wide attendance file) and returns how many schools there are.
+// Existing reports are kept as they are.
+func (s *Store) ReportAllSchools(ctx context.Context, tx *sqlx.Tx, dates []string) (int, error) {
 	q := tx.Rebind(`INSERT INTO attendance_reports (school_id, date, source)
 		SELECT id, ?, ? FROM schools WHERE true ON CONFLICT (school_id, date) DO NOTHING`)
 	for _, d := range dates {
 		if _, err := tx.ExecContext(ctx, q, d, ReportFromDistrict); err != nil {
-			return fmt.Errorf("record district-wide attendance reports: %w", err)
+			return 0, fmt.Errorf("record district-wide attendance reports: %w", err)
 		}
+	}
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM schools`); err != nil {
+		return 0, fmt.Errorf("record district-wide attendance reports: %w", err)
+	}
+	return n, nil
+}
+
+// RecountReports sets, for every report dated from..to inclusive, how many
+// absence rows (absent, sick, leave) of the school's students the attendance
+// table holds for its day. Every import of reports or attendance calls it
+// for its dates, so a report's head counts can be checked against what was
+// imported.
+func (s *Store) RecountReports(ctx context.Context, tx *sqlx.Tx, from, to string) error {
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE attendance_reports SET recorded = 0 WHERE date >= ? AND date <= ?`), from, to); err != nil {
+		return fmt.Errorf("count recorded absences: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE attendance_reports SET recorded = c.n
+		FROM (SELECT st.school_id, a.date, COUNT(*) AS n FROM attendance a JOIN students st ON st.sid = a.sid
+			WHERE a.date >= ? AND a.date <= ? AND a.date >= st.school_since AND a.status IN ('absent', 'sick', 'leave')
+			GROUP BY st.school_id, a.date) c
+		WHERE attendance_reports.school_id = c.school_id AND attendance_reports.date = c.date`), from, to)
+	if err != nil {
+		return fmt.Errorf("count recorded absences: %w", err)
 	}
 	return nil
 }
 
-// LatestReports returns, for every school, the latest date (YYYY-MM-DD) on
-// or before at that it reported, "" when it reported none. One index lookup per school, so the
-// cost follows the number of schools, not of reports.
-func (s *Store) LatestReports(ctx context.Context, at string) (map[string]string, error) {
+// completeReport is the SQL condition of a report whose absences are all
+// imported: no head counts, or at least as many absence rows as it says
+// were absent. A report of 30 absent with none recorded is a day whose list
+// has not arrived, not a day everyone came.
+const completeReport = `(r.expected < 0 OR r.present < 0 OR r.recorded >= r.expected - r.present)`
+
+// LatestReport is what a school has reported on or before a day.
+type LatestReport struct {
+	// Complete is the latest date whose report is complete, "" when none.
+	Complete string
+	// Latest is the latest date with any report, "" when none; when it is
+	// later than Complete, Expected, Present and Recorded are its counts.
+	Latest                      string
+	Expected, Present, Recorded int
+}
+
+// LatestReports returns, for every school, its latest reports on or before
+// at (YYYY-MM-DD). Index lookups per school, so the cost follows the number
+// of schools, not of reports.
+func (s *Store) LatestReports(ctx context.Context, at string) (map[string]LatestReport, error) {
 	rows, err := s.DB.QueryContext(ctx, s.Rebind(`SELECT sc.id,
-		(SELECT MAX(r.date) FROM attendance_reports r WHERE r.school_id = sc.id AND r.date <= ?)
-		FROM schools sc`), at)
+		(SELECT MAX(r.date) FROM attendance_reports r WHERE r.school_id = sc.id AND r.date <= ? AND `+completeReport+`),
+		l.date, l.expected, l.present, l.recorded
+		FROM schools sc LEFT JOIN attendance_reports l ON l.school_id = sc.id
+			AND l.date = (SELECT MAX(x.date) FROM attendance_reports x WHERE x.school_id = sc.id AND x.date <= ?)`), at, at)
 	if err != nil {
 		return nil, fmt.Errorf("read attendance reports: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	out := map[string]LatestReport{}
 	for rows.Next() {
 		var school string
-		var last *string
-		if err := rows.Scan(&school, &last); err != nil {
+		var complete, latest sql.NullString
+		var expected, present, recorded sql.NullInt64
+		if err := rows.Scan(&school, &complete, &latest, &expected, &present, &recorded); err != nil {
 			return nil, fmt.Errorf("read attendance reports: %w", err)
 		}
-		out[school] = ""
-		if last != nil {
-			out[school] = *last
-		}
+		out[school] = LatestReport{Complete: complete.String, Latest: latest.String,
+			Expected: int(expected.Int64), Present: int(present.Int64), Recorded: int(recorded.Int64)}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read attendance reports: %w", err)
 	}
 	return out, nil
+}
+
+// CompleteReportBefore returns the latest date before before (YYYY-MM-DD)
+// on which school has a complete report, "" when none.
+func (s *Store) CompleteReportBefore(ctx context.Context, school, before string) (string, error) {
+	var d sql.NullString
+	err := s.DB.GetContext(ctx, &d, s.Rebind(`SELECT MAX(r.date) FROM attendance_reports r
+		WHERE r.school_id = ? AND r.date < ? AND `+completeReport), school, before)
+	if err != nil {
+		return "", fmt.Errorf("read attendance reports of %s: %w", school, err)
+	}
+	return d.String, nil
 }

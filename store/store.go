@@ -38,9 +38,13 @@ var ErrUnreachable = errors.New("database unreachable")
 type Store struct {
 	DB      *sqlx.DB
 	Dialect Dialect
-	// Where is the DSN with any password removed, for messages.
+	// Where is the DSN with every secret removed (RedactDSN), for messages.
 	Where string
 	pool  int
+	// path is the SQLite file; "" for PostgreSQL.
+	path string
+	// lock says how BeginBulk waits for the data lock (SetLockWait).
+	lock lockState
 }
 
 // ErrNoDatabase is returned by OpenWith, when not asked to create, for a
@@ -112,10 +116,20 @@ func OpenWith(ctx context.Context, dsn string, opt OpenOptions) (*Store, error) 
 		if _, err := os.Stat(where); errors.Is(err, os.ErrNotExist) {
 			return nil, &NoDatabaseError{Where: where, Path: where}
 		}
+		if !opt.ReadOnly {
+			// A writing connection switches the file to WAL as it opens:
+			// look at the schema read-only first, so that a file that is
+			// not baoxue's (or is a newer baoxue's) is refused unchanged.
+			ro, err := OpenWith(ctx, dsn, OpenOptions{ReadOnly: true})
+			if err != nil {
+				return nil, err
+			}
+			ro.Close()
+		}
 	}
 	db, err := sqlx.Open(driver, conn)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w: %w", where, ErrUnreachable, err)
+		return nil, fmt.Errorf("open %s: %w: %w", where, ErrUnreachable, scrub(err, dsn))
 	}
 	// Readers run concurrently (on SQLite under WAL): an evaluation holds
 	// four streams open in each of its ranges at once, one range per core
@@ -128,29 +142,39 @@ func OpenWith(ctx context.Context, dsn string, opt OpenOptions) (*Store, error) 
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("connect to %s: %w: %w", where, ErrUnreachable, err)
+		return nil, fmt.Errorf("connect to %s: %w: %w", where, ErrUnreachable, scrub(err, dsn))
 	}
 	st := &Store{DB: db, Dialect: d, Where: where, pool: pool}
-	if !opt.Create {
-		ok, err := st.hasSchema(ctx)
-		if err != nil {
-			db.Close()
-			return nil, fmt.Errorf("read the schema of %s: %w", where, err)
+	if d == SQLite {
+		st.path = where
+	}
+	ok, err := st.HasSchema(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("read the schema of %s: %w", where, scrub(err, dsn))
+	}
+	if !ok && !opt.Create {
+		db.Close()
+		e := &NoDatabaseError{Where: where, NoSchema: true}
+		if d == SQLite {
+			e.Path = where
 		}
-		if !ok {
+		return nil, e
+	}
+	if ok {
+		// A schema this build does not know is refused before anything
+		// reads or writes it: its tables may mean something else now.
+		if err := st.refuseNewer(ctx); err != nil {
 			db.Close()
-			e := &NoDatabaseError{Where: where, NoSchema: true}
-			if d == SQLite {
-				e.Path = where
-			}
-			return nil, e
+			return nil, err
 		}
 	}
 	return st, nil
 }
 
-// hasSchema reports whether Migrate has applied at least one migration.
-func (s *Store) hasSchema(ctx context.Context) (bool, error) {
+// HasSchema reports whether Migrate has applied at least one migration to
+// the database: false for a new or empty one.
+func (s *Store) HasSchema(ctx context.Context) (bool, error) {
 	var n int
 	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
 	if s.Dialect == Postgres {
@@ -167,14 +191,11 @@ func (s *Store) hasSchema(ctx context.Context) (bool, error) {
 func parseDSN(dsn string, opt OpenOptions) (d Dialect, driver, conn, where string, err error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		u, perr := url.Parse(dsn)
-		if perr != nil {
-			return "", "", "", "", fmt.Errorf("database DSN: %w", perr)
+		// url.Parse's errors quote the whole URL, password and all.
+		if _, perr := url.Parse(dsn); perr != nil {
+			return "", "", "", "", fmt.Errorf("database DSN %s: not a valid URL", RedactDSN(dsn))
 		}
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-		}
-		return Postgres, "postgres", dsn, u.Redacted(), nil
+		return Postgres, "postgres", dsn, RedactDSN(dsn), nil
 	case strings.HasPrefix(dsn, "file:"), strings.HasSuffix(dsn, ".db"), strings.HasSuffix(dsn, ".sqlite"):
 		path := strings.TrimPrefix(dsn, "file:")
 		query := ""
@@ -195,16 +216,15 @@ func parseDSN(dsn string, opt OpenOptions) (d Dialect, driver, conn, where strin
 		}
 		return SQLite, "sqlite", "file:" + path + "?" + strings.Join(params, "&"), path, nil
 	default:
-		return "", "", "", "", fmt.Errorf("database DSN %q: want file:PATH for SQLite or postgres://… for PostgreSQL", dsn)
+		return "", "", "", "", fmt.Errorf("database DSN %q: want file:PATH for SQLite or postgres://… for PostgreSQL", RedactDSN(dsn))
 	}
 }
 
 // sqliteParams are the connection parameters of a SQLite Store.
 func sqliteParams(opt OpenOptions) []string {
 	params := []string{
-		// A writer waits this long for another: a writing run holds the
-		// write lock while it reads a city (about a minute at 1M students).
-		"_pragma=busy_timeout(600000)",
+		// A writer waits this long for another (BeginBulk waits its own way).
+		fmt.Sprintf("_pragma=busy_timeout(%d)", sqliteBusyTimeout),
 		"_pragma=synchronous(NORMAL)",
 	}
 	if opt.ReadOnly {
@@ -238,8 +258,14 @@ func maxConns() int { return 4*min(runtime.GOMAXPROCS(0), MaxReadRanges) + 8 }
 // several streams open at once can stay within it.
 func (s *Store) MaxConns() int { return s.pool }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.DB.Close() }
+// Close closes the database. A bulk transaction (BeginBulk) still open is
+// rolled back, and a record of this Store holding the data lock that a
+// transaction left behind is removed.
+func (s *Store) Close() error {
+	s.endBulk()
+	s.forgetHolder()
+	return s.DB.Close()
+}
 
 // Rebind turns a query written with ? placeholders into the engine's form.
 func (s *Store) Rebind(q string) string { return s.DB.Rebind(q) }

@@ -22,11 +22,20 @@ type StudentMove struct {
 	ClearHomeroom, ClearPairing bool
 }
 
-// MoveStudents carries out school changes: open tasks go to the new school
-// and assignee, and teachers of the old school are cleared as asked.
-func (s *Store) MoveStudents(ctx context.Context, tx *sqlx.Tx, moves []StudentMove) error {
+// MoveStudents carries out school changes recorded on date since: open
+// tasks go to the new school and assignee, teachers of the old school are
+// cleared as asked, and the student's school_since becomes since, so that
+// attendance rows dated before it report no day for the new school.
+func (s *Store) MoveStudents(ctx context.Context, tx *sqlx.Tx, moves []StudentMove, since string) error {
 	if len(moves) == 0 {
 		return nil
+	}
+	sids := make([]int64, len(moves))
+	for i, m := range moves {
+		sids[i] = m.SID
+	}
+	if err := execIn(ctx, tx, `UPDATE students SET school_since = ? WHERE sid IN (?)`, []any{since}, sids); err != nil {
+		return fmt.Errorf("move students: %w", err)
 	}
 	tasks, err := tx.PreparexContext(ctx, s.Rebind(`UPDATE tasks SET school_id = ?,
 		assignee = CASE WHEN ? = '' THEN assignee ELSE ? END

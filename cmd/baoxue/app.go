@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/user"
+	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -24,10 +27,17 @@ import (
 type global struct {
 	config, db, rules string
 	configSet         bool
+	// lockTimeout is how long a writing command waits for the data lock;
+	// 0 waits until interrupted.
+	lockTimeout time.Duration
 }
 
-// parseGlobal takes --config, --db and --rules (as "--x V" or "--x=V", one
-// or two dashes) out of args wherever they stand, up to a "--".
+// globalFlags are the names parseGlobal takes.
+var globalFlags = []string{"config", "db", "rules", "lock-timeout"}
+
+// parseGlobal takes --config, --db, --rules and --lock-timeout (as "--x V"
+// or "--x=V", one or two dashes) out of args wherever they stand, up to a
+// "--".
 func parseGlobal(args []string) (global, []string, error) {
 	var g global
 	var rest []string
@@ -38,7 +48,7 @@ func parseGlobal(args []string) (global, []string, error) {
 			break
 		}
 		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") || (name != "config" && name != "db" && name != "rules") {
+		if !strings.HasPrefix(a, "-") || !slices.Contains(globalFlags, name) {
 			rest = append(rest, a)
 			continue
 		}
@@ -56,6 +66,12 @@ func parseGlobal(args []string) (global, []string, error) {
 			g.db = val
 		case "rules":
 			g.rules = val
+		case "lock-timeout":
+			d, err := config.ParseDuration(val)
+			if err != nil || d < 0 {
+				return g, nil, fmt.Errorf("flag --lock-timeout %q: want a duration such as 30s, 10m or 1h (0: wait until interrupted)", val)
+			}
+			g.lockTimeout = d
 		}
 	}
 	if g.config == "" {
@@ -65,9 +81,11 @@ func parseGlobal(args []string) (global, []string, error) {
 }
 
 // app is what a command works with: flags, configuration and, once asked
-// for, the migrated store.
+// for, the store (at this build's schema).
 type app struct {
 	global
+	// name is the command's, for messages and for those waiting for it.
+	name           string
 	stdout, stderr io.Writer
 	cfg            *config.Config
 	st             *store.Store
@@ -136,21 +154,26 @@ func (a *app) conf() (*config.Config, error) {
 // access says what a command may do to the database it opens. Only the
 // commands that bring data in (migrate, import; demo has its own file)
 // create one: a mistyped --db must not leave an empty database behind.
+// Only migrate upgrades a schema: a run must not change the schema an
+// older baoxue, still in use elsewhere, reads.
 type access int
 
 const (
-	// readWrite: the database must exist and hold baoxue's schema; an older
-	// schema is migrated.
+	// readWrite: the database must exist and hold this build's schema.
 	readWrite access = iota
-	// readOnly: the database must exist at this build's schema; nothing is
-	// written to it (eval --dry-run).
+	// readOnly: the same, and nothing is written to it (eval --dry-run).
 	readOnly
-	// create: a database that is not there is created and migrated.
+	// create: a database that is not there, or holds no baoxue schema, is
+	// created and the schema laid; an existing one must hold this build's
+	// schema.
 	create
+	// upgrade: create, and an older schema is upgraded (migrate).
+	upgrade
 )
 
-// store opens the configured database once, as use allows, and migrates
-// it unless use is readOnly. A later call returns the same Store whatever
+// store opens the configured database once, as use allows. A database
+// migrated by a newer baoxue is refused (exit 2), an older schema is bad
+// input unless use is upgrade. A later call returns the same Store whatever
 // its use.
 func (a *app) store(ctx context.Context, use access) (*store.Store, error) {
 	if a.st != nil {
@@ -160,57 +183,120 @@ func (a *app) store(ctx context.Context, use access) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.OpenWith(ctx, c.Database.DSN, store.OpenOptions{Create: use == create, ReadOnly: use == readOnly})
+	slog.Debug("open database", "where", store.RedactDSN(c.Database.DSN), "command", a.name)
+	st, err := store.OpenWith(ctx, c.Database.DSN, store.OpenOptions{Create: use == create || use == upgrade, ReadOnly: use == readOnly})
 	if err != nil {
 		var none *store.NoDatabaseError
 		switch {
 		case errors.As(err, &none):
-			return nil, fmt.Errorf("%w; %s", err, migrateHint(none.Path, "creates one"))
-		case errors.Is(err, store.ErrUnreachable):
+			return nil, fmt.Errorf("%w; check --db for a typo, or %s", err, migrateHint(none.Path, "creates one"))
+		case errors.Is(err, store.ErrUnreachable), errors.Is(err, store.ErrSchemaNewer):
 			return nil, err
 		}
 		return nil, badInput{err}
 	}
-	if use == readOnly {
-		err = current(ctx, st)
-	} else {
-		_, err = st.Migrate(ctx)
+	fresh := false
+	if use == create {
+		// A mistyped --db on import makes a new database: say so, or the
+		// import's "no such student" errors would hide the typo.
+		has, err := st.HasSchema(ctx)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		fresh = !has
 	}
-	if err != nil {
+	if err := schema(ctx, st, use); err != nil {
 		st.Close()
 		return nil, err
 	}
+	if fresh && a.name != "migrate" {
+		fmt.Fprintf(a.stderr, "created a new baoxue database at %s\n", st.Where)
+	}
+	st.SetLockWait(a.lockWait(a.name))
 	a.st = st
 	return st, nil
 }
 
-// current fails with bad input when st's schema is older than this build's:
-// a read-only command cannot upgrade it.
-func current(ctx context.Context, st *store.Store) error {
-	pending, err := st.Pending(ctx)
-	if err != nil || len(pending) == 0 {
+// schema lays or upgrades st's schema as use allows, or checks that it is
+// this build's.
+func schema(ctx context.Context, st *store.Store, use access) error {
+	if use == upgrade {
+		_, err := st.Migrate(ctx)
 		return err
 	}
-	v, err := st.SchemaVersion(ctx)
-	if err != nil {
+	if use == create {
+		has, err := st.HasSchema(ctx)
+		if err != nil {
+			return err
+		}
+		if !has {
+			_, err := st.Migrate(ctx)
+			return err
+		}
+	}
+	err := st.CheckSchema(ctx)
+	if errors.Is(err, store.ErrSchemaOlder) {
+		path := ""
+		if st.Dialect == store.SQLite {
+			path = st.Where
+		}
+		return badInput{fmt.Errorf("%w: run %s", err, migrateHint(path, ""))}
+	}
+	return err
+}
+
+// lockWait is how the command waits for the data lock, named kind to
+// those who wait for it.
+func (a *app) lockWait(kind string) store.LockWait {
+	w := store.LockWait{Kind: kind, Timeout: a.lockTimeout, Waiting: func(h store.Holder) {
+		hint := ""
+		if a.lockTimeout == 0 {
+			hint = " (--lock-timeout DURATION gives up after a while)"
+		}
+		fmt.Fprintf(a.stderr, "baoxue %s: waiting for %s to finish writing the database%s\n", a.name, h, hint)
+	}}
+	if a.cfg != nil {
+		w.Zone = a.cfg.Location
+	}
+	return w
+}
+
+// lockAs names the command's writes kind ("import students") to those who
+// wait for them.
+func (a *app) lockAs(kind string) {
+	if a.st != nil {
+		a.st.SetLockWait(a.lockWait(kind))
+	}
+}
+
+// refuseNewer fails, as every command does, when the SQLite file at path
+// exists and was migrated by a newer baoxue.
+func refuseNewer(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	st, err := store.OpenWith(ctx, "file:"+path, store.OpenOptions{ReadOnly: true})
+	if errors.Is(err, store.ErrSchemaNewer) {
 		return err
 	}
-	path := ""
-	if st.Dialect == store.SQLite {
-		path = st.Where
+	if err == nil {
+		st.Close()
 	}
-	return badf("%s: schema at version %d, this baoxue needs %d, and a dry run writes nothing; %s",
-		st.Where, v, pending[len(pending)-1].Version, migrateHint(path, "upgrades it"))
+	return nil
 }
 
 // migrateHint says how to run migrate on the SQLite file path, or on the
 // configured PostgreSQL database when path is "" (its DSN may hold a
-// password: it is not repeated).
+// password: it is not repeated), and what that does ("" for nothing).
 func migrateHint(path, does string) string {
-	if path == "" {
-		return fmt.Sprintf("`baoxue migrate` (with the same --db or configuration) %s", does)
+	if does != "" {
+		does = " " + does
 	}
-	return fmt.Sprintf("`baoxue migrate --db %s` %s", shellWord("file:"+path), does)
+	if path == "" {
+		return fmt.Sprintf("`baoxue migrate` (with the same --db or configuration)%s", does)
+	}
+	return fmt.Sprintf("`baoxue migrate --db %s`%s", shellWord("file:"+path), does)
 }
 
 // shellWord quotes s for a POSIX shell when it holds anything but letters,

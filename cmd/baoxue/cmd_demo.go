@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"baoxue/demo"
+	"baoxue/store"
 )
 
 func cmdDemo(ctx context.Context, a *app, args []string) error {
@@ -24,9 +25,12 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	path := demo.DefaultPath
 	if a.db != "" {
 		if !strings.HasPrefix(a.db, "file:") {
-			return badf("demo: --db %s: the demo writes a SQLite file of its own (file:PATH); for PostgreSQL use baoxue gen, then baoxue import", a.db)
+			return badf("demo: --db %s: the demo writes a SQLite file of its own (file:PATH); for PostgreSQL use baoxue gen, then baoxue import", store.RedactDSN(a.db))
 		}
 		path = strings.TrimPrefix(a.db, "file:")
+	}
+	if err := refuseNewer(ctx, path); err != nil {
+		return err
 	}
 	rs, err := a.ruleSet()
 	if err != nil {

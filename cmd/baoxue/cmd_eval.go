@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"runtime/debug"
 	"time"
 
@@ -62,6 +63,11 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *asJSON {
+		// Standard output stays JSON lines; what a person must know goes
+		// beside it.
+		for _, w := range res.Warnings {
+			fmt.Fprintf(a.stderr, "warning: %s\n", w)
+		}
 		return engine.WriteJSON(a.stdout, res)
 	}
 	return engine.WriteSummary(a.stdout, res)

@@ -9,9 +9,9 @@ func cmdMigrate(ctx context.Context, a *app, args []string) error {
 	if len(args) > 0 {
 		return badf("migrate: takes no arguments")
 	}
-	// a.store migrates, as every command that writes to the database does;
-	// migrate, import and demo are the ones that also create it.
-	st, err := a.store(ctx, create)
+	// The one command that upgrades a schema; migrate, import and demo are
+	// the ones that create a database.
+	st, err := a.store(ctx, upgrade)
 	if err != nil {
 		return err
 	}

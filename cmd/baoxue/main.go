@@ -24,14 +24,19 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	if os.Getenv("BAOXUE_LOG") == "debug" {
-		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	}
+	debugLog(os.Stderr)
 	stopProfile := startProfile(os.Getenv("BAOXUE_CPUPROFILE"))
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stopProfile()
 	stop()
 	os.Exit(code)
+}
+
+// debugLog sends log/slog's debug output to w when BAOXUE_LOG=debug.
+func debugLog(w io.Writer) {
+	if os.Getenv("BAOXUE_LOG") == "debug" {
+		slog.SetDefault(slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	}
 }
 
 // startProfile writes a CPU profile to path (when set) until the returned
@@ -70,8 +75,8 @@ func commands() []command {
 		{"gen", "write a realistic synthetic district as CSV files: --students N [--seed S] --out DIR", cmdGen},
 		{"import", "load CSV or XLSX data: import KIND FILE...", cmdImport},
 		{"rules", "rules check [PATH...] | rules test FILE... | rules show-defaults", cmdRules},
-		{"eval", "evaluate the rules: [--at DATE] [--dry-run] [--json] [--campaign NAME] [--force]", cmdEval},
-		{"migrate", "create or upgrade the database schema", cmdMigrate},
+		{"eval", "evaluate the rules: [--at DATE] [--dry-run] [--json] [--campaign NAME] [--force] [--retire]", cmdEval},
+		{"migrate", "create or upgrade the database schema (the only command that upgrades it)", cmdMigrate},
 		{"version", "print the version of this build", cmdVersion},
 	}
 }
@@ -99,7 +104,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if c.name != name {
 			continue
 		}
-		a := &app{global: g, stdout: stdout, stderr: stderr}
+		a := &app{global: g, name: name, stdout: stdout, stderr: stderr}
 		defer a.close()
 		err := c.run(ctx, a, rest[1:])
 		return report(stderr, name, err)
@@ -132,7 +137,7 @@ func report(stderr io.Writer, name string, err error) int {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "baoxue (保学): keep every child in compulsory education.")
-	fmt.Fprintln(w, "\nUsage: baoxue [--config FILE] [--db DSN] [--rules PATH] COMMAND [ARGS]")
+	fmt.Fprintln(w, "\nUsage: baoxue [--config FILE] [--db DSN] [--rules PATH] [--lock-timeout DURATION] COMMAND [ARGS]")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
@@ -141,5 +146,6 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "  --config FILE  configuration (default ./baoxue.yaml; built-in defaults when absent)")
 	fmt.Fprintln(w, "  --db DSN       database: file:PATH (SQLite) or postgres://… (default file:baoxue.db)")
 	fmt.Fprintln(w, "  --rules PATH   rule file or directory (default: the built-in rules)")
+	fmt.Fprintln(w, "  --lock-timeout DURATION  how long eval and import wait for another writer (default: until interrupted)")
 	fmt.Fprintln(w, "\nExit status: 0 success, 1 bad input, 2 runtime failure.")
 }

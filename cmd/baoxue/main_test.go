@@ -5,11 +5,16 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"baoxue/store"
 	"baoxue/store/storetest"
@@ -156,7 +161,7 @@ func TestEvalNeedsADatabase(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			code, out, errs := cli(t, dir, tc.args...)
-			want := "no database at " + tc.path + "; `baoxue migrate --db file:" + tc.path + "` creates one"
+			want := "no database at " + tc.path + "; check --db for a typo, or `baoxue migrate --db file:" + tc.path + "` creates one"
 			if code != 1 || !strings.Contains(errs, want) {
 				t.Errorf("exit %d, stderr %q; want 1 and %q\nstdout: %s", code, errs, want, out)
 			}
@@ -252,7 +257,8 @@ func TestDryRunWritesNothing(t *testing.T) {
 	st.Close()
 	unchanged(t, path, func() {
 		code, _, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-10", "--dry-run")
-		if code != 1 || !strings.Contains(errs, "a dry run writes nothing; `baoxue migrate --db file:"+path+"` upgrades it") {
+		if code != 1 || !strings.Contains(errs, "this database's schema is older than this baoxue (version ") ||
+			!strings.Contains(errs, "): run `baoxue migrate --db file:"+path+"`") {
 			t.Errorf("dry run on an older schema: exit %d, %s", code, errs)
 		}
 	})
@@ -371,9 +377,15 @@ func TestEvalRefusesWhatItCannotKnow(t *testing.T) {
 	write(t, filepath.Join(dir, "attendance.csv"), "student_id,date,status\nS1,2026-03-09,absent\nS1,2026-03-10,absent\n")
 	write(t, filepath.Join(dir, "reports.csv"), "学校代码,日期,应到人数,实到人数\nSCH02,2026-03-09,1,1\nSCH02,2026-03-10,1,1\n")
 	write(t, filepath.Join(dir, "other.yaml"), "rules:\n  - {id: other, name: 其他, severity: low, when: absences(7) >= 5}\n")
-	for _, kind := range []string{"schools", "teachers", "students", "attendance", "reports"} {
-		if code, _, errs := cli(t, dir, "--db", db, "import", kind, kind+".csv"); code != 0 {
+	for i, kind := range []string{"schools", "teachers", "students", "attendance", "reports"} {
+		code, _, errs := cli(t, dir, "--db", db, "import", kind, kind+".csv")
+		if code != 0 {
 			t.Fatalf("import %s: %s", kind, errs)
+		}
+		// The first import makes the database and says so (a mistyped
+		// --db shows at once); later ones do not.
+		if created := strings.Contains(errs, "created a new baoxue database at"); created != (i == 0) {
+			t.Errorf("import %s: stderr %q", kind, errs)
 		}
 	}
 	if code, out, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-10"); code != 0 || !strings.Contains(out, "1 new") {
@@ -385,7 +397,8 @@ func TestEvalRefusesWhatItCannotKnow(t *testing.T) {
 		t.Fatalf("eval at an unreported date: exit %d, %s", code, errs)
 	}
 	code, out, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-11", "--dry-run")
-	if code != 0 || !strings.Contains(out, "attendance not reported since 2026-03-11; evaluated as of 2026-03-10") {
+	if code != 0 || !strings.Contains(out, "attendance last reported 2026-03-10, nothing since: evaluated as of that day") ||
+		!strings.Contains(out, "a writing run would be refused") {
 		t.Fatalf("dry run at an unreported date: exit %d\n%s%s", code, out, errs)
 	}
 	if code, out, errs = cli(t, dir, "--db", db, "eval", "--at", "2026-03-11", "--force", "--json"); code != 0 ||
@@ -394,7 +407,7 @@ func TestEvalRefusesWhatItCannotKnow(t *testing.T) {
 	}
 	// A rule file without grade9-absence: refused, then retired.
 	code, _, errs = cli(t, dir, "--db", db, "--rules", "other.yaml", "eval", "--at", "2026-03-11", "--force")
-	if code != 1 || !strings.Contains(errs, "grade9-absence (1 open alerts)") || !strings.Contains(errs, "--retire") {
+	if code != 1 || !strings.Contains(errs, "grade9-absence (no longer in the rule files; 1 open alerts)") || !strings.Contains(errs, "--retire") {
 		t.Fatalf("a removed rule: exit %d, %s", code, errs)
 	}
 	code, out, errs = cli(t, dir, "--db", db, "--rules", "other.yaml", "eval", "--at", "2026-03-11", "--force", "--retire", "--json")
@@ -410,5 +423,318 @@ func TestEvalRefusesWhatItCannotKnow(t *testing.T) {
 		if code, _, errs := cli(t, dir, append([]string{"--db", empty}, args...)...); code != 1 || !strings.Contains(errs, "import students") {
 			t.Errorf("%v on a database without students: exit %d, %s", args, code, errs)
 		}
+	}
+}
+
+// TestNoCommandPrintsAPassword runs every command with a DSN that carries a
+// password (in each place a DSN can carry one, and in broken DSNs) for a
+// database that does not answer, the DSN given with --db, in
+// BAOXUE_DATABASE_URL and in the config file through ${VAR}, with debug
+// logging on: no output and no log line shows the password.
+func TestNoCommandPrintsAPassword(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "schools.csv"), "id,name,center\nSCH01,一中,C1\n")
+	write(t, filepath.Join(dir, "with-env.yaml"), "database: {dsn: \"${BAOXUE_TEST_SECRET_DSN}\"}\n")
+	runs := map[string][][]string{
+		"demo":    {{"demo", "--students", "20"}},
+		"gen":     {{"gen", "--students", "20", "--out", "gen"}},
+		"import":  {{"import", "schools", "schools.csv"}},
+		"rules":   {{"rules", "check"}, {"rules", "test", "missing-test.yaml"}, {"rules", "show-defaults"}},
+		"eval":    {{"eval", "--at", "2026-03-10"}, {"eval", "--at", "2026-03-10", "--dry-run", "--json"}},
+		"migrate": {{"migrate"}},
+		"version": {{"version"}},
+	}
+	for name := range later {
+		runs[name] = [][]string{{name}}
+	}
+	for _, c := range commands() {
+		if runs[c.name] == nil {
+			t.Fatalf("command %s is not run by this test: add it", c.name)
+		}
+	}
+	runs["help"] = [][]string{{"help"}}
+	for _, tc := range []struct {
+		name, dsn string
+		secrets   []string
+		code      int // of migrate
+	}{
+		{"user info", "postgres://baoxue:Pw-UserInfo-7Qz@127.0.0.1:1/baoxue?sslmode=disable", []string{"Pw-UserInfo-7Qz"}, 2},
+		{"escaped user info", "postgresql://baoxue:Pw%40Escaped%3A3Vw@127.0.0.1:1/baoxue", []string{"Pw%40Escaped%3A3Vw", "Pw@Escaped:3Vw"}, 2},
+		{"password parameter", "postgres://baoxue@127.0.0.1:1/baoxue?sslmode=disable&password=Pw-Query-8Rk", []string{"Pw-Query-8Rk"}, 2},
+		{"sslpassword parameter", "postgres://baoxue@127.0.0.1:1/baoxue?sslmode=disable&sslpassword=Pw-Ssl-9Ts", []string{"Pw-Ssl-9Ts"}, 2},
+		{"key=value", "host=127.0.0.1 port=1 user=baoxue password=Pw-KeyValue-4Xy", []string{"Pw-KeyValue-4Xy"}, 1},
+		{"broken URL", "postgres://baoxue:Pw Broken-5Zz@127.0.0.1:1/baoxue", []string{"Pw Broken-5Zz", "Broken-5Zz"}, 1},
+		{"broken port", "postgres://baoxue:Pw-Port-6Aa@127.0.0.1:x1/baoxue", []string{"Pw-Port-6Aa"}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, via := range []string{"--db", "env", "config"} {
+				t.Setenv("BAOXUE_TEST_SECRET_DSN", tc.dsn)
+				t.Setenv("BAOXUE_DATABASE_URL", "")
+				var global []string
+				switch via {
+				case "--db":
+					global = []string{"--db", tc.dsn}
+				case "env":
+					t.Setenv("BAOXUE_DATABASE_URL", tc.dsn)
+				case "config":
+					global = []string{"--config", "with-env.yaml"}
+				}
+				var logs bytes.Buffer
+				restore := captureDebugLog(t, &logs)
+				for name, argsList := range runs {
+					for _, args := range argsList {
+						code, out, errs := cli(t, dir, append(slices.Clone(global), args...)...)
+						for _, s := range tc.secrets {
+							if strings.Contains(out+errs, s) {
+								t.Errorf("%s %v: exit %d, the password is shown:\nstdout: %s\nstderr: %s", via, args, code, out, errs)
+							}
+						}
+						if name == "migrate" && (code != tc.code || errs == "") {
+							t.Errorf("%s migrate: exit %d (want %d): %s", via, code, tc.code, errs)
+						}
+					}
+				}
+				restore()
+				for _, s := range tc.secrets {
+					if strings.Contains(logs.String(), s) {
+						t.Errorf("%s: the password is in the debug log:\n%s", via, logs.String())
+					}
+				}
+				if tc.code == 2 && !strings.Contains(logs.String(), "open database") {
+					t.Errorf("%s: no debug log was captured:\n%s", via, logs.String())
+				}
+			}
+		})
+	}
+}
+
+// captureDebugLog turns debug logging on (BAOXUE_LOG=debug) into w, as
+// main does into standard error; the returned function turns it off.
+func captureDebugLog(t *testing.T, w io.Writer) func() {
+	t.Helper()
+	t.Setenv("BAOXUE_LOG", "debug")
+	prev, out, flags := slog.Default(), log.Writer(), log.Flags()
+	debugLog(w)
+	return func() {
+		slog.SetDefault(prev)
+		log.SetOutput(out)
+		log.SetFlags(flags)
+	}
+}
+
+// secretDB returns the DSN of a new database of the engine named: a SQLite
+// file in dir, or a schema of its own in the test PostgreSQL.
+func secretDB(t *testing.T, engine, dir string) string {
+	if engine == "sqlite" {
+		return "file:" + filepath.Join(dir, "t.db")
+	}
+	return storetest.PostgresDSN(t)
+}
+
+// TestSchemaIsTheProgramsOwn: a database migrated by a newer baoxue is
+// refused by every command that opens it (exit 2) and left as it was; an
+// older schema is refused by eval and import (exit 1, with the migrate to
+// run), and only migrate upgrades it, after which they work.
+func TestSchemaIsTheProgramsOwn(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			dsn := secretDB(t, engine, dir)
+			write(t, filepath.Join(dir, "schools.csv"), "id,name,center\nSCH01,一中,C1\n")
+			ctx := context.Background()
+			st, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			ms, _ := store.Migrations()
+			older, last := ms[len(ms)-2].Version, ms[len(ms)-1].Version
+			if _, err := st.MigrateTo(ctx, older); err != nil {
+				t.Fatal(err)
+			}
+			want := fmt.Sprintf("this database's schema is older than this baoxue (version %d, want %d): run `baoxue migrate", older, last)
+			for _, args := range [][]string{
+				{"eval", "--at", "2026-03-10"}, {"eval", "--at", "2026-03-10", "--dry-run"}, {"import", "schools", "schools.csv"},
+			} {
+				code, _, errs := cli(t, dir, append([]string{"--db", dsn}, args...)...)
+				if code != 1 || !strings.Contains(errs, want) {
+					t.Errorf("%v on an older schema: exit %d, %s; want 1 and %q", args, code, errs, want)
+				}
+			}
+			if v, _ := st.SchemaVersion(ctx); v != older {
+				t.Fatalf("schema at version %d after the refused commands, want %d", v, older)
+			}
+			if code, out, errs := cli(t, dir, "--db", dsn, "migrate"); code != 0 || !strings.Contains(out, fmt.Sprintf("schema at version %d", last)) {
+				t.Fatalf("migrate: exit %d\n%s%s", code, out, errs)
+			}
+			if code, _, errs := cli(t, dir, "--db", dsn, "import", "schools", "schools.csv"); code != 0 {
+				t.Fatalf("import after migrate: exit %d, %s", code, errs)
+			}
+
+			newer := last + 1
+			if _, err := st.DB.Exec(st.Rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from-the-future', 'x')`), newer); err != nil {
+				t.Fatal(err)
+			}
+			want = fmt.Sprintf("this database was upgraded by a newer baoxue (version %d); use that version or newer", newer)
+			cmds := [][]string{{"eval", "--at", "2026-03-10"}, {"eval", "--at", "2026-03-10", "--dry-run"},
+				{"import", "schools", "schools.csv"}, {"migrate"}}
+			if engine == "sqlite" {
+				cmds = append(cmds, []string{"demo", "--students", "20"})
+			}
+			for _, args := range cmds {
+				code, _, errs := cli(t, dir, append([]string{"--db", dsn}, args...)...)
+				if code != 2 || !strings.Contains(errs, want) {
+					t.Errorf("%v on a newer schema: exit %d, %s; want 2 and %q", args, code, errs, want)
+				}
+			}
+			var versions, audits int
+			st.DB.Get(&versions, `SELECT COUNT(*) FROM schema_migrations`)
+			st.DB.Get(&audits, `SELECT COUNT(*) FROM audit`)
+			if versions != len(ms)+1 || audits != 1 {
+				t.Errorf("%d migrations and %d audit rows after the refused commands, want %d and 1", versions, audits, len(ms)+1)
+			}
+		})
+	}
+}
+
+// TestLockWaitIsVisible: an import or a writing eval that waits for the
+// data lock held by another run says, after a second, on standard error,
+// which run holds it (kind, process, start); with --lock-timeout it gives
+// up (exit 2) within bounds, without it goes ahead once the lock is free.
+func TestLockWaitIsVisible(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			dsn := secretDB(t, engine, dir)
+			write(t, filepath.Join(dir, "schools.csv"), "id,name,center\nSCH01,一中,C1\n")
+			if code, _, errs := cli(t, dir, "--db", dsn, "migrate"); code != 0 {
+				t.Fatal(errs)
+			}
+			ctx := context.Background()
+			holder, err := store.OpenWith(ctx, dsn, store.OpenOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer holder.Close()
+			holder.SetLockWait(store.LockWait{Kind: "import students"})
+			// hold takes the data lock as another run would and releases it
+			// after d, or when the returned function is called.
+			hold := func(d time.Duration) func() {
+				tx, err := holder.BeginBulk(ctx, store.DataLock)
+				if err != nil {
+					t.Fatal(err)
+				}
+				stop, done := make(chan struct{}), make(chan struct{})
+				go func() {
+					defer close(done)
+					select {
+					case <-time.After(d):
+					case <-stop:
+					}
+					tx.Rollback()
+				}()
+				return func() {
+					select {
+					case <-done:
+					default:
+						close(stop)
+						<-done
+					}
+				}
+			}
+			host, _ := os.Hostname()
+			waiting := fmt.Sprintf("waiting for import students (process %d on %s, started ", os.Getpid(), host)
+			for _, args := range [][]string{{"import", "schools", "schools.csv"}, {"eval", "--at", "2026-03-10"}} {
+				release := hold(time.Minute)
+				start := time.Now()
+				code, _, errs := cli(t, dir, append([]string{"--db", dsn, "--lock-timeout", "1500ms"}, args...)...)
+				took := time.Since(start)
+				release()
+				if code != 2 || !strings.Contains(errs, waiting) || !strings.Contains(errs, "gave up after 1.5s waiting for import students") {
+					t.Errorf("%v while the lock is held, --lock-timeout 1500ms: exit %d\n%s", args, code, errs)
+				}
+				// The upper bound leaves room for a loaded machine.
+				if took < 1500*time.Millisecond || took > 5*time.Second {
+					t.Errorf("%v gave up after %s, want 1.5s", args, took)
+				}
+			}
+			// The import opens the database before it waits: hold long
+			// enough for it to wait more than a second.
+			release := hold(3500 * time.Millisecond)
+			start := time.Now()
+			code, out, errs := cli(t, dir, "--db", dsn, "import", "schools", "schools.csv")
+			took := time.Since(start)
+			release()
+			if code != 0 || !strings.Contains(errs, waiting) || !strings.Contains(errs, "--lock-timeout") || took < 3400*time.Millisecond {
+				t.Errorf("import waiting without a timeout: exit %d after %s\n%s%s", code, took, out, errs)
+			}
+			if engine == "sqlite" {
+				holder.Close()
+				if names := files(t, dir); slices.Contains(names, "t.db-writer") {
+					t.Errorf("the holder record is left: %v", names)
+				}
+			}
+		})
+	}
+}
+
+// TestLockTimeoutFlag: --lock-timeout takes a duration anywhere on the
+// command line and refuses anything else.
+func TestLockTimeoutFlag(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want time.Duration
+		err  bool
+	}{
+		{[]string{"--lock-timeout", "30s", "eval"}, 30 * time.Second, false},
+		{[]string{"eval", "--lock-timeout=2m"}, 2 * time.Minute, false},
+		{[]string{"import", "-lock-timeout", "1d", "schools", "x.csv"}, 24 * time.Hour, false},
+		{[]string{"eval"}, 0, false},
+		{[]string{"eval", "--lock-timeout", "soon"}, 0, true},
+		{[]string{"eval", "--lock-timeout", "-1s"}, 0, true},
+		{[]string{"eval", "--lock-timeout"}, 0, true},
+	} {
+		g, _, err := parseGlobal(tc.args)
+		if (err != nil) != tc.err || g.lockTimeout != tc.want {
+			t.Errorf("%v: lock timeout %s, err %v; want %s, error %v", tc.args, g.lockTimeout, err, tc.want, tc.err)
+		}
+	}
+}
+
+// TestImportRefusesMassRename: a roster that would rename most stored
+// students (here re-exported through the wrong encoding) exits 1 naming
+// --allow-mass-update and changes nothing; with the flag it is imported,
+// and the flag is refused on another KIND.
+func TestImportRefusesMassRename(t *testing.T) {
+	dir := t.TempDir()
+	db := "file:" + filepath.Join(dir, "t.db")
+	write(t, filepath.Join(dir, "schools.csv"), "id,name,center\nSCH01,一中,C1\n")
+	var good, wrong strings.Builder
+	for _, b := range []*strings.Builder{&good, &wrong} {
+		b.WriteString("id,name,birth_date,school_id,grade\n")
+	}
+	for i := 0; i < 25; i++ {
+		fmt.Fprintf(&good, "S%02d,张学生%d,2012-01-01,SCH01,5\n", i, i)
+		fmt.Fprintf(&wrong, "S%02d,寮犲鐢%d,2012-01-01,SCH01,5\n", i, i) // 张学生 as its UTF-8 bytes read as GB18030 show it
+	}
+	write(t, filepath.Join(dir, "students.csv"), good.String())
+	write(t, filepath.Join(dir, "wrong.csv"), wrong.String())
+	for _, kind := range []string{"schools", "students"} {
+		if code, _, errs := cli(t, dir, "--db", db, "import", kind, kind+".csv"); code != 0 {
+			t.Fatalf("import %s: %s", kind, errs)
+		}
+	}
+	code, out, errs := cli(t, dir, "--db", db, "import", "students", "wrong.csv")
+	if code != 1 || !strings.Contains(errs, "wrong.csv: 25 of the 25 stored students") || !strings.Contains(errs, "张* → 寮*") ||
+		!strings.Contains(errs, "--allow-mass-update") || out != "" {
+		t.Fatalf("mass rename: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs = cli(t, dir, "--db", db, "import", "students", "--allow-mass-update", "wrong.csv"); code != 0 ||
+		!strings.Contains(out, "25 updated") {
+		t.Fatalf("--allow-mass-update: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs = cli(t, dir, "--db", db, "import", "attendance", "--allow-mass-update", "students.csv"); code != 1 ||
+		!strings.Contains(errs, "--allow-mass-update applies to students only") {
+		t.Fatalf("--allow-mass-update on attendance: exit %d, %s", code, errs)
 	}
 }
