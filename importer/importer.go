@@ -278,7 +278,7 @@ func readRows(ctx context.Context, src source, h *header, p *problems, b batch, 
 		}
 		n++
 		if h.check(rec, p) {
-			r := row{h: h, p: p, dates: dates, line: rec.line, cells: rec.cells, raws: rec.raws}
+			r := row{h: h, p: p, dates: dates, line: rec.line, cells: rec.cells, raws: rec.raws, date1904: rec.date1904}
 			b.add(&r)
 		}
 		if n%4096 == 0 {

@@ -14,8 +14,9 @@ type row struct {
 	line  int
 	cells []string
 	// raws are XLSX raw cell values (serial numbers for date cells); nil for CSV.
-	raws []string
-	bad  bool
+	raws     []string
+	date1904 bool // raws' date serials count from 1904
+	bad      bool
 }
 
 // label is the column's header text in the file.
@@ -77,7 +78,7 @@ func (r *row) date(name string, required bool) string {
 		return ""
 	}
 	if r.raws != nil && i < len(r.raws) {
-		if d, ok := serialDate(r.raws[i]); ok {
+		if d, ok := serialDateOf(r.raws[i], r.date1904); ok {
 			return d
 		}
 	}

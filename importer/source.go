@@ -21,6 +21,8 @@ type record struct {
 	// raws holds XLSX raw cell values (date cells as serial numbers); nil
 	// for CSV and in-memory rows.
 	raws []string
+	// date1904 says raws' date serials count from 1904 (Excel for Mac).
+	date1904 bool
 	// probs are problems of the record itself (an invalid byte, a line too
 	// long): it is reported and not read.
 	probs []lineProblem

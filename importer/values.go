@@ -469,7 +469,11 @@ func makeDate(y, m, d int) (string, bool) {
 // serialDate reads an Excel date cell's raw value (days since 1899-12-30,
 // possibly with a time fraction). An 8-digit whole number is left to
 // parseDate as YYYYMMDD.
-func serialDate(raw string) (string, bool) {
+func serialDate(raw string) (string, bool) { return serialDateOf(raw, false) }
+
+// serialDateOf is serialDate in the 1900 or (date1904) the 1904 date
+// system, whose serials are 1,462 days behind.
+func serialDateOf(raw string, date1904 bool) (string, bool) {
 	if raw == "" || (len(raw) == 8 && allDigits(raw)) {
 		return "", false
 	}
@@ -477,7 +481,11 @@ func serialDate(raw string) (string, bool) {
 	if err != nil || f < 1 || f >= 2958466 {
 		return "", false
 	}
-	t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(f))
+	days := int(f)
+	if date1904 {
+		days += 1462
+	}
+	t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, days)
 	return makeDate(t.Year(), int(t.Month()), t.Day())
 }
 

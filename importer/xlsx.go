@@ -232,7 +232,7 @@ func (s *xlsxSource) next() (record, error) {
 			thousands(int64(s.lim.MaxRows)))}
 	}
 	s.emitted = true
-	return record{line: line, cells: cells, raws: cells}, nil
+	return record{line: line, cells: cells, raws: cells, date1904: s.index.date1904}, nil
 }
 
 // finish reads the rest of the sheet's part, after its cells, without

@@ -115,6 +115,8 @@ const xlsxListed = 10
 type xlsxIndex struct {
 	sheets []xlsxSheet
 	count  int
+	// date1904 is the workbook's date system (workbookPr date1904).
+	date1904 bool
 }
 
 // readWorkbook reads the list of sheets of the workbook part.
@@ -129,6 +131,15 @@ func readWorkbook(x *xmlReader) (xlsxIndex, error) {
 			return ix, err
 		}
 		e, ok := t.(xml.StartElement)
+		if ok && e.Name.Local == "workbookPr" {
+			// Excel for Mac's 1904 date system: serials count from
+			// 1904-01-01, 1,462 days after the 1900 system's zero.
+			for _, a := range e.Attr {
+				if a.Name.Local == "date1904" {
+					ix.date1904 = a.Value == "1" || strings.EqualFold(a.Value, "true")
+				}
+			}
+		}
 		if !ok || e.Name.Local != "sheet" || x.depth != 3 {
 			continue
 		}

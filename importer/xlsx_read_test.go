@@ -480,3 +480,25 @@ func benchWorkbook(b *testing.B) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestXLSX1904Dates: a workbook in Excel for Mac's 1904 date system gives
+// the dates its user sees (serial 43893 is 2024-03-04 there, 2020-03-03 in
+// the 1900 system), not dates four years off that no check would catch.
+func TestXLSX1904Dates(t *testing.T) {
+	wb := `<workbook ` + mainNS + ` ` + relNS + `><workbookPr date1904="1"/><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`
+	sheet := sheetXML(`<row r="1"><c r="A1" t="inlineStr"><is><t>日期</t></is></c></row><row r="2"><c r="A2" s="1"><v>43893</v></c></row>`)
+	for name, parts := range map[string]map[string]string{
+		"2024-03-04": {"xl/workbook.xml": wb, "xl/worksheets/sheet1.xml": sheet},
+		"2020-03-03": {"xl/worksheets/sheet1.xml": sheet},
+	} {
+		recs, err := readXLSX(handWorkbook(t, parts, zip.Deflate), Limits{})
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("%s: %v, %d records", name, err, len(recs))
+		}
+		r := row{cells: recs[1].cells, raws: recs[1].raws, date1904: recs[1].date1904, dates: map[string]string{},
+			h: &header{cells: map[string][]int{"date": {0}}}, p: &problems{}}
+		if got := r.date("date", true); got != name {
+			t.Errorf("date = %q, want %s", got, name)
+		}
+	}
+}

@@ -46,6 +46,18 @@ func secretName(name string) bool {
 
 // redactURLRest redacts what follows "scheme://" in a URL DSN.
 func redactURLRest(rest string) string {
+	// An unescaped '/', '?' or '#' in a password ends the authority for a URL
+	// parser ("bob:1234/Secret@db" reads as host bob, port 1234, path
+	// "/Secret@db"): when an '@' stands after the authority the parser
+	// found, the parse is not the user's meaning, so the text is redacted
+	// as a URL that does not parse.
+	authority := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority = rest[:i]
+	}
+	if !strings.Contains(authority, "@") && strings.Contains(rest, "@") {
+		return redactUnparsed(rest)
+	}
 	if u, err := url.Parse("x://" + rest); err == nil && u.Opaque == "" {
 		out := ""
 		if u.User != nil {
@@ -61,8 +73,13 @@ func redactURLRest(rest string) string {
 		}
 		return out
 	}
-	// Not a URL: keep the user name and the part after the last "@"
-	// (host, path, query), whatever the part between may be.
+	return redactUnparsed(rest)
+}
+
+// redactUnparsed redacts a URL DSN's rest that no URL parser reads as its
+// user meant: it keeps the user name and the part after the last "@"
+// (host, path, query), whatever the part between may be.
+func redactUnparsed(rest string) string {
 	host := rest
 	user := ""
 	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
@@ -281,12 +298,42 @@ func scrub(err error, dsn string) error {
 		return nil
 	}
 	msg := err.Error()
-	clean := msg
-	for _, s := range dsnSecrets(dsn) {
-		clean = strings.ReplaceAll(clean, s, redactedMark)
-	}
+	clean := maskAll(msg, dsnSecrets(dsn))
 	if clean == msg {
 		return err
 	}
 	return &scrubbed{msg: clean, err: err}
+}
+
+// maskAll replaces every occurrence of every secret in msg with the mark.
+// Occurrences are found in msg as it is and merged where they overlap, so
+// that masking one secret cannot break the text of another that overlaps it
+// and leave part of it in clear.
+func maskAll(msg string, secrets []string) string {
+	covered := make([]bool, len(msg))
+	for _, s := range secrets {
+		for from := 0; ; {
+			i := strings.Index(msg[from:], s)
+			if i < 0 {
+				break
+			}
+			for j := from + i; j < from+i+len(s); j++ {
+				covered[j] = true
+			}
+			from += i + 1
+		}
+	}
+	var b strings.Builder
+	for i := 0; i < len(msg); {
+		if !covered[i] {
+			b.WriteByte(msg[i])
+			i++
+			continue
+		}
+		b.WriteString(redactedMark)
+		for i < len(msg) && covered[i] {
+			i++
+		}
+	}
+	return b.String()
 }

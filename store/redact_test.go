@@ -36,6 +36,11 @@ func TestRedactDSN(t *testing.T) {
 		{"postgres://u:at@in14@db/baoxue", "postgres://u:xxxxx@db/baoxue", []string{"at@in14"}},
 		{"postgres://u:pa/ss?15@db/baoxue", "postgres://u:xxxxx@db/baoxue", []string{"pa/ss?15"}},
 		{"postgres://u:pct%zz16@db/baoxue", "postgres://u:xxxxx@db/baoxue", []string{"pct%zz16"}},
+		// A password starting with digits and holding '/', '?' or '#' reads
+		// as a host and port to a URL parser.
+		{"postgres://bob:1234/Secret21@127.0.0.1:1/baoxue", "postgres://bob:xxxxx@127.0.0.1:1/baoxue", []string{"1234/Secret21"}},
+		{"postgres://bob:5432?Secret22@127.0.0.1:1/baoxue", "postgres://bob:xxxxx@127.0.0.1:1/baoxue", []string{"5432?Secret22"}},
+		{"postgres://bob:1234#Sec23@db/x", "postgres://bob:xxxxx@db/x", []string{"1234#Sec23"}},
 		// key=value DSNs, as lib/pq reads them.
 		{"host=db user=u password=KV17 dbname=baoxue", "host=db user=u password=xxxxx dbname=baoxue", []string{"KV17"}},
 		{"host=db password = 'quoted \\' KV18' sslmode=disable", "host=db password=xxxxx sslmode=disable", []string{"quoted ' KV18", `quoted \' KV18`}},
