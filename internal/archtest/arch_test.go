@@ -1,0 +1,193 @@
+// Package archtest holds the test that keeps the layers of docs/architecture.md:
+// it parses the imports of every non-test Go file of the module and fails on
+// an import the map forbids.
+package archtest
+
+import (
+	"bufio"
+	"errors"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// rule constrains the imports of our own packages made by one package
+// (a directory relative to the module root, subpackages not included).
+// With only set, the package may import no package of ours outside only
+// (nil only and no never: none at all); never lists packages it must not
+// import, each with its subpackages.
+type rule struct {
+	pkg   string
+	only  []string
+	never []string
+	why   string
+}
+
+// lower are the packages below server and scheduler, today's and coming.
+var lower = []string{"engine", "ledger", "notifier", "importer", "report", "rules", "store", "config",
+	"civil", "idnum", "synth", "demo", "ruletest"}
+
+// coming are the packages STYLE.md plans that do not exist yet.
+var coming = []string{"ledger", "notifier", "report", "server", "scheduler"}
+
+func layerRules() []rule {
+	rs := []rule{
+		{pkg: "store", only: []string{}, why: "store is the floor: it imports no package of ours"},
+		{pkg: "civil", only: []string{}, why: "civil imports no package of ours"},
+		{pkg: "idnum", only: []string{}, why: "idnum imports no package of ours"},
+		{pkg: "rules", only: []string{"civil", "idnum"}, why: "rules is pure: it imports only civil and idnum"},
+		{pkg: "config", only: []string{"rules", "civil", "idnum"}, why: "config imports only rules (for Norms), civil and idnum"},
+		{pkg: "engine", never: []string{"importer", "notifier", "cmd", "demo", "synth", "ruletest"},
+			why: "engine writes alerts, tasks and outbox rows through the store; it never imports importer, notifier, cmd, demo, synth or ruletest"},
+		{pkg: "importer", never: []string{"engine", "rules", "ruletest", "demo"},
+			why: "importer loads files into the store; it never imports engine, rules, ruletest or demo"},
+		{pkg: "synth", never: []string{"engine"}, why: "synth generates data; it never imports engine"},
+	}
+	for _, p := range lower {
+		rs = append(rs, rule{pkg: p, never: []string{"server", "scheduler"},
+			why: "imports point down: only cmd/baoxue (and server, scheduler themselves) import server and scheduler"})
+	}
+	return rs
+}
+
+// TestLayers fails on an import of a package of ours that docs/architecture.md
+// forbids, naming the file and the import.
+func TestLayers(t *testing.T) {
+	root, module := moduleRoot(t)
+	imports := moduleImports(t, root, module)
+	if len(imports) < 10 {
+		t.Fatalf("found only %d packages under %s: the walk is broken", len(imports), root)
+	}
+	missing := map[string]bool{}
+	for _, r := range layerRules() {
+		// A rule about a package of today names one that exists, so a
+		// rename cannot switch a rule off silently.
+		if _, ok := imports[r.pkg]; !ok && !slices.Contains(coming, r.pkg) && !missing[r.pkg] {
+			missing[r.pkg] = true
+			t.Errorf("rule for %s: no such package; update the rules and docs/architecture.md", r.pkg)
+		}
+	}
+	for pkg, imps := range imports {
+		for _, im := range imps {
+			if im.path == "cmd/baoxue" || strings.HasPrefix(im.path, "cmd/") {
+				t.Errorf("%s imports %s: nothing imports a command", im.file, im.full)
+			}
+			if im.path == "store/storetest" && pkg != "store/storetest" {
+				t.Errorf("%s imports %s: only tests import store/storetest", im.file, im.full)
+			}
+			for _, r := range layerRules() {
+				if r.pkg != pkg {
+					continue
+				}
+				if r.only != nil && !slices.Contains(r.only, im.path) {
+					t.Errorf("%s imports %s: %s", im.file, im.full, r.why)
+				}
+				for _, n := range r.never {
+					if im.path == n || strings.HasPrefix(im.path, n+"/") {
+						t.Errorf("%s imports %s: %s", im.file, im.full, r.why)
+					}
+				}
+			}
+		}
+	}
+}
+
+// anImport is one import of a package of ours: file relative to the module
+// root, path relative to the module ("engine"), full as written.
+type anImport struct {
+	file, path, full string
+}
+
+// moduleRoot finds go.mod above the working directory and returns its
+// directory and module path.
+func moduleRoot(t *testing.T) (string, string) {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		f, err := os.Open(filepath.Join(dir, "go.mod"))
+		if err == nil {
+			defer f.Close()
+			sc := bufio.NewScanner(f)
+			for sc.Scan() {
+				if m, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "module "); ok {
+					return dir, strings.Trim(strings.TrimSpace(m), `"`)
+				}
+			}
+			t.Fatalf("%s: no module line", f.Name())
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// moduleImports returns, for every directory of the module holding non-test
+// Go files, the imports of module packages those files make.
+func moduleImports(t *testing.T, root, module string) map[string][]anImport {
+	t.Helper()
+	out := map[string][]anImport{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if path != root && (name == "testdata" || name == "vendor" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+				return filepath.SkipDir
+			}
+			if path != root {
+				if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil {
+					return filepath.SkipDir // another module
+				}
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			return nil
+		}
+		rel, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		pkg := filepath.ToSlash(filepath.Dir(rel))
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		if _, ok := out[pkg]; !ok {
+			out[pkg] = nil
+		}
+		for _, s := range f.Imports {
+			full, err := strconv.Unquote(s.Path.Value)
+			if err != nil {
+				return err
+			}
+			if full == module {
+				out[pkg] = append(out[pkg], anImport{file: rel, path: ".", full: full})
+			} else if p, ok := strings.CutPrefix(full, module+"/"); ok {
+				out[pkg] = append(out[pkg], anImport{file: rel, path: p, full: full})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
