@@ -1,6 +1,10 @@
 package engine
 
-import "sort"
+import (
+	"sort"
+
+	"baoxue/rules"
+)
 
 // StudentRisk is one student for whom at least one rule fired, for
 // summaries: the special groups the student belongs to, the most severe
@@ -32,15 +36,15 @@ func (r *Result) AtRisk() []StudentRisk {
 				Groups: groups(f), AbsentStreak: f.AbsentStreak})
 		}
 		s := &out[j]
-		if severityRank[a.Severity] > severityRank[s.Severity] {
+		if rules.SeverityRank(a.Severity) > rules.SeverityRank(s.Severity) {
 			s.Severity = a.Severity
 		}
 		s.Rules = append(s.Rules, a.Rule)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if severityRank[a.Severity] != severityRank[b.Severity] {
-			return severityRank[a.Severity] > severityRank[b.Severity]
+		if rules.SeverityRank(a.Severity) != rules.SeverityRank(b.Severity) {
+			return rules.SeverityRank(a.Severity) > rules.SeverityRank(b.Severity)
 		}
 		if len(a.Rules) != len(b.Rules) {
 			return len(a.Rules) > len(b.Rules)

@@ -13,9 +13,6 @@ import (
 type Calendar struct {
 	district []span
 	schools  map[string][]span
-	// Covered is false when the calendar has no row at all: every weekday is
-	// then taken as a school day, which a run reports as a warning.
-	empty bool
 }
 
 type span struct {
@@ -25,7 +22,7 @@ type span struct {
 
 // NewCalendar builds a Calendar from the stored rows.
 func NewCalendar(rows []store.CalendarSpan) (*Calendar, error) {
-	c := &Calendar{schools: map[string][]span{}, empty: len(rows) == 0}
+	c := &Calendar{schools: map[string][]span{}}
 	for _, r := range rows {
 		from, err := ParseDay(r.From)
 		if err != nil {
@@ -57,9 +54,6 @@ func NewCalendar(rows []store.CalendarSpan) (*Calendar, error) {
 func sortSpans(s []span) {
 	sort.SliceStable(s, func(i, j int) bool { return s[i].from < s[j].from })
 }
-
-// Empty reports whether the calendar has no rows at all.
-func (c *Calendar) Empty() bool { return c.empty }
 
 // IsSchoolDay reports whether d is a school day at school.
 func (c *Calendar) IsSchoolDay(school string, d Day) bool {

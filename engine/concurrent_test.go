@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,11 +23,24 @@ func TestConcurrentRunsRemindOnce(t *testing.T) {
 		set := compile(t, lifecycleRules)
 		evalAt(t, st, lifecycleRules, "2026-03-10", false)
 
-		inTx, release := make(chan struct{}), make(chan struct{})
+		// A holds the data lock until B is seen waiting for it: the store
+		// reports a wait only while BeginBulk is blocked.
+		waiting := make(chan struct{})
+		var once sync.Once
+		st.SetLockWait(store.LockWait{Waiting: func(store.Holder) { once.Do(func() { close(waiting) }) }})
+		inTx := make(chan struct{})
 		errA, errB := make(chan error, 1), make(chan error, 1)
 		go func() {
 			_, err := Evaluate(context.Background(), st, set, Options{At: day(t, "2026-03-17"),
-				beforeCommit: func() error { close(inTx); <-release; return nil }})
+				beforeCommit: func() error {
+					close(inTx)
+					select {
+					case <-waiting:
+						return nil
+					case <-time.After(time.Minute):
+						return errors.New("the second run never waited for the first")
+					}
+				}})
 			errA <- err
 		}()
 		<-inTx
@@ -33,8 +48,6 @@ func TestConcurrentRunsRemindOnce(t *testing.T) {
 			_, err := Evaluate(context.Background(), st, set, Options{At: day(t, "2026-03-17")})
 			errB <- err
 		}()
-		time.Sleep(500 * time.Millisecond) // B waits on the data lock A holds
-		close(release)
 		if err := <-errA; err != nil {
 			t.Fatal(err)
 		}

@@ -113,8 +113,11 @@ func TestControlCharacterInACell(t *testing.T) {
 		}
 		d, _ := engine.ParseDay("2026-03-10")
 		res, err := engine.Evaluate(ctx, st, set, engine.Options{At: d, DryRun: true, AllReported: true})
-		if err != nil || res.Students != 1 {
-			t.Fatalf("evaluate: %v (%d students)", err, res.Students)
+		if err != nil {
+			t.Fatalf("evaluate: %v", err)
+		}
+		if res.Students != 1 {
+			t.Fatalf("evaluated %d students, want 1", res.Students)
 		}
 	})
 }

@@ -78,14 +78,15 @@ type plan struct {
 	unreported  []Unreported
 }
 
-// decide compares what fired with the open alerts (SPEC §7's table).
 // openBy indexes open alerts by (rule, student): it is built once per run,
 // while the students are scanned, and serves both the workers (which
 // messages to render) and decide.
 type openBy map[store.AlertKey]int
 
-// decide's frozen holds the schools whose students were not evaluated
-// (attendance not reported): their students' open alerts stay as they are.
+// decide compares what fired with the open alerts (SPEC §7's table), index
+// being open indexed by openBy. frozen holds the schools whose students were
+// not evaluated (attendance not reported): their students' open alerts stay
+// as they are.
 func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, campaign string, dir *directory,
 	cal *Calendar, loads map[string]int, pairCap int, t Day, frozen map[string]bool) *plan {
 	p := &plan{decisions: make([]decision, 0, len(fs))}

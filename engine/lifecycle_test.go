@@ -29,6 +29,16 @@ func evalAt(t *testing.T, st *store.Store, src, at string, dry bool) *Result {
 	return res
 }
 
+// oneAlert returns the only alert of res, failing the test when there is not
+// exactly one.
+func oneAlert(t *testing.T, res *Result) AlertLine {
+	t.Helper()
+	if len(res.Alerts) != 1 {
+		t.Fatalf("alerts = %+v, want exactly one", res.Alerts)
+	}
+	return res.Alerts[0]
+}
+
 func TestLifecycle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		s := seed{t, st}
@@ -53,7 +63,7 @@ func TestLifecycle(t *testing.T) {
 
 		// Fires, no open alert: opens, notified, one task, one digest.
 		res = evalAt(t, st, lifecycleRules, "2026-03-10", false)
-		a := res.Alerts[0]
+		a := oneAlert(t, res)
 		if !a.New || !a.Notified || a.Task == nil || a.Task.Assignee != "T1" || a.Task.Due != "2026-03-12" {
 			t.Fatalf("first run: %+v task %+v", a, a.Task)
 		}
@@ -69,7 +79,7 @@ func TestLifecycle(t *testing.T) {
 
 		// Fires again within the cooldown: nothing new, nothing sent.
 		res = evalAt(t, st, lifecycleRules, "2026-03-11", false)
-		if a := res.Alerts[0]; a.New || a.Notified || a.Task == nil || a.Task.Due != "2026-03-12" {
+		if a := oneAlert(t, res); a.New || a.Notified || a.Task == nil || a.Task.Due != "2026-03-12" {
 			t.Fatalf("second run: %+v", a)
 		}
 		if n := s.count("tasks", ""); n != 1 {
@@ -83,7 +93,7 @@ func TestLifecycle(t *testing.T) {
 		// reminder, no second task; the task is overdue and escalates to the
 		// principal, and (twice its due time) to the center, once each.
 		res = evalAt(t, st, lifecycleRules, "2026-03-17", false)
-		if a := res.Alerts[0]; a.New || !a.Notified {
+		if a := oneAlert(t, res); a.New || !a.Notified {
 			t.Fatalf("after cooldown: %+v", a)
 		}
 		if n := s.count("tasks", ""); n != 1 {
@@ -113,7 +123,7 @@ func TestLifecycle(t *testing.T) {
 		// Fires again after it resolved: a new alert and a new task.
 		s.absent(s1, "sick", "2026-03-25", "2026-03-26")
 		res = evalAt(t, st, lifecycleRules, "2026-03-26", false)
-		if a := res.Alerts[0]; !a.New || !a.Notified {
+		if a := oneAlert(t, res); !a.New || !a.Notified {
 			t.Fatalf("refire: %+v", a)
 		}
 		if n := s.count("tasks", ""); n != 2 {
@@ -143,7 +153,7 @@ func TestClosedTaskNoNewTaskUntilResolved(t *testing.T) {
 		evalAt(t, st, lifecycleRules, "2026-03-10", false)
 		s.exec(`UPDATE tasks SET status = 'closed', outcome = 'reached_family'`)
 		res := evalAt(t, st, lifecycleRules, "2026-03-17", false)
-		if a := res.Alerts[0]; a.New || !a.Notified {
+		if a := oneAlert(t, res); a.New || !a.Notified {
 			t.Fatalf("reminder expected: %+v", a)
 		}
 		if n := s.count("tasks", ""); n != 1 {
@@ -168,7 +178,7 @@ func TestFailedRunLeavesNothing(t *testing.T) {
 		}
 		// The next run does it all, once.
 		res := evalAt(t, st, lifecycleRules, "2026-03-10", false)
-		if !res.Alerts[0].New || s.count("alerts", "") != 1 || s.count("outbox", "") != 1 {
+		if !oneAlert(t, res).New || s.count("alerts", "") != 1 || s.count("outbox", "") != 1 {
 			t.Fatalf("run after crash: %+v", res.Alerts)
 		}
 	})
@@ -255,7 +265,7 @@ rules:
     when: absences(14) >= 2
     notify: [homeroom, center]
 `, "2026-03-10", true)
-		a := res.Alerts[0]
+		a := oneAlert(t, res)
 		if len(a.Recipients) != 2 || a.Recipients[0] != "A1" || a.Recipients[1] != "P1" {
 			t.Fatalf("recipients = %v, want [A1 P1]", a.Recipients)
 		}

@@ -38,8 +38,6 @@ func WriteJSON(w io.Writer, res *Result) error {
 	return bw.Flush()
 }
 
-var severityRank = map[string]int{"critical": 5, "high": 4, "medium": 3, "low": 2, "info": 1}
-
 // WriteSummary prints what a district admin wants to read after a run:
 // counts by severity, rule and school, the most urgent students (names
 // masked), pairings, escalations and every gap in the data.

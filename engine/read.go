@@ -69,8 +69,8 @@ type cursor struct {
 	done bool
 }
 
-// next returns the records of sid, dropping those of smaller sids (students
-// not evaluated), calling fn for each record of sid.
+// each calls fn for each record of sid, dropping the records of smaller sids
+// (students not evaluated) on the way.
 func (c *cursor) each(sid int64, fn func(*rec)) {
 	for {
 		if c.i == len(c.buf) {

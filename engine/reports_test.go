@@ -48,8 +48,11 @@ func TestHeadCountsWithoutTheList(t *testing.T) {
 		}
 		imp("attendance", []string{"student_id", "date", "status"}, []string{"S1", "2026-03-11", "absent"})
 		res, err = engine.Evaluate(ctx, st, set, engine.Options{At: at})
-		if err != nil || len(res.Unreported) != 0 {
-			t.Fatalf("after the list: err %v, unreported %+v", err, res.Unreported)
+		if err != nil {
+			t.Fatalf("after the list: %v", err)
+		}
+		if len(res.Unreported) != 0 {
+			t.Fatalf("after the list: unreported %+v", res.Unreported)
 		}
 	})
 }

@@ -40,8 +40,11 @@ func TestUnreportedSchoolChangesNothing(t *testing.T) {
 
 		// 02-27: every school has reported; all four fire.
 		res, err := run("2026-02-27", Options{})
-		if err != nil || len(res.Alerts) != 4 || len(res.Unreported) != 0 {
-			t.Fatalf("02-27: err %v, alerts %+v, unreported %+v", err, res.Alerts, res.Unreported)
+		if err != nil {
+			t.Fatalf("02-27: %v", err)
+		}
+		if len(res.Alerts) != 4 || len(res.Unreported) != 0 {
+			t.Fatalf("02-27: alerts %+v, unreported %+v", res.Alerts, res.Unreported)
 		}
 
 		// 03-24: SCH01 and SCH03 were present 03-11..03-24 and resolve.
@@ -103,8 +106,11 @@ func TestUnreportedSchoolChangesNothing(t *testing.T) {
 			t.Errorf("dry run: %v", err)
 		}
 		res, err = run("2026-03-25", Options{Force: true})
-		if err != nil || len(res.Unreported) != 4 || len(res.Resolved) != 0 {
-			t.Fatalf("forced run: err %v, unreported %+v, resolved %+v", err, res.Unreported, res.Resolved)
+		if err != nil {
+			t.Fatalf("forced run: %v", err)
+		}
+		if len(res.Unreported) != 4 || len(res.Resolved) != 0 {
+			t.Fatalf("forced run: unreported %+v, resolved %+v", res.Unreported, res.Resolved)
 		}
 	})
 }
@@ -118,8 +124,11 @@ func TestReportedThroughWeekend(t *testing.T) {
 		s.student("S1", "SCH01", 9, "")
 		s.reported("SCH01", "2026-03-09", "2026-03-13") // Monday to Friday
 		res, err := Evaluate(context.Background(), st, compile(t, lifecycleRules), Options{At: day(t, "2026-03-15")})
-		if err != nil || len(res.Unreported) != 0 {
-			t.Fatalf("Sunday after a reported Friday: err %v, unreported %+v", err, res.Unreported)
+		if err != nil {
+			t.Fatalf("Sunday after a reported Friday: %v", err)
+		}
+		if len(res.Unreported) != 0 {
+			t.Fatalf("Sunday after a reported Friday: unreported %+v", res.Unreported)
 		}
 	})
 }

@@ -20,19 +20,17 @@ type OpenAlert struct {
 	// gone); SchoolID is the school the alert opened at.
 	StudentSchool  string         `db:"student_school"`
 	SchoolID       string         `db:"school_id"`
-	OpenedAt       string         `db:"opened_at"`
 	LastNotifiedAt string         `db:"last_notified_at"`
 	TaskKind       sql.NullString `db:"task_kind"`
 	TaskAssignee   sql.NullString `db:"task_assignee"`
 	TaskDue        sql.NullString `db:"task_due"`
-	TaskStatus     sql.NullString `db:"task_status"`
 }
 
 // OpenAlerts returns every open alert, ordered by id. (Scanned by hand: a
 // city has a few hundred thousand, read at every run.)
 func (s *Store) OpenAlerts(ctx context.Context, q sqlx.QueryerContext) ([]OpenAlert, error) {
 	rows, err := q.QueryContext(ctx, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, ''), COALESCE(s.status, ''), COALESCE(s.school_id, ''), a.school_id,
-		a.opened_at, a.last_notified_at, t.kind, t.assignee, t.due, t.status
+		a.last_notified_at, t.kind, t.assignee, t.due
 		FROM alerts a
 		LEFT JOIN students s ON s.sid = a.sid
 		LEFT JOIN tasks t ON t.alert_id = a.id
@@ -44,8 +42,8 @@ func (s *Store) OpenAlerts(ctx context.Context, q sqlx.QueryerContext) ([]OpenAl
 	var as []OpenAlert
 	for rows.Next() {
 		var a OpenAlert
-		if err := rows.Scan(&a.ID, &a.Rule, &a.SID, &a.StudentID, &a.StudentStatus, &a.StudentSchool, &a.SchoolID, &a.OpenedAt, &a.LastNotifiedAt,
-			&a.TaskKind, &a.TaskAssignee, &a.TaskDue, &a.TaskStatus); err != nil {
+		if err := rows.Scan(&a.ID, &a.Rule, &a.SID, &a.StudentID, &a.StudentStatus, &a.StudentSchool, &a.SchoolID, &a.LastNotifiedAt,
+			&a.TaskKind, &a.TaskAssignee, &a.TaskDue); err != nil {
 			return nil, fmt.Errorf("read open alerts: %w", err)
 		}
 		as = append(as, a)

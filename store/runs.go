@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -60,15 +59,4 @@ func (s *Store) FinishRunTx(ctx context.Context, tx *sqlx.Tx, id int64, at strin
 		return fmt.Errorf("record run: %w", err)
 	}
 	return nil
-}
-
-// Runs returns the latest n runs, newest first.
-func (s *Store) Runs(ctx context.Context, n int) ([]Run, error) {
-	var rs []Run
-	err := s.DB.SelectContext(ctx, &rs, s.Rebind(`SELECT id, kind, started_at, finished_at, at_date, campaign,
-		rules_checksum, students, alerts_new, alerts_ongoing, alerts_resolved, alerts_retired, schools_behind, forced FROM runs ORDER BY id DESC LIMIT ?`), n)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("read runs: %w", err)
-	}
-	return rs, nil
 }

@@ -25,9 +25,6 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// ErrNotFound is returned by lookups of a single row that does not exist.
-var ErrNotFound = errors.New("not found")
-
 // ErrUnreachable wraps failures to open or reach the database, so that main can
 // map them to exit status 2 (a runtime failure, not bad input).
 var ErrUnreachable = errors.New("database unreachable")

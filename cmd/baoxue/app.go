@@ -119,7 +119,7 @@ func isBadInput(err error) bool {
 		errors.Is(err, os.ErrNotExist) || errors.Is(err, store.ErrNoDatabase)
 }
 
-// config loads the configuration once.
+// conf loads the configuration once, applying --db and --rules over it.
 func (a *app) conf() (*config.Config, error) {
 	if a.cfg != nil {
 		return a.cfg, nil

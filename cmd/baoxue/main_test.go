@@ -21,13 +21,10 @@ import (
 )
 
 // cli runs baoxue with args in dir and returns the exit status and output.
+// The test stays in dir until it ends, so it must not be parallel.
 func cli(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chdir(wd)
+	t.Chdir(dir)
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, &out, &errb)
 	return code, out.String(), errb.String()
