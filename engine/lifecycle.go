@@ -83,63 +83,97 @@ type plan struct {
 // messages to render) and decide.
 type openBy map[store.AlertKey]int
 
-// decide compares what fired with the open alerts (SPEC §7's table), index
-// being open indexed by openBy. frozen holds the schools whose students were
-// not evaluated (attendance not reported): their students' open alerts stay
-// as they are.
-func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, campaign string, dir *directory,
-	cal *Calendar, loads map[string]int, pairCap int, t Day, frozen map[string]bool) *plan {
+// lifecycle is what the alert lifecycle of one run at T decides from,
+// besides what fired: the open alerts (index being open indexed by openBy),
+// the rule set and campaign of the run, the directory, the calendar, the
+// pairing loads and cap, and frozen, the schools whose students were not
+// evaluated (attendance not reported): their students' open alerts stay as
+// they are. It reads no database: evaluate builds it once per run.
+type lifecycle struct {
+	open     []store.OpenAlert
+	index    openBy
+	set      *rules.Set
+	campaign string
+	dir      *directory
+	cal      *Calendar
+	loads    map[string]int // updated by pairing
+	pairCap  int
+	t        Day
+	frozen   map[string]bool
+}
+
+// decide compares what fired with the open alerts (SPEC §7's table); it
+// sorts fs into output order.
+func (l *lifecycle) decide(fs []firing) *plan {
 	p := &plan{decisions: make([]decision, 0, len(fs))}
-	sortFirings(fs, set)
-	p.pair(fs, dir, cal, loads, pairCap, t)
+	sortFirings(fs, l.set)
+	l.pair(p, fs)
 
-	stillFiring := make([]bool, len(open))
+	stillFiring := make([]bool, len(l.open))
 	for _, f := range fs {
-		d := decision{firing: f, line: AlertLine{Type: "alert", Rule: f.rule.ID, Student: f.stu.ID,
-			School: f.stu.School, Severity: f.rule.Severity}}
-		var gaps []Gap
-		d.line.Recipients, gaps = dir.recipients(f.rule.Notify, f.stu, f.rule.ID)
-		p.gaps = append(p.gaps, gaps...)
-		if d.line.Recipients == nil {
-			d.line.Recipients = []string{}
-		}
-		if i, ok := index[store.AlertKey{Rule: f.rule.ID, SID: f.stu.SID}]; ok {
-			a := &open[i]
+		i, ok := l.index[store.AlertKey{Rule: f.rule.ID, SID: f.stu.SID}]
+		if ok {
 			stillFiring[i] = true
-			d.alertID = a.ID
-			d.line.Notified = cooldownElapsed(a.LastNotifiedAt, t, f.rule.Cooldown)
-			if d.line.Notified {
-				p.notifyIDs = append(p.notifyIDs, a.ID)
-			}
-			if a.TaskKind.Valid {
-				d.line.Task = &TaskLine{Kind: a.TaskKind.String, Assignee: a.TaskAssignee.String, Due: a.TaskDue.String}
-			}
 		} else {
-			d.line.New, d.line.Notified = true, true
-			if tk := f.rule.Task; tk != nil {
-				assignee, gaps := dir.assignee(tk.Assign, f.stu, f.rule.ID)
-				p.gaps = append(p.gaps, gaps...)
-				due := dueDate(cal, f.stu.School, t, tk.Due)
-				if assignee != "" { // else a gap, reported: a task nobody holds is not created
-					d.line.Task = &TaskLine{Kind: tk.Kind, Assignee: assignee, Due: due.String()}
-					d.newTask = &store.NewTask{SID: f.stu.SID, SchoolID: f.stu.School, Kind: tk.Kind, Rule: f.rule.ID,
-						Assignee: assignee, Due: due.String()}
-				}
-			}
+			i = -1
 		}
-		p.decisions = append(p.decisions, d)
+		p.decisions = append(p.decisions, l.decideFiring(p, f, i))
 	}
+	l.end(p, stillFiring)
+	sortLines(p.resolved)
+	sortLines(p.retired)
+	return p
+}
 
-	// An open alert resolves when its rule ran and did not fire; it retires
-	// when its rule is gone or disabled. Alerts of rules that did not run in
-	// this (non-)campaign run, and of students whose school was not
-	// evaluated, stay as they are.
+// decideFiring decides one firing: open is the index of its open alert in
+// l.open, or -1 when it has none. Gaps and reminders go to p.
+func (l *lifecycle) decideFiring(p *plan, f firing, open int) decision {
+	d := decision{firing: f, line: AlertLine{Type: "alert", Rule: f.rule.ID, Student: f.stu.ID,
+		School: f.stu.School, Severity: f.rule.Severity}}
+	var gaps []Gap
+	d.line.Recipients, gaps = l.dir.recipients(f.rule.Notify, f.stu, f.rule.ID)
+	p.gaps = append(p.gaps, gaps...)
+	if d.line.Recipients == nil {
+		d.line.Recipients = []string{}
+	}
+	if open >= 0 {
+		a := &l.open[open]
+		d.alertID = a.ID
+		d.line.Notified = cooldownElapsed(a.LastNotifiedAt, l.t, f.rule.Cooldown)
+		if d.line.Notified {
+			p.notifyIDs = append(p.notifyIDs, a.ID)
+		}
+		if a.TaskKind.Valid {
+			d.line.Task = &TaskLine{Kind: a.TaskKind.String, Assignee: a.TaskAssignee.String, Due: a.TaskDue.String}
+		}
+		return d
+	}
+	d.line.New, d.line.Notified = true, true
+	if tk := f.rule.Task; tk != nil {
+		assignee, gaps := l.dir.assignee(tk.Assign, f.stu, f.rule.ID)
+		p.gaps = append(p.gaps, gaps...)
+		due := dueDate(l.cal, f.stu.School, l.t, tk.Due)
+		if assignee != "" { // else a gap, reported: a task nobody holds is not created
+			d.line.Task = &TaskLine{Kind: tk.Kind, Assignee: assignee, Due: due.String()}
+			d.newTask = &store.NewTask{SID: f.stu.SID, SchoolID: f.stu.School, Kind: tk.Kind, Rule: f.rule.ID,
+				Assignee: assignee, Due: due.String()}
+		}
+	}
+	return d
+}
+
+// end decides the open alerts that did not fire (stillFiring[i] false for
+// l.open[i]). An open alert resolves when its rule ran and did not fire; it
+// retires when its rule is gone or disabled. Alerts of rules that did not
+// run in this (non-)campaign run, and of students whose school was not
+// evaluated, stay as they are.
+func (l *lifecycle) end(p *plan, stillFiring []bool) {
 	byID := map[string]*rules.Rule{}
-	for _, r := range set.Rules {
+	for _, r := range l.set.Rules {
 		byID[r.ID] = r
 	}
-	for i := range open {
-		a := &open[i]
+	for i := range l.open {
+		a := &l.open[i]
 		r := byID[a.Rule]
 		enrolled := a.StudentStatus == "enrolled" || a.StudentStatus == "suspended"
 		retired := r == nil || !r.Enabled
@@ -150,7 +184,7 @@ func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, c
 			p.retiredIDs = append(p.retiredIDs, a.ID)
 			p.retired = append(p.retired, ResolvedLine{Type: "retired", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})
 			continue
-		case !retired && !r.RunsIn(campaign), stillFiring[i], enrolled && frozen[a.StudentSchool]:
+		case !retired && !r.RunsIn(l.campaign), stillFiring[i], enrolled && l.frozen[a.StudentSchool]:
 			continue
 		case !enrolled:
 			if p.leftIDs == nil {
@@ -166,9 +200,6 @@ func decide(fs []firing, open []store.OpenAlert, index openBy, set *rules.Set, c
 		}
 		p.resolved = append(p.resolved, ResolvedLine{Type: "resolved", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})
 	}
-	sortLines(p.resolved)
-	sortLines(p.retired)
-	return p
 }
 
 // sortLines orders resolved or retired lines by rule, then student.
@@ -220,8 +251,8 @@ func (b byRuleStudent) Swap(i, j int) {
 
 // pair assigns pairing teachers to students that a `pair: true` rule fired
 // for and that have none, in order of student id so the result is the same
-// whatever order the rules are in.
-func (p *plan) pair(fs []firing, dir *directory, cal *Calendar, loads map[string]int, pairCap int, t Day) {
+// whatever order the rules are in; the pairings and their tasks go to p.
+func (l *lifecycle) pair(p *plan, fs []firing) {
 	need := map[int64]firing{}
 	for _, f := range fs {
 		if !f.rule.Pair || f.stu.Pairing != "" {
@@ -236,7 +267,7 @@ func (p *plan) pair(fs []firing, dir *directory, cal *Calendar, loads map[string
 		order = append(order, f)
 	}
 	sort.Slice(order, func(i, j int) bool { return order[i].stu.ID < order[j].stu.ID })
-	pr := &pairer{dir: dir, loads: loads, cap: pairCap}
+	pr := &pairer{dir: l.dir, loads: l.loads, cap: l.pairCap}
 	for _, f := range order {
 		teacher, reason := pr.assign(f.stu)
 		if teacher == "" {
@@ -246,7 +277,7 @@ func (p *plan) pair(fs []firing, dir *directory, cal *Calendar, loads map[string
 		f.stu.assignedPairing = teacher
 		p.pairings = append(p.pairings, Pairing{Student: f.stu.ID, School: f.stu.School, Teacher: teacher,
 			Rule: f.rule.ID, Reason: reason, sid: f.stu.SID})
-		due := dueDate(cal, f.stu.School, t, 7*24*time.Hour)
+		due := dueDate(l.cal, f.stu.School, l.t, 7*24*time.Hour)
 		p.pairTasks = append(p.pairTasks, store.NewTask{SID: f.stu.SID, SchoolID: f.stu.School, Kind: "pairing",
 			Rule: f.rule.ID, Assignee: teacher, Due: due.String(), Note: reason})
 	}
@@ -274,8 +305,8 @@ func dueDate(cal *Calendar, school string, t Day, due time.Duration) Day {
 // admins) once twice the time from creation to due has passed, counting to
 // the due date as set (moved to a school day), so a task due in 2 days
 // created on Tuesday escalates to the center on Friday. Tasks of alerts
-// resolving in this run are left alone: they close.
-func (p *plan) escalate(overdue []store.OverdueTask, dir *directory, t Day) {
+// resolving in this run (in p) are left alone: they close.
+func (l *lifecycle) escalate(p *plan, overdue []store.OverdueTask) {
 	closing := map[int64]bool{}
 	for _, id := range p.resolvedIDs {
 		closing[id] = true
@@ -302,11 +333,11 @@ func (p *plan) escalate(overdue []store.OverdueTask, dir *directory, t Day) {
 			level  int
 			target string
 			due    bool
-		}{{1, "principal", o.Escalation < 1 && t >= due}, {2, "center", t >= created+2*(due-created)}} {
+		}{{1, "principal", o.Escalation < 1 && l.t >= due}, {2, "center", l.t >= created+2*(due-created)}} {
 			if !lv.due {
 				continue
 			}
-			to, got := dir.resolve(lv.target, f)
+			to, got := l.dir.resolve(lv.target, f)
 			if got != lv.target {
 				p.gaps = append(p.gaps, gap(f, o.Rule, lv.target+" (escalation)", got))
 			}

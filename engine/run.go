@@ -194,8 +194,10 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	for school := range rp.skip {
 		frozen[school] = true
 	}
-	p := decide(sc.firings, state.open, state.index, set, opt.Campaign, state.dir, cal, state.loads, opt.PairingCap, t, frozen)
-	p.escalate(state.overdue, state.dir, t)
+	l := &lifecycle{open: state.open, index: state.index, set: set, campaign: opt.Campaign, dir: state.dir, cal: cal,
+		loads: state.loads, pairCap: opt.PairingCap, t: t, frozen: frozen}
+	p := l.decide(sc.firings)
+	l.escalate(p, state.overdue)
 	p.unreported = unreported(rp, sc.perSchool, sc.skipped, state.dir, cal)
 	phase("decide", "open alerts", len(state.open))
 	res := newResult(p, opt, n)
