@@ -1,7 +1,9 @@
 // Package civil converts proleptic Gregorian dates to and from day numbers,
 // days since 1970-01-01: the form in which baoxue does date arithmetic in
 // hot loops (no time.Time, no time zone). The algorithms are Howard
-// Hinnant's days_from_civil and civil_from_days.
+// Hinnant's days_from_civil and civil_from_days. It also parses the
+// durations written in days, weeks and years that flags, config and rule
+// files share (ParseDuration).
 package civil
 
 // Days returns the day number of y-m-d.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/mail"
 	"slices"
+
+	"baoxue/rules"
 )
 
 func (v *validator) notifier(n Notifier) {
@@ -37,7 +39,7 @@ func (v *validator) notifier(n Notifier) {
 			v.add(key+".match", "empty: a route needs school, center, role or severity (notifier.default takes the rest)")
 		}
 		v.oneOf(key+".match.role", r.Match.Role, []string{"teacher", "principal", "center_admin", "district_admin"})
-		v.oneOf(key+".match.severity", r.Match.Severity, []string{"info", "low", "medium", "high", "critical"})
+		v.oneOf(key+".match.severity", r.Match.Severity, rules.Severities())
 	}
 	v.atLeast("notifier.retry.max_attempts", n.Retry.MaxAttempts, 1)
 	v.positive("notifier.retry.initial", n.Retry.Initial)

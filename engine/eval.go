@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/vm"
+	"golang.org/x/sync/errgroup"
 
 	"baoxue/idnum"
 	"baoxue/rules"
@@ -149,50 +150,41 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 		datedFrom: (earliest - Day(max(1, min(maxWindow, length))) + 1).String(),
 		progress:  newProgress(opt.Progress, "eval", "students"), perSchool: map[string]int{}, skipped: map[string]int{}}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	f := &failure{cancel: cancel}
 	// Each range holds four connections for as long as it reads; keep the
 	// ranges within the pool, with room for the lifecycle reads, the run's
 	// transaction and others.
 	parts := split(bounds, max(1, min(opt.Workers, store.MaxReadRanges, (st.MaxConns()-6)/4)))
 	batches := make(chan []student, opt.Workers*2)
 	results := make(chan []firing, opt.Workers*2)
-	var workers sync.WaitGroup
-	for i := 0; i < opt.Workers; i++ {
-		workers.Add(1)
-		go func() {
-			defer workers.Done()
-			if err := evalWorker(ctx, batches, results, active, opt.At, opt.Campaign, opt.Norms, msgs); err != nil {
-				f.fail(err)
-			}
-		}()
-	}
-	var out []firing
-	collected := make(chan struct{})
-	go func() {
-		for fs := range results {
-			out = append(out, fs...)
+	// The first error stops everything: the errors that follow (canceled
+	// queries) are consequences, not causes. The readers close batches when
+	// they are done, the workers results; the calling goroutine collects.
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer close(batches)
+		readers, ctx := errgroup.WithContext(ctx)
+		for _, part := range parts {
+			readers.Go(func() error { return rd.read(ctx, part, batches) })
 		}
-		close(collected)
-	}()
-	var readers sync.WaitGroup
-	for _, part := range parts {
-		readers.Add(1)
-		go func() {
-			defer readers.Done()
-			if err := rd.read(ctx, part, batches, f); err != nil {
-				f.fail(err)
-			}
-		}()
+		return readers.Wait()
+	})
+	g.Go(func() error {
+		defer close(results)
+		workers, ctx := errgroup.WithContext(ctx)
+		for range opt.Workers {
+			workers.Go(func() error {
+				return evalWorker(ctx, batches, results, active, opt.At, opt.Campaign, opt.Norms, msgs)
+			})
+		}
+		return workers.Wait()
+	})
+	var out []firing
+	for fs := range results {
+		out = append(out, fs...)
 	}
-	readers.Wait()
-	close(batches)
-	workers.Wait()
-	close(results)
-	<-collected
+	err = g.Wait()
 	rd.progress.done(int(rd.n.Load()))
-	if err := f.first(); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	return &scanned{firings: out, perSchool: rd.perSchool, skipped: rd.skipped}, nil
@@ -215,29 +207,6 @@ func (sc *scanned) counts() (evaluated, skipped int) {
 		skipped += n
 	}
 	return evaluated, skipped
-}
-
-// failure keeps the first error of a scan and stops the rest: the errors
-// that follow (canceled queries) are consequences, not causes.
-type failure struct {
-	mu     sync.Mutex
-	err    error
-	cancel func()
-}
-
-func (f *failure) fail(err error) {
-	f.mu.Lock()
-	if f.err == nil {
-		f.err = err
-	}
-	f.mu.Unlock()
-	f.cancel()
-}
-
-func (f *failure) first() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.err
 }
 
 // split cuts r into at most n ranges of about equal width.
@@ -268,27 +237,35 @@ type reader struct {
 	perSchool, skipped map[string]int
 }
 
-// read merges the four streams of one range into batches of students.
-func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- []student, f *failure) (err error) {
-	var streams sync.WaitGroup
+// read merges the four streams of one range into batches of students; the
+// first of them to fail stops the others.
+func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- []student) error {
+	g, ctx := errgroup.WithContext(ctx)
 	open := func(from string, stream func(context.Context, store.SIDRange, string, string, func(*store.DatedRow) error) error) *cursor {
-		return &cursor{ch: streamInto(ctx, &streams, f, func(ctx context.Context, fn func(*store.DatedRow) error) error {
+		return &cursor{ch: streamInto(ctx, g, func(ctx context.Context, fn func(*store.DatedRow) error) error {
 			return stream(ctx, part, from, rd.to, fn)
 		})}
 	}
 	absences := open(rd.from, rd.st.StreamAbsences)
 	contacts, teaching := open(rd.datedFrom, rd.st.StreamContacts), open(rd.datedFrom, rd.st.StreamHomeTeaching)
-	defer func() {
-		// Records of students after the last evaluated one are read to the
-		// end (the streams finish by themselves); on failure, stop them.
-		if err != nil {
-			f.fail(err)
+	g.Go(func() error {
+		if err := rd.merge(ctx, part, batches, absences, contacts, teaching); err != nil {
+			return err // the group's cancel stops the streams
 		}
+		// Records of students after the last evaluated one are read to the
+		// end (the streams finish by themselves).
 		for _, c := range []*cursor{absences, contacts, teaching} {
 			c.drain()
 		}
-		streams.Wait()
-	}()
+		return nil
+	})
+	return g.Wait()
+}
+
+// merge reads the students of part, takes their records from the cursors
+// and sends them to batches.
+func (rd *reader) merge(ctx context.Context, part store.SIDRange, batches chan<- []student,
+	absences, contacts, teaching *cursor) error {
 	perSchool, skipped := map[string]int{}, map[string]int{}
 	defer func() {
 		rd.mu.Lock()
@@ -314,7 +291,7 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 		rd.mu.Unlock()
 		return nil
 	}
-	err = rd.st.StreamEvalStudents(ctx, part, func(es *store.EvalStudent) error {
+	err := rd.st.StreamEvalStudents(ctx, part, func(es *store.EvalStudent) error {
 		w := rd.ws.of(es.SchoolID)
 		if w == nil {
 			// The school has not reported in the lookback: its students'
@@ -365,7 +342,17 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 	var machine vm.VM
 	sw := &studentWindows{}
 	f := &rules.Facts{W: sw, Campaign: campaign, Norms: norms}
-	for batch := range batches {
+	for {
+		var batch []student
+		select {
+		case b, ok := <-batches:
+			if !ok {
+				return nil
+			}
+			batch = b
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 		var out []firing
 		for i := range batch {
 			s := &batch[i]
@@ -400,7 +387,6 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 			return ctx.Err()
 		}
 	}
-	return nil
 }
 
 // messageNeed tells the workers whether a firing's message will be used: it

@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"baoxue/rules"
 )
 
 // WriteJSON prints the run as JSON lines (SPEC §7), sorted by type: alert
@@ -86,7 +89,9 @@ func WriteSummary(w io.Writer, res *Result) error {
 		names[a.Rule] = res.rules[i].Name
 	}
 	fmt.Fprintln(bw, "\nBy severity:")
-	for _, s := range []string{"critical", "high", "medium", "low", "info"} {
+	sevs := rules.Severities()
+	slices.Reverse(sevs) // most severe first
+	for _, s := range sevs {
 		if bySev[s] > 0 {
 			fmt.Fprintf(bw, "  %-9s %7d\n", s, bySev[s])
 		}

@@ -2,7 +2,8 @@ package engine
 
 import (
 	"context"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"baoxue/store"
 )
@@ -19,12 +20,11 @@ const chunkSize = 8192
 
 // streamInto runs one store stream in its own goroutine and hands its records
 // over in chunks, so the merge pays one channel operation per chunk, not per row.
-func streamInto(ctx context.Context, wg *sync.WaitGroup, f *failure,
+// The goroutine runs in g, which gets its error; the channel closes when it ends.
+func streamInto(ctx context.Context, g *errgroup.Group,
 	run func(ctx context.Context, fn func(*store.DatedRow) error) error) <-chan []rec {
 	ch := make(chan []rec, 4)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	g.Go(func() error {
 		defer close(ch)
 		chunk := make([]rec, 0, chunkSize)
 		err := run(ctx, func(r *store.DatedRow) error {
@@ -54,10 +54,8 @@ func streamInto(ctx context.Context, wg *sync.WaitGroup, f *failure,
 				err = ctx.Err()
 			}
 		}
-		if err != nil {
-			f.fail(err)
-		}
-	}()
+		return err
+	})
 	return ch
 }
 

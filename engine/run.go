@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/sync/errgroup"
 
 	"baoxue/rules"
 	"baoxue/store"
@@ -169,20 +170,23 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 			active = append(active, r)
 		}
 	}
-	// The state the lifecycle needs is read while the students are scanned.
+	// The state the lifecycle needs is read while the students are scanned;
+	// the first to fail stops the other.
 	msgs := &messageNeed{dry: opt.DryRun, t: t, ready: make(chan struct{})}
-	stateDone := make(chan error, 1)
-	var state *runState
-	go func() {
-		var err error
-		state, err = readState(ctx, st, t, msgs)
-		stateDone <- err
-	}()
-	sc, err := scan(ctx, st, cal, active, opt, length, set.MaxWindow, rp, msgs)
-	if serr := <-stateDone; err == nil {
-		err = serr
-	}
-	if err != nil {
+	var (
+		state *runState
+		sc    *scanned
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		state, err = readState(gctx, st, t, msgs)
+		return err
+	})
+	g.Go(func() (err error) {
+		sc, err = scan(gctx, st, cal, active, opt, length, set.MaxWindow, rp, msgs)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, nil, err
 	}
 	n, skipped := sc.counts()

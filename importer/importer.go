@@ -15,8 +15,7 @@ import (
 // Kinds lists the import KINDs in dependency order: a KIND's references
 // (schools of teachers, students of attendance, …) come from KINDs before it.
 // Callers must not modify it.
-var Kinds = []string{"schools", "teachers", "villages", "students", "calendar", "reports", "attendance",
-	"contacts", "home-teaching", "registry", "platform", "survey"}
+var Kinds = kindNames()
 
 // ErrUnknownKind is returned (wrapped) for a KIND not in Kinds.
 var ErrUnknownKind = errors.New("unknown import kind")

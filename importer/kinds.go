@@ -1,32 +1,40 @@
 package importer
 
+// kinds is every import KIND in dependency order: a KIND's references
+// (schools of teachers, students of attendance, …) come from KINDs before it.
+// Kinds and kindByName are derived from it. Read-only: a KIND's columns are
+// never modified after they are built.
+var kinds = []kindSpec{
+	{name: "schools", columns: schoolColumns(), begin: beginSchools},
+	{name: "teachers", columns: teacherColumns(), begin: beginTeachers},
+	{name: "villages", columns: villageColumns(), begin: beginVillages},
+	{name: "students", columns: studentColumns(), begin: beginStudents},
+	{name: "calendar", columns: calendarColumns(), begin: beginCalendar},
+	{name: "reports", columns: reportColumns(), begin: beginReports},
+	{name: "attendance", columns: attendanceColumns(), begin: beginAttendance},
+	{name: "contacts", columns: contactColumns(), begin: beginContacts},
+	{name: "home-teaching", columns: homeTeachingColumns(), begin: beginHomeTeaching},
+	{name: "registry", columns: registryColumns(), begin: beginRegistry},
+	{name: "platform", columns: platformColumns(), begin: beginPlatform},
+	{name: "survey", columns: surveyColumns(), begin: beginSurvey},
+}
+
+// kindNames returns the names of kinds, in order.
+func kindNames() []string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = k.name
+	}
+	return names
+}
+
 // kindByName returns the KIND of that name, nil when there is none.
 func kindByName(name string) *kindSpec {
-	switch name {
-	case "schools":
-		return &kindSpec{name: name, columns: schoolColumns(), begin: beginSchools}
-	case "teachers":
-		return &kindSpec{name: name, columns: teacherColumns(), begin: beginTeachers}
-	case "villages":
-		return &kindSpec{name: name, columns: villageColumns(), begin: beginVillages}
-	case "students":
-		return &kindSpec{name: name, columns: studentColumns(), begin: beginStudents}
-	case "calendar":
-		return &kindSpec{name: name, columns: calendarColumns(), begin: beginCalendar}
-	case "attendance":
-		return &kindSpec{name: name, columns: attendanceColumns(), begin: beginAttendance}
-	case "reports":
-		return &kindSpec{name: name, columns: reportColumns(), begin: beginReports}
-	case "contacts":
-		return &kindSpec{name: name, columns: contactColumns(), begin: beginContacts}
-	case "home-teaching":
-		return &kindSpec{name: name, columns: homeTeachingColumns(), begin: beginHomeTeaching}
-	case "registry":
-		return &kindSpec{name: name, columns: registryColumns(), begin: beginRegistry}
-	case "platform":
-		return &kindSpec{name: name, columns: platformColumns(), begin: beginPlatform}
-	case "survey":
-		return &kindSpec{name: name, columns: surveyColumns(), begin: beginSurvey}
+	for i := range kinds {
+		if kinds[i].name == name {
+			k := kinds[i]
+			return &k
+		}
 	}
 	return nil
 }

@@ -20,6 +20,17 @@ var (
 	campaigns  = []string{"march", "may", "september"}
 )
 
+// Severities returns the rule severities from least to most severe: info,
+// low, medium, high, critical. The slice is a fresh copy.
+func Severities() []string { return slices.Clone(severities) }
+
+// Campaigns returns the campaign names in calendar order: march, may,
+// september. The slice is a fresh copy.
+func Campaigns() []string { return slices.Clone(campaigns) }
+
+// IsCampaign reports whether name is one of Campaigns; "" is not.
+func IsCampaign(name string) bool { return slices.Contains(campaigns, name) }
+
 // SeverityRank orders severities: info 1, low 2, medium 3, high 4,
 // critical 5; 0 for anything else.
 func SeverityRank(severity string) int { return slices.Index(severities, severity) + 1 }

@@ -23,7 +23,8 @@ step() { # name, command...
 }
 
 [ -f "$dir/students.csv" ] || step "gen $n" "$bin" gen --students "$n" --out "$dir"
-for kind in schools teachers villages calendar students reports attendance contacts home-teaching registry platform survey; do
+# The KINDs in dependency order (importer.Kinds).
+for kind in schools teachers villages students calendar reports attendance contacts home-teaching registry platform survey; do
   step "import $kind" "$bin" --db "$dsn" import "$kind" "$dir/$kind.csv"
 done
 if [[ $dsn == postgres* ]]; then

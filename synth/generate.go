@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 )
 
 // Random streams: each part of the output draws from its own PCG stream of
@@ -63,49 +64,39 @@ func Generate(ctx context.Context, dir string, opt Options) (Summary, error) {
 		sum.Files = append(sum.Files, fc)
 	}
 
-	// The large files are independent: write them concurrently.
+	// The large files are independent: write them concurrently; the first
+	// to fail stops the others.
 	var (
-		wg                         sync.WaitGroup
 		students, att, con, ht     FileCount
 		registry, platform, survey FileCount
-		errs                       [6]error
 	)
-	run := func(i int, f func() error) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = f()
-		}()
-	}
-	run(0, func() (err error) {
-		students, err = writeStudents(ctx, dir, p, stream(streamStudents))
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		students, err = writeStudents(gctx, dir, p, stream(streamStudents))
 		return err
 	})
-	run(1, func() (err error) {
-		att, con, err = writeAttendance(ctx, dir, p, cal, rep, stream(streamAttendance))
+	g.Go(func() (err error) {
+		att, con, err = writeAttendance(gctx, dir, p, cal, rep, stream(streamAttendance))
 		return err
 	})
-	run(2, func() (err error) {
-		ht, err = writeHomeTeaching(ctx, dir, p, cal, stream(streamHomeTeaching))
+	g.Go(func() (err error) {
+		ht, err = writeHomeTeaching(gctx, dir, p, cal, stream(streamHomeTeaching))
 		return err
 	})
-	run(3, func() (err error) {
-		registry, err = writeRegistry(ctx, dir, p, stream(streamRegistry))
+	g.Go(func() (err error) {
+		registry, err = writeRegistry(gctx, dir, p, stream(streamRegistry))
 		return err
 	})
-	run(4, func() (err error) {
-		platform, err = writePlatform(ctx, dir, p)
+	g.Go(func() (err error) {
+		platform, err = writePlatform(gctx, dir, p)
 		return err
 	})
-	run(5, func() (err error) {
-		survey, err = writeSurvey(ctx, dir, p, stream(streamSurvey))
+	g.Go(func() (err error) {
+		survey, err = writeSurvey(gctx, dir, p, stream(streamSurvey))
 		return err
 	})
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return Summary{}, err
-		}
+	if err := g.Wait(); err != nil {
+		return Summary{}, err
 	}
 	reports, err := writeReports(ctx, dir, d, rep)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"baoxue/engine"
+	"baoxue/rules"
 )
 
 func cmdEval(ctx context.Context, a *app, args []string) error {
@@ -24,9 +25,7 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	if len(pos) > 0 {
 		return badf("eval: unexpected argument %q", pos[0])
 	}
-	switch *campaign {
-	case "", "march", "may", "september":
-	default:
+	if *campaign != "" && !rules.IsCampaign(*campaign) {
 		return badf("eval: --campaign %q: want march, may or september", *campaign)
 	}
 	c, err := a.conf()
