@@ -20,6 +20,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"baoxue/civil"
 	"baoxue/engine"
 	"baoxue/importer"
 	"baoxue/rules"
@@ -87,7 +88,7 @@ func Run(ctx context.Context, out io.Writer, opt Options) error {
 	tmp := f.Name()
 	f.Close()
 	defer removeDB(tmp) // a no-op once renamed
-	t := engine.DayOf(opt.At)
+	t := civil.DayOf(opt.At)
 	res, names, err := build(ctx, out, tmp, opt)
 	if err != nil {
 		return err
@@ -168,7 +169,7 @@ func fill(ctx context.Context, out io.Writer, st *store.Store, dir string, opt O
 		}
 		fmt.Fprintf(out, "  %s\n", sum)
 	}
-	res, err := engine.Evaluate(ctx, st, opt.Rules, engine.Options{At: engine.DayOf(opt.At), Progress: opt.Progress})
+	res, err := engine.Evaluate(ctx, st, opt.Rules, engine.Options{At: civil.DayOf(opt.At), Progress: opt.Progress})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -373,7 +374,7 @@ func top(m map[string]int, n int) []kv {
 
 // nextSteps prints commands to paste, run from the directory the demo was
 // run in (the repository, for the rule tests), on the demo's file.
-func nextSteps(w io.Writer, path string, t engine.Day) {
+func nextSteps(w io.Writer, path string, t civil.Day) {
 	db := "--db " + shellWord("file:"+path)
 	lines := [][2]string{
 		{"go build -o baoxue ./cmd/baoxue", "the command itself (or use go run ./cmd/baoxue)"},

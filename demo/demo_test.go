@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"baoxue/engine"
+	"baoxue/civil"
 	"baoxue/importer"
 	"baoxue/store"
 )
@@ -220,7 +220,7 @@ func TestNextStepsNameTheDemoFile(t *testing.T) {
 		"演示/baoxue-demo.db": "./baoxue --db 'file:演示/baoxue-demo.db' eval",
 	} {
 		var out bytes.Buffer
-		nextSteps(&out, path, engine.DayOf(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)))
+		nextSteps(&out, path, civil.DayOf(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)))
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("%s: next steps lack %q:\n%s", path, want, out.String())
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"baoxue/civil"
 	"baoxue/engine"
 	"baoxue/importer"
 	"baoxue/rules"
@@ -48,7 +49,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	at := engine.DayOf(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	at := civil.DayOf(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
 	for _, eng := range []struct {
 		name string
 		open func(testing.TB) *store.Store

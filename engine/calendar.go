@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"baoxue/civil"
 	"baoxue/store"
 )
 
@@ -16,7 +17,7 @@ type Calendar struct {
 }
 
 type span struct {
-	from, to Day
+	from, to civil.Day
 	school   bool
 }
 
@@ -24,13 +25,13 @@ type span struct {
 func NewCalendar(rows []store.CalendarSpan) (*Calendar, error) {
 	c := &Calendar{schools: map[string][]span{}}
 	for _, r := range rows {
-		from, err := ParseDay(r.From)
+		from, err := civil.ParseDay(r.From)
 		if err != nil {
 			return nil, fmt.Errorf("calendar row from %s: %w", r.From, err)
 		}
 		to := from
 		if r.To != "" {
-			if to, err = ParseDay(r.To); err != nil {
+			if to, err = civil.ParseDay(r.To); err != nil {
 				return nil, fmt.Errorf("calendar row from %s: %w", r.From, err)
 			}
 		}
@@ -56,7 +57,7 @@ func sortSpans(s []span) {
 }
 
 // IsSchoolDay reports whether d is a school day at school.
-func (c *Calendar) IsSchoolDay(school string, d Day) bool {
+func (c *Calendar) IsSchoolDay(school string, d civil.Day) bool {
 	if v, ok := lookup(c.schools[school], d); ok {
 		return v
 	}
@@ -68,7 +69,7 @@ func (c *Calendar) IsSchoolDay(school string, d Day) bool {
 }
 
 // lookup finds the last span (by start) covering d.
-func lookup(spans []span, d Day) (schoolDay, found bool) {
+func lookup(spans []span, d civil.Day) (schoolDay, found bool) {
 	for _, s := range spans {
 		if s.from > d {
 			break
@@ -81,7 +82,7 @@ func lookup(spans []span, d Day) (schoolDay, found bool) {
 }
 
 // Covers reports whether any calendar row (of any school) overlaps from..to.
-func (c *Calendar) Covers(from, to Day) bool {
+func (c *Calendar) Covers(from, to civil.Day) bool {
 	overlaps := func(spans []span) bool {
 		for _, s := range spans {
 			if s.from <= to && s.to >= from {
@@ -103,7 +104,7 @@ func (c *Calendar) Covers(from, to Day) bool {
 
 // NthSchoolDayBack returns the n-th school day of school counting back from
 // t (t itself counts when it is a school day), looking at most a year back.
-func (c *Calendar) NthSchoolDayBack(school string, t Day, n int) Day {
+func (c *Calendar) NthSchoolDayBack(school string, t civil.Day, n int) civil.Day {
 	d := t
 	for i := 0; i < 366; i++ {
 		if c.IsSchoolDay(school, d) {
@@ -119,8 +120,8 @@ func (c *Calendar) NthSchoolDayBack(school string, t Day, n int) Day {
 
 // NextSchoolDay returns d if it is a school day at school, else the first
 // school day after it (at most a year later; past that, d itself).
-func (c *Calendar) NextSchoolDay(school string, d Day) Day {
-	for i := Day(0); i < 366; i++ {
+func (c *Calendar) NextSchoolDay(school string, d civil.Day) civil.Day {
+	for i := civil.Day(0); i < 366; i++ {
 		if c.IsSchoolDay(school, d+i) {
 			return d + i
 		}
@@ -133,7 +134,7 @@ func (c *Calendar) NextSchoolDay(school string, d Day) Day {
 // reported): school[o] tells whether day at-o is a school day, and count[n]
 // how many of the days at-n+1..at are.
 type window struct {
-	at     Day
+	at     civil.Day
 	today  string // at as YYYY-MM-DD
 	month  int
 	school []bool
@@ -141,11 +142,11 @@ type window struct {
 }
 
 // windowFor computes the window of length days ending at t for school.
-func (c *Calendar) windowFor(school string, t Day, length int) *window {
+func (c *Calendar) windowFor(school string, t civil.Day, length int) *window {
 	w := &window{at: t, today: t.String(), school: make([]bool, length), count: make([]int32, length+1)}
 	_, w.month, _ = t.Date()
 	for o := 0; o < length; o++ {
-		w.school[o] = c.IsSchoolDay(school, t-Day(o))
+		w.school[o] = c.IsSchoolDay(school, t-civil.Day(o))
 		w.count[o+1] = w.count[o]
 		if w.school[o] {
 			w.count[o+1]++
@@ -165,9 +166,9 @@ type windows struct {
 // the schools evaluated as of an earlier day than t (their attendance is
 // reported only that far); skip the schools not evaluated at all, which get
 // no window.
-func newWindows(c *Calendar, t Day, length int, asOf map[string]Day, skip map[string]Day) *windows {
+func newWindows(c *Calendar, t civil.Day, length int, asOf map[string]civil.Day, skip map[string]civil.Day) *windows {
 	ws := &windows{bySchool: map[string]*window{}, shared: c.windowFor("", t, length)}
-	district := map[Day]*window{t: ws.shared}
+	district := map[civil.Day]*window{t: ws.shared}
 	for school := range c.schools {
 		if _, skipped := skip[school]; !skipped {
 			at, ok := asOf[school]

@@ -1,94 +1,17 @@
 package engine
 
 import (
-	"fmt"
 	"time"
 
-	civilpkg "baoxue/civil"
+	"baoxue/civil"
 )
 
-// Day is a calendar date as a count of days since 1970-01-01. Dates in baoxue
-// are local school dates without a time of day, so plain day arithmetic is
-// exact: no time zones, no daylight saving.
-type Day int32
+// Day is civil.Day, kept for callers outside engine that still name it
+// engine.Day; engine itself writes civil.Day.
+type Day = civil.Day
 
-// DayOf returns the date of t in t's location.
-func DayOf(t time.Time) Day {
-	y, m, d := t.Date()
-	return civil(y, int(m), d)
-}
+// DayOf is civil.DayOf, kept for callers outside engine.
+func DayOf(t time.Time) civil.Day { return civil.DayOf(t) }
 
-// ParseDay parses "YYYY-MM-DD".
-func ParseDay(s string) (Day, error) {
-	d, ok := parseDayBytes([]byte(s))
-	if !ok {
-		return 0, fmt.Errorf("date %q is not a valid date written YYYY-MM-DD", s)
-	}
-	return d, nil
-}
-
-// parseDayBytes is the allocation-free parser for the hot read path.
-func parseDayBytes(b []byte) (Day, bool) {
-	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
-		return 0, false
-	}
-	num := func(b []byte) (int, bool) {
-		n := 0
-		for _, c := range b {
-			if c < '0' || c > '9' {
-				return 0, false
-			}
-			n = n*10 + int(c-'0')
-		}
-		return n, true
-	}
-	y, ok1 := num(b[0:4])
-	m, ok2 := num(b[5:7])
-	d, ok3 := num(b[8:10])
-	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
-		return 0, false
-	}
-	return civil(y, m, d), true
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
-// civil converts a proleptic Gregorian date to a Day.
-func civil(y, m, d int) Day { return Day(civilpkg.Days(y, m, d)) }
-
-// Date returns the year, month and day.
-func (d Day) Date() (y, m, dd int) { return civilpkg.Date(int32(d)) }
-
-// String formats the day as "YYYY-MM-DD".
-func (d Day) String() string {
-	return time.Unix(int64(d)*86400, 0).UTC().Format("2006-01-02")
-}
-
-// Weekday returns the day of the week.
-func (d Day) Weekday() time.Weekday {
-	// 1970-01-01 was a Thursday.
-	return time.Weekday((int(d)%7 + 7 + 4) % 7)
-}
-
-// ageAt returns the full years between birth and at; a birthday on at counts.
-// Someone born on 29 February turns a year older on 1 March in other years.
-func ageAt(birth, at Day) int {
-	by, bm, bd := birth.Date()
-	ay, am, ad := at.Date()
-	age := ay - by
-	if am < bm || (am == bm && ad < bd) {
-		age--
-	}
-	return age
-}
+// ParseDay is civil.ParseDay, kept for callers outside engine.
+func ParseDay(s string) (civil.Day, error) { return civil.ParseDay(s) }

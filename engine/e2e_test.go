@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"baoxue/civil"
 	"baoxue/engine"
 	"baoxue/importer"
 	"baoxue/rules"
@@ -33,7 +34,7 @@ func runJSON(t *testing.T, st *store.Store, at, campaign string, dry bool) []byt
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, _ := engine.ParseDay(at)
+	d, _ := civil.ParseDay(at)
 	res, err := engine.Evaluate(context.Background(), st, set, engine.Options{At: d, Campaign: campaign, DryRun: dry})
 	if err != nil {
 		t.Fatalf("eval: %v", err)
@@ -111,7 +112,7 @@ func TestControlCharacterInACell(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, _ := engine.ParseDay("2026-03-10")
+		d, _ := civil.ParseDay("2026-03-10")
 		res, err := engine.Evaluate(ctx, st, set, engine.Options{At: d, DryRun: true, AllReported: true})
 		if err != nil {
 			t.Fatalf("evaluate: %v", err)

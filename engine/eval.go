@@ -13,6 +13,7 @@ import (
 	"github.com/expr-lang/expr/vm"
 	"golang.org/x/sync/errgroup"
 
+	"baoxue/civil"
 	"baoxue/idnum"
 	"baoxue/rules"
 	"baoxue/store"
@@ -21,7 +22,7 @@ import (
 // Options configures one evaluation.
 type Options struct {
 	// At is the evaluation date T.
-	At Day
+	At civil.Day
 	// Campaign is "" for an ordinary run, or march, may or september: rules
 	// listing it in `campaigns` run too, and `campaign` is set.
 	Campaign string
@@ -144,10 +145,10 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	// that day.
 	earliest := rp.earliest(opt.At)
 	rd := &reader{st: st, length: length, ws: newWindows(cal, opt.At, length, rp.asOf, rp.skip),
-		from: (earliest - Day(length) + 1).String(), to: opt.At.String(),
+		from: (earliest - civil.Day(length) + 1).String(), to: opt.At.String(),
 		// contacts(n) and home_teaching_*(n) never look past the largest
 		// window; only absences need the longer lookback (for streaks).
-		datedFrom: (earliest - Day(max(1, min(maxWindow, length))) + 1).String(),
+		datedFrom: (earliest - civil.Day(max(1, min(maxWindow, length))) + 1).String(),
 		progress:  newProgress(opt.Progress, "eval", "students"), perSchool: map[string]int{}, skipped: map[string]int{}}
 
 	// Each range holds four connections for as long as it reads; keep the
@@ -322,13 +323,13 @@ func (rd *reader) merge(ctx context.Context, part store.SIDRange, batches chan<-
 
 // load parses the student's dates.
 func (s *student) load() error {
-	b, ok := parseDayBytes([]byte(s.row.BirthDate))
+	b, ok := civil.ParseDayBytes([]byte(s.row.BirthDate))
 	if !ok {
 		return fmt.Errorf("student %s: birth date %q is not YYYY-MM-DD", idnum.Mask(s.row.ID), s.row.BirthDate)
 	}
 	s.birth = b
 	if s.row.ReturnedAt != "" {
-		if r, ok := parseDayBytes([]byte(s.row.ReturnedAt)); ok {
+		if r, ok := civil.ParseDayBytes([]byte(s.row.ReturnedAt)); ok {
 			s.returned, s.hasRet = r, true
 		}
 	}
@@ -337,7 +338,7 @@ func (s *student) load() error {
 
 // evalWorker evaluates batches with its own VM and Facts, reused for every
 // student so that the hot loop allocates nothing but what fires.
-func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []firing, active []*rules.Rule, t Day,
+func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []firing, active []*rules.Rule, t civil.Day,
 	campaign string, norms rules.Norms, msgs *messageNeed) error {
 	var machine vm.VM
 	sw := &studentWindows{}
@@ -396,11 +397,11 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 // waits for them at its first firing.
 type messageNeed struct {
 	dry   bool
-	t     Day
+	t     civil.Day
 	ready chan struct{}
 	open  []store.OpenAlert
 	index openBy
-	last  []Day // last notified, by index in open
+	last  []civil.Day // last notified, by index in open
 }
 
 func (m *messageNeed) needed(ctx context.Context, r *rules.Rule, sid int64) bool {

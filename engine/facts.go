@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"baoxue/civil"
 	"baoxue/rules"
 	"baoxue/store"
 )
@@ -22,8 +23,8 @@ type dated struct {
 // roster row and the dated records in the lookback, most recent first.
 type student struct {
 	row      store.EvalStudent
-	birth    Day
-	returned Day // 0 when never returned
+	birth    civil.Day
+	returned civil.Day // 0 when never returned
 	hasRet   bool
 	win      *window
 	abs      []absence
@@ -35,7 +36,7 @@ type student struct {
 // 'l' leave). Records outside the lookback, after the day the student is
 // evaluated as of, or on a day that is not a school day of the student's
 // school never count.
-func (s *student) addAbsence(day Day, flag byte) {
+func (s *student) addAbsence(day civil.Day, flag byte) {
 	off := int(s.win.at - day)
 	if off >= 0 && off < len(s.win.school) && s.win.school[off] {
 		s.abs = append(s.abs, absence{off: int16(off), unexcused: flag == 'a'})
@@ -44,7 +45,7 @@ func (s *student) addAbsence(day Day, flag byte) {
 
 // addDated records a contact or home-teaching session on day, any day of the
 // week, inside the lookback.
-func (s *student) addDated(to *[]dated, day Day, hours int32) {
+func (s *student) addDated(to *[]dated, day civil.Day, hours int32) {
 	off := int(s.win.at - day)
 	if off >= 0 && off < len(s.win.school) {
 		*to = append(*to, dated{off: int16(off), hours: hours})
@@ -203,7 +204,7 @@ func fill(f *rules.Facts, sw *studentWindows, s *student) {
 	} else {
 		st.Stage = "primary"
 	}
-	st.Age = ageAt(s.birth, t)
+	st.Age = civil.AgeAt(s.birth, t)
 	st.LeftBehind, st.LeftBehindParents = r.LeftBehind > 0, r.LeftBehind
 	st.Migrant, st.Returning, st.Orphan, st.Boarding = r.Migrant, r.Returning, r.Orphan, r.Boarding
 	st.Disabled, st.DisabilityType, st.DisabilityLevel = r.Disabled, r.DisabilityType, r.DisabilityLevel

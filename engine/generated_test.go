@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"baoxue/civil"
 	"baoxue/engine"
 	"baoxue/importer"
 	"baoxue/rules"
@@ -37,7 +38,7 @@ func TestDayPastTheDataChangesNothing(t *testing.T) {
 			}
 		}
 		eval := func(at string, opt engine.Options) (*engine.Result, error) {
-			opt.At, _ = engine.ParseDay(at)
+			opt.At, _ = civil.ParseDay(at)
 			return engine.Evaluate(ctx, st, set, opt)
 		}
 		first, err := eval("2026-11-27", engine.Options{})

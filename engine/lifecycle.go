@@ -4,6 +4,7 @@ import (
 	"sort"
 	"time"
 
+	"baoxue/civil"
 	"baoxue/rules"
 	"baoxue/store"
 )
@@ -98,7 +99,7 @@ type lifecycle struct {
 	cal      *Calendar
 	loads    map[string]int // updated by pairing
 	pairCap  int
-	t        Day
+	t        civil.Day
 	frozen   map[string]bool
 }
 
@@ -285,8 +286,8 @@ func (l *lifecycle) pair(p *plan, fs []firing) {
 
 // cooldownElapsed reports whether a reminder is due: the whole days since the
 // last notification reach the cooldown.
-func cooldownElapsed(last string, t Day, cooldown time.Duration) bool {
-	d, err := ParseDay(last)
+func cooldownElapsed(last string, t civil.Day, cooldown time.Duration) bool {
+	d, err := civil.ParseDay(last)
 	if err != nil {
 		return true
 	}
@@ -295,8 +296,8 @@ func cooldownElapsed(last string, t Day, cooldown time.Duration) bool {
 
 // dueDate is T plus the due duration in whole calendar days (rounded up),
 // moved to the next school day of the student's school.
-func dueDate(cal *Calendar, school string, t Day, due time.Duration) Day {
-	days := Day((due + 24*time.Hour - 1) / (24 * time.Hour))
+func dueDate(cal *Calendar, school string, t civil.Day, due time.Duration) civil.Day {
+	days := civil.Day((due + 24*time.Hour - 1) / (24 * time.Hour))
 	return cal.NextSchoolDay(school, t+days)
 }
 
@@ -323,8 +324,8 @@ func (l *lifecycle) escalate(p *plan, overdue []store.OverdueTask) {
 		if o.AlertID.Valid && closing[o.AlertID.Int64] {
 			continue
 		}
-		due, err1 := ParseDay(o.Due)
-		created, err2 := ParseDay(o.CreatedAt)
+		due, err1 := civil.ParseDay(o.Due)
+		created, err2 := civil.ParseDay(o.CreatedAt)
 		if err1 != nil || err2 != nil {
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	"baoxue/civil"
 	"baoxue/store"
 )
 
@@ -78,7 +79,7 @@ type DigestPaired struct {
 
 // notifications builds one digest per teacher with something to hear from
 // this run, in teacher order, keyed so that a replay writes nothing twice.
-func notifications(runID int64, t Day, p *plan, escalated []Escalation) ([]store.OutboxMessage, error) {
+func notifications(runID int64, t civil.Day, p *plan, escalated []Escalation) ([]store.OutboxMessage, error) {
 	digests := map[string]*Digest{}
 	get := func(teacher string) *Digest {
 		d, ok := digests[teacher]

@@ -5,13 +5,14 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"baoxue/civil"
 	"baoxue/store"
 )
 
 // rec is one dated record from a fact stream, reduced to what the engine needs.
 type rec struct {
 	sid   int64
-	day   Day
+	day   civil.Day
 	flag  byte // absences: 'a' absent (unexcused), 's' sick, 'l' leave
 	hours int32
 }
@@ -28,7 +29,7 @@ func streamInto(ctx context.Context, g *errgroup.Group,
 		defer close(ch)
 		chunk := make([]rec, 0, chunkSize)
 		err := run(ctx, func(r *store.DatedRow) error {
-			d, ok := parseDayBytes(r.Date)
+			d, ok := civil.ParseDayBytes(r.Date)
 			if !ok {
 				return nil // the importer writes only valid dates; skip anything else
 			}

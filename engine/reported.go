@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"baoxue/civil"
 	"baoxue/store"
 )
 
@@ -20,16 +21,16 @@ var ErrNotReported = errors.New("attendance not reported")
 type reporting struct {
 	// asOf holds the schools evaluated as of an earlier day than T: their
 	// reported-through day, the last school day they reported.
-	asOf map[string]Day
+	asOf map[string]civil.Day
 	// skip holds the schools not evaluated at all, with their latest report
 	// (0 when none): none in the lookback. Their open alerts stay as they are.
-	skip map[string]Day
+	skip map[string]civil.Day
 	// current is how many schools have reported their last school day on or
 	// before T.
 	current int
 	// latest is the latest school day any school reported on or before T,
 	// 0 when none did.
-	latest Day
+	latest civil.Day
 	// incomplete notes, by school, a later report whose head counts say more
 	// students were absent than the absences imported for its day: the day
 	// does not count as reported until its absences arrive.
@@ -45,8 +46,8 @@ type reporting struct {
 // is older than the lookback (or that never reported) is not evaluated. all
 // takes every school as current (rule unit tests, whose inline attendance is
 // complete by definition).
-func readReporting(ctx context.Context, st *store.Store, cal *Calendar, t Day, lookback int, all bool) (*reporting, error) {
-	rp := &reporting{asOf: map[string]Day{}, skip: map[string]Day{}, incomplete: map[string]string{}}
+func readReporting(ctx context.Context, st *store.Store, cal *Calendar, t civil.Day, lookback int, all bool) (*reporting, error) {
+	rp := &reporting{asOf: map[string]civil.Day{}, skip: map[string]civil.Day{}, incomplete: map[string]string{}}
 	latest, err := st.LatestReports(ctx, t.String())
 	if err != nil {
 		return nil, err
@@ -56,7 +57,7 @@ func readReporting(ctx context.Context, st *store.Store, cal *Calendar, t Day, l
 		return rp, nil
 	}
 	for school, lr := range latest {
-		through, err := schoolDayReported(ctx, st, cal, school, lr.Complete, t-Day(lookback))
+		through, err := schoolDayReported(ctx, st, cal, school, lr.Complete, t-civil.Day(lookback))
 		if err != nil {
 			return nil, err
 		}
@@ -70,7 +71,7 @@ func readReporting(ctx context.Context, st *store.Store, cal *Calendar, t Day, l
 			rp.skip[school] = 0
 		case through >= cal.NthSchoolDayBack(school, t, 1):
 			rp.current++
-		case through <= t-Day(lookback):
+		case through <= t-civil.Day(lookback):
 			rp.skip[school] = through
 		default:
 			rp.asOf[school] = through
@@ -83,9 +84,9 @@ func readReporting(ctx context.Context, st *store.Store, cal *Calendar, t Day, l
 // report, starting from the complete report on day last ("" none) and
 // walking back over reports on days that are not its school days; 0 when
 // there is none after floor.
-func schoolDayReported(ctx context.Context, st *store.Store, cal *Calendar, school, last string, floor Day) (Day, error) {
+func schoolDayReported(ctx context.Context, st *store.Store, cal *Calendar, school, last string, floor civil.Day) (civil.Day, error) {
 	for last != "" {
-		d, err := ParseDay(last)
+		d, err := civil.ParseDay(last)
 		if err != nil {
 			return 0, fmt.Errorf("attendance report of school %s: %w", school, err)
 		}
@@ -104,7 +105,7 @@ func schoolDayReported(ctx context.Context, st *store.Store, cal *Calendar, scho
 
 // refuse explains why a writing run at t must not go ahead: no school has
 // reported t's attendance.
-func (rp *reporting) refuse(t Day) error {
+func (rp *reporting) refuse(t civil.Day) error {
 	if rp.current > 0 {
 		return nil
 	}
@@ -118,7 +119,7 @@ func (rp *reporting) refuse(t Day) error {
 }
 
 // earliest is the earliest day any evaluated school is evaluated as of.
-func (rp *reporting) earliest(t Day) Day {
+func (rp *reporting) earliest(t civil.Day) civil.Day {
 	e := t
 	for _, d := range rp.asOf {
 		e = min(e, d)
@@ -154,7 +155,7 @@ type Unreported struct {
 // attendance is not reported through T, in school order.
 func unreported(rp *reporting, perSchool, skipped map[string]int, dir *directory, cal *Calendar) []Unreported {
 	var out []Unreported
-	add := func(school string, n int, through Day, evaluated bool) {
+	add := func(school string, n int, through civil.Day, evaluated bool) {
 		s := dir.schools[school]
 		u := Unreported{Type: "unreported", School: school, Name: s.Name, Center: s.Center, Students: n, Evaluated: evaluated,
 			Incomplete: rp.incomplete[school]}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"baoxue/civil"
 	"baoxue/engine"
 	"baoxue/importer"
 	"baoxue/rules"
@@ -37,7 +38,7 @@ func TestHeadCountsWithoutTheList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		at, _ := engine.ParseDay("2026-03-11")
+		at, _ := civil.ParseDay("2026-03-11")
 		res, err := engine.Evaluate(ctx, st, set, engine.Options{At: at, Force: true})
 		if err != nil {
 			t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"golang.org/x/sync/errgroup"
 
+	"baoxue/civil"
 	"baoxue/rules"
 	"baoxue/store"
 )
@@ -32,7 +33,7 @@ var ErrEarlierThanLatest = errors.New("evaluation date is earlier than the lates
 // Result is what one evaluation found and (unless a dry run) did.
 type Result struct {
 	RunID    int64 // 0 for a dry run
-	At       Day
+	At       civil.Day
 	Campaign string
 	DryRun   bool
 	Students int
@@ -207,7 +208,7 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	res := newResult(p, opt, n)
 	res.NotEvaluated = skipped
 	res.Warnings = append(res.Warnings, warnings...)
-	if lookback := Day(length); !cal.Covers(t-lookback+1, t) {
+	if lookback := civil.Day(length); !cal.Covers(t-lookback+1, t) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf(
 			"no calendar row covers %s to %s: every weekday is taken as a school day (baoxue import calendar FILE)", t-lookback+1, t))
 	}
@@ -265,15 +266,15 @@ type runState struct {
 
 // readState reads the lifecycle state; it hands the open alerts to msgs as
 // soon as it has them (and lets msgs go, empty, if it fails before).
-func readState(ctx context.Context, st *store.Store, t Day, msgs *messageNeed) (*runState, error) {
+func readState(ctx context.Context, st *store.Store, t civil.Day, msgs *messageNeed) (*runState, error) {
 	rs := &runState{}
 	var err error
 	rs.open, err = st.OpenAlerts(ctx, st.DB)
 	rs.index = make(openBy, len(rs.open))
-	msgs.last = make([]Day, len(rs.open))
+	msgs.last = make([]civil.Day, len(rs.open))
 	for i, a := range rs.open {
 		rs.index[store.AlertKey{Rule: a.Rule, SID: a.SID}] = i
-		msgs.last[i], _ = ParseDay(a.LastNotifiedAt)
+		msgs.last[i], _ = civil.ParseDay(a.LastNotifiedAt)
 	}
 	msgs.open, msgs.index = rs.open, rs.index
 	close(msgs.ready)
@@ -295,7 +296,7 @@ func readState(ctx context.Context, st *store.Store, t Day, msgs *messageNeed) (
 }
 
 // checkNotEarlier refuses a T before the latest committed run's.
-func checkNotEarlier(ctx context.Context, st *store.Store, q sqlx.QueryerContext, t Day) error {
+func checkNotEarlier(ctx context.Context, st *store.Store, q sqlx.QueryerContext, t civil.Day) error {
 	latest, err := st.LatestRunAt(ctx, q)
 	if err != nil {
 		return err
@@ -307,7 +308,7 @@ func checkNotEarlier(ctx context.Context, st *store.Store, q sqlx.QueryerContext
 }
 
 // write applies a plan in the run's transaction.
-func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *plan, t Day, now string) error {
+func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *plan, t civil.Day, now string) error {
 	at := t.String()
 	var opens []store.NewAlert
 	for _, d := range p.decisions {

@@ -2,23 +2,18 @@ package synth
 
 import "baoxue/civil"
 
-// Dates are day numbers: days since 1970-01-01 in the proleptic Gregorian
-// calendar. They avoid time.Time in the hot loops and have no time zone.
+// Dates are day numbers, civil.Day counts (days since 1970-01-01), held as
+// int32 so they pack beside the int32 indices of the student and contact
+// records. The helpers below are the one place they cross into civil.
 
 // daysFromCivil returns the day number of y-m-d.
-func daysFromCivil(y, m, d int) int32 { return civil.Days(y, m, d) }
+func daysFromCivil(y, m, d int) int32 { return int32(civil.FromDate(y, m, d)) }
 
 // civilFromDays is the inverse of daysFromCivil.
-func civilFromDays(z int32) (y, m, d int) { return civil.Date(z) }
+func civilFromDays(z int32) (y, m, d int) { return civil.Day(z).Date() }
 
 // weekday returns 0 for Sunday through 6 for Saturday.
-func weekday(day int32) int {
-	w := (int(day) + 4) % 7 // 1970-01-01 was a Thursday
-	if w < 0 {
-		w += 7
-	}
-	return w
-}
+func weekday(day int32) int { return int(civil.Day(day).Weekday()) }
 
 // isWeekend reports whether day is a Saturday or Sunday.
 func isWeekend(day int32) bool {
