@@ -106,7 +106,7 @@ func (c *Config) renameDeprecated() Problems {
 	}
 	if _, both := c.src.marks[newKey]; both {
 		p := c.src.at(oldKey)
-		p.Message = "the old name of hours_per_session: give hours_per_session only"
+		p.Msg = "the old name of hours_per_session: give hours_per_session only"
 		return Problems{p}
 	}
 	h.HoursPerSession, h.HoursPerWeek = *h.HoursPerWeek, nil
@@ -115,7 +115,7 @@ func (c *Config) renameDeprecated() Problems {
 		c.src.vars[newKey] = name
 	}
 	w := c.src.at(oldKey)
-	w.Message = "deprecated: the norm is class hours per session (每次2课时), not per week; rename the key to hours_per_session"
+	w.Msg = "deprecated: the norm is class hours per session (每次2课时), not per week; rename the key to hours_per_session"
 	c.warnings = append(c.warnings, w)
 	return nil
 }
@@ -126,8 +126,8 @@ func dropCovered(late, early Problems) Problems {
 	var out Problems
 	for _, p := range late {
 		covered := slices.ContainsFunc(early, func(e Problem) bool {
-			return e.Key != "" && (p.Key == e.Key ||
-				strings.HasPrefix(p.Key, e.Key+".") || strings.HasPrefix(p.Key, e.Key+"["))
+			return e.Field != "" && (p.Field == e.Field ||
+				strings.HasPrefix(p.Field, e.Field+".") || strings.HasPrefix(p.Field, e.Field+"["))
 		})
 		if !covered {
 			out = append(out, p)
@@ -162,11 +162,11 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // syntaxProblem turns a yaml.v3 parse error into a Problem with a line.
 func syntaxProblem(file string, err error) error {
 	msg := err.Error()
-	p := Problem{File: file, Message: strings.TrimPrefix(msg, "yaml: ")}
+	p := Problem{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
-		p.Message = msg[len(m[0]):]
-		if parserError(p.Message) {
+		p.Msg = msg[len(m[0]):]
+		if parserError(p.Msg) {
 			// yaml.v3 v3.0.1 reports parser (not scanner) errors with a
 			// 0-based line: that of the collection being parsed.
 			p.Line++
@@ -200,7 +200,7 @@ func (c *Config) Where(key string) string {
 	p := c.src.at(key)
 	switch {
 	case p.Line > 0:
-		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+		return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
 	default:
 		return p.File
 	}
@@ -211,17 +211,17 @@ func (c *Config) Where(key string) string {
 // placed and named there.
 func (s *source) at(key string) Problem {
 	if env, ok := s.env[key]; ok {
-		return Problem{File: env, Key: key}
+		return Problem{File: env, Field: key}
 	}
 	if old, ok := s.renamed[key]; ok {
 		key = old
 	}
 	for k := key; ; k = parentKey(k) {
 		if m, ok := s.marks[k]; ok {
-			return Problem{File: s.file, Line: m.line, Column: m.col, Key: key}
+			return Problem{File: s.file, Line: m.line, Col: m.col, Field: key}
 		}
 		if k == "" {
-			return Problem{File: s.file, Key: key}
+			return Problem{File: s.file, Field: key}
 		}
 	}
 }

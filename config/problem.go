@@ -2,45 +2,19 @@ package config
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
+
+	"baoxue/inputerr"
 )
 
 // Problem is one thing wrong with a configuration: where it is and what is
-// wrong. File is empty and Line and Column are zero when the value did not
-// come from a file (built-in defaults, or BAOXUE_DATABASE_URL, which is then
-// named in File). Key is the dotted path of the key, such as
-// "notifier.channels[1].secret"; Message never contains a secret value.
-type Problem struct {
-	File    string
-	Line    int
-	Column  int
-	Key     string
-	Message string
-}
-
-// Error formats the problem as "FILE:LINE:COL: key: message", leaving out the
-// parts that are unknown.
-func (p Problem) Error() string {
-	var b strings.Builder
-	if p.File != "" {
-		b.WriteString(p.File)
-		if p.Line > 0 {
-			fmt.Fprintf(&b, ":%d", p.Line)
-			if p.Column > 0 {
-				fmt.Fprintf(&b, ":%d", p.Column)
-			}
-		}
-		b.WriteString(": ")
-	}
-	if p.Key != "" {
-		b.WriteString(p.Key)
-		b.WriteString(": ")
-	}
-	b.WriteString(p.Message)
-	return b.String()
-}
+// wrong, formatted as "FILE:LINE:COL: key: message" without the parts that
+// are unknown. File is empty and Line and Col are zero when the value did
+// not come from a file (built-in defaults, or BAOXUE_DATABASE_URL, which is
+// then named in File). Field is the dotted path of the key, such as
+// "notifier.channels[1].secret"; Msg never contains a secret value.
+type Problem = inputerr.Error
 
 // Problems is every problem found in one configuration, in file order. It is
 // the error Load and Validate return when the configuration is bad input, so
@@ -56,6 +30,10 @@ func (ps Problems) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// BadInput reports true: Problems are the user's configuration being wrong
+// (see inputerr.BadInput).
+func (Problems) BadInput() bool { return true }
+
 // orNil returns the problems sorted by position, or nil when there are none
 // (a nil Problems inside a non-nil error interface would not be nil).
 func (ps Problems) orNil() error {
@@ -63,7 +41,7 @@ func (ps Problems) orNil() error {
 		return nil
 	}
 	slices.SortStableFunc(ps, func(a, b Problem) int {
-		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
 	})
 	return ps
 }

@@ -43,8 +43,8 @@ var unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
 
 func (c *checker) problem(n *yaml.Node, key, format string, args ...any) {
 	c.probs = append(c.probs, Problem{
-		File: c.src.file, Line: n.Line, Column: n.Column, Key: key,
-		Message: fmt.Sprintf(format, args...),
+		File: c.src.file, Line: n.Line, Col: n.Column, Field: key,
+		Msg: fmt.Sprintf(format, args...),
 	})
 }
 

@@ -49,7 +49,7 @@ type validator struct {
 
 func (v *validator) add(key, format string, args ...any) {
 	p := v.src.at(key)
-	p.Message = fmt.Sprintf(format, args...)
+	p.Msg = fmt.Sprintf(format, args...)
 	v.probs = append(v.probs, p)
 }
 

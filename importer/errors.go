@@ -64,6 +64,10 @@ func (b *BadRows) Error() string {
 	return sb.String()
 }
 
+// BadInput reports true: a file with bad rows is the user's input being
+// wrong (see inputerr.BadInput).
+func (*BadRows) BadInput() bool { return true }
+
 // maxKept bounds the problems kept in memory: a million-row file with the
 // wrong date format everywhere must not need a million messages.
 const maxKept = 1000

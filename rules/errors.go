@@ -67,6 +67,11 @@ func (es Errors) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// BadInput reports true: Errors are the user's rule files being wrong (see
+// inputerr.BadInput). A lone Error, such as one an evaluation fails with,
+// does not claim to be bad input.
+func (Errors) BadInput() bool { return true }
+
 // sort orders es by file, line, column, then message, so output is stable.
 func (es Errors) sort() {
 	slices.SortStableFunc(es, func(a, b Error) int {

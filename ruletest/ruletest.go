@@ -54,6 +54,10 @@ func (e *BadTestFile) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
+// BadInput reports true: a malformed test file is the user's input being
+// wrong (see inputerr.BadInput).
+func (*BadTestFile) BadInput() bool { return true }
+
 // Run runs every test of every file, printing a line per test and, for a
 // failing one, what was missing and what was extra. A malformed file, rules
 // that do not load or inline rows that do not import are errors; failing

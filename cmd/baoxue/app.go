@@ -18,8 +18,8 @@ import (
 	"baoxue/config"
 	"baoxue/engine"
 	"baoxue/importer"
+	"baoxue/inputerr"
 	"baoxue/rules"
-	"baoxue/ruletest"
 	"baoxue/store"
 )
 
@@ -97,6 +97,9 @@ type badInput struct{ err error }
 func (b badInput) Error() string { return b.err.Error() }
 func (b badInput) Unwrap() error { return b.err }
 
+// BadInput reports true (see inputerr.BadInput).
+func (badInput) BadInput() bool { return true }
+
 func badf(format string, args ...any) error { return badInput{fmt.Errorf(format, args...)} }
 
 // plural says "1 rule", "2 rules".
@@ -107,13 +110,11 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// isBadInput recognises the packages' bad-input errors.
+// isBadInput recognises the user's mistakes: every error that says so
+// (inputerr.BadInput: bad rule, config, import and test files, and badInput
+// here), and the sentinel refusals that do not say so yet.
 func isBadInput(err error) bool {
-	var rows *importer.BadRows
-	var rerrs rules.Errors
-	var cprob config.Problems
-	var bad *ruletest.BadTestFile
-	return errors.As(err, &rows) || errors.As(err, &rerrs) || errors.As(err, &cprob) || errors.As(err, &bad) ||
+	return inputerr.IsBadInput(err) ||
 		errors.Is(err, engine.ErrEarlierThanLatest) || errors.Is(err, engine.ErrNotReported) ||
 		errors.Is(err, engine.ErrRetire) || errors.Is(err, engine.ErrNoStudents) || errors.Is(err, importer.ErrUnknownKind) ||
 		errors.Is(err, os.ErrNotExist) || errors.Is(err, store.ErrNoDatabase)

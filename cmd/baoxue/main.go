@@ -126,8 +126,7 @@ func report(stderr io.Writer, name string, err error) int {
 	if errors.As(err, &shown) {
 		return shown.code
 	}
-	var bad badInput
-	if errors.As(err, &bad) || isBadInput(err) {
+	if isBadInput(err) {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitBad
 	}

@@ -1,0 +1,123 @@
+// Package inputerr holds the error of a user's input placed at a file
+// position, in the manner of go/scanner: one Error, a sortable List of them,
+// and BadInput, the behaviour by which main tells the user's mistakes (exit
+// status 2) from failures of the program or its surroundings.
+//
+// It imports no package of ours, so every package may use it.
+package inputerr
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// BadInput is implemented by errors that are the user's input being wrong:
+// a malformed file, a bad configuration value, a refused request. BadInput
+// reports whether the error is one; an error that may or may not be (a
+// wrapper) answers for itself.
+type BadInput interface {
+	BadInput() bool
+}
+
+// IsBadInput reports whether err, or an error it wraps, implements BadInput
+// and answers true.
+func IsBadInput(err error) bool {
+	var b BadInput
+	return errors.As(err, &b) && b.BadInput()
+}
+
+// Error is one problem in the user's input. File is the file it is in, ""
+// when the value did not come from a file. Line and Col are 1-based, 0 when
+// unknown (Col counts characters, not bytes); Col is printed only with a
+// Line. Field names the key or column concerned ("notifier.channels[1].secret",
+// "出生日期"), "" when none applies. Msg says what is wrong and what to do.
+type Error struct {
+	File      string
+	Line, Col int
+	Field     string
+	Msg       string
+}
+
+// Error formats e as "FILE:LINE:COL: FIELD: MSG", leaving out the parts
+// that are unknown: ":COL" when Col or Line is 0, ":LINE" when Line is 0,
+// "FILE:LINE:COL: " when File is "", "FIELD: " when Field is "".
+func (e Error) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+			if e.Col > 0 {
+				fmt.Fprintf(&b, ":%d", e.Col)
+			}
+		}
+		b.WriteString(": ")
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// BadInput reports true: an Error is always the user's input.
+func (Error) BadInput() bool { return true }
+
+// Compare orders a and b by file, line, column, then message.
+func Compare(a, b *Error) int {
+	return cmp.Or(
+		cmp.Compare(a.File, b.File),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Col, b.Col),
+		cmp.Compare(a.Msg, b.Msg),
+	)
+}
+
+// List is every problem found in one input. The zero List is empty and
+// ready to use.
+type List []*Error
+
+// Add appends a problem at file, line and col.
+func (l *List) Add(file string, line, col int, field, msg string) {
+	*l = append(*l, &Error{File: file, Line: line, Col: col, Field: field, Msg: msg})
+}
+
+// Len, Less and Swap implement sort.Interface, ordering by Compare.
+func (l List) Len() int           { return len(l) }
+func (l List) Less(i, j int) bool { return Compare(l[i], l[j]) < 0 }
+func (l List) Swap(i, j int)      { l[i], l[j] = l[j], l[i] }
+
+// Sort orders l by file, line, column, then message; it is stable, so
+// problems at one position keep the order they were found in.
+func (l List) Sort() {
+	slices.SortStableFunc(l, Compare)
+}
+
+// Error joins the problems one per line; an empty List renders as
+// "no errors".
+func (l List) Error() string {
+	if len(l) == 0 {
+		return "no errors"
+	}
+	lines := make([]string, len(l))
+	for i, e := range l {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// BadInput reports true: a List holds the user's mistakes.
+func (List) BadInput() bool { return true }
+
+// Err returns l as an error, or nil when l is empty (a nil List inside a
+// non-nil error interface would not be nil). It does not sort.
+func (l List) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}

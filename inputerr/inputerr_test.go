@@ -1,0 +1,84 @@
+package inputerr
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"testing"
+)
+
+func TestErrorFormat(t *testing.T) {
+	for _, tc := range []struct {
+		e    Error
+		want string
+	}{
+		{Error{File: "a.yaml", Line: 3, Col: 7, Field: "database.dsn", Msg: "empty"}, "a.yaml:3:7: database.dsn: empty"},
+		{Error{File: "a.yaml", Line: 3, Msg: "bad"}, "a.yaml:3: bad"},
+		{Error{File: "a.yaml", Col: 4, Msg: "bad"}, "a.yaml: bad"},
+		{Error{File: "s.csv", Line: 2, Field: "姓名", Msg: "empty"}, "s.csv:2: 姓名: empty"},
+		{Error{File: "s.csv", Msg: "no rows"}, "s.csv: no rows"},
+		{Error{Field: "database.dsn", Msg: "empty"}, "database.dsn: empty"},
+		{Error{Msg: "bad"}, "bad"},
+	} {
+		if got := tc.e.Error(); got != tc.want {
+			t.Errorf("%#v.Error() = %q, want %q", tc.e, got, tc.want)
+		}
+		if got := (&tc.e).Error(); got != tc.want {
+			t.Errorf("pointer: %q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestListSortAndErr(t *testing.T) {
+	var l List
+	if l.Err() != nil {
+		t.Fatal("empty List: Err() != nil")
+	}
+	if l.Error() != "no errors" {
+		t.Errorf("empty List renders %q", l.Error())
+	}
+	l.Add("b", 1, 1, "", "x")
+	l.Add("a", 2, 1, "", "y")
+	l.Add("a", 1, 5, "", "z")
+	l.Add("a", 1, 2, "", "w")
+	l.Add("a", 1, 2, "", "v")
+	l.Sort()
+	want := "a:1:2: v\na:1:2: w\na:1:5: z\na:2:1: y\nb:1:1: x"
+	if got := l.Err().Error(); got != want {
+		t.Errorf("sorted:\n%s\nwant:\n%s", got, want)
+	}
+	l.Swap(0, 4)
+	sort.Sort(l)
+	if got := l.Error(); got != want {
+		t.Errorf("sort.Sort:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// refusal is an error that says for itself whether it is bad input.
+type refusal bool
+
+func (r refusal) Error() string  { return "refused" }
+func (r refusal) BadInput() bool { return bool(r) }
+
+func TestIsBadInput(t *testing.T) {
+	var l List
+	l.Add("f", 1, 1, "", "bad")
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{errors.New("disk full"), false},
+		{&Error{Msg: "bad"}, true},
+		{Error{Msg: "bad"}, true},
+		{fmt.Errorf("load: %w", &Error{Msg: "bad"}), true},
+		{fmt.Errorf("load: %w", l.Err()), true},
+		{refusal(true), true},
+		{fmt.Errorf("x: %w", refusal(false)), false},
+		{errors.Join(errors.New("a"), &Error{Msg: "b"}), true},
+	} {
+		if got := IsBadInput(tc.err); got != tc.want {
+			t.Errorf("IsBadInput(%v) = %v, want %v", tc.err, got, tc.want)
+		}
+	}
+}
