@@ -109,14 +109,22 @@ func TestLockWaitIsReportedAndBounded(t *testing.T) {
 		}
 		tx.Rollback()
 		release()
-		if took < 1900*time.Millisecond || len(seen) != 1 || seen[0].Kind != "import students" {
-			t.Errorf("waited %s, reported %+v; want about 2s and the holder", took, seen)
+		// On PostgreSQL the data lock is the whole database's: another test
+		// package may take it between our holder and our waiter, and is
+		// then reported too. Ours must be the first.
+		if took < 1900*time.Millisecond || len(seen) < 1 || seen[0].Kind != "import students" {
+			t.Errorf("waited %s, reported %+v; want about 2s and the holder first", took, seen)
 		}
-		// The lock is free again: no wait, no report.
+		// Our holder is gone: it is never reported again.
 		seen = nil
 		tx, err = waiter.BeginBulk(ctx, store.DataLock)
-		if err != nil || len(seen) != 0 {
-			t.Fatalf("BeginBulk on a free lock: %v, reported %+v", err, seen)
+		if err != nil {
+			t.Fatalf("BeginBulk after the holder ended: %v", err)
+		}
+		for _, h := range seen {
+			if h.Kind == "import students" && h.PID == os.Getpid() {
+				t.Errorf("a released holder was reported: %+v", h)
+			}
 		}
 		tx.Commit()
 		// The record went with the transaction, before its lock.
