@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 
@@ -13,7 +12,7 @@ import (
 // ErrNotReported is returned for a writing run at a T whose attendance no
 // school has reported, unless Options.Force: every school would be evaluated
 // as of an earlier day, so the run would only repeat the last one.
-var ErrNotReported = errors.New("attendance not reported")
+var ErrNotReported error = refusal("attendance not reported")
 
 // reporting is how far each school's attendance is reported at a run's T
 // (SPEC §4). Attendance files are exception-based, so a day a school did not

@@ -24,6 +24,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"baoxue/civil"
 	"baoxue/engine"
 	"baoxue/importer"
 	"baoxue/rules"
@@ -252,7 +253,7 @@ type testCase struct {
 	Expect     []expectation `yaml:"expect"`
 
 	line   int
-	at     engine.Day
+	at     civil.Day
 	norms  rules.Norms
 	tables []table
 }
@@ -293,7 +294,7 @@ func parseFile(path string) (*testFile, error) {
 		if tc.Name == "" {
 			tc.Name = fmt.Sprintf("test %d", i+1)
 		}
-		d, err := engine.ParseDay(tc.At)
+		d, err := civil.ParseDay(tc.At)
 		if err != nil {
 			line, col := valuePos(node, "at")
 			return nil, &BadTestFile{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: at: %v", tc.Name, err)}

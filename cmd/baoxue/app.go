@@ -16,7 +16,6 @@ import (
 	"unicode/utf8"
 
 	"baoxue/config"
-	"baoxue/engine"
 	"baoxue/importer"
 	"baoxue/inputerr"
 	"baoxue/rules"
@@ -114,9 +113,8 @@ func plural(n int, noun string) string {
 // (inputerr.BadInput: bad rule, config, import and test files, and badInput
 // here), and the sentinel refusals that do not say so yet.
 func isBadInput(err error) bool {
-	return inputerr.IsBadInput(err) ||
-		errors.Is(err, engine.ErrEarlierThanLatest) || errors.Is(err, engine.ErrNotReported) ||
-		errors.Is(err, engine.ErrRetire) || errors.Is(err, engine.ErrNoStudents) || errors.Is(err, importer.ErrUnknownKind) ||
+	// The engine's refusals say so by behaviour too (inputerr.BadInput).
+	return inputerr.IsBadInput(err) || errors.Is(err, importer.ErrUnknownKind) ||
 		errors.Is(err, os.ErrNotExist) || errors.Is(err, store.ErrNoDatabase)
 }
 

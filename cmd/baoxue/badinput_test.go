@@ -15,8 +15,8 @@ import (
 )
 
 // TestIsBadInput pins which errors exit with status 1: the packages'
-// positioned errors say so themselves (inputerr.BadInput), the sentinels are
-// listed; anything else, including a lone rules.Error of an evaluation, is a
+// positioned errors and the engine's refusals say so themselves
+// (inputerr.BadInput), the other sentinels are listed; anything else, including a lone rules.Error of an evaluation, is a
 // runtime failure.
 func TestIsBadInput(t *testing.T) {
 	wrap := func(err error) error { return fmt.Errorf("load: %w", err) }
@@ -31,6 +31,9 @@ func TestIsBadInput(t *testing.T) {
 		{"ruletest.BadTestFile", wrap(&ruletest.BadTestFile{File: "t.yaml", Msg: "bad"}), true},
 		{"badf", wrap(badf("usage")), true},
 		{"engine.ErrNoStudents", wrap(engine.ErrNoStudents), true},
+		{"engine.ErrNotReported", wrap(engine.ErrNotReported), true},
+		{"engine.ErrRetire", wrap(engine.ErrRetire), true},
+		{"engine.ErrEarlierThanLatest", wrap(engine.ErrEarlierThanLatest), true},
 		{"importer.ErrUnknownKind", wrap(importer.ErrUnknownKind), true},
 		{"os.ErrNotExist", wrap(os.ErrNotExist), true},
 		{"store.ErrNoDatabase", wrap(store.ErrNoDatabase), true},

@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"baoxue/civil"
 	"baoxue/engine"
 	"baoxue/rules"
 )
@@ -32,9 +33,9 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	t := engine.DayOf(time.Now().In(c.Location))
+	t := civil.DayOf(time.Now().In(c.Location))
 	if *at != "" {
-		if t, err = engine.ParseDay(*at); err != nil {
+		if t, err = civil.ParseDay(*at); err != nil {
 			return badf("eval: --at: %v", err)
 		}
 	}
