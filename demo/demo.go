@@ -157,8 +157,8 @@ func fill(ctx context.Context, out io.Writer, st *store.Store, dir string, opt O
 	if _, err := st.Migrate(ctx); err != nil {
 		return nil, nil, err
 	}
-	if _, err := st.DB.ExecContext(ctx, st.Rebind(`INSERT INTO audit (at, actor, action, object, detail) VALUES (?, ?, ?, ?, ?)`),
-		store.FormatTime(time.Now()), "demo", marker, "", fmt.Sprintf("students=%d seed=%d", opt.Students, opt.Seed)); err != nil {
+	if err := st.AppendAudit(ctx, store.Audit{At: time.Now(), Actor: "demo", Action: marker,
+		Detail: fmt.Sprintf("students=%d seed=%d", opt.Students, opt.Seed)}); err != nil {
 		return nil, nil, err
 	}
 	fmt.Fprintf(out, "Generated a synthetic district of %d students; importing:\n", opt.Students)
@@ -258,22 +258,23 @@ type directory struct {
 // into is no longer the demo's. A file that is not a baoxue database at all
 // is an error.
 func inspect(ctx context.Context, st *store.Store) (demo, data, theirs int, err error) {
-	if err := st.DB.GetContext(ctx, &demo, `SELECT COUNT(*) FROM audit WHERE action = 'demo'`); err != nil {
+	if demo, err = st.CountAudit(ctx, marker); err != nil {
 		return 0, 0, 0, err
 	}
-	if err := st.DB.GetContext(ctx, &theirs, `SELECT
-		(SELECT COUNT(*) FROM audit WHERE action <> 'demo' AND actor <> 'demo') + (SELECT COUNT(*) FROM tokens)`); err != nil {
+	audits, err := st.CountAuditExcept(ctx, "demo", marker)
+	if err != nil {
 		return 0, 0, 0, err
 	}
-	for _, table := range []string{"schools", "teachers", "villages", "students", "calendar", "attendance",
-		"contacts", "home_teaching", "registry", "platform", "survey", "runs", "tokens"} {
-		var n int
-		if err := st.DB.GetContext(ctx, &n, "SELECT COUNT(*) FROM "+table); err != nil {
-			return 0, 0, 0, err
-		}
-		data += n
+	tokens, err := st.CountRows(ctx, "tokens")
+	if err != nil {
+		return 0, 0, 0, err
 	}
-	return demo, data, theirs, nil
+	data, err = st.CountRows(ctx, "schools", "teachers", "villages", "students", "calendar", "attendance",
+		"contacts", "home_teaching", "registry", "platform", "survey", "runs", "tokens")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return demo, data, audits + tokens, nil
 }
 
 func loadNames(ctx context.Context, st *store.Store) (*directory, error) {

@@ -49,7 +49,7 @@ func TestDemoRunsTwiceAndPrintsNoIdentityNumbers(t *testing.T) {
 	}
 	defer st.Close()
 	var n int
-	if err := st.DB.GetContext(ctx, &n, `SELECT COUNT(*) FROM students`); err != nil || n != 400 {
+	if err := st.RawGet(ctx, &n, `SELECT COUNT(*) FROM students`); err != nil || n != 400 {
 		t.Errorf("students after two runs = %d (%v), want 400", n, err)
 	}
 }
@@ -66,7 +66,7 @@ func TestDemoNeverTouchesOtherData(t *testing.T) {
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.DB.ExecContext(ctx, `INSERT INTO schools (id, name, center, updated_at) VALUES ('MINE', '我的学校', 'C', 'x')`); err != nil {
+	if err := st.RawExec(ctx, `INSERT INTO schools (id, name, center, updated_at) VALUES ('MINE', '我的学校', 'C', 'x')`); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -80,7 +80,7 @@ func TestDemoNeverTouchesOtherData(t *testing.T) {
 	}
 	defer st.Close()
 	var id string
-	if err := st.DB.GetContext(ctx, &id, `SELECT id FROM schools`); err != nil || id != "MINE" {
+	if err := st.RawGet(ctx, &id, `SELECT id FROM schools`); err != nil || id != "MINE" {
 		t.Fatalf("the user's school is gone: %q, %v", id, err)
 	}
 }
@@ -115,7 +115,7 @@ func TestDemoKeepsDataImportedAfterIt(t *testing.T) {
 	}
 	defer st.Close()
 	var n int
-	if err := st.DB.GetContext(ctx, &n, `SELECT COUNT(*) FROM schools WHERE id = 'MINE'`); err != nil || n != 1 {
+	if err := st.RawGet(ctx, &n, `SELECT COUNT(*) FROM schools WHERE id = 'MINE'`); err != nil || n != 1 {
 		t.Fatalf("the imported school is gone (%d, %v)", n, err)
 	}
 }

@@ -19,7 +19,7 @@ type seed struct {
 
 func (s seed) exec(q string, args ...any) {
 	s.t.Helper()
-	if _, err := s.st.DB.ExecContext(context.Background(), s.st.Rebind(q), args...); err != nil {
+	if err := s.st.RawExec(context.Background(), q, args...); err != nil {
 		s.t.Fatalf("%s: %v", q, err)
 	}
 }
@@ -64,7 +64,7 @@ func (s seed) student(id, school string, grade int, homeroom string, extra ...st
 		s.exec(fmt.Sprintf(`UPDATE students SET %s = ? WHERE id = ?`, extra[i]), extra[i+1], id)
 	}
 	var sid int64
-	if err := s.st.DB.GetContext(context.Background(), &sid, s.st.Rebind(`SELECT sid FROM students WHERE id = ?`), id); err != nil {
+	if err := s.st.RawGet(context.Background(), &sid, `SELECT sid FROM students WHERE id = ?`, id); err != nil {
 		s.t.Fatal(err)
 	}
 	return sid
@@ -83,7 +83,7 @@ func (s seed) count(table, where string, args ...any) int {
 	if where != "" {
 		q += " WHERE " + where
 	}
-	if err := s.st.DB.GetContext(context.Background(), &n, s.st.Rebind(q), args...); err != nil {
+	if err := s.st.RawGet(context.Background(), &n, q, args...); err != nil {
 		s.t.Fatalf("%s: %v", q, err)
 	}
 	return n

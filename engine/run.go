@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/jmoiron/sqlx"
 	"golang.org/x/sync/errgroup"
 
 	"baoxue/civil"
@@ -84,7 +83,7 @@ type Result struct {
 func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options) (*Result, error) {
 	opt.defaults()
 	started := opt.Now()
-	var tx *sqlx.Tx
+	var tx *store.Tx
 	if !opt.DryRun {
 		var err error
 		if tx, err = st.BeginBulk(ctx, store.DataLock); err != nil {
@@ -92,7 +91,7 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 		}
 		defer tx.Rollback()
 		if !opt.Force {
-			if err := checkNotEarlier(ctx, st, tx, opt.At); err != nil {
+			if err := checkNotEarlier(ctx, tx, opt.At); err != nil {
 				return nil, err
 			}
 		}
@@ -104,7 +103,7 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	}
 	if opt.DryRun {
 		if !opt.Force {
-			if err := checkNotEarlier(ctx, st, st.DB, opt.At); err != nil {
+			if err := checkNotEarlier(ctx, st, opt.At); err != nil {
 				res.Warnings = append(res.Warnings, "a writing run would be refused: "+err.Error())
 			}
 		}
@@ -119,13 +118,13 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	if opt.Campaign != "" {
 		run.Kind = "campaign"
 	}
-	if res.RunID, err = st.InsertRun(ctx, tx, run); err != nil {
+	if res.RunID, err = tx.InsertRun(ctx, run); err != nil {
 		return nil, err
 	}
-	if err := write(ctx, st, tx, res.RunID, p, opt.At, store.FormatTime(opt.Now())); err != nil {
+	if err := write(ctx, tx, res.RunID, p, opt.At, store.FormatTime(opt.Now())); err != nil {
 		return nil, err
 	}
-	if err := st.FinishRunTx(ctx, tx, res.RunID, store.FormatTime(opt.Now())); err != nil {
+	if err := tx.FinishRun(ctx, res.RunID, store.FormatTime(opt.Now())); err != nil {
 		return nil, err
 	}
 	if opt.beforeCommit != nil {
@@ -278,7 +277,7 @@ type runState struct {
 func readState(ctx context.Context, st *store.Store, t civil.Day, msgs *messageNeed) (*runState, error) {
 	rs := &runState{}
 	var err error
-	rs.open, err = st.OpenAlerts(ctx, st.DB)
+	rs.open, err = st.OpenAlerts(ctx)
 	rs.index = make(openBy, len(rs.open))
 	msgs.last = make([]civil.Day, len(rs.open))
 	for i, a := range rs.open {
@@ -298,15 +297,21 @@ func readState(ctx context.Context, st *store.Store, t civil.Day, msgs *messageN
 	if rs.loads, err = st.PairingLoads(ctx); err != nil {
 		return nil, err
 	}
-	if rs.overdue, err = st.OverdueTasks(ctx, st.DB, t.String()); err != nil {
+	if rs.overdue, err = st.OverdueTasks(ctx, t.String()); err != nil {
 		return nil, err
 	}
 	return rs, nil
 }
 
-// checkNotEarlier refuses a T before the latest committed run's.
-func checkNotEarlier(ctx context.Context, st *store.Store, q sqlx.QueryerContext, t civil.Day) error {
-	latest, err := st.LatestRunAt(ctx, q)
+// latestRunReader is a Store, or the run's Tx.
+type latestRunReader interface {
+	LatestRunAt(ctx context.Context) (string, error)
+}
+
+// checkNotEarlier refuses a T before the latest committed run's, as db
+// (the Store, or the run's transaction) sees it.
+func checkNotEarlier(ctx context.Context, db latestRunReader, t civil.Day) error {
+	latest, err := db.LatestRunAt(ctx)
 	if err != nil {
 		return err
 	}
@@ -317,7 +322,7 @@ func checkNotEarlier(ctx context.Context, st *store.Store, q sqlx.QueryerContext
 }
 
 // write applies a plan in the run's transaction.
-func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *plan, t civil.Day, now string) error {
+func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day, now string) error {
 	at := t.String()
 	var opens []store.NewAlert
 	for _, d := range p.decisions {
@@ -326,7 +331,7 @@ func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *pl
 				Severity: d.rule.Severity, Message: d.message})
 		}
 	}
-	ids, err := st.OpenAlertsTx(ctx, tx, runID, at, opens)
+	ids, err := tx.InsertAlerts(ctx, runID, at, opens)
 	if err != nil {
 		return err
 	}
@@ -341,13 +346,13 @@ func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *pl
 			tasks = append(tasks, *d.newTask)
 		}
 	}
-	if err := st.NotifyAlertsTx(ctx, tx, at, p.notifyIDs); err != nil {
+	if err := tx.MarkAlertsNotified(ctx, at, p.notifyIDs); err != nil {
 		return err
 	}
-	if err := st.ResolveAlertsTx(ctx, tx, runID, at, now, "resolved", p.resolvedIDs); err != nil {
+	if err := tx.ResolveAlerts(ctx, runID, at, now, "resolved", p.resolvedIDs); err != nil {
 		return err
 	}
-	if err := st.ResolveAlertsTx(ctx, tx, runID, at, now, "rule_retired", p.retiredIDs); err != nil {
+	if err := tx.ResolveAlerts(ctx, runID, at, now, "rule_retired", p.retiredIDs); err != nil {
 		return err
 	}
 	outcomes := make([]string, 0, len(p.leftIDs))
@@ -356,7 +361,7 @@ func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *pl
 	}
 	sort.Strings(outcomes)
 	for _, o := range outcomes {
-		if err := st.ResolveAlertsTx(ctx, tx, runID, at, now, o, p.leftIDs[o]); err != nil {
+		if err := tx.ResolveAlerts(ctx, runID, at, now, o, p.leftIDs[o]); err != nil {
 			return err
 		}
 	}
@@ -364,16 +369,16 @@ func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *pl
 	for i, pr := range p.pairings {
 		assign[i] = store.PairingAssignment{SID: pr.sid, Teacher: pr.Teacher, Reason: pr.Rule + ": " + pr.Reason}
 	}
-	if _, err := st.AssignPairingsTx(ctx, tx, runID, assign, now); err != nil {
+	if _, err := tx.AssignPairings(ctx, runID, assign, now); err != nil {
 		return err
 	}
 	tasks = append(tasks, p.pairTasks...)
-	if err := st.CreateTasksTx(ctx, tx, runID, at, tasks); err != nil {
+	if err := tx.InsertTasks(ctx, runID, at, tasks); err != nil {
 		return err
 	}
 	var escalated []Escalation
 	for _, e := range p.escalations {
-		ok, err := st.EscalateTx(ctx, tx, runID, e.Task, e.Level, at)
+		ok, err := tx.EscalateTask(ctx, runID, e.Task, e.Level, at)
 		if err != nil {
 			return err
 		}
@@ -385,7 +390,7 @@ func write(ctx context.Context, st *store.Store, tx *sqlx.Tx, runID int64, p *pl
 	if err != nil {
 		return err
 	}
-	return st.EnqueueTx(ctx, tx, now, msgs)
+	return tx.Enqueue(ctx, now, msgs)
 }
 
 // retireError names the rules whose alerts a writing run would retire, and

@@ -86,7 +86,7 @@ func TestUnreportedSchoolChangesNothing(t *testing.T) {
 			t.Errorf("JSON lacks the unreported line:\n%s", b.String())
 		}
 		var payload string
-		if err := st.DB.GetContext(ctx, &payload, st.Rebind(`SELECT payload FROM outbox WHERE recipient = 'A1' AND run_id = ?`), res.RunID); err != nil {
+		if err := st.RawGet(ctx, &payload, `SELECT payload FROM outbox WHERE recipient = 'A1' AND run_id = ?`, res.RunID); err != nil {
 			t.Fatalf("no digest for the center admin: %v", err)
 		}
 		if !strings.Contains(payload, `"unreported":[{"school":"SCH02","name":"SCH02学校","students":1,"reported_through":"2026-03-10","since":"2026-03-11","evaluated":true}]`) {

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"baoxue/store"
 )
 
@@ -39,8 +37,7 @@ type result struct {
 // env is the state of one import: its transaction, options and the
 // references rows are checked against, loaded once.
 type env struct {
-	st    *store.Store
-	tx    *sqlx.Tx
+	tx    *store.Tx
 	opt   Options
 	now   time.Time
 	today string
@@ -54,13 +51,13 @@ type env struct {
 }
 
 func (e *env) loadSchools(ctx context.Context) error {
-	m, err := e.st.SchoolCenters(ctx, e.tx)
+	m, err := e.tx.SchoolCenters(ctx)
 	e.schools = m
 	return err
 }
 
 func (e *env) loadTeachers(ctx context.Context) error {
-	m, err := e.st.TeacherRefs(ctx, e.tx)
+	m, err := e.tx.TeacherRefs(ctx)
 	e.teachers = m
 	return err
 }
@@ -104,10 +101,10 @@ func (e *env) teacher(r *row, col, id, school string) bool {
 
 // writeImplicit creates the schools and teachers ImplicitRefs asked for.
 func (e *env) writeImplicit(ctx context.Context) error {
-	if err := e.st.EnsureSchools(ctx, e.tx, e.newSchools, e.now); err != nil {
+	if err := e.tx.EnsureSchools(ctx, e.newSchools, e.now); err != nil {
 		return err
 	}
-	return e.st.EnsureTeachers(ctx, e.tx, e.newTeachers, e.now)
+	return e.tx.EnsureTeachers(ctx, e.newTeachers, e.now)
 }
 
 // firstByRole returns, for each value of key (a school or a center), the

@@ -46,7 +46,7 @@ func (b *calendarBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	c, err := b.e.st.UpsertCalendar(ctx, b.e.tx, b.rows, b.e.h.present("to", "kind", "note"))
+	c, err := b.e.tx.UpsertCalendar(ctx, b.rows, b.e.h.present("to", "kind", "note"))
 	return result{Counts: c}, err
 }
 
@@ -57,7 +57,7 @@ type students struct {
 }
 
 func (s *students) load(ctx context.Context, e *env) error {
-	m, err := e.st.StudentAliases(ctx, e.tx)
+	m, err := e.tx.StudentAliases(ctx)
 	s.aliases = m
 	return err
 }
@@ -124,7 +124,7 @@ func (b *attendanceBatch) add(r *row) {
 }
 
 func (b *attendanceBatch) write(ctx context.Context) (result, error) {
-	c, err := b.e.st.UpsertAttendance(ctx, b.e.tx, b.rows, b.e.h.has("note"))
+	c, err := b.e.tx.UpsertAttendance(ctx, b.rows, b.e.h.has("note"))
 	if err != nil {
 		return result{}, err
 	}
@@ -176,7 +176,7 @@ func (b *contactBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	c, err := b.e.st.UpsertContacts(ctx, b.e.tx, b.rows, b.e.h.present("outcome", "note"), b.e.now)
+	c, err := b.e.tx.UpsertContacts(ctx, b.rows, b.e.h.present("outcome", "note"), b.e.now)
 	return result{Counts: c}, err
 }
 
@@ -217,6 +217,6 @@ func (b *homeTeachingBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	c, err := b.e.st.UpsertHomeTeaching(ctx, b.e.tx, b.rows, b.e.h.has("remote"))
+	c, err := b.e.tx.UpsertHomeTeaching(ctx, b.rows, b.e.h.has("remote"))
 	return result{Counts: c}, err
 }

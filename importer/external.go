@@ -76,7 +76,7 @@ func (b *registryBatch) write(ctx context.Context) (result, error) {
 		return result{}, err
 	}
 	update := append([]string{"name", "birth_date"}, b.e.h.present("national_id", "school_id", "grade", "status")...)
-	c, err := b.e.st.UpsertRegistry(ctx, b.e.tx, b.rows, update, b.e.now)
+	c, err := b.e.tx.UpsertRegistry(ctx, b.rows, update, b.e.now)
 	return result{Counts: c}, err
 }
 
@@ -109,7 +109,7 @@ func (b *platformBatch) write(ctx context.Context) (result, error) {
 		return result{}, err
 	}
 	update := append([]string{"name", "birth_date"}, b.e.h.present("national_id", "school_id", "status")...)
-	c, err := b.e.st.UpsertPlatform(ctx, b.e.tx, b.rows, update, b.e.now)
+	c, err := b.e.tx.UpsertPlatform(ctx, b.rows, update, b.e.now)
 	return result{Counts: c}, err
 }
 
@@ -145,7 +145,7 @@ func (b *surveyBatch) add(r *row) {
 
 func (b *surveyBatch) write(ctx context.Context) (result, error) {
 	update := append([]string{"name", "birth_date"}, b.e.h.present("national_id", "enrolled_school", "note")...)
-	c, err := b.e.st.UpsertSurvey(ctx, b.e.tx, b.rows, update, b.e.now)
+	c, err := b.e.tx.UpsertSurvey(ctx, b.rows, update, b.e.now)
 	return result{Counts: c}, err
 }
 

@@ -55,7 +55,7 @@ func base(t *testing.T, st *store.Store) {
 // booleans as 1/0 on both engines.
 func dump(t *testing.T, st *store.Store, query string, args ...any) []string {
 	t.Helper()
-	rows, err := st.DB.QueryContext(context.Background(), st.Rebind(query), args...)
+	rows, err := st.RawQuery(context.Background(), query, args...)
 	if err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
@@ -104,7 +104,7 @@ func counts(t *testing.T, st *store.Store) map[string]int {
 	out := make(map[string]int)
 	for _, table := range importTables() {
 		var n int
-		if err := st.DB.GetContext(context.Background(), &n, "SELECT COUNT(*) FROM "+table); err != nil {
+		if err := st.RawGet(context.Background(), &n, "SELECT COUNT(*) FROM "+table); err != nil {
 			t.Fatal(err)
 		}
 		out[table] = n

@@ -183,7 +183,7 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 		return Summary{}, fmt.Errorf("import %s: %w", file, err)
 	}
 	defer tx.Rollback()
-	e := &env{st: st, tx: tx, opt: opt, now: now, today: now.Format(store.DateFormat), h: h}
+	e := &env{tx: tx, opt: opt, now: now, today: now.Format(store.DateFormat), h: h}
 	b, err := k.begin(ctx, e)
 	if err != nil {
 		return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
@@ -216,7 +216,7 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 	if opt.Snapshot {
 		detail += fmt.Sprintf(", snapshot, missing=%d", sum.Missing)
 	}
-	if err := st.AppendAudit(ctx, tx, store.Audit{At: now, Actor: opt.Actor, Action: "import",
+	if err := tx.AppendAudit(ctx, store.Audit{At: now, Actor: opt.Actor, Action: "import",
 		Object: k.name + " " + object, Detail: detail}); err != nil {
 		return Summary{}, err
 	}

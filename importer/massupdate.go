@@ -2,12 +2,8 @@ package importer
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"math"
 	"unicode/utf8"
-
-	"github.com/jmoiron/sqlx"
 
 	"baoxue/store"
 )
@@ -98,40 +94,13 @@ func (n *renames) problem() string {
 }
 
 // storedNames passes the stored name of each student whose sid is a key
-// of sids to fn (the bytes are valid only during the call). A chunk of a
-// roster imported again in the same order holds neighbouring sids, read as
-// one range of the primary key; scattered ones are read by a list.
+// of sids to fn (the bytes are valid only during the call).
 func storedNames(ctx context.Context, e *env, sids map[int64]int, fn func(sid int64, name []byte)) error {
 	list := make([]int64, 0, len(sids))
-	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for sid := range sids {
 		list = append(list, sid)
-		lo, hi = min(lo, sid), max(hi, sid)
 	}
-	q, args := `SELECT sid, name FROM students WHERE sid >= ? AND sid <= ?`, []any{lo, hi}
-	if hi-lo >= 4*int64(len(list)) {
-		var err error
-		if q, args, err = sqlx.In(`SELECT sid, name FROM students WHERE sid IN (?)`, list); err != nil {
-			return err
-		}
-	}
-	rows, err := e.tx.QueryContext(ctx, e.st.Rebind(q), args...)
-	if err != nil {
-		return fmt.Errorf("read stored names: %w", err)
-	}
-	defer rows.Close()
-	var sid int64
-	var name sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&sid, &name); err != nil {
-			return fmt.Errorf("read stored names: %w", err)
-		}
-		fn(sid, name)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read stored names: %w", err)
-	}
-	return nil
+	return e.tx.StudentNames(ctx, list, fn)
 }
 
 // maskName keeps the first character of a name: 张三丰 → 张*.

@@ -53,12 +53,12 @@ func (b *reportBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	c, err := b.e.st.UpsertAttendanceReports(ctx, b.e.tx, b.rows)
+	c, err := b.e.tx.UpsertAttendanceReports(ctx, b.rows)
 	if err != nil || len(b.rows) == 0 {
 		return result{Counts: c}, err
 	}
 	from, to := dateRange(len(b.rows), func(i int) string { return b.rows[i].Date })
-	return result{Counts: c}, b.e.st.RecountReports(ctx, b.e.tx, from, to)
+	return result{Counts: c}, b.e.tx.RecountReports(ctx, from, to)
 }
 
 // dateRange returns the first and last of n dates.
@@ -113,7 +113,7 @@ func recordReports(ctx context.Context, e *env, from, to string) (covered [2]str
 		if err != nil {
 			return covered, 0, err
 		}
-		if schools, err = e.st.ReportAllSchools(ctx, e.tx, days); err != nil {
+		if schools, err = e.tx.ReportAllSchools(ctx, days); err != nil {
 			return covered, 0, err
 		}
 		covered = [2]string{f, t}
@@ -122,10 +122,10 @@ func recordReports(ctx context.Context, e *env, from, to string) (covered [2]str
 	if from == "" {
 		return covered, schools, nil
 	}
-	if err := e.st.ReportsFromAttendance(ctx, e.tx, from, to); err != nil {
+	if err := e.tx.ReportsFromAttendance(ctx, from, to); err != nil {
 		return covered, 0, err
 	}
-	return covered, schools, e.st.RecountReports(ctx, e.tx, from, to)
+	return covered, schools, e.tx.RecountReports(ctx, from, to)
 }
 
 // minDate is the earlier of two dates, "" counting as none.

@@ -27,7 +27,7 @@ func (b *schoolBatch) add(r *row) {
 }
 
 func (b *schoolBatch) write(ctx context.Context) (result, error) {
-	c, err := b.e.st.UpsertSchools(ctx, b.e.tx, b.rows, b.e.h.present("name", "center", "township"), b.e.now)
+	c, err := b.e.tx.UpsertSchools(ctx, b.rows, b.e.h.present("name", "center", "township"), b.e.now)
 	return result{Counts: c}, err
 }
 
@@ -89,7 +89,7 @@ func (b *teacherBatch) write(ctx context.Context) (result, error) {
 		return result{}, err
 	}
 	update := b.e.h.present("name", "school_id", "center", "role", "phone", "wecom_userid", "dingtalk_userid", "email")
-	c, err := b.e.st.UpsertTeachers(ctx, b.e.tx, b.rows, update, b.e.now)
+	c, err := b.e.tx.UpsertTeachers(ctx, b.rows, update, b.e.now)
 	return result{Counts: c}, err
 }
 
@@ -121,6 +121,6 @@ func (b *villageBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	c, err := b.e.st.UpsertVillages(ctx, b.e.tx, b.rows, b.e.now)
+	c, err := b.e.tx.UpsertVillages(ctx, b.rows, b.e.now)
 	return result{Counts: c}, err
 }

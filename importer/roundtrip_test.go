@@ -1,6 +1,7 @@
 package importer_test
 
 import (
+	"context"
 	"testing"
 
 	"baoxue/store"
@@ -97,7 +98,7 @@ func TestGoodFilesRoundTrip(t *testing.T) {
 		equalLines(t, "audit", dump(t, st, `SELECT at, actor, action, object, detail FROM audit WHERE object LIKE 'students%'`),
 			[]string{"2026-11-27T12:30:00.000000Z|cli:test|import|students students.good.csv|rows=3, new=3, updated=0"})
 		var audits int
-		st.DB.Get(&audits, `SELECT COUNT(*) FROM audit`)
+		st.RawGet(context.Background(), &audits, `SELECT COUNT(*) FROM audit`)
 		if audits != 11 {
 			t.Errorf("%d audit rows, want 11 (one per import)", audits)
 		}

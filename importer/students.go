@@ -51,11 +51,11 @@ func beginStudents(ctx context.Context, e *env) (batch, error) {
 	if err := e.loadTeachers(ctx); err != nil {
 		return nil, err
 	}
-	idx, err := e.st.LoadStudentIndex(ctx, e.tx)
+	idx, err := e.tx.LoadStudentIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
-	stage, err := e.st.StageStudents(ctx, e.tx)
+	stage, err := e.tx.StageStudents(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -322,15 +322,15 @@ func (b *studentBatch) write(ctx context.Context) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	if err := e.st.MoveStudents(ctx, e.tx, b.moves, e.today); err != nil {
+	if err := e.tx.MoveStudents(ctx, b.moves, e.today); err != nil {
 		return result{}, err
 	}
-	if err := e.st.ChangePairings(ctx, e.tx, b.pairings, e.now); err != nil {
+	if err := e.tx.ChangePairings(ctx, b.pairings, e.now); err != nil {
 		return result{}, err
 	}
 	res := result{Counts: c}
 	if e.opt.Snapshot {
-		res.missing, err = e.st.MarkStudentsMissing(ctx, e.tx, missing, e.today)
+		res.missing, err = e.tx.MarkStudentsMissing(ctx, missing, e.today)
 	}
 	return res, err
 }

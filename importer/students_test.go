@@ -77,7 +77,7 @@ func TestTemporaryNumberReplaced(t *testing.T) {
 // exec runs a statement of test setup.
 func exec(t *testing.T, st *store.Store, q string, args ...any) {
 	t.Helper()
-	if _, err := st.DB.ExecContext(context.Background(), st.Rebind(q), args...); err != nil {
+	if err := st.RawExec(context.Background(), q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
@@ -99,7 +99,7 @@ func TestSchoolChange(t *testing.T) {
 				base(t, st)
 				importOK(t, st, "schools", "schools.extra.csv", opts())
 				var sid int64
-				if err := st.DB.Get(&sid, `SELECT sid FROM students WHERE id = 'G500234201105010015'`); err != nil {
+				if err := st.RawGet(context.Background(), &sid, `SELECT sid FROM students WHERE id = 'G500234201105010015'`); err != nil {
 					t.Fatal(err)
 				}
 				exec(t, st, `UPDATE students SET pairing_teacher_id = 'T003' WHERE sid = ?`, sid)

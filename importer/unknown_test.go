@@ -177,7 +177,7 @@ func TestLeftBehindAliases(t *testing.T) {
 			}
 			for v, want := range values {
 				var got int
-				if err := st.DB.GetContext(ctx, &got, st.Rebind(`SELECT left_behind FROM students WHERE id = ?`), fmt.Sprintf("S%d-%s", i, v)); err != nil {
+				if err := st.RawGet(ctx, &got, `SELECT left_behind FROM students WHERE id = ?`, fmt.Sprintf("S%d-%s", i, v)); err != nil {
 					t.Fatal(err)
 				}
 				if got != want {
@@ -258,7 +258,7 @@ func TestStudyModeCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	if err := st.DB.SelectContext(ctx, &got, `SELECT id || ':' || CASE WHEN boarding THEN 'boarding' ELSE 'day' END FROM students ORDER BY id`); err != nil {
+	if err := st.RawSelect(ctx, &got, `SELECT id || ':' || CASE WHEN boarding THEN 'boarding' ELSE 'day' END FROM students ORDER BY id`); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(got, []string{"S1:day", "S2:day"}) {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // OpenAlert is an alert that has not resolved, with its student's 学籍号 and
@@ -28,8 +26,8 @@ type OpenAlert struct {
 
 // OpenAlerts returns every open alert, ordered by id. (Scanned by hand: a
 // city has a few hundred thousand, read at every run.)
-func (s *Store) OpenAlerts(ctx context.Context, q sqlx.QueryerContext) ([]OpenAlert, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, ''), COALESCE(s.status, ''), COALESCE(s.school_id, ''), a.school_id,
+func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, ''), COALESCE(s.status, ''), COALESCE(s.school_id, ''), a.school_id,
 		a.last_notified_at, t.kind, t.assignee, t.due
 		FROM alerts a
 		LEFT JOIN students s ON s.sid = a.sid
@@ -60,19 +58,20 @@ type NewAlert struct {
 	SID                               int64
 }
 
-// OpenAlertsTx opens alerts at date at in run runID and returns their ids
+// InsertAlerts inserts new alerts, opened at date at in run runID (counted
+// as notified once), and returns the ids of every alert run runID opened,
 // keyed by rule and sid.
-func (s *Store) OpenAlertsTx(ctx context.Context, tx *sqlx.Tx, runID int64, at string, as []NewAlert) (map[AlertKey]int64, error) {
-	rows := make([][]any, len(as))
-	for i, a := range as {
-		rows[i] = []any{a.Rule, a.SID, a.SchoolID, a.Severity, a.Message, at, runID, at, 1}
-	}
-	if err := s.appendRows(ctx, tx, "alerts", []string{"rule", "sid", "school_id", "severity", "message", "opened_at",
-		"opened_run", "last_notified_at", "notifications"}, rows); err != nil {
+func (tx *Tx) InsertAlerts(ctx context.Context, runID int64, at string, as []NewAlert) (map[AlertKey]int64, error) {
+	err := tx.insertRows(ctx, "alerts", []string{"rule", "sid", "school_id", "severity", "message", "opened_at",
+		"opened_run", "last_notified_at", "notifications"}, len(as), func(i int, d []any) {
+		a := &as[i]
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8] = a.Rule, a.SID, a.SchoolID, a.Severity, a.Message, at, runID, at, 1
+	})
+	if err != nil {
 		return nil, fmt.Errorf("open alerts: %w", err)
 	}
 	ids := make(map[AlertKey]int64, len(as))
-	r, err := tx.QueryContext(ctx, tx.Rebind(`SELECT id, rule, sid FROM alerts WHERE opened_run = ?`), runID)
+	r, err := tx.db.QueryContext(ctx, tx.rebind(`SELECT id, rule, sid FROM alerts WHERE opened_run = ?`), runID)
 	if err != nil {
 		return nil, fmt.Errorf("open alerts: %w", err)
 	}
@@ -85,7 +84,10 @@ func (s *Store) OpenAlertsTx(ctx context.Context, tx *sqlx.Tx, runID int64, at s
 		}
 		ids[k] = id
 	}
-	return ids, r.Err()
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("open alerts: %w", err)
+	}
+	return ids, nil
 }
 
 // AlertKey names the alert of one rule and student.
@@ -94,24 +96,24 @@ type AlertKey struct {
 	SID  int64
 }
 
-// NotifyAlertsTx records that alerts were notified again at date at.
-func (s *Store) NotifyAlertsTx(ctx context.Context, tx *sqlx.Tx, at string, ids []int64) error {
-	if err := execIn(ctx, tx, `UPDATE alerts SET last_notified_at = ?, notifications = notifications + 1 WHERE id IN (?)`,
+// MarkAlertsNotified records that alerts were notified again at date at.
+func (tx *Tx) MarkAlertsNotified(ctx context.Context, at string, ids []int64) error {
+	if err := tx.execIn(ctx, `UPDATE alerts SET last_notified_at = ?, notifications = notifications + 1 WHERE id IN (?)`,
 		[]any{at}, ids); err != nil {
 		return fmt.Errorf("mark alerts notified: %w", err)
 	}
 	return nil
 }
 
-// ResolveAlertsTx ends alerts at date at in run runID with an outcome
+// ResolveAlerts ends alerts at date at in run runID with an outcome
 // (resolved, rule_retired, student_<status>) and closes their open tasks
 // with the same outcome at instant now.
-func (s *Store) ResolveAlertsTx(ctx context.Context, tx *sqlx.Tx, runID int64, at, now, outcome string, ids []int64) error {
-	if err := execIn(ctx, tx, `UPDATE alerts SET resolved_at = ?, resolved_run = ?, outcome = ? WHERE resolved_at IS NULL AND id IN (?)`,
+func (tx *Tx) ResolveAlerts(ctx context.Context, runID int64, at, now, outcome string, ids []int64) error {
+	if err := tx.execIn(ctx, `UPDATE alerts SET resolved_at = ?, resolved_run = ?, outcome = ? WHERE resolved_at IS NULL AND id IN (?)`,
 		[]any{at, runID, outcome}, ids); err != nil {
 		return fmt.Errorf("resolve alerts: %w", err)
 	}
-	if err := execIn(ctx, tx, `UPDATE tasks SET status = 'closed', outcome = ?, closed_at = ?
+	if err := tx.execIn(ctx, `UPDATE tasks SET status = 'closed', outcome = ?, closed_at = ?
 		WHERE status IN ('open', 'acked') AND alert_id IN (?)`, []any{outcome, now}, ids); err != nil {
 		return fmt.Errorf("close tasks of resolved alerts: %w", err)
 	}

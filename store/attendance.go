@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Attendance is one exception record: a student (by sid) was absent, sick,
@@ -16,7 +14,7 @@ type Attendance struct {
 
 // UpsertAttendance inserts attendance records; a record for a (student,
 // date) that exists replaces its status, and its note when note is true.
-func (s *Store) UpsertAttendance(ctx context.Context, tx *sqlx.Tx, rows []Attendance, note bool) (Counts, error) {
+func (tx *Tx) UpsertAttendance(ctx context.Context, rows []Attendance, note bool) (Counts, error) {
 	u := upsert{
 		table:  "attendance",
 		key:    []string{"sid", "date"},
@@ -26,7 +24,7 @@ func (s *Store) UpsertAttendance(ctx context.Context, tx *sqlx.Tx, rows []Attend
 	if note {
 		u.update = append(u.update, "note")
 	}
-	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
 		r := &rows[i]
 		d[0], d[1], d[2], d[3] = r.SID, r.Date, r.Status, r.Note
 	})

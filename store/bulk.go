@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Counts says how many rows of a bulk write were new and how many replaced an
@@ -32,10 +30,14 @@ const DataLock int64 = 7421530002
 // *LockTimeoutError. While it holds the lock it is named as the holder to
 // the others that wait. On SQLite it also enlarges the page caches of the
 // connection, which the default 2 MB makes read-bound on a large roster.
-func (s *Store) BeginBulk(ctx context.Context, lock int64) (*sqlx.Tx, error) {
+func (s *Store) BeginBulk(ctx context.Context, lock int64) (*Tx, error) {
 	w := s.lockWait()
 	if s.Dialect == Postgres {
-		return s.beginPostgres(ctx, lock, w)
+		tx, err := s.beginPostgres(ctx, lock, w)
+		if err != nil {
+			return nil, err
+		}
+		return newTx(s, tx), nil
 	}
 	tx, err := s.beginSQLite(ctx, w)
 	if err != nil {
@@ -47,7 +49,7 @@ func (s *Store) BeginBulk(ctx context.Context, lock int64) (*sqlx.Tx, error) {
 			return nil, fmt.Errorf("begin bulk write: %w", err)
 		}
 	}
-	return tx, nil
+	return newTx(s, tx), nil
 }
 
 // upsert describes a bulk insert-or-update of one table through a staging
@@ -65,12 +67,12 @@ type upsert struct {
 // shared by both engines. The staged rows must have distinct keys (the
 // importer rejects a key twice in one file), so that the counts are exact and
 // PostgreSQL's "cannot affect row a second time" cannot happen.
-func (s *Store) bulkUpsert(ctx context.Context, tx *sqlx.Tx, u upsert, n int, fill filler) (Counts, error) {
+func (tx *Tx) bulkUpsert(ctx context.Context, u upsert, n int, fill filler) (Counts, error) {
 	if n == 0 {
 		return Counts{}, nil
 	}
 	stage := "stage_" + u.table
-	if err := s.stage(ctx, tx, stage, u.table, u.cols, n, fill); err != nil {
+	if err := tx.stage(ctx, stage, u.table, u.cols, n, fill); err != nil {
 		return Counts{}, err
 	}
 	var match []string
@@ -80,7 +82,7 @@ func (s *Store) bulkUpsert(ctx context.Context, tx *sqlx.Tx, u upsert, n int, fi
 	var existing int
 	q := fmt.Sprintf(`SELECT COUNT(*) FROM %s s WHERE EXISTS (SELECT 1 FROM %s t WHERE %s)`,
 		stage, u.table, strings.Join(match, " AND "))
-	if err := tx.GetContext(ctx, &existing, q); err != nil {
+	if err := tx.db.GetContext(ctx, &existing, q); err != nil {
 		return Counts{}, fmt.Errorf("count existing %s rows: %w", u.table, err)
 	}
 	// Only rows whose values change are rewritten (and get a new
@@ -101,71 +103,53 @@ func (s *Store) bulkUpsert(ctx context.Context, tx *sqlx.Tx, u upsert, n int, fi
 	// "WHERE true" lets SQLite tell the upsert clause from a join constraint.
 	q = fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM %s WHERE true ON CONFLICT (%s) %s`,
 		u.table, cols, cols, stage, strings.Join(u.key, ", "), action)
-	if _, err := tx.ExecContext(ctx, q); err != nil {
+	if _, err := tx.db.ExecContext(ctx, q); err != nil {
 		return Counts{}, fmt.Errorf("upsert %s: %w", u.table, err)
 	}
-	if err := s.dropStage(ctx, tx, stage); err != nil {
+	if err := tx.dropStage(ctx, stage); err != nil {
 		return Counts{}, err
 	}
 	return Counts{New: n - existing, Updated: existing}, nil
 }
 
 // stage creates the temporary table name with the types of cols in table
-// from, and loads n rows into it. This is the one place where the engines
-// differ for bulk writes: PostgreSQL streams the rows with COPY, SQLite
-// inserts them with a prepared multi-row INSERT. Both run inside tx, so a
+// from, and loads n rows into it with insertRows. Both run inside tx, so a
 // failed import leaves nothing behind.
-func (s *Store) stage(ctx context.Context, tx *sqlx.Tx, name, from string, cols []string, n int, fill filler) error {
-	if err := s.createStage(ctx, tx, name, from, cols); err != nil {
+func (tx *Tx) stage(ctx context.Context, name, from string, cols []string, n int, fill filler) error {
+	if err := tx.createStage(ctx, name, from, cols); err != nil {
 		return err
 	}
-	if err := s.loadStage(ctx, tx, name, cols, n, fill); err != nil {
+	if err := tx.insertRows(ctx, name, cols, n, fill); err != nil {
 		return err
 	}
-	return s.analyzeStage(ctx, tx, name)
+	return tx.analyzeStage(ctx, name)
 }
 
 // createStage (re)creates the empty temporary table name with the types of
 // cols in table from.
-func (s *Store) createStage(ctx context.Context, tx *sqlx.Tx, name, from string, cols []string) error {
-	if err := s.dropStage(ctx, tx, name); err != nil {
+func (tx *Tx) createStage(ctx context.Context, name, from string, cols []string) error {
+	if err := tx.dropStage(ctx, name); err != nil {
 		return err
 	}
 	list := strings.Join(cols, ", ")
 	var create string
-	if s.Dialect == Postgres {
+	if tx.dialect == Postgres {
 		create = fmt.Sprintf(`CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA`, name, list, from)
 	} else {
 		create = fmt.Sprintf(`CREATE TEMP TABLE %s AS SELECT %s FROM %s WHERE 0`, name, list, from)
 	}
-	if _, err := tx.ExecContext(ctx, create); err != nil {
+	if _, err := tx.db.ExecContext(ctx, create); err != nil {
 		return fmt.Errorf("create staging table %s: %w", name, err)
 	}
 	return nil
 }
 
-// loadStage appends n rows to a staging table made by createStage; it may
-// be called several times, so that a large import can stage its rows in
-// chunks instead of holding them all.
-func (s *Store) loadStage(ctx context.Context, tx *sqlx.Tx, name string, cols []string, n int, fill filler) error {
-	var err error
-	if s.Dialect == Postgres {
-		err = copyRows(ctx, tx, name, cols, n, fill)
-	} else {
-		err = insertRows(ctx, tx, name, cols, n, fill)
-	}
-	if err != nil {
-		return fmt.Errorf("stage %d rows into %s: %w", n, name, err)
-	}
-	return nil
-}
-
 // analyzeStage gives the planner statistics of a loaded staging table.
-func (s *Store) analyzeStage(ctx context.Context, tx *sqlx.Tx, name string) error {
-	if s.Dialect == Postgres {
+func (tx *Tx) analyzeStage(ctx context.Context, name string) error {
+	if tx.dialect == Postgres {
 		// Temporary tables are never analysed automatically; without
 		// statistics the planner guesses joins against them badly.
-		if _, err := tx.ExecContext(ctx, "ANALYZE "+name); err != nil {
+		if _, err := tx.db.ExecContext(ctx, "ANALYZE "+name); err != nil {
 			return fmt.Errorf("analyze %s: %w", name, err)
 		}
 	}
@@ -174,9 +158,31 @@ func (s *Store) analyzeStage(ctx context.Context, tx *sqlx.Tx, name string) erro
 
 // dropStage removes a staging table (PostgreSQL drops it at commit anyway;
 // SQLite keeps temporary tables for the life of the pooled connection).
-func (s *Store) dropStage(ctx context.Context, tx *sqlx.Tx, name string) error {
-	if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS "+name); err != nil {
+func (tx *Tx) dropStage(ctx context.Context, name string) error {
+	if _, err := tx.db.ExecContext(ctx, "DROP TABLE IF EXISTS "+name); err != nil {
 		return fmt.Errorf("drop staging table %s: %w", name, err)
+	}
+	return nil
+}
+
+// insertRows appends n plain rows (no conflict handling) to table, or to a
+// staging table made by createStage (it may be called several times, so
+// that a large import can stage its rows in chunks instead of holding them
+// all). It is the one bulk insert of the store, and the one place where
+// the engines differ for it: the fastest way each has, COPY on PostgreSQL,
+// multi-row prepared INSERTs on SQLite.
+func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, n int, fill filler) error {
+	if n == 0 {
+		return nil
+	}
+	var err error
+	if tx.dialect == Postgres {
+		err = tx.copyRows(ctx, table, cols, n, fill)
+	} else {
+		err = tx.insertValues(ctx, table, cols, n, fill)
+	}
+	if err != nil {
+		return fmt.Errorf("insert %d rows into %s: %w", n, table, err)
 	}
 	return nil
 }
@@ -184,8 +190,8 @@ func (s *Store) dropStage(ctx context.Context, tx *sqlx.Tx, name string) error {
 // copyRows streams rows into a PostgreSQL table with COPY FROM STDIN (lib/pq
 // v1.12: prepare the COPY on the transaction, Exec each row, then Exec with
 // no arguments to flush; errors may surface only at the flush).
-func copyRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, fill filler) error {
-	stmt, err := tx.PrepareContext(ctx, fmt.Sprintf("COPY %s (%s) FROM STDIN", table, strings.Join(cols, ", ")))
+func (tx *Tx) copyRows(ctx context.Context, table string, cols []string, n int, fill filler) error {
+	stmt, err := tx.db.PrepareContext(ctx, fmt.Sprintf("COPY %s (%s) FROM STDIN", table, strings.Join(cols, ", ")))
 	if err != nil {
 		return err
 	}
@@ -211,9 +217,9 @@ func copyRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n i
 // sqliteMaxParams stays under SQLite's historical limit on bound parameters.
 const sqliteMaxParams = 999
 
-// insertRows loads rows into a SQLite table with a prepared INSERT of many
+// insertValues loads rows into a SQLite table with a prepared INSERT of many
 // rows per statement (modernc.org/sqlite pays per statement, not per value).
-func insertRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n int, fill filler) error {
+func (tx *Tx) insertValues(ctx context.Context, table string, cols []string, n int, fill filler) error {
 	per := sqliteMaxParams / len(cols)
 	if per > 256 {
 		per = 256
@@ -226,7 +232,7 @@ func insertRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n
 	build := func(rows int) string {
 		return prefix + strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
 	}
-	full, err := tx.PrepareContext(ctx, build(per))
+	full, err := tx.db.PrepareContext(ctx, build(per))
 	if err != nil {
 		return err
 	}
@@ -240,7 +246,7 @@ func insertRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n
 		if k == per {
 			_, err = full.ExecContext(ctx, args...)
 		} else {
-			_, err = tx.ExecContext(ctx, build(k), args[:k*len(cols)]...)
+			_, err = tx.db.ExecContext(ctx, build(k), args[:k*len(cols)]...)
 		}
 		if err != nil {
 			return err
@@ -255,7 +261,7 @@ func insertRows(ctx context.Context, tx *sqlx.Tx, table string, cols []string, n
 // assignments made on those rows, with ? arguments, and also is an
 // expression on the stored row that makes it count as changed.
 // UPDATE … FROM is spelled the same on PostgreSQL and SQLite (3.33+).
-func (s *Store) updateFrom(ctx context.Context, tx *sqlx.Tx, table, stage, key string, set []string, also string, extra []string, args ...any) error {
+func (tx *Tx) updateFrom(ctx context.Context, table, stage, key string, set []string, also string, extra []string, args ...any) error {
 	var assign, changed []string
 	for _, c := range set {
 		assign = append(assign, fmt.Sprintf("%s = st.%s", c, c))
@@ -267,7 +273,7 @@ func (s *Store) updateFrom(ctx context.Context, tx *sqlx.Tx, table, stage, key s
 	assign = append(assign, extra...)
 	q := fmt.Sprintf(`UPDATE %s SET %s FROM %s AS st WHERE %s.%s = st.%s AND (%s)`,
 		table, strings.Join(assign, ", "), stage, table, key, key, strings.Join(changed, " OR "))
-	if _, err := tx.ExecContext(ctx, s.Rebind(q), args...); err != nil {
+	if _, err := tx.db.ExecContext(ctx, tx.rebind(q), args...); err != nil {
 		return fmt.Errorf("update %s: %w", table, err)
 	}
 	return nil

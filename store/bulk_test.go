@@ -7,14 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"baoxue/store"
 	"baoxue/store/storetest"
 )
 
 // inTx runs fn in a bulk transaction and commits it.
-func inTx(t *testing.T, st *store.Store, fn func(tx *sqlx.Tx) error) {
+func inTx(t *testing.T, st *store.Store, fn func(tx *store.Tx) error) {
 	t.Helper()
 	ctx := context.Background()
 	tx, err := st.BeginBulk(ctx, 1)
@@ -33,7 +31,7 @@ func inTx(t *testing.T, st *store.Store, fn func(tx *sqlx.Tx) error) {
 func rows(t *testing.T, st *store.Store, q string) string {
 	t.Helper()
 	var out []string
-	r, err := st.DB.Query(q)
+	r, err := st.RawQuery(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,6 +55,9 @@ func rows(t *testing.T, st *store.Store, q string) string {
 		}
 		out = append(out, strings.Join(parts, "|"))
 	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
 	return strings.Join(out, "\n")
 }
 
@@ -68,8 +69,8 @@ func TestBulkUpsert(t *testing.T) {
 		t1 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 		t2 := t1.Add(time.Hour)
 		schools := []store.School{{ID: "A", Name: "甲", Center: "C1", Township: "T1"}, {ID: "B", Name: "乙", Center: "C1"}}
-		inTx(t, st, func(tx *sqlx.Tx) error {
-			c, err := st.UpsertSchools(ctx, tx, schools, []string{"name", "center", "township"}, t1)
+		inTx(t, st, func(tx *store.Tx) error {
+			c, err := tx.UpsertSchools(ctx, schools, []string{"name", "center", "township"}, t1)
 			if c != (store.Counts{New: 2}) {
 				t.Errorf("first upsert: %+v", c)
 			}
@@ -77,8 +78,8 @@ func TestBulkUpsert(t *testing.T) {
 		})
 		// B changes its name; its township is not among the updated columns.
 		again := []store.School{{ID: "A", Name: "甲", Center: "C1", Township: "T1"}, {ID: "B", Name: "乙二", Center: "C1", Township: "ignored"}, {ID: "C", Name: "丙", Center: "C2"}}
-		inTx(t, st, func(tx *sqlx.Tx) error {
-			c, err := st.UpsertSchools(ctx, tx, again, []string{"name", "center"}, t2)
+		inTx(t, st, func(tx *store.Tx) error {
+			c, err := tx.UpsertSchools(ctx, again, []string{"name", "center"}, t2)
 			if c != (store.Counts{New: 1, Updated: 2}) {
 				t.Errorf("second upsert: %+v", c)
 			}
@@ -94,14 +95,14 @@ func TestBulkUpsert(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.UpsertSchools(ctx, tx, []store.School{{ID: "D", Name: "丁", Center: "C"}}, nil, t2); err != nil {
+		if _, err := tx.UpsertSchools(ctx, []store.School{{ID: "D", Name: "丁", Center: "C"}}, nil, t2); err != nil {
 			t.Fatal(err)
 		}
 		tx.Rollback()
 		if got := rows(t, st, `SELECT COUNT(*) FROM schools`); got != "3" {
 			t.Errorf("%s schools after a rollback, want 3", got)
 		}
-		if _, err := st.UpsertSchools(ctx, nil, nil, []string{"id; DROP TABLE schools"}, t2); err == nil {
+		if _, err := new(store.Tx).UpsertSchools(ctx, nil, []string{"id; DROP TABLE schools"}, t2); err == nil {
 			t.Error("a column name outside the table's list was accepted")
 		}
 	})
@@ -118,14 +119,14 @@ func TestWriteStudents(t *testing.T) {
 		a, b := base, base
 		a.Key, a.ID, a.PairingTeacherID = "k1", "L1", "T1"
 		b.Key, b.ID = "k2", "L2"
-		inTx(t, st, func(tx *sqlx.Tx) error {
-			c, err := st.WriteStudents(ctx, tx, []store.Student{a, b}, nil, now)
+		inTx(t, st, func(tx *store.Tx) error {
+			c, err := tx.WriteStudents(ctx, []store.Student{a, b}, nil, now)
 			if c != (store.Counts{New: 2}) {
 				t.Errorf("insert: %+v", c)
 			}
 			return err
 		})
-		idx, err := st.LoadStudentIndex(ctx, st.DB)
+		idx, err := st.LoadStudentIndex(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,15 +135,15 @@ func TestWriteStudents(t *testing.T) {
 			t.Fatalf("index after insert: %+v", idx)
 		}
 		a.SID, a.ID, a.Grade = sid, "G1", 8
-		inTx(t, st, func(tx *sqlx.Tx) error {
-			c, err := st.WriteStudents(ctx, tx, []store.Student{a}, []string{"grade"}, now)
+		inTx(t, st, func(tx *store.Tx) error {
+			c, err := tx.WriteStudents(ctx, []store.Student{a}, []string{"grade"}, now)
 			if c != (store.Counts{Updated: 1}) {
 				t.Errorf("update: %+v", c)
 			}
 			if err != nil {
 				return err
 			}
-			n, err := st.MarkStudentsMissing(ctx, tx, []int64{idx.Aliases["L2"]}, "2026-03-01")
+			n, err := tx.MarkStudentsMissing(ctx, []int64{idx.Aliases["L2"]}, "2026-03-01")
 			if n != 1 {
 				t.Errorf("marked %d, want 1", n)
 			}

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // CalendarEntry is one row of the school calendar: the days From to To
@@ -16,7 +14,7 @@ type CalendarEntry struct {
 // UpsertCalendar inserts calendar entries and updates those whose (from,
 // school) exists. update names the columns (to_date, kind, note) overwritten
 // on existing rows.
-func (s *Store) UpsertCalendar(ctx context.Context, tx *sqlx.Tx, rows []CalendarEntry, update []string) (Counts, error) {
+func (tx *Tx) UpsertCalendar(ctx context.Context, rows []CalendarEntry, update []string) (Counts, error) {
 	if err := checkColumns("calendar", update, []string{"to_date", "kind", "note"}); err != nil {
 		return Counts{}, err
 	}
@@ -26,7 +24,7 @@ func (s *Store) UpsertCalendar(ctx context.Context, tx *sqlx.Tx, rows []Calendar
 		cols:   []string{"from_date", "to_date", "kind", "school_id", "note"},
 		update: update,
 	}
-	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
 		r := &rows[i]
 		d[0], d[1], d[2], d[3], d[4] = r.From, r.To, r.Kind, r.SchoolID, r.Note
 	})

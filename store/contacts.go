@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Contact is one contact of a teacher with a student's family. Channel is
@@ -17,7 +15,7 @@ type Contact struct {
 // UpsertContacts inserts imported contact records (source "import"); a
 // record whose (student, date, teacher, channel) exists gets the columns in
 // update (outcome, note) overwritten.
-func (s *Store) UpsertContacts(ctx context.Context, tx *sqlx.Tx, rows []Contact, update []string, now time.Time) (Counts, error) {
+func (tx *Tx) UpsertContacts(ctx context.Context, rows []Contact, update []string, now time.Time) (Counts, error) {
 	if err := checkColumns("contacts", update, []string{"outcome", "note"}); err != nil {
 		return Counts{}, err
 	}
@@ -28,7 +26,7 @@ func (s *Store) UpsertContacts(ctx context.Context, tx *sqlx.Tx, rows []Contact,
 		cols:   []string{"sid", "date", "teacher_id", "channel", "outcome", "note", "source", "created_at"},
 		update: update,
 	}
-	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
 		r := &rows[i]
 		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = r.SID, r.Date, r.TeacherID, r.Channel, r.Outcome, r.Note, "import", ts
 	})

@@ -22,13 +22,13 @@ type DirSchool struct {
 }
 
 // Directory returns every school and teacher, ordered by id.
-func (s *Store) Directory(ctx context.Context) ([]DirSchool, []DirTeacher, error) {
+func (s *queries) Directory(ctx context.Context) ([]DirSchool, []DirTeacher, error) {
 	var schools []DirSchool
-	if err := s.DB.SelectContext(ctx, &schools, `SELECT id, name, center FROM schools ORDER BY id`); err != nil {
+	if err := s.db.SelectContext(ctx, &schools, `SELECT id, name, center FROM schools ORDER BY id`); err != nil {
 		return nil, nil, fmt.Errorf("read schools: %w", err)
 	}
 	var teachers []DirTeacher
-	if err := s.DB.SelectContext(ctx, &teachers, `SELECT id, name, school_id, center, role FROM teachers ORDER BY id`); err != nil {
+	if err := s.db.SelectContext(ctx, &teachers, `SELECT id, name, school_id, center, role FROM teachers ORDER BY id`); err != nil {
 		return nil, nil, fmt.Errorf("read teachers: %w", err)
 	}
 	return schools, teachers, nil
@@ -36,8 +36,8 @@ func (s *Store) Directory(ctx context.Context) ([]DirSchool, []DirTeacher, error
 
 // PairingLoads returns how many enrolled or suspended students each teacher
 // is the pairing teacher of (students who left do not count toward the cap).
-func (s *Store) PairingLoads(ctx context.Context) (map[string]int, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT pairing_teacher_id, COUNT(*) FROM students
+func (s *queries) PairingLoads(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT pairing_teacher_id, COUNT(*) FROM students
 		WHERE pairing_teacher_id <> '' AND status IN ('enrolled', 'suspended') GROUP BY pairing_teacher_id`)
 	if err != nil {
 		return nil, fmt.Errorf("read pairing loads: %w", err)

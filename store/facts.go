@@ -43,9 +43,9 @@ type EvalStudent struct {
 type SIDRange struct{ Lo, Hi int64 }
 
 // SIDBounds returns the range holding every student ({0, 0} when none).
-func (s *Store) SIDBounds(ctx context.Context) (SIDRange, error) {
+func (s *queries) SIDBounds(ctx context.Context) (SIDRange, error) {
 	var lo, hi sql.NullInt64
-	if err := s.DB.QueryRowContext(ctx, `SELECT MIN(sid), MAX(sid) FROM students`).Scan(&lo, &hi); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT MIN(sid), MAX(sid) FROM students`).Scan(&lo, &hi); err != nil {
 		return SIDRange{}, fmt.Errorf("read students: %w", err)
 	}
 	if !lo.Valid {
@@ -57,14 +57,14 @@ func (s *Store) SIDBounds(ctx context.Context) (SIDRange, error) {
 // StreamEvalStudents calls fn for every student of the range whose status is
 // enrolled or suspended, in ascending sid order, in one streamed query. fn
 // must not keep the pointer past its call.
-func (s *Store) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*EvalStudent) error) error {
+func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*EvalStudent) error) error {
 	// A city is a million rows, and every column costs the client a decode
 	// and an allocation. The flags and small numbers travel packed in one
 	// integer (the importer's ranges, grade 1-9, left_behind 0-2,
 	// disability_level 0-4, keep each inside its bits) and the text fields
 	// joined by the unit separator in one string, which is cut into
 	// substrings that share its memory.
-	rows, err := s.DB.QueryContext(ctx, s.Rebind(`SELECT sid,
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT sid,
 		grade + 16 * left_behind + 64 * disability_level
 		+ 1024 * (CASE WHEN migrant THEN 1 ELSE 0 END) + 2048 * (CASE WHEN returning_child THEN 1 ELSE 0 END)
 		+ 4096 * (CASE WHEN orphan THEN 1 ELSE 0 END) + 8192 * (CASE WHEN boarding THEN 1 ELSE 0 END)
@@ -134,7 +134,7 @@ type DatedRow struct {
 // StreamAbsences calls fn for every absence (status absent, sick or leave)
 // of the students in r dated from..to inclusive, ordered by sid then date, in
 // one streamed query.
-func (s *Store) StreamAbsences(ctx context.Context, r SIDRange, from, to string, fn func(*DatedRow) error) error {
+func (s *queries) StreamAbsences(ctx context.Context, r SIDRange, from, to string, fn func(*DatedRow) error) error {
 	return s.streamDated(ctx, "read attendance", `SELECT sid, date, status, 0 FROM attendance
 		WHERE sid >= ? AND sid < ? AND date >= ? AND date <= ? AND status IN ('absent', 'sick', 'leave')
 		ORDER BY sid, date`, r, from, to, fn)
@@ -142,7 +142,7 @@ func (s *Store) StreamAbsences(ctx context.Context, r SIDRange, from, to string,
 
 // StreamContacts calls fn for every contact with the family of a student in
 // r dated from..to inclusive, ordered by sid then date.
-func (s *Store) StreamContacts(ctx context.Context, r SIDRange, from, to string, fn func(*DatedRow) error) error {
+func (s *queries) StreamContacts(ctx context.Context, r SIDRange, from, to string, fn func(*DatedRow) error) error {
 	return s.streamDated(ctx, "read contacts", `SELECT sid, date, '', 0 FROM contacts
 		WHERE sid >= ? AND sid < ? AND date >= ? AND date <= ? ORDER BY sid, date`, r, from, to, fn)
 }
@@ -150,13 +150,13 @@ func (s *Store) StreamContacts(ctx context.Context, r SIDRange, from, to string,
 // StreamHomeTeaching calls fn for every home-teaching session of a student
 // in r dated from..to inclusive, ordered by sid then date, with its class
 // hours in Hours.
-func (s *Store) StreamHomeTeaching(ctx context.Context, r SIDRange, from, to string, fn func(*DatedRow) error) error {
+func (s *queries) StreamHomeTeaching(ctx context.Context, r SIDRange, from, to string, fn func(*DatedRow) error) error {
 	return s.streamDated(ctx, "read home teaching", `SELECT sid, date, '', class_hours FROM home_teaching
 		WHERE sid >= ? AND sid < ? AND date >= ? AND date <= ? ORDER BY sid, date`, r, from, to, fn)
 }
 
-func (s *Store) streamDated(ctx context.Context, what, q string, r SIDRange, from, to string, fn func(*DatedRow) error) error {
-	rows, err := s.DB.QueryContext(ctx, s.Rebind(q), r.Lo, r.Hi, from, to)
+func (s *queries) streamDated(ctx context.Context, what, q string, r SIDRange, from, to string, fn func(*DatedRow) error) error {
+	rows, err := s.db.QueryContext(ctx, s.rebind(q), r.Lo, r.Hi, from, to)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
@@ -188,9 +188,9 @@ type CalendarSpan struct {
 }
 
 // CalendarSpans returns the whole calendar, ordered by school then start.
-func (s *Store) CalendarSpans(ctx context.Context) ([]CalendarSpan, error) {
+func (s *queries) CalendarSpans(ctx context.Context) ([]CalendarSpan, error) {
 	var rows []CalendarSpan
-	err := s.DB.SelectContext(ctx, &rows, `SELECT from_date, to_date, kind, school_id, note FROM calendar ORDER BY school_id, from_date`)
+	err := s.db.SelectContext(ctx, &rows, `SELECT from_date, to_date, kind, school_id, note FROM calendar ORDER BY school_id, from_date`)
 	if err != nil {
 		return nil, fmt.Errorf("read calendar: %w", err)
 	}

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // HomeTeaching is one home-teaching session (送教上门) of a teacher with a
@@ -18,7 +16,7 @@ type HomeTeaching struct {
 // UpsertHomeTeaching inserts sessions; a session whose (student, date,
 // teacher) exists gets its class hours, and its remote flag when remote is
 // true, overwritten.
-func (s *Store) UpsertHomeTeaching(ctx context.Context, tx *sqlx.Tx, rows []HomeTeaching, remote bool) (Counts, error) {
+func (tx *Tx) UpsertHomeTeaching(ctx context.Context, rows []HomeTeaching, remote bool) (Counts, error) {
 	u := upsert{
 		table:  "home_teaching",
 		key:    []string{"sid", "date", "teacher_id"},
@@ -28,7 +26,7 @@ func (s *Store) UpsertHomeTeaching(ctx context.Context, tx *sqlx.Tx, rows []Home
 	if remote {
 		u.update = append(u.update, "remote")
 	}
-	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
 		r := &rows[i]
 		d[0], d[1], d[2], d[3], d[4] = r.SID, r.Date, r.TeacherID, int64(r.ClassHours), r.Remote
 	})

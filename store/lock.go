@@ -186,7 +186,7 @@ func (wt *waiter) timeout(where string, h Holder) error {
 // w.Timeout. Once it holds the lock, it records itself as the holder in a
 // file beside the database, removed when the transaction ends.
 func (s *Store) beginSQLite(ctx context.Context, w LockWait) (*sqlx.Tx, error) {
-	conn, err := s.DB.Connx(ctx)
+	conn, err := s.pool.Connx(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
@@ -213,7 +213,7 @@ func (s *Store) beginSQLite(ctx context.Context, w LockWait) (*sqlx.Tx, error) {
 		}
 		waited := time.Since(wt.start)
 		if w.Timeout > 0 && waited >= w.Timeout {
-			return giveUp(wt.timeout(s.Where, s.sqliteHolder(w.Zone)))
+			return giveUp(wt.timeout(s.location, s.sqliteHolder(w.Zone)))
 		}
 		if waited >= waitNotice {
 			wt.saw(s.sqliteHolder(w.Zone))
@@ -369,7 +369,7 @@ func (s *Store) sqliteHolder(zone *time.Location) Holder {
 // say who holds the lock; says after a second who holds it; and gives up
 // after w.Timeout (lock_timeout, for the wait only).
 func (s *Store) beginPostgres(ctx context.Context, lock int64, w LockWait) (*sqlx.Tx, error) {
-	tx, err := s.DB.BeginTxx(ctx, nil)
+	tx, err := s.pool.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
@@ -415,7 +415,7 @@ func (s *Store) beginPostgres(ctx context.Context, lock int64, w LockWait) (*sql
 			if h == nil {
 				h = &Holder{}
 			}
-			return nil, wt.timeout(s.Where, *h)
+			return nil, wt.timeout(s.location, *h)
 		}
 		return fail(fmt.Errorf("begin bulk write: %w", err))
 	}
@@ -471,7 +471,7 @@ func (s *Store) postgresHolder(ctx context.Context, lock int64, zone *time.Locat
 		Since sql.NullTime `db:"since"`
 	}
 	// A bigint key is held as classid (high half) and objid (low half).
-	err := s.DB.GetContext(ctx, &row, `SELECT a.pid, COALESCE(a.application_name, '') AS app, a.xact_start AS since
+	err := s.db.GetContext(ctx, &row, `SELECT a.pid, COALESCE(a.application_name, '') AS app, a.xact_start AS since
 		FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 		WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
 		  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 //go:embed migrations/*.sql
@@ -65,9 +63,9 @@ func (s *Store) MigrateTo(ctx context.Context, version int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := s.DB.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return 0, fmt.Errorf("migrate %s: %w", s.Where, err)
+		return 0, fmt.Errorf("migrate %s: %w", s.location, err)
 	}
 	if err := s.refuseNewer(ctx); err != nil {
 		return 0, err
@@ -79,7 +77,7 @@ func (s *Store) MigrateTo(ctx context.Context, version int) (int, error) {
 		}
 		did, err := s.apply(ctx, m)
 		if err != nil {
-			return applied, fmt.Errorf("migrate %s: %s: %w", s.Where, m.Name, err)
+			return applied, fmt.Errorf("migrate %s: %s: %w", s.location, m.Name, err)
 		}
 		if did {
 			applied++
@@ -90,25 +88,25 @@ func (s *Store) MigrateTo(ctx context.Context, version int) (int, error) {
 
 func (s *Store) apply(ctx context.Context, m Migration) (bool, error) {
 	did := false
-	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
+	err := s.InTx(ctx, func(tx *Tx) error {
 		if s.Dialect == Postgres {
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7421530001)`); err != nil {
+			if _, err := tx.db.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7421530001)`); err != nil {
 				return err
 			}
 		}
 		var n int
-		if err := tx.GetContext(ctx, &n, s.Rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.Version); err != nil {
+		if err := tx.db.GetContext(ctx, &n, s.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.Version); err != nil {
 			return err
 		}
 		if n > 0 {
 			return nil
 		}
 		for _, stmt := range splitSQL(s.dialectSQL(m.SQL)) {
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			if _, err := tx.db.ExecContext(ctx, stmt); err != nil {
 				return fmt.Errorf("%w\n%s", err, stmt)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, s.Rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
+		if _, err := tx.db.ExecContext(ctx, s.rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
 			m.Version, m.Name, FormatTime(time.Now())); err != nil {
 			return err
 		}
@@ -158,8 +156,8 @@ func (s *Store) Pending(ctx context.Context) ([]Migration, error) {
 		return nil, err
 	}
 	var done []int
-	if err := s.DB.SelectContext(ctx, &done, `SELECT version FROM schema_migrations`); err != nil {
-		return nil, fmt.Errorf("read the schema version of %s: %w", s.Where, err)
+	if err := s.db.SelectContext(ctx, &done, `SELECT version FROM schema_migrations`); err != nil {
+		return nil, fmt.Errorf("read the schema version of %s: %w", s.location, err)
 	}
 	applied := make(map[int]bool, len(done))
 	for _, v := range done {
@@ -177,7 +175,7 @@ func (s *Store) Pending(ctx context.Context) ([]Migration, error) {
 // SchemaVersion returns the highest applied migration version (0 on an empty database).
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := s.DB.GetContext(ctx, &v, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`)
+	err := s.db.GetContext(ctx, &v, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`)
 	return v, err
 }
 
@@ -220,14 +218,14 @@ func (e *SchemaError) Is(target error) bool {
 func (s *Store) CheckSchema(ctx context.Context) error {
 	has, err := s.HasSchema(ctx)
 	if err != nil {
-		return fmt.Errorf("read the schema of %s: %w", s.Where, err)
+		return fmt.Errorf("read the schema of %s: %w", s.location, err)
 	}
 	if !has {
 		ms, err := Migrations()
 		if err != nil {
 			return err
 		}
-		return &SchemaError{Where: s.Where, Want: ms[len(ms)-1].Version}
+		return &SchemaError{Where: s.location, Want: ms[len(ms)-1].Version}
 	}
 	if err := s.refuseNewer(ctx); err != nil {
 		return err
@@ -238,9 +236,9 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	}
 	v, err := s.SchemaVersion(ctx)
 	if err != nil {
-		return fmt.Errorf("read the schema version of %s: %w", s.Where, err)
+		return fmt.Errorf("read the schema version of %s: %w", s.location, err)
 	}
-	return &SchemaError{Where: s.Where, Version: v, Want: pending[len(pending)-1].Version}
+	return &SchemaError{Where: s.location, Version: v, Want: pending[len(pending)-1].Version}
 }
 
 // refuseNewer returns a *SchemaError (ErrSchemaNewer) when the database
@@ -255,12 +253,12 @@ func (s *Store) refuseNewer(ctx context.Context) error {
 		known[m.Version] = true
 	}
 	var done []int
-	if err := s.DB.SelectContext(ctx, &done, `SELECT version FROM schema_migrations ORDER BY version`); err != nil {
-		return fmt.Errorf("read the schema version of %s: %w", s.Where, err)
+	if err := s.db.SelectContext(ctx, &done, `SELECT version FROM schema_migrations ORDER BY version`); err != nil {
+		return fmt.Errorf("read the schema version of %s: %w", s.location, err)
 	}
 	for _, v := range done {
 		if !known[v] {
-			return &SchemaError{Where: s.Where, Version: done[len(done)-1], Want: ms[len(ms)-1].Version, Newer: true}
+			return &SchemaError{Where: s.location, Version: done[len(done)-1], Want: ms[len(ms)-1].Version, Newer: true}
 		}
 	}
 	return nil

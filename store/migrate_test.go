@@ -43,7 +43,7 @@ func TestMigrateFromEmptyAndAgain(t *testing.T) {
 				"calendar", "contacts", "home_teaching", "registry", "platform", "survey", "runs", "alerts", "tasks",
 				"escalations", "pairings", "outbox", "ledger", "tokens", "audit", "job_runs"} {
 				var c int
-				if err := st.DB.GetContext(ctx, &c, "SELECT COUNT(*) FROM "+table); err != nil {
+				if err := st.RawGet(ctx, &c, "SELECT COUNT(*) FROM "+table); err != nil {
 					t.Errorf("table %s: %v", table, err)
 				} else if c != 0 {
 					t.Errorf("table %s has %d rows", table, c)

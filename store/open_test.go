@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"baoxue/store"
 	"baoxue/store/storetest"
 )
@@ -98,7 +96,7 @@ func TestOpenReadOnlyWritesNothing(t *testing.T) {
 	if _, err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.DB.ExecContext(ctx, `INSERT INTO schools (id, name, center, updated_at) VALUES ('S1', '一中', 'C', 'x')`); err != nil {
+	if err := st.RawExec(ctx, `INSERT INTO schools (id, name, center, updated_at) VALUES ('S1', '一中', 'C', 'x')`); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -109,13 +107,13 @@ func TestOpenReadOnlyWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	if err := ro.DB.GetContext(ctx, &n, `SELECT COUNT(*) FROM schools`); err != nil || n != 1 {
+	if err := ro.RawGet(ctx, &n, `SELECT COUNT(*) FROM schools`); err != nil || n != 1 {
 		t.Errorf("read: %d schools, %v", n, err)
 	}
-	if _, err := ro.DB.ExecContext(ctx, `INSERT INTO schools (id, name, center, updated_at) VALUES ('S2', '二中', 'C', 'x')`); err == nil {
+	if err := ro.RawExec(ctx, `INSERT INTO schools (id, name, center, updated_at) VALUES ('S2', '二中', 'C', 'x')`); err == nil {
 		t.Error("a read-only Store wrote a row")
 	}
-	if err := ro.InTx(ctx, func(*sqlx.Tx) error { return nil }); err != nil {
+	if err := ro.InTx(ctx, func(*store.Tx) error { return nil }); err != nil {
 		t.Errorf("an empty transaction: %v", err)
 	}
 	if pending, err := ro.Pending(ctx); err != nil || len(pending) != 0 {
@@ -139,7 +137,7 @@ func TestPending(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := ms[len(ms)-1]
-		if _, err := st.DB.ExecContext(ctx, st.Rebind(`DELETE FROM schema_migrations WHERE version = ?`), last.Version); err != nil {
+		if err := st.RawExec(ctx, `DELETE FROM schema_migrations WHERE version = ?`, last.Version); err != nil {
 			t.Fatal(err)
 		}
 		pending, err := st.Pending(ctx)
@@ -188,7 +186,7 @@ func tables(t *testing.T, st *store.Store) int {
 		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()`
 	}
 	var n int
-	if err := st.DB.GetContext(context.Background(), &n, q); err != nil {
+	if err := st.RawGet(context.Background(), &n, q); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -202,10 +200,10 @@ func TestForeignFileRefusedUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.DB.Exec(`PRAGMA journal_mode=DELETE`); err != nil {
+	if err := st.RawExec(context.Background(), `PRAGMA journal_mode=DELETE`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.DB.Exec(`CREATE TABLE theirs (x INTEGER)`); err != nil {
+	if err := st.RawExec(context.Background(), `CREATE TABLE theirs (x INTEGER)`); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // PairingAssignment makes Teacher the one-to-one pairing teacher of a student.
@@ -15,11 +13,11 @@ type PairingAssignment struct {
 	Reason  string
 }
 
-// AssignPairingsTx applies assignments in batches, each only to a student
+// AssignPairings applies assignments in batches, each only to a student
 // who still has no pairing teacher (a student who has one keeps them), and
 // records each assignment that took effect, with its reason, in pairings.
 // It returns how many took effect.
-func (s *Store) AssignPairingsTx(ctx context.Context, tx *sqlx.Tx, runID int64, as []PairingAssignment, now string) (int, error) {
+func (tx *Tx) AssignPairings(ctx context.Context, runID int64, as []PairingAssignment, now string) (int, error) {
 	const per = 400
 	done := 0
 	for start := 0; start < len(as); start += per {
@@ -41,48 +39,52 @@ func (s *Store) AssignPairingsTx(ctx context.Context, tx *sqlx.Tx, runID int64, 
 			args = append(args, a.SID)
 		}
 		b.WriteString(")")
-		if _, err := tx.ExecContext(ctx, tx.Rebind(b.String()), args...); err != nil {
+		if _, err := tx.db.ExecContext(ctx, tx.rebind(b.String()), args...); err != nil {
 			return done, fmt.Errorf("assign pairing teachers: %w", err)
 		}
 		// Record the assignments that took effect: the student now has
 		// the teacher this run chose.
-		now2 := map[int64]string{}
-		q, qargs, err := sqlx.In(`SELECT sid, pairing_teacher_id FROM students WHERE sid IN (?)`, sids(chunk))
-		if err != nil {
-			return done, err
-		}
-		rows, err := tx.QueryContext(ctx, tx.Rebind(q), qargs...)
+		current, err := tx.pairingTeachers(ctx, chunk)
 		if err != nil {
 			return done, fmt.Errorf("assign pairing teachers: %w", err)
 		}
-		for rows.Next() {
-			var sid int64
-			var t string
-			if err := rows.Scan(&sid, &t); err != nil {
-				rows.Close()
-				return done, err
-			}
-			now2[sid] = t
-		}
-		rows.Close()
-		var hist [][]any
+		var took []PairingAssignment
 		for _, a := range chunk {
-			if now2[a.SID] == a.Teacher {
-				hist = append(hist, []any{a.SID, a.Teacher, a.Reason, now, runID})
+			if current[a.SID] == a.Teacher {
+				took = append(took, a)
 			}
 		}
-		if err := insertBatch(ctx, tx, "pairings", []string{"sid", "teacher_id", "reason", "assigned_at", "run_id"}, hist, ""); err != nil {
+		if err := tx.insertRows(ctx, "pairings", []string{"sid", "teacher_id", "reason", "assigned_at", "run_id"}, len(took),
+			func(i int, d []any) {
+				a := &took[i]
+				d[0], d[1], d[2], d[3], d[4] = a.SID, a.Teacher, a.Reason, now, runID
+			}); err != nil {
 			return done, fmt.Errorf("record pairings: %w", err)
 		}
-		done += len(hist)
+		done += len(took)
 	}
 	return done, nil
 }
 
-func sids(as []PairingAssignment) []int64 {
-	out := make([]int64, len(as))
+// pairingTeachers returns the pairing teacher of each student of as, by sid.
+func (tx *Tx) pairingTeachers(ctx context.Context, as []PairingAssignment) (map[int64]string, error) {
+	args := make([]any, len(as))
 	for i, a := range as {
-		out[i] = a.SID
+		args[i] = a.SID
 	}
-	return out
+	rows, err := tx.db.QueryContext(ctx, tx.rebind(`SELECT sid, pairing_teacher_id FROM students WHERE sid IN (`+placeholders(len(as))+`)`), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[int64]string, len(as))
+	for rows.Next() {
+		var sid int64
+		var t string
+		if err := rows.Scan(&sid, &t); err != nil {
+			return nil, err
+		}
+		out[sid] = t
+	}
+	return out, rows.Err()
 }

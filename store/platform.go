@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // PlatformStudent is one row of the dropout-platform (控辍保学平台) export.
@@ -14,7 +12,7 @@ type PlatformStudent struct {
 
 // UpsertPlatform inserts platform rows and updates those whose id exists;
 // update names the columns overwritten on existing rows.
-func (s *Store) UpsertPlatform(ctx context.Context, tx *sqlx.Tx, rows []PlatformStudent, update []string, now time.Time) (Counts, error) {
+func (tx *Tx) UpsertPlatform(ctx context.Context, rows []PlatformStudent, update []string, now time.Time) (Counts, error) {
 	if err := checkColumns("platform", update, []string{"name", "birth_date", "national_id", "school_id", "status"}); err != nil {
 		return Counts{}, err
 	}
@@ -25,7 +23,7 @@ func (s *Store) UpsertPlatform(ctx context.Context, tx *sqlx.Tx, rows []Platform
 		cols:   []string{"id", "name", "birth_date", "national_id", "school_id", "status", "updated_at"},
 		update: append(append([]string{}, update...), "updated_at"),
 	}
-	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
 		r := &rows[i]
 		d[0], d[1], d[2], d[3], d[4], d[5], d[6] = r.ID, r.Name, r.BirthDate, r.NationalID, r.SchoolID, r.Status, ts
 	})

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // RegistryStudent is one row of the 学籍系统 (national student registry)
@@ -18,7 +16,7 @@ type RegistryStudent struct {
 // UpsertRegistry inserts registry rows and updates those whose id exists;
 // update names the columns (national_id, school_id, grade, status; name and
 // birth_date are always written) overwritten on existing rows.
-func (s *Store) UpsertRegistry(ctx context.Context, tx *sqlx.Tx, rows []RegistryStudent, update []string, now time.Time) (Counts, error) {
+func (tx *Tx) UpsertRegistry(ctx context.Context, rows []RegistryStudent, update []string, now time.Time) (Counts, error) {
 	if err := checkColumns("registry", update, []string{"name", "birth_date", "national_id", "school_id", "grade", "status"}); err != nil {
 		return Counts{}, err
 	}
@@ -29,7 +27,7 @@ func (s *Store) UpsertRegistry(ctx context.Context, tx *sqlx.Tx, rows []Registry
 		cols:   []string{"id", "name", "birth_date", "national_id", "school_id", "grade", "status", "updated_at"},
 		update: append(append([]string{}, update...), "updated_at"),
 	}
-	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
 		r := &rows[i]
 		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = r.ID, r.Name, r.BirthDate, r.NationalID, r.SchoolID, int64(r.Grade), r.Status, ts
 	})

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Report sources: how a store learnt that a school reported a day.
@@ -30,14 +28,14 @@ type AttendanceReport struct {
 
 // UpsertAttendanceReports records reports of the reports KIND; a report for
 // a (school, date) that exists takes the new counts.
-func (s *Store) UpsertAttendanceReports(ctx context.Context, tx *sqlx.Tx, rows []AttendanceReport) (Counts, error) {
+func (tx *Tx) UpsertAttendanceReports(ctx context.Context, rows []AttendanceReport) (Counts, error) {
 	u := upsert{
 		table:  "attendance_reports",
 		key:    []string{"school_id", "date"},
 		cols:   []string{"school_id", "date", "expected", "present", "source"},
 		update: []string{"expected", "present", "source"},
 	}
-	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
 		r := &rows[i]
 		d[0], d[1], d[2], d[3], d[4] = r.SchoolID, r.Date, r.Expected, r.Present, ReportFromReports
 	})
@@ -47,8 +45,8 @@ func (s *Store) UpsertAttendanceReports(ctx context.Context, tx *sqlx.Tx, rows [
 // inclusive, that the student's school reported that day, unless the row is
 // dated before the student came to that school (students.school_since: it
 // is the old school's late file). Existing reports are kept as they are.
-func (s *Store) ReportsFromAttendance(ctx context.Context, tx *sqlx.Tx, from, to string) error {
-	_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO attendance_reports (school_id, date, source)
+func (s *queries) ReportsFromAttendance(ctx context.Context, from, to string) error {
+	_, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO attendance_reports (school_id, date, source)
 		SELECT DISTINCT st.school_id, a.date, ? FROM attendance a JOIN students st ON st.sid = a.sid
 		WHERE a.date >= ? AND a.date <= ? AND a.date >= st.school_since
 		ON CONFLICT (school_id, date) DO NOTHING`), ReportFromAttendance, from, to)
@@ -61,16 +59,16 @@ func (s *Store) ReportsFromAttendance(ctx context.Context, tx *sqlx.Tx, from, to
 // ReportAllSchools records that every school reported each of dates (a
 // district-wide attendance file) and returns how many schools there are.
 // Existing reports are kept as they are.
-func (s *Store) ReportAllSchools(ctx context.Context, tx *sqlx.Tx, dates []string) (int, error) {
-	q := tx.Rebind(`INSERT INTO attendance_reports (school_id, date, source)
+func (tx *Tx) ReportAllSchools(ctx context.Context, dates []string) (int, error) {
+	q := tx.rebind(`INSERT INTO attendance_reports (school_id, date, source)
 		SELECT id, ?, ? FROM schools WHERE true ON CONFLICT (school_id, date) DO NOTHING`)
 	for _, d := range dates {
-		if _, err := tx.ExecContext(ctx, q, d, ReportFromDistrict); err != nil {
+		if _, err := tx.db.ExecContext(ctx, q, d, ReportFromDistrict); err != nil {
 			return 0, fmt.Errorf("record district-wide attendance reports: %w", err)
 		}
 	}
 	var n int
-	if err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM schools`); err != nil {
+	if err := tx.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM schools`); err != nil {
 		return 0, fmt.Errorf("record district-wide attendance reports: %w", err)
 	}
 	return n, nil
@@ -81,11 +79,11 @@ func (s *Store) ReportAllSchools(ctx context.Context, tx *sqlx.Tx, dates []strin
 // table holds for its day. Every import of reports or attendance calls it
 // for its dates, so a report's head counts can be checked against what was
 // imported.
-func (s *Store) RecountReports(ctx context.Context, tx *sqlx.Tx, from, to string) error {
-	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE attendance_reports SET recorded = 0 WHERE date >= ? AND date <= ?`), from, to); err != nil {
+func (tx *Tx) RecountReports(ctx context.Context, from, to string) error {
+	if _, err := tx.db.ExecContext(ctx, tx.rebind(`UPDATE attendance_reports SET recorded = 0 WHERE date >= ? AND date <= ?`), from, to); err != nil {
 		return fmt.Errorf("count recorded absences: %w", err)
 	}
-	_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE attendance_reports SET recorded = c.n
+	_, err := tx.db.ExecContext(ctx, tx.rebind(`UPDATE attendance_reports SET recorded = c.n
 		FROM (SELECT st.school_id, a.date, COUNT(*) AS n FROM attendance a JOIN students st ON st.sid = a.sid
 			WHERE a.date >= ? AND a.date <= ? AND a.date >= st.school_since AND a.status IN ('absent', 'sick', 'leave')
 			GROUP BY st.school_id, a.date) c
@@ -115,8 +113,8 @@ type LatestReport struct {
 // LatestReports returns, for every school, its latest reports on or before
 // at (YYYY-MM-DD). Index lookups per school, so the cost follows the number
 // of schools, not of reports.
-func (s *Store) LatestReports(ctx context.Context, at string) (map[string]LatestReport, error) {
-	rows, err := s.DB.QueryContext(ctx, s.Rebind(`SELECT sc.id,
+func (s *queries) LatestReports(ctx context.Context, at string) (map[string]LatestReport, error) {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT sc.id,
 		(SELECT MAX(r.date) FROM attendance_reports r WHERE r.school_id = sc.id AND r.date <= ? AND `+completeReport+`),
 		l.date, l.expected, l.present, l.recorded
 		FROM schools sc LEFT JOIN attendance_reports l ON l.school_id = sc.id
@@ -144,9 +142,9 @@ func (s *Store) LatestReports(ctx context.Context, at string) (map[string]Latest
 
 // CompleteReportBefore returns the latest date before before (YYYY-MM-DD)
 // on which school has a complete report, "" when none.
-func (s *Store) CompleteReportBefore(ctx context.Context, school, before string) (string, error) {
+func (s *queries) CompleteReportBefore(ctx context.Context, school, before string) (string, error) {
 	var d sql.NullString
-	err := s.DB.GetContext(ctx, &d, s.Rebind(`SELECT MAX(r.date) FROM attendance_reports r
+	err := s.db.GetContext(ctx, &d, s.rebind(`SELECT MAX(r.date) FROM attendance_reports r
 		WHERE r.school_id = ? AND r.date < ? AND `+completeReport), school, before)
 	if err != nil {
 		return "", fmt.Errorf("read attendance reports of %s: %w", school, err)

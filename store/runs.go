@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Run is one committed evaluation or campaign run.
@@ -31,18 +29,18 @@ type Run struct {
 
 // LatestRunAt returns the evaluation date of the latest committed run, or ""
 // when there is none.
-func (s *Store) LatestRunAt(ctx context.Context, q sqlx.QueryerContext) (string, error) {
+func (s *queries) LatestRunAt(ctx context.Context) (string, error) {
 	var at sql.NullString
-	if err := sqlx.GetContext(ctx, q, &at, `SELECT MAX(at_date) FROM runs`); err != nil {
+	if err := s.db.GetContext(ctx, &at, `SELECT MAX(at_date) FROM runs`); err != nil {
 		return "", fmt.Errorf("read runs: %w", err)
 	}
 	return at.String, nil
 }
 
 // InsertRun records a run and returns its id.
-func (s *Store) InsertRun(ctx context.Context, tx *sqlx.Tx, r *Run) (int64, error) {
+func (s *queries) InsertRun(ctx context.Context, r *Run) (int64, error) {
 	var id int64
-	err := tx.GetContext(ctx, &id, tx.Rebind(`INSERT INTO runs (kind, started_at, finished_at, at_date, campaign,
+	err := s.db.GetContext(ctx, &id, s.rebind(`INSERT INTO runs (kind, started_at, finished_at, at_date, campaign,
 		rules_checksum, students, alerts_new, alerts_ongoing, alerts_resolved, alerts_retired, schools_behind, forced)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		r.Kind, r.StartedAt, r.FinishedAt, r.At, r.Campaign, r.RulesChecksum, r.Students, r.AlertsNew,
@@ -53,9 +51,9 @@ func (s *Store) InsertRun(ctx context.Context, tx *sqlx.Tx, r *Run) (int64, erro
 	return id, nil
 }
 
-// FinishRunTx records when a run finished writing.
-func (s *Store) FinishRunTx(ctx context.Context, tx *sqlx.Tx, id int64, at string) error {
-	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE runs SET finished_at = ? WHERE id = ?`), at, id); err != nil {
+// FinishRun records when a run finished writing.
+func (s *queries) FinishRun(ctx context.Context, id int64, at string) error {
+	if _, err := s.db.ExecContext(ctx, s.rebind(`UPDATE runs SET finished_at = ? WHERE id = ?`), at, id); err != nil {
 		return fmt.Errorf("record run: %w", err)
 	}
 	return nil

@@ -32,17 +32,29 @@ var ErrUnreachable = errors.New("database unreachable")
 // Store is the database of one baoxue installation. It is safe for concurrent
 // use; SQLite serialises writers itself (WAL, busy timeout, immediate
 // transactions).
+//
+// The methods that read, and those that write with a single statement, run
+// on the connection pool; a Tx has the same methods, run in its
+// transaction. The writes of more than one statement (every bulk write, and
+// each that must be all or nothing) are methods of Tx only: begin one with
+// InTx or BeginBulk.
 type Store struct {
-	DB      *sqlx.DB
+	queries
 	Dialect Dialect
-	// Where is the DSN with every secret removed (RedactDSN), for messages.
-	Where string
-	pool  int
+	pool    *sqlx.DB
+	// location is where the database is, fit to print (Location).
+	location string
+	conns    int
 	// path is the SQLite file; "" for PostgreSQL.
 	path string
 	// lock says how BeginBulk waits for the data lock (SetLockWait).
 	lock lockState
 }
+
+// Location returns where the database is, fit to print in a message: the
+// SQLite file's path, or the PostgreSQL DSN with every secret removed
+// (RedactDSN).
+func (s *Store) Location() string { return s.location }
 
 // ErrNoDatabase is returned by OpenWith, when not asked to create, for a
 // database that is not there: no SQLite file at the path, or a database of
@@ -141,7 +153,7 @@ func OpenWith(ctx context.Context, dsn string, opt OpenOptions) (*Store, error) 
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w: %w", where, ErrUnreachable, scrub(err, dsn))
 	}
-	st := &Store{DB: db, Dialect: d, Where: where, pool: pool}
+	st := &Store{queries: queries{db: db, dialect: d}, Dialect: d, pool: db, location: where, conns: pool}
 	if d == SQLite {
 		st.path = where
 	}
@@ -178,11 +190,39 @@ func (s *Store) HasSchema(ctx context.Context) (bool, error) {
 		// The search_path decides, as it does for every other statement.
 		q = `SELECT COUNT(to_regclass('schema_migrations'))`
 	}
-	if err := s.DB.GetContext(ctx, &n, q); err != nil || n == 0 {
+	if err := s.db.GetContext(ctx, &n, q); err != nil || n == 0 {
 		return false, err
 	}
-	err := s.DB.GetContext(ctx, &n, `SELECT COUNT(*) FROM schema_migrations`)
+	err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM schema_migrations`)
 	return n > 0, err
+}
+
+// CountRows returns how many rows the tables hold together. Each name must
+// be a table of the schema, named by the code (it is spliced into the SQL).
+func (s *queries) CountRows(ctx context.Context, tables ...string) (int, error) {
+	total := 0
+	for _, t := range tables {
+		if !isName(t) {
+			return 0, fmt.Errorf("count rows: %q is not a table name", t)
+		}
+		var n int
+		if err := s.db.GetContext(ctx, &n, "SELECT COUNT(*) FROM "+t); err != nil {
+			return 0, fmt.Errorf("count rows of %s: %w", t, err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// isName reports whether s is a plain SQL name: lower-case letters, digits
+// and underscores, not starting with a digit.
+func isName(s string) bool {
+	for i, r := range s {
+		if !(r >= 'a' && r <= 'z' || r == '_' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func parseDSN(dsn string, opt OpenOptions) (d Dialect, driver, conn, where string, err error) {
@@ -253,7 +293,7 @@ func maxConns() int { return 4*min(runtime.GOMAXPROCS(0), MaxReadRanges) + 8 }
 
 // MaxConns returns the size of the connection pool, so that a reader holding
 // several streams open at once can stay within it.
-func (s *Store) MaxConns() int { return s.pool }
+func (s *Store) MaxConns() int { return s.conns }
 
 // Close closes the database. A bulk transaction (BeginBulk) still open is
 // rolled back, and a record of this Store holding the data lock that a
@@ -261,24 +301,7 @@ func (s *Store) MaxConns() int { return s.pool }
 func (s *Store) Close() error {
 	s.endBulk()
 	s.forgetHolder()
-	return s.DB.Close()
-}
-
-// Rebind turns a query written with ? placeholders into the engine's form.
-func (s *Store) Rebind(q string) string { return s.DB.Rebind(q) }
-
-// InTx runs fn in one transaction, committed when fn returns nil and rolled
-// back otherwise.
-func (s *Store) InTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.DB.BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.pool.Close()
 }
 
 // TimeFormat is how instants are stored: UTC, fixed width, sortable as text.

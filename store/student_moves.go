@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // StudentMove is a student whose school changed in an import.
@@ -26,7 +24,7 @@ type StudentMove struct {
 // tasks go to the new school and assignee, teachers of the old school are
 // cleared as asked, and the student's school_since becomes since, so that
 // attendance rows dated before it report no day for the new school.
-func (s *Store) MoveStudents(ctx context.Context, tx *sqlx.Tx, moves []StudentMove, since string) error {
+func (tx *Tx) MoveStudents(ctx context.Context, moves []StudentMove, since string) error {
 	if len(moves) == 0 {
 		return nil
 	}
@@ -34,22 +32,22 @@ func (s *Store) MoveStudents(ctx context.Context, tx *sqlx.Tx, moves []StudentMo
 	for i, m := range moves {
 		sids[i] = m.SID
 	}
-	if err := execIn(ctx, tx, `UPDATE students SET school_since = ? WHERE sid IN (?)`, []any{since}, sids); err != nil {
+	if err := tx.execIn(ctx, `UPDATE students SET school_since = ? WHERE sid IN (?)`, []any{since}, sids); err != nil {
 		return fmt.Errorf("move students: %w", err)
 	}
-	tasks, err := tx.PreparexContext(ctx, s.Rebind(`UPDATE tasks SET school_id = ?,
+	tasks, err := tx.db.PrepareContext(ctx, tx.rebind(`UPDATE tasks SET school_id = ?,
 		assignee = CASE WHEN ? = '' THEN assignee ELSE ? END
 		WHERE sid = ? AND status IN ('open', 'acked')`))
 	if err != nil {
 		return fmt.Errorf("move students: %w", err)
 	}
 	defer tasks.Close()
-	homeroom, err := tx.PreparexContext(ctx, s.Rebind(`UPDATE students SET homeroom_teacher_id = '' WHERE sid = ?`))
+	homeroom, err := tx.db.PrepareContext(ctx, tx.rebind(`UPDATE students SET homeroom_teacher_id = '' WHERE sid = ?`))
 	if err != nil {
 		return fmt.Errorf("move students: %w", err)
 	}
 	defer homeroom.Close()
-	pairing, err := tx.PreparexContext(ctx, s.Rebind(`UPDATE students SET pairing_teacher_id = '' WHERE sid = ?`))
+	pairing, err := tx.db.PrepareContext(ctx, tx.rebind(`UPDATE students SET pairing_teacher_id = '' WHERE sid = ?`))
 	if err != nil {
 		return fmt.Errorf("move students: %w", err)
 	}
@@ -82,17 +80,17 @@ type PairingChange struct {
 }
 
 // ChangePairings records pairing changes in the pairings history.
-func (s *Store) ChangePairings(ctx context.Context, tx *sqlx.Tx, changes []PairingChange, now time.Time) error {
+func (tx *Tx) ChangePairings(ctx context.Context, changes []PairingChange, now time.Time) error {
 	if len(changes) == 0 {
 		return nil
 	}
 	ts := FormatTime(now)
-	end, err := tx.PreparexContext(ctx, s.Rebind(`UPDATE pairings SET ended_at = ? WHERE sid = ? AND ended_at IS NULL`))
+	end, err := tx.db.PrepareContext(ctx, tx.rebind(`UPDATE pairings SET ended_at = ? WHERE sid = ? AND ended_at IS NULL`))
 	if err != nil {
 		return fmt.Errorf("change pairings: %w", err)
 	}
 	defer end.Close()
-	start, err := tx.PreparexContext(ctx, s.Rebind(`INSERT INTO pairings (sid, teacher_id, reason, assigned_at) VALUES (?, ?, ?, ?)`))
+	start, err := tx.db.PrepareContext(ctx, tx.rebind(`INSERT INTO pairings (sid, teacher_id, reason, assigned_at) VALUES (?, ?, ?, ?)`))
 	if err != nil {
 		return fmt.Errorf("change pairings: %w", err)
 	}
@@ -114,16 +112,16 @@ func (s *Store) ChangePairings(ctx context.Context, tx *sqlx.Tx, changes []Pairi
 // MarkStudentsMissing sets missing_since to date for the given students
 // that are not already marked, and returns how many it marked. A --snapshot
 // roster import uses it for enrolled students its schools no longer list.
-func (s *Store) MarkStudentsMissing(ctx context.Context, tx *sqlx.Tx, sids []int64, date string) (int, error) {
+func (tx *Tx) MarkStudentsMissing(ctx context.Context, sids []int64, date string) (int, error) {
 	if len(sids) == 0 {
 		return 0, nil
 	}
-	if err := s.stage(ctx, tx, "stage_missing", "students", []string{"sid"}, len(sids), func(i int, d []any) {
+	if err := tx.stage(ctx, "stage_missing", "students", []string{"sid"}, len(sids), func(i int, d []any) {
 		d[0] = sids[i]
 	}); err != nil {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, s.Rebind(`UPDATE students SET missing_since = ?
+	res, err := tx.db.ExecContext(ctx, tx.rebind(`UPDATE students SET missing_since = ?
 		WHERE missing_since = '' AND sid IN (SELECT sid FROM stage_missing)`), date)
 	if err != nil {
 		return 0, fmt.Errorf("mark missing students: %w", err)
@@ -132,5 +130,5 @@ func (s *Store) MarkStudentsMissing(ctx context.Context, tx *sqlx.Tx, sids []int
 	if err != nil {
 		return 0, err
 	}
-	return int(n), s.dropStage(ctx, tx, "stage_missing")
+	return int(n), tx.dropStage(ctx, "stage_missing")
 }

@@ -2,11 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Student is one row of the students table as the importer writes it. SID
@@ -68,8 +67,8 @@ func fillStudent(r *Student, d []any) {
 // are rewritten (and get a new updated_at).
 //
 // WriteStudents is StageStudents, Add and Write in one call.
-func (s *Store) WriteStudents(ctx context.Context, tx *sqlx.Tx, rows []Student, update []string, now time.Time) (Counts, error) {
-	st, err := s.StageStudents(ctx, tx)
+func (tx *Tx) WriteStudents(ctx context.Context, rows []Student, update []string, now time.Time) (Counts, error) {
+	st, err := tx.StageStudents(ctx)
 	if err != nil {
 		return Counts{}, err
 	}
@@ -84,18 +83,17 @@ func (s *Store) WriteStudents(ctx context.Context, tx *sqlx.Tx, rows []Student, 
 // not hold them all in memory; Write then stores them as WriteStudents
 // describes (whose guarantees the caller gives for all rows added).
 type StudentStage struct {
-	s      *Store
-	tx     *sqlx.Tx
+	tx     *Tx
 	counts Counts
 }
 
 // StageStudents creates the (empty) staging table of students in tx.
 // Nothing is written to the students until Write.
-func (s *Store) StageStudents(ctx context.Context, tx *sqlx.Tx) (*StudentStage, error) {
-	if err := s.createStage(ctx, tx, "stage_students", "students", stagedStudentColumns()); err != nil {
+func (tx *Tx) StageStudents(ctx context.Context) (*StudentStage, error) {
+	if err := tx.createStage(ctx, "stage_students", "students", stagedStudentColumns()); err != nil {
 		return nil, err
 	}
-	return &StudentStage{s: s, tx: tx}, nil
+	return &StudentStage{tx: tx}, nil
 }
 
 // stagedStudentColumns are the columns of the staging table: sid, then
@@ -109,7 +107,7 @@ func (g *StudentStage) Add(ctx context.Context, rows []Student) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	if err := g.s.loadStage(ctx, g.tx, "stage_students", stagedStudentColumns(), len(rows), func(i int, d []any) {
+	if err := g.tx.insertRows(ctx, "stage_students", stagedStudentColumns(), len(rows), func(i int, d []any) {
 		fillStudent(&rows[i], d)
 	}); err != nil {
 		return err
@@ -127,24 +125,24 @@ func (g *StudentStage) Add(ctx context.Context, rows []Student) error {
 // Write merges the staged students into students and student_ids (see
 // WriteStudents) and drops the staging table.
 func (g *StudentStage) Write(ctx context.Context, update []string, now time.Time) (Counts, error) {
-	s, tx := g.s, g.tx
+	tx := g.tx
 	cols := StudentColumns()
 	if err := checkColumns("students", update, cols[2:]); err != nil {
 		return Counts{}, err
 	}
 	if g.counts.New+g.counts.Updated == 0 {
-		return Counts{}, s.dropStage(ctx, tx, "stage_students")
+		return Counts{}, tx.dropStage(ctx, "stage_students")
 	}
-	if err := s.analyzeStage(ctx, tx, "stage_students"); err != nil {
+	if err := tx.analyzeStage(ctx, "stage_students"); err != nil {
 		return Counts{}, err
 	}
 	ts := FormatTime(now)
 	list := strings.Join(cols, ", ")
-	if _, err := tx.ExecContext(ctx, s.Rebind(fmt.Sprintf(`INSERT INTO students (%s, created_at, updated_at)
+	if _, err := tx.db.ExecContext(ctx, tx.rebind(fmt.Sprintf(`INSERT INTO students (%s, created_at, updated_at)
 		SELECT %s, ?, ? FROM stage_students WHERE sid IS NULL`, list, list)), ts, ts); err != nil {
 		return Counts{}, fmt.Errorf("insert students: %w", err)
 	}
-	if err := s.updateFrom(ctx, tx, "students", "stage_students", "sid", append([]string{"id"}, update...),
+	if err := tx.updateFrom(ctx, "students", "stage_students", "sid", append([]string{"id"}, update...),
 		"students.missing_since <> ''", []string{"missing_since = ''", "updated_at = ?"}, ts); err != nil {
 		return Counts{}, err
 	}
@@ -161,16 +159,16 @@ func (g *StudentStage) Write(ctx context.Context, update []string, now time.Time
 		SELECT s.id, s.sid FROM stage_students st JOIN students s ON s.id = st.id WHERE st.sid IS NULL
 		ON CONFLICT (alias) DO UPDATE SET sid = excluded.sid`,
 	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+		if _, err := tx.db.ExecContext(ctx, q); err != nil {
 			return Counts{}, fmt.Errorf("record student numbers: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, s.Rebind(`INSERT INTO pairings (sid, teacher_id, reason, assigned_at)
+	if _, err := tx.db.ExecContext(ctx, tx.rebind(`INSERT INTO pairings (sid, teacher_id, reason, assigned_at)
 		SELECT s.sid, st.pairing_teacher_id, 'import', ? FROM stage_students st JOIN students s ON s.id = st.id
 		WHERE st.sid IS NULL AND st.pairing_teacher_id <> ''`), ts); err != nil {
 		return Counts{}, fmt.Errorf("record pairings of new students: %w", err)
 	}
-	if err := s.dropStage(ctx, tx, "stage_students"); err != nil {
+	if err := tx.dropStage(ctx, "stage_students"); err != nil {
 		return Counts{}, err
 	}
 	return g.counts, nil
@@ -192,12 +190,12 @@ type StudentIndex struct {
 // teacher ids, statuses) are shared to keep a million-student index small,
 // and so are a student's current 学籍号, its alias and the national ID
 // inside a G-学籍号.
-func (s *Store) LoadStudentIndex(ctx context.Context, q sqlx.QueryerContext) (*StudentIndex, error) {
+func (s *queries) LoadStudentIndex(ctx context.Context) (*StudentIndex, error) {
 	var n int
-	if err := sqlx.GetContext(ctx, q, &n, `SELECT COUNT(*) FROM students`); err != nil {
+	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM students`); err != nil {
 		return nil, fmt.Errorf("count students: %w", err)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT sid, id, national_id, school_id, homeroom_teacher_id,
+	rows, err := s.db.QueryContext(ctx, `SELECT sid, id, national_id, school_id, homeroom_teacher_id,
 		pairing_teacher_id, status, missing_since FROM students`)
 	if err != nil {
 		return nil, fmt.Errorf("load students: %w", err)
@@ -230,7 +228,7 @@ func (s *Store) LoadStudentIndex(ctx context.Context, q sqlx.QueryerContext) (*S
 		return nil, fmt.Errorf("load students: %w", err)
 	}
 	rows.Close()
-	idx.Aliases, err = s.aliases(ctx, q, func(alias string, sid int64) string {
+	idx.Aliases, err = s.aliases(ctx, func(alias string, sid int64) string {
 		if r, ok := idx.Students[sid]; ok && r.ID == alias {
 			return r.ID
 		}
@@ -243,18 +241,18 @@ func (s *Store) LoadStudentIndex(ctx context.Context, q sqlx.QueryerContext) (*S
 }
 
 // StudentAliases returns every 学籍号 a student has had, mapped to its sid.
-func (s *Store) StudentAliases(ctx context.Context, q sqlx.QueryerContext) (map[string]int64, error) {
-	return s.aliases(ctx, q, nil)
+func (s *queries) StudentAliases(ctx context.Context) (map[string]int64, error) {
+	return s.aliases(ctx, nil)
 }
 
 // aliases reads student_ids; share, when not nil, may replace an alias by
 // an equal string already held.
-func (s *Store) aliases(ctx context.Context, q sqlx.QueryerContext, share func(alias string, sid int64) string) (map[string]int64, error) {
+func (s *queries) aliases(ctx context.Context, share func(alias string, sid int64) string) (map[string]int64, error) {
 	var n int
-	if err := sqlx.GetContext(ctx, q, &n, `SELECT COUNT(*) FROM student_ids`); err != nil {
+	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM student_ids`); err != nil {
 		return nil, fmt.Errorf("count student numbers: %w", err)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT alias, sid FROM student_ids`)
+	rows, err := s.db.QueryContext(ctx, `SELECT alias, sid FROM student_ids`)
 	if err != nil {
 		return nil, fmt.Errorf("load student numbers: %w", err)
 	}
@@ -275,4 +273,39 @@ func (s *Store) aliases(ctx context.Context, q sqlx.QueryerContext, share func(a
 		return nil, fmt.Errorf("load student numbers: %w", err)
 	}
 	return out, nil
+}
+
+// StudentNames calls fn with the stored name of each student of sids (the
+// bytes are valid only during the call), in no particular order. Neighbouring
+// sids (a chunk of a roster imported again in the same order) are read as
+// one range of the primary key, scattered ones by a list.
+func (s *queries) StudentNames(ctx context.Context, sids []int64, fn func(sid int64, name []byte)) error {
+	if len(sids) == 0 {
+		return nil
+	}
+	lo, hi := sids[0], sids[0]
+	for _, sid := range sids {
+		lo, hi = min(lo, sid), max(hi, sid)
+	}
+	q, args := `SELECT sid, name FROM students WHERE sid >= ? AND sid <= ?`, []any{lo, hi}
+	if hi-lo >= 4*int64(len(sids)) {
+		q, args = `SELECT sid, name FROM students WHERE sid IN (`+placeholders(len(sids))+`)`, int64sToAny(sids)
+	}
+	rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return fmt.Errorf("read stored names: %w", err)
+	}
+	defer rows.Close()
+	var sid int64
+	var name sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&sid, &name); err != nil {
+			return fmt.Errorf("read stored names: %w", err)
+		}
+		fn(sid, name)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read stored names: %w", err)
+	}
+	return nil
 }

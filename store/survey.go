@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // SurveyChild is one child found by the home-visit survey (大家访).
@@ -18,7 +16,7 @@ type SurveyChild struct {
 // UpsertSurvey inserts surveyed children and updates those whose person key
 // exists; update names the columns (name, birth_date, national_id,
 // enrolled_school, note) overwritten on existing rows.
-func (s *Store) UpsertSurvey(ctx context.Context, tx *sqlx.Tx, rows []SurveyChild, update []string, now time.Time) (Counts, error) {
+func (tx *Tx) UpsertSurvey(ctx context.Context, rows []SurveyChild, update []string, now time.Time) (Counts, error) {
 	if err := checkColumns("survey", update, []string{"name", "birth_date", "national_id", "enrolled_school", "note"}); err != nil {
 		return Counts{}, err
 	}
@@ -29,7 +27,7 @@ func (s *Store) UpsertSurvey(ctx context.Context, tx *sqlx.Tx, rows []SurveyChil
 		cols:   []string{"person_key", "township", "village", "name", "birth_date", "national_id", "enrolled_school", "note", "updated_at"},
 		update: append(append([]string{}, update...), "updated_at"),
 	}
-	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
 		r := &rows[i]
 		d[0], d[1], d[2], d[3], d[4] = r.PersonKey, r.Township, r.Village, r.Name, r.BirthDate
 		d[5], d[6], d[7], d[8] = r.NationalID, r.EnrolledSchool, r.Note, ts

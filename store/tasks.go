@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // NewTask is a follow-up task to create.
@@ -21,14 +19,15 @@ type NewTask struct {
 	Note     string
 }
 
-// CreateTasksTx creates tasks on date createdAt in run runID.
-func (s *Store) CreateTasksTx(ctx context.Context, tx *sqlx.Tx, runID int64, createdAt string, ts []NewTask) error {
-	rows := make([][]any, len(ts))
-	for i, t := range ts {
-		rows[i] = []any{t.AlertID, t.LedgerID, t.SID, t.SchoolID, t.Kind, t.Rule, t.Assignee, t.Due, t.Note, createdAt, runID}
-	}
-	if err := s.appendRows(ctx, tx, "tasks", []string{"alert_id", "ledger_id", "sid", "school_id", "kind", "rule",
-		"assignee", "due", "note", "created_at", "created_run"}, rows); err != nil {
+// InsertTasks inserts tasks created on date createdAt in run runID.
+func (tx *Tx) InsertTasks(ctx context.Context, runID int64, createdAt string, ts []NewTask) error {
+	err := tx.insertRows(ctx, "tasks", []string{"alert_id", "ledger_id", "sid", "school_id", "kind", "rule",
+		"assignee", "due", "note", "created_at", "created_run"}, len(ts), func(i int, d []any) {
+		t := &ts[i]
+		d[0], d[1], d[2], d[3], d[4], d[5] = t.AlertID, t.LedgerID, t.SID, t.SchoolID, t.Kind, t.Rule
+		d[6], d[7], d[8], d[9], d[10] = t.Assignee, t.Due, t.Note, createdAt, runID
+	})
+	if err != nil {
 		return fmt.Errorf("create tasks: %w", err)
 	}
 	return nil
@@ -53,9 +52,9 @@ type OverdueTask struct {
 
 // OverdueTasks returns tasks not closed, due on or before at, not yet
 // escalated to the last level, ordered by id.
-func (s *Store) OverdueTasks(ctx context.Context, q sqlx.QueryerContext, at string) ([]OverdueTask, error) {
+func (s *queries) OverdueTasks(ctx context.Context, at string) ([]OverdueTask, error) {
 	var ts []OverdueTask
-	err := sqlx.SelectContext(ctx, q, &ts, s.Rebind(`SELECT t.id, t.alert_id, COALESCE(t.sid, 0) AS sid,
+	err := s.db.SelectContext(ctx, &ts, s.rebind(`SELECT t.id, t.alert_id, COALESCE(t.sid, 0) AS sid,
 		COALESCE(s.id, '') AS student_id, COALESCE(s.key, '') AS student_key, COALESCE(s.name, '') AS student_name, t.school_id, t.kind, t.rule, t.assignee, t.due, t.created_at, t.escalation
 		FROM tasks t LEFT JOIN students s ON s.sid = t.sid
 		WHERE t.status IN ('open', 'acked') AND t.due <= ? AND t.escalation < 2 ORDER BY t.id`), at)
@@ -65,10 +64,10 @@ func (s *Store) OverdueTasks(ctx context.Context, q sqlx.QueryerContext, at stri
 	return ts, nil
 }
 
-// EscalateTx records escalation level of a task once: it returns false when
-// that level was already recorded.
-func (s *Store) EscalateTx(ctx context.Context, tx *sqlx.Tx, runID int64, taskID int64, level int, at string) (bool, error) {
-	res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO escalations (task_id, level, at, run_id) VALUES (?, ?, ?, ?)
+// EscalateTask records escalation level of a task once: it returns false
+// when that level was already recorded.
+func (tx *Tx) EscalateTask(ctx context.Context, runID int64, taskID int64, level int, at string) (bool, error) {
+	res, err := tx.db.ExecContext(ctx, tx.rebind(`INSERT INTO escalations (task_id, level, at, run_id) VALUES (?, ?, ?, ?)
 		ON CONFLICT (task_id, level) DO NOTHING`), taskID, level, at, runID)
 	if err != nil {
 		return false, fmt.Errorf("escalate task %d: %w", taskID, err)
@@ -76,7 +75,7 @@ func (s *Store) EscalateTx(ctx context.Context, tx *sqlx.Tx, runID int64, taskID
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, nil
 	}
-	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE tasks SET escalation = ? WHERE id = ? AND escalation < ?`),
+	if _, err := tx.db.ExecContext(ctx, tx.rebind(`UPDATE tasks SET escalation = ? WHERE id = ? AND escalation < ?`),
 		level, taskID, level); err != nil {
 		return false, fmt.Errorf("escalate task %d: %w", taskID, err)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Teacher is one row of the teachers table. Role is teacher, principal,
@@ -28,18 +26,18 @@ func teacherColumns() []string {
 // UpsertTeachers inserts teachers and updates those whose id exists. update
 // names the columns overwritten on existing rows (any of teacherColumns but
 // id); the others keep their stored values.
-func (s *Store) UpsertTeachers(ctx context.Context, tx *sqlx.Tx, rows []Teacher, update []string, now time.Time) (Counts, error) {
-	return s.writeTeachers(ctx, tx, rows, update, true, now)
+func (tx *Tx) UpsertTeachers(ctx context.Context, rows []Teacher, update []string, now time.Time) (Counts, error) {
+	return tx.writeTeachers(ctx, rows, update, true, now)
 }
 
 // EnsureTeachers creates the teachers that do not exist yet and leaves
 // existing ones alone. Rule unit tests use it for the teachers their rows name.
-func (s *Store) EnsureTeachers(ctx context.Context, tx *sqlx.Tx, rows []Teacher, now time.Time) error {
-	_, err := s.writeTeachers(ctx, tx, rows, nil, false, now)
+func (tx *Tx) EnsureTeachers(ctx context.Context, rows []Teacher, now time.Time) error {
+	_, err := tx.writeTeachers(ctx, rows, nil, false, now)
 	return err
 }
 
-func (s *Store) writeTeachers(ctx context.Context, tx *sqlx.Tx, rows []Teacher, update []string, upd bool, now time.Time) (Counts, error) {
+func (tx *Tx) writeTeachers(ctx context.Context, rows []Teacher, update []string, upd bool, now time.Time) (Counts, error) {
 	cols := teacherColumns()
 	if err := checkColumns("teachers", update, cols[1:]); err != nil {
 		return Counts{}, err
@@ -49,7 +47,7 @@ func (s *Store) writeTeachers(ctx context.Context, tx *sqlx.Tx, rows []Teacher, 
 		u.update = append(append([]string{}, update...), "updated_at")
 	}
 	ts := FormatTime(now)
-	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
 		r := &rows[i]
 		d[0], d[1], d[2], d[3], d[4] = r.ID, r.Name, r.SchoolID, r.Center, r.Role
 		d[5], d[6], d[7], d[8], d[9] = r.Phone, r.WecomUserID, r.DingtalkUserID, r.Email, ts
@@ -57,8 +55,8 @@ func (s *Store) writeTeachers(ctx context.Context, tx *sqlx.Tx, rows []Teacher, 
 }
 
 // TeacherRefs returns every teacher's school, center and role, by teacher id.
-func (s *Store) TeacherRefs(ctx context.Context, q sqlx.QueryerContext) (map[string]TeacherRef, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, school_id, center, role FROM teachers`)
+func (s *queries) TeacherRefs(ctx context.Context) (map[string]TeacherRef, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, school_id, center, role FROM teachers`)
 	if err != nil {
 		return nil, fmt.Errorf("load teachers: %w", err)
 	}

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Village maps a village or community (村/社区) of a township to the school
@@ -15,7 +13,7 @@ type Village struct {
 
 // UpsertVillages inserts villages and updates the responsible school of those
 // whose (township, village) exists.
-func (s *Store) UpsertVillages(ctx context.Context, tx *sqlx.Tx, rows []Village, now time.Time) (Counts, error) {
+func (tx *Tx) UpsertVillages(ctx context.Context, rows []Village, now time.Time) (Counts, error) {
 	ts := FormatTime(now)
 	u := upsert{
 		table:  "villages",
@@ -23,7 +21,7 @@ func (s *Store) UpsertVillages(ctx context.Context, tx *sqlx.Tx, rows []Village,
 		cols:   []string{"township", "village", "school_id", "updated_at"},
 		update: []string{"school_id", "updated_at"},
 	}
-	return s.bulkUpsert(ctx, tx, u, len(rows), func(i int, d []any) {
+	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
 		r := &rows[i]
 		d[0], d[1], d[2], d[3] = r.Township, r.Village, r.SchoolID, ts
 	})

@@ -210,7 +210,7 @@ func (a *app) store(ctx context.Context, use access) (*store.Store, error) {
 		return nil, err
 	}
 	if fresh && a.name != "migrate" {
-		fmt.Fprintf(a.stderr, "created a new baoxue database at %s\n", st.Where)
+		fmt.Fprintf(a.stderr, "created a new baoxue database at %s\n", st.Location())
 	}
 	st.SetLockWait(a.lockWait(a.name))
 	a.st = st
@@ -238,7 +238,7 @@ func schema(ctx context.Context, st *store.Store, use access) error {
 	if errors.Is(err, store.ErrSchemaOlder) {
 		path := ""
 		if st.Dialect == store.SQLite {
-			path = st.Where
+			path = st.Location()
 		}
 		return badInput{fmt.Errorf("%w: run %s", err, migrateHint(path, ""))}
 	}

@@ -19,6 +19,6 @@ func cmdMigrate(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "%s: schema at version %d\n", st.Where, v)
+	fmt.Fprintf(a.stdout, "%s: schema at version %d\n", st.Location(), v)
 	return nil
 }

@@ -193,7 +193,7 @@ func TestEvalLaysNoSchemaInEmptyPostgres(t *testing.T) {
 	}
 	defer st.Close()
 	var n int
-	if err := st.DB.Get(&n, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()`); err != nil || n != 0 {
+	if err := st.RawGet(context.Background(), &n, `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()`); err != nil || n != 0 {
 		t.Errorf("%d tables after the refused evals (%v), want 0", n, err)
 	}
 	if names := files(t, dir); len(names) > 0 {
@@ -232,7 +232,7 @@ func TestDryRunWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.DB.Exec(`PRAGMA journal_mode = DELETE`); err != nil {
+	if err := st.RawExec(context.Background(), `PRAGMA journal_mode = DELETE`); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -248,7 +248,7 @@ func TestDryRunWritesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	ms, _ := store.Migrations()
-	if _, err := st.DB.Exec(st.Rebind(`DELETE FROM schema_migrations WHERE version = ?`), ms[len(ms)-1].Version); err != nil {
+	if err := st.RawExec(context.Background(), `DELETE FROM schema_migrations WHERE version = ?`, ms[len(ms)-1].Version); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()
@@ -569,7 +569,7 @@ func TestSchemaIsTheProgramsOwn(t *testing.T) {
 			}
 
 			newer := last + 1
-			if _, err := st.DB.Exec(st.Rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from-the-future', 'x')`), newer); err != nil {
+			if err := st.RawExec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from-the-future', 'x')`, newer); err != nil {
 				t.Fatal(err)
 			}
 			want = fmt.Sprintf("this database was upgraded by a newer baoxue (version %d); use that version or newer", newer)
@@ -585,8 +585,8 @@ func TestSchemaIsTheProgramsOwn(t *testing.T) {
 				}
 			}
 			var versions, audits int
-			st.DB.Get(&versions, `SELECT COUNT(*) FROM schema_migrations`)
-			st.DB.Get(&audits, `SELECT COUNT(*) FROM audit`)
+			st.RawGet(ctx, &versions, `SELECT COUNT(*) FROM schema_migrations`)
+			st.RawGet(ctx, &audits, `SELECT COUNT(*) FROM audit`)
 			if versions != len(ms)+1 || audits != 1 {
 				t.Errorf("%d migrations and %d audit rows after the refused commands, want %d and 1", versions, audits, len(ms)+1)
 			}

@@ -1,11 +1,12 @@
 // Package archtest holds the test that keeps the layers of docs/architecture.md:
-// it parses the imports of every non-test Go file of the module and fails on
-// an import the map forbids.
+// it parses every non-test Go file of the module and fails on an import the
+// map forbids, and on raw SQL run through the store from outside it.
 package archtest
 
 import (
 	"bufio"
 	"errors"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -99,10 +100,55 @@ func TestLayers(t *testing.T) {
 	}
 }
 
+// databaseLibraries are the database packages only store imports: the
+// rest of the module reaches the database through store's methods.
+var databaseLibraries = []string{"github.com/jmoiron/sqlx", "github.com/lib/pq", "modernc.org/sqlite"}
+
+// rawMethods are store's escape hatches for tests (store/tx.go).
+var rawMethods = []string{"RawExec", "RawGet", "RawSelect", "RawQuery"}
+
+// inStore reports whether pkg is store or one of its subpackages.
+func inStore(pkg string) bool { return pkg == "store" || strings.HasPrefix(pkg, "store/") }
+
+// TestDatabaseOnlyThroughStore fails on a package outside store that imports
+// a database library, or calls one of store's Raw methods, in a non-test
+// file.
+func TestDatabaseOnlyThroughStore(t *testing.T) {
+	root, _ := moduleRoot(t)
+	files := moduleFiles(t, root)
+	for _, f := range files {
+		if inStore(f.pkg) {
+			continue
+		}
+		for _, s := range f.ast.Imports {
+			full, _ := strconv.Unquote(s.Path.Value)
+			for _, lib := range databaseLibraries {
+				if full == lib || strings.HasPrefix(full, lib+"/") {
+					t.Errorf("%s imports %s: only store imports database libraries; add a store method", f.rel, full)
+				}
+			}
+		}
+		ast.Inspect(f.ast, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && slices.Contains(rawMethods, sel.Sel.Name) {
+				t.Errorf("%s:%d calls %s: raw SQL is for tests; add a store method", f.rel, f.fset.Position(sel.Pos()).Line, sel.Sel.Name)
+			}
+			return true
+		})
+	}
+}
+
 // anImport is one import of a package of ours: file relative to the module
 // root, path relative to the module ("engine"), full as written.
 type anImport struct {
 	file, path, full string
+}
+
+// goFile is one parsed non-test Go file: rel is its path relative to the
+// module root, pkg its directory.
+type goFile struct {
+	rel, pkg string
+	ast      *ast.File
+	fset     *token.FileSet
 }
 
 // moduleRoot finds go.mod above the working directory and returns its
@@ -141,6 +187,29 @@ func moduleRoot(t *testing.T) (string, string) {
 func moduleImports(t *testing.T, root, module string) map[string][]anImport {
 	t.Helper()
 	out := map[string][]anImport{}
+	for _, f := range moduleFiles(t, root) {
+		if _, ok := out[f.pkg]; !ok {
+			out[f.pkg] = nil
+		}
+		for _, s := range f.ast.Imports {
+			full, err := strconv.Unquote(s.Path.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if full == module {
+				out[f.pkg] = append(out[f.pkg], anImport{file: f.rel, path: ".", full: full})
+			} else if p, ok := strings.CutPrefix(full, module+"/"); ok {
+				out[f.pkg] = append(out[f.pkg], anImport{file: f.rel, path: p, full: full})
+			}
+		}
+	}
+	return out
+}
+
+// moduleFiles parses every non-test Go file of the module.
+func moduleFiles(t *testing.T, root string) []goFile {
+	t.Helper()
+	var out []goFile
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -167,24 +236,11 @@ func moduleImports(t *testing.T, root, module string) map[string][]anImport {
 		}
 		rel = filepath.ToSlash(rel)
 		pkg := filepath.ToSlash(filepath.Dir(rel))
-		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
 		if err != nil {
 			return err
 		}
-		if _, ok := out[pkg]; !ok {
-			out[pkg] = nil
-		}
-		for _, s := range f.Imports {
-			full, err := strconv.Unquote(s.Path.Value)
-			if err != nil {
-				return err
-			}
-			if full == module {
-				out[pkg] = append(out[pkg], anImport{file: rel, path: ".", full: full})
-			} else if p, ok := strings.CutPrefix(full, module+"/"); ok {
-				out[pkg] = append(out[pkg], anImport{file: rel, path: p, full: full})
-			}
-		}
+		out = append(out, goFile{rel: rel, pkg: pkg, ast: f, fset: fset})
 		return nil
 	})
 	if err != nil {

@@ -76,12 +76,12 @@ func PostgresDSN(t testing.TB) string {
 	var b [6]byte
 	rand.Read(b[:])
 	schema := "t_" + hex.EncodeToString(b[:])
-	if _, err := admin.DB.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+	if err := admin.RawExec(ctx, "CREATE SCHEMA "+schema); err != nil {
 		admin.Close()
 		t.Fatalf("create schema: %v", err)
 	}
 	t.Cleanup(func() {
-		admin.DB.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		admin.RawExec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 		admin.Close()
 	})
 	u, err := url.Parse(base)
