@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,6 +22,7 @@ import (
 	"baoxue/civil"
 	"baoxue/engine"
 	"baoxue/importer"
+	"baoxue/report"
 	"baoxue/rules"
 	"baoxue/store"
 	"baoxue/synth"
@@ -96,7 +96,7 @@ func Run(ctx context.Context, out io.Writer, opt Options) error {
 	if err := replace(tmp, opt.Path); err != nil {
 		return err
 	}
-	summarize(out, res, names)
+	report.WriteOverview(out, res, *names)
 	fmt.Fprintf(out, "\nDone in %.1fs. The database is %s.\n", time.Since(start).Seconds(), abs)
 	nextSteps(out, opt.Path, t)
 	return nil
@@ -128,7 +128,7 @@ func (opt *Options) defaults() error {
 // build makes the demo database in the file path: generate, import,
 // evaluate. It closes the database before it returns, so that the file is
 // whole without its -wal.
-func build(ctx context.Context, out io.Writer, path string, opt Options) (*engine.Result, *directory, error) {
+func build(ctx context.Context, out io.Writer, path string, opt Options) (*engine.Result, *report.Names, error) {
 	dir, err := os.MkdirTemp("", "baoxue-demo-")
 	if err != nil {
 		return nil, nil, err
@@ -153,7 +153,7 @@ func build(ctx context.Context, out io.Writer, path string, opt Options) (*engin
 
 // fill migrates st, marks it as the demo's, imports the generated files in
 // dir and evaluates.
-func fill(ctx context.Context, out io.Writer, st *store.Store, dir string, opt Options) (*engine.Result, *directory, error) {
+func fill(ctx context.Context, out io.Writer, st *store.Store, dir string, opt Options) (*engine.Result, *report.Names, error) {
 	if _, err := st.Migrate(ctx); err != nil {
 		return nil, nil, err
 	}
@@ -169,7 +169,7 @@ func fill(ctx context.Context, out io.Writer, st *store.Store, dir string, opt O
 		}
 		fmt.Fprintf(out, "  %s\n", sum)
 	}
-	res, err := engine.Evaluate(ctx, st, opt.Rules, engine.Options{At: civil.DayOf(opt.At), Progress: opt.Progress})
+	res, err := engine.Evaluate(ctx, st, opt.Rules, engine.Options{At: civil.DayOf(opt.At), Progress: report.NewProgress(opt.Progress)})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -247,11 +247,6 @@ func removeLeftovers(path string) error {
 	return nil
 }
 
-// directory holds the names of schools and teachers for the summary.
-type directory struct {
-	schools, teachers map[string]string
-}
-
 // inspect counts the demo's marks in a database, the rows of any table that
 // holds imported or computed data, and what someone other than the demo
 // brought in (imports, tokens): a demo database someone imported real data
@@ -277,100 +272,20 @@ func inspect(ctx context.Context, st *store.Store) (demo, data, theirs int, err 
 	return demo, data, audits + tokens, nil
 }
 
-func loadNames(ctx context.Context, st *store.Store) (*directory, error) {
+// loadNames reads the names of schools and teachers for the overview.
+func loadNames(ctx context.Context, st *store.Store) (*report.Names, error) {
 	ss, ts, err := st.Directory(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d := &directory{schools: map[string]string{}, teachers: map[string]string{}}
+	d := &report.Names{Schools: map[string]string{}, Teachers: map[string]string{}}
 	for _, s := range ss {
-		d.schools[s.ID] = s.Name
+		d.Schools[s.ID] = s.Name
 	}
 	for _, t := range ts {
-		d.teachers[t.ID] = t.Name
+		d.Teachers[t.ID] = t.Name
 	}
 	return d, nil
-}
-
-var groupNames = map[string]string{
-	"left_behind": "留守儿童 left-behind", "migrant": "随迁子女 migrant", "returning": "返乡儿童 returning",
-	"orphan": "孤儿/事实无人抚养 orphan", "disabled": "残疾 disabled", "hardship": "家庭经济困难 hardship",
-	"poverty": "脱贫户/边缘户/监测户 poverty household",
-}
-
-// summarize prints the run as a district admin reads it.
-func summarize(w io.Writer, res *engine.Result, names *directory) {
-	risk := res.AtRisk()
-	fmt.Fprintf(w, "\nEvaluation of the default rules at %s: %d students evaluated, %d at risk (%d alerts), %d tasks created, %d pairing teachers assigned.\n",
-		res.At, res.Students, len(risk), len(res.Alerts), res.TasksCreated, len(res.Pairings))
-	byGroup, byGrade, bySchool := map[string]int{}, map[int]int{}, map[string]int{}
-	for _, s := range risk {
-		for _, g := range s.Groups {
-			byGroup[g]++
-		}
-		byGrade[s.Grade]++
-		bySchool[s.School]++
-	}
-	if len(res.Unreported) > 0 {
-		// Attendance files list exceptions only: a school that has not
-		// uploaded yet is evaluated as of the last day it reported.
-		fmt.Fprintln(w, "\nAttendance not reported yet (a day a school has not reported is never taken as a day everyone came):")
-		for _, u := range res.Unreported {
-			through := "no attendance ever reported: not evaluated"
-			if u.Evaluated {
-				through = "attendance last reported " + u.ReportedThrough + ", nothing since: evaluated as of that day"
-			}
-			fmt.Fprintf(w, "  %s %s: %d students; %s\n", u.School, u.Name, u.Students, through)
-		}
-	}
-	fmt.Fprintln(w, "\nStudents at risk by special group:")
-	for _, g := range []string{"left_behind", "migrant", "returning", "orphan", "disabled", "hardship", "poverty"} {
-		fmt.Fprintf(w, "  %5d  %s\n", byGroup[g], groupNames[g])
-	}
-	fmt.Fprintln(w, "\nBy grade:")
-	var line strings.Builder
-	for g := 1; g <= 9; g++ {
-		fmt.Fprintf(&line, "  %d年级 %d", g, byGrade[g])
-	}
-	fmt.Fprintln(w, line.String())
-	fmt.Fprintln(w, "\nSchools with the most students at risk:")
-	for _, kv := range top(bySchool, 5) {
-		fmt.Fprintf(w, "  %5d  %s %s\n", kv.n, kv.key, names.schools[kv.key])
-	}
-	fmt.Fprintln(w, "\nNew tasks by teacher (most first):")
-	for _, kv := range top(res.NewTasksByTeacher(), 5) {
-		fmt.Fprintf(w, "  %5d  %s %s\n", kv.n, kv.key, engine.MaskName(names.teachers[kv.key]))
-	}
-	fmt.Fprintln(w, "\nThe five most urgent students (names masked):")
-	for i, s := range risk {
-		if i == 5 {
-			break
-		}
-		fmt.Fprintf(w, "  %-5s %d年级 %s %-5s %-8s absent %2d school days in a row  %s\n",
-			engine.MaskName(s.Name), s.Grade, s.School, s.Class, s.Severity, s.AbsentStreak, strings.Join(s.Rules, ", "))
-	}
-}
-
-type kv struct {
-	key string
-	n   int
-}
-
-func top(m map[string]int, n int) []kv {
-	out := make([]kv, 0, len(m))
-	for k, v := range m {
-		out = append(out, kv{k, v})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].n != out[j].n {
-			return out[i].n > out[j].n
-		}
-		return out[i].key < out[j].key
-	})
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out
 }
 
 // nextSteps prints commands to paste, run from the directory the demo was

@@ -10,5 +10,7 @@
 // notifications queued in the outbox, all in one transaction. A dry run
 // computes the same and writes nothing.
 //
-// The engine never sends anything: the notifier delivers the outbox.
+// The engine never sends anything: the notifier delivers the outbox. Nor
+// does it print: package report renders a Result (the summary, the JSON
+// lines of `eval --json`).
 package engine

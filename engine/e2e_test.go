@@ -11,6 +11,7 @@ import (
 	"baoxue/civil"
 	"baoxue/engine"
 	"baoxue/importer"
+	"baoxue/report"
 	"baoxue/rules"
 	"baoxue/store"
 	"baoxue/store/storetest"
@@ -40,7 +41,7 @@ func runJSON(t *testing.T, st *store.Store, at, campaign string, dry bool) []byt
 		t.Fatalf("eval: %v", err)
 	}
 	var b bytes.Buffer
-	if err := engine.WriteJSON(&b, res); err != nil {
+	if err := report.WriteJSON(&b, res); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

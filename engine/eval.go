@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"runtime"
 	"sync"
@@ -51,8 +50,8 @@ type Options struct {
 	Lookback int
 	// Workers evaluating rules in parallel; default GOMAXPROCS.
 	Workers int
-	// Progress, when non-nil, receives a progress line now and then (a terminal).
-	Progress io.Writer
+	// Progress, when non-nil, hears how many students have been read.
+	Progress Progress
 	// Now is the clock for recorded instants; default time.Now.
 	Now func() time.Time
 	// Logger; default slog.Default().
@@ -93,27 +92,37 @@ func (o *Options) defaults() {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.Progress == nil {
+		o.Progress = noProgress{}
+	}
 }
 
-// fired is a student for whom at least one rule fired, kept after the
-// evaluation for the lifecycle, recipients and summary.
-type fired struct {
-	SID             int64
-	Key             string
-	ID              string
-	Name            string
-	School          string
-	Class           string
-	Grade           int
-	Homeroom        string
-	Pairing         string
-	LeftBehind      bool
-	Migrant         bool
-	Returning       bool
-	Disabled        bool
-	Hardship        bool
-	Orphan          bool
-	Poverty         string
+// FiredStudent is a student for whom at least one rule fired, as the run saw
+// them: kept after the evaluation for the lifecycle, the recipients and the
+// reports. Every alert of the student points to the same FiredStudent.
+type FiredStudent struct {
+	SID  int64  // the database's key of the student
+	Key  string // the opaque student key digests name students by
+	ID   string // the student id of the roster
+	Name string
+	// School is the school id; Homeroom and Pairing are the homeroom and
+	// pairing teachers' ids, "" when the roster names none.
+	School   string
+	Class    string
+	Grade    int
+	Homeroom string
+	Pairing  string
+	// The special groups of the roster; Poverty is the household's status
+	// ("" or "none" when it is none).
+	LeftBehind bool
+	Migrant    bool
+	Returning  bool
+	Disabled   bool
+	Hardship   bool
+	Orphan     bool
+	Poverty    string
+	// AbsentStreak and UnexcusedStreak are the school days absent in a row
+	// through the day the student was evaluated as of.
 	AbsentStreak    int
 	UnexcusedStreak int
 	assignedPairing string // set by pairing during this run
@@ -122,7 +131,7 @@ type fired struct {
 // firing is one (rule, student) that holds at T.
 type firing struct {
 	rule    *rules.Rule
-	stu     *fired
+	stu     *FiredStudent
 	message string
 }
 
@@ -144,12 +153,13 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	// A school evaluated as of an earlier day needs its lookback before
 	// that day.
 	earliest := rp.earliest(opt.At)
+	opt.Progress.Start("eval", "students")
 	rd := &reader{st: st, length: length, ws: newWindows(cal, opt.At, length, rp.asOf, rp.skip),
 		from: (earliest - civil.Day(length) + 1).String(), to: opt.At.String(),
 		// contacts(n) and home_teaching_*(n) never look past the largest
 		// window; only absences need the longer lookback (for streaks).
 		datedFrom: (earliest - civil.Day(max(1, min(maxWindow, length))) + 1).String(),
-		progress:  newProgress(opt.Progress, "eval", "students"), perSchool: map[string]int{}, skipped: map[string]int{}}
+		progress:  opt.Progress, perSchool: map[string]int{}, skipped: map[string]int{}}
 
 	// Each range holds four connections for as long as it reads; keep the
 	// ranges within the pool, with room for the lifecycle reads, the run's
@@ -184,7 +194,7 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 		out = append(out, fs...)
 	}
 	err = g.Wait()
-	rd.progress.done(int(rd.n.Load()))
+	rd.progress.Done(int(rd.n.Load()))
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +242,7 @@ type reader struct {
 	datedFrom string
 	n         atomic.Int64
 	mu        sync.Mutex
-	progress  *progress
+	progress  Progress
 	// perSchool counts the evaluated students of each school, skipped
 	// those of schools not evaluated (under mu).
 	perSchool, skipped map[string]int
@@ -288,7 +298,7 @@ func (rd *reader) merge(ctx context.Context, part store.SIDRange, batches chan<-
 		n := rd.n.Add(int64(len(batch)))
 		batch = make([]student, 0, batchSize)
 		rd.mu.Lock()
-		rd.progress.set(int(n))
+		rd.progress.Set(int(n))
 		rd.mu.Unlock()
 		return nil
 	}
@@ -358,7 +368,7 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 		for i := range batch {
 			s := &batch[i]
 			fill(f, sw, s)
-			var fs *fired
+			var fs *FiredStudent
 			for _, r := range active {
 				// A rule that fails on one student fails the whole run,
 				// before anything is written (SPEC §5): placed in the rule
@@ -417,9 +427,9 @@ func (m *messageNeed) needed(ctx context.Context, r *rules.Rule, sid int64) bool
 	return !ok || time.Duration(m.t-m.last[i])*24*time.Hour >= r.Cooldown
 }
 
-func newFired(s *student, f *rules.Facts) *fired {
+func newFired(s *student, f *rules.Facts) *FiredStudent {
 	r := &s.row
-	return &fired{
+	return &FiredStudent{
 		SID: r.SID, Key: r.Key, ID: r.ID, Name: r.Name, School: r.SchoolID, Class: r.Class, Grade: r.Grade,
 		Homeroom: r.HomeroomTeacherID, Pairing: r.PairingTeacherID,
 		LeftBehind: r.LeftBehind > 0, Migrant: r.Migrant, Returning: r.Returning, Disabled: r.Disabled,

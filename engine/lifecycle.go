@@ -22,6 +22,18 @@ type AlertLine struct {
 	Task       *TaskLine `json:"task,omitempty"`
 }
 
+// Alert is one alert a run found firing, in one record: its line of
+// `eval --json`, the rule that fired, the student and the message.
+type Alert struct {
+	Line    AlertLine
+	Rule    *rules.Rule
+	Student *FiredStudent
+	// Message is the rendered message, stored with an alert that opens and
+	// sent with a notification; "" when the run rendered none (a dry run, a
+	// rule without a message, an open alert within its cooldown).
+	Message string
+}
+
 // TaskLine is the follow-up task of an alert.
 type TaskLine struct {
 	Kind     string `json:"kind"`
@@ -329,7 +341,7 @@ func (l *lifecycle) escalate(p *plan, overdue []store.OverdueTask) {
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		f := &fired{ID: o.StudentID, School: o.SchoolID, Name: o.StudentName, Key: o.StudentKey}
+		f := &FiredStudent{ID: o.StudentID, School: o.SchoolID, Name: o.StudentName, Key: o.StudentKey}
 		for _, lv := range []struct {
 			level  int
 			target string

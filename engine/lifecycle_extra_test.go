@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -12,16 +11,15 @@ import (
 	"baoxue/store/storetest"
 )
 
-// SPEC §7: `resolved` lines are for writing runs only.
+// SPEC §7: `resolved` lines are for writing runs only: a dry run's result
+// has none for `eval --json` to print, and counts them in WouldResolve.
 func TestDryRunPrintsNoResolved(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		grade9Absent(t, st)
 		evalAt(t, st, lifecycleRules, "2026-03-10", false)
 		res := evalAt(t, st, lifecycleRules, "2026-03-31", true) // no longer fires
-		var b bytes.Buffer
-		WriteJSON(&b, res)
-		if bytes.Contains(b.Bytes(), []byte(`"type":"resolved"`)) {
-			t.Fatalf("dry run printed:\n%s", b.String())
+		if len(res.Resolved) != 0 || len(res.Retired) != 0 || res.WouldResolve != 1 {
+			t.Fatalf("dry run: resolved %+v, retired %+v, would resolve %d; want none, none, 1", res.Resolved, res.Retired, res.WouldResolve)
 		}
 	})
 }

@@ -116,7 +116,7 @@ func TestLifecycleTable(t *testing.T) {
 			var fs []firing
 			if row.fires {
 				i := slices.IndexFunc(set.Rules, func(r *rules.Rule) bool { return r.ID == row.rule })
-				fs = []firing{{rule: set.Rules[i], stu: &fired{SID: 1, ID: "S1", School: "SCH01", Grade: 9, Homeroom: "T1"}}}
+				fs = []firing{{rule: set.Rules[i], stu: &FiredStudent{SID: 1, ID: "S1", School: "SCH01", Grade: 9, Homeroom: "T1"}}}
 			}
 			p := l.decide(fs)
 			if got := outcome(t, p); got != row.want {

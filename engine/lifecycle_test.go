@@ -36,7 +36,7 @@ func oneAlert(t *testing.T, res *Result) AlertLine {
 	if len(res.Alerts) != 1 {
 		t.Fatalf("alerts = %+v, want exactly one", res.Alerts)
 	}
-	return res.Alerts[0]
+	return res.Alerts[0].Line
 }
 
 func TestLifecycle(t *testing.T) {
@@ -52,7 +52,7 @@ func TestLifecycle(t *testing.T) {
 
 		// A dry run says what would happen and writes nothing.
 		res := evalAt(t, st, lifecycleRules, "2026-03-10", true)
-		if len(res.Alerts) != 1 || !res.Alerts[0].New || !res.Alerts[0].Notified || res.Alerts[0].Student != "S1" {
+		if len(res.Alerts) != 1 || !res.Alerts[0].Line.New || !res.Alerts[0].Line.Notified || res.Alerts[0].Line.Student != "S1" {
 			t.Fatalf("dry run alerts = %+v, want one new notified alert for S1", res.Alerts)
 		}
 		for _, tbl := range []string{"alerts", "tasks", "runs", "outbox", "pairings"} {
@@ -237,8 +237,8 @@ func TestPairing(t *testing.T) {
 		}
 		// notify: [pairing] goes to the newly assigned teacher.
 		for _, a := range res.Alerts {
-			if a.Student == "S3" && (len(a.Recipients) != 1 || a.Recipients[0] != "T2") {
-				t.Errorf("S3 recipients = %v, want [T2]", a.Recipients)
+			if a.Line.Student == "S3" && (len(a.Line.Recipients) != 1 || a.Line.Recipients[0] != "T2") {
+				t.Errorf("S3 recipients = %v, want [T2]", a.Line.Recipients)
 			}
 		}
 		// A second run assigns nobody again.

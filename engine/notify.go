@@ -105,7 +105,7 @@ func notifications(runID int64, t civil.Day, p *plan, escalated []Escalation) ([
 				Name: d.stu.Name, Due: d.newTask.Due})
 		}
 	}
-	keyOf := map[int64]*fired{}
+	keyOf := map[int64]*FiredStudent{}
 	for _, d := range p.decisions {
 		keyOf[d.stu.SID] = d.stu
 	}

@@ -26,7 +26,7 @@ type pairer struct {
 }
 
 // assign picks a teacher for f, or "" when the school has no teachers at all.
-func (p *pairer) assign(f *fired) (teacher, reason string) {
+func (p *pairer) assign(f *FiredStudent) (teacher, reason string) {
 	if h := f.Homeroom; h != "" && p.dir.teachers[h].SchoolID == f.School && p.loads[h] < p.cap {
 		p.loads[h]++
 		return h, "homeroom teacher, under the cap"

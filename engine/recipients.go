@@ -57,18 +57,19 @@ type Gap struct {
 	Rule    string `json:"rule,omitempty"`
 	Want    string `json:"want"` // homeroom, pairing, principal, center
 	Got     string `json:"got"`  // the fallback used, or "nobody"
-	name    string
-	class   string
+	// Name and Class of the student, for reports.
+	Name  string `json:"-"`
+	Class string `json:"-"`
 }
 
-func gap(f *fired, rule, want, got string) Gap {
-	return Gap{Student: f.ID, School: f.School, Rule: rule, Want: want, Got: got, name: f.Name, class: f.Class}
+func gap(f *FiredStudent, rule, want, got string) Gap {
+	return Gap{Student: f.ID, School: f.School, Rule: rule, Want: want, Got: got, Name: f.Name, Class: f.Class}
 }
 
 // resolve returns the teachers for one notify or assign target, following
 // SPEC §7's fallbacks: homeroom, else the principal; pairing, else homeroom;
 // principal, else the center admins; center, the center admins.
-func (d *directory) resolve(target string, f *fired) (ids []string, got string) {
+func (d *directory) resolve(target string, f *FiredStudent) (ids []string, got string) {
 	switch target {
 	case "homeroom":
 		if _, ok := d.teachers[f.Homeroom]; ok && f.Homeroom != "" {
@@ -101,7 +102,7 @@ func (d *directory) resolve(target string, f *fired) (ids []string, got string) 
 
 // recipients resolves a rule's notify list to sorted, distinct teacher ids and
 // the gaps met on the way.
-func (d *directory) recipients(notify []string, f *fired, rule string) ([]string, []Gap) {
+func (d *directory) recipients(notify []string, f *FiredStudent, rule string) ([]string, []Gap) {
 	if len(notify) == 0 {
 		notify = []string{"homeroom"}
 	}
@@ -123,7 +124,7 @@ func (d *directory) recipients(notify []string, f *fired, rule string) ([]string
 }
 
 // assignee resolves a task's assign target to one teacher ("" when nobody).
-func (d *directory) assignee(target string, f *fired, rule string) (string, []Gap) {
+func (d *directory) assignee(target string, f *FiredStudent, rule string) (string, []Gap) {
 	ids, got := d.resolve(target, f)
 	var gaps []Gap
 	if got != target {

@@ -162,7 +162,7 @@ func unreported(rp *reporting, perSchool, skipped map[string]int, dir *directory
 			u.ReportedThrough = through.String()
 			u.Since = cal.NextSchoolDay(school, through+1).String()
 		}
-		u.admins, _ = dir.resolve("center", &fired{School: school})
+		u.admins, _ = dir.resolve("center", &FiredStudent{School: school})
 		out = append(out, u)
 	}
 	for school, at := range rp.asOf {

@@ -45,9 +45,9 @@ type Result struct {
 	Campaign string
 	DryRun   bool
 	Students int
-	// Alerts are the alert lines sorted by rule then student; Resolved the
-	// resolved lines (writing runs only), in the same order.
-	Alerts   []AlertLine
+	// Alerts are the alerts firing, sorted by rule then student; Resolved
+	// the resolved lines (writing runs only), in the same order.
+	Alerts   []Alert
 	Resolved []ResolvedLine
 	// Retired are the alerts closed because their rule is no longer loaded
 	// or is disabled (writing runs only); RetiredByRule counts them by rule
@@ -66,10 +66,6 @@ type Result struct {
 	// Counts. WouldResolve is, for a dry run, how many alerts a writing run
 	// would resolve.
 	New, Ongoing, Notified, TasksCreated, WouldResolve int
-	// Firings per alert line, same order, for summaries.
-	students []*fired
-	messages []string
-	rules    []*rules.Rule
 }
 
 // Evaluate runs set against the database at opt.At (SPEC §7): it evaluates
@@ -228,8 +224,7 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 func newResult(p *plan, opt *Options, students int) *Result {
 	res := &Result{At: opt.At, Campaign: opt.Campaign, DryRun: opt.DryRun, Students: students,
 		Pairings: p.pairings, Escalations: p.escalations, Gaps: p.gaps, Unreported: p.unreported,
-		Alerts: make([]AlertLine, 0, len(p.decisions)), students: make([]*fired, 0, len(p.decisions)),
-		messages: make([]string, 0, len(p.decisions)), rules: make([]*rules.Rule, 0, len(p.decisions))}
+		Alerts: make([]Alert, 0, len(p.decisions))}
 	if opt.DryRun {
 		res.WouldResolve = len(p.resolved)
 	} else {
@@ -243,10 +238,7 @@ func newResult(p *plan, opt *Options, students int) *Result {
 		res.RetiredByRule[r.Rule]++
 	}
 	for _, d := range p.decisions {
-		res.Alerts = append(res.Alerts, d.line)
-		res.students = append(res.students, d.stu)
-		res.messages = append(res.messages, d.message)
-		res.rules = append(res.rules, d.rule)
+		res.Alerts = append(res.Alerts, Alert{Line: d.line, Rule: d.rule, Student: d.stu, Message: d.message})
 		if d.line.New {
 			res.New++
 		} else {

@@ -51,9 +51,8 @@ type Options struct {
 	// ImplicitRefs creates the schools and teachers that rows name but the
 	// database lacks, instead of reporting them (rule unit tests).
 	ImplicitRefs bool
-	// Progress, when not nil, receives a "\rN rows (R rows/s)" line as the
-	// rows are read, and a final newline. The CLI passes a terminal only.
-	Progress io.Writer
+	// Progress, when not nil, hears how many rows have been read.
+	Progress Progress
 	// Now gives the import time (updated_at, audit, the snapshot date in
 	// Now's location); nil means time.Now.
 	Now func() time.Time
@@ -255,8 +254,11 @@ func readHeader(k *kindSpec, src source, file string, p *problems) (*header, err
 
 // readRows feeds every non-blank data row to b and returns how many there
 // were. A malformed CSV stops the reading with a problem at its line.
-func readRows(ctx context.Context, src source, h *header, p *problems, b batch, progress io.Writer) (int, error) {
-	pr := newProgress(progress)
+func readRows(ctx context.Context, src source, h *header, p *problems, b batch, pr Progress) (int, error) {
+	if pr == nil {
+		pr = noProgress{}
+	}
+	pr.Start("import", "rows")
 	dates := make(map[string]string)
 	n := 0
 	for {
@@ -284,10 +286,10 @@ func readRows(ctx context.Context, src source, h *header, p *problems, b batch, 
 			if err := ctx.Err(); err != nil {
 				return n, err
 			}
-			pr.update(n)
+			pr.Set(n)
 		}
 	}
-	pr.done(n)
+	pr.Done(n)
 	return n, nil
 }
 
@@ -300,42 +302,19 @@ func blank(cells []string) bool {
 	return true
 }
 
-// progress prints "\rN rows (R rows/s)" at most five times a second.
-type progress struct {
-	w     io.Writer
-	start time.Time
-	last  time.Time
+// Progress hears how far the reading of a file has come: Start as it
+// begins, naming the step and what it counts; Set now and then with the
+// rows read so far; Done once at the end. report.Progress prints it on a
+// terminal.
+type Progress interface {
+	Start(what, unit string)
+	Set(n int)
+	Done(n int)
 }
 
-func newProgress(w io.Writer) *progress {
-	now := time.Now()
-	return &progress{w: w, start: now, last: now}
-}
+// noProgress is the Progress of an import nobody watches.
+type noProgress struct{}
 
-func (p *progress) update(n int) {
-	if p.w == nil {
-		return
-	}
-	now := time.Now()
-	if now.Sub(p.last) < 200*time.Millisecond {
-		return
-	}
-	p.last = now
-	p.print(n, now)
-}
-
-func (p *progress) done(n int) {
-	if p.w == nil {
-		return
-	}
-	p.print(n, time.Now())
-	fmt.Fprintln(p.w)
-}
-
-func (p *progress) print(n int, now time.Time) {
-	rate := 0
-	if d := now.Sub(p.start).Seconds(); d > 0 {
-		rate = int(float64(n) / d)
-	}
-	fmt.Fprintf(p.w, "\r%d rows (%d rows/s)", n, rate)
-}
+func (noProgress) Start(string, string) {}
+func (noProgress) Set(int)              {}
+func (noProgress) Done(int)             {}

@@ -164,7 +164,7 @@ func runTest(ctx context.Context, file string, set *rules.Set, tc *testCase) (mi
 	}
 	got := map[string]bool{}
 	for _, a := range res.Alerts {
-		got[a.Rule+" "+a.Student] = true
+		got[a.Line.Rule+" "+a.Line.Student] = true
 	}
 	want := map[string]bool{}
 	for _, e := range tc.Expect {

@@ -8,6 +8,7 @@ import (
 
 	"baoxue/civil"
 	"baoxue/engine"
+	"baoxue/report"
 	"baoxue/rules"
 )
 
@@ -57,7 +58,7 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	debug.SetMemoryLimit(1536 << 20)
 	res, err := engine.Evaluate(ctx, st, set, engine.Options{
 		At: t, Campaign: *campaign, DryRun: *dry, Force: *force, Retire: *retire,
-		PairingCap: c.Pairing.MaxPerTeacher, Norms: c.Norms(), Progress: a.terminal(),
+		PairingCap: c.Pairing.MaxPerTeacher, Norms: c.Norms(), Progress: report.NewProgress(a.terminal()),
 	})
 	if err != nil {
 		return err
@@ -68,7 +69,7 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 		for _, w := range res.Warnings {
 			fmt.Fprintf(a.stderr, "warning: %s\n", w)
 		}
-		return engine.WriteJSON(a.stdout, res)
+		return report.WriteJSON(a.stdout, res)
 	}
-	return engine.WriteSummary(a.stdout, res)
+	return report.WriteSummary(a.stdout, res)
 }

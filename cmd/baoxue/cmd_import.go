@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"baoxue/importer"
+	"baoxue/report"
 )
 
 func cmdImport(ctx context.Context, a *app, args []string) error {
@@ -60,7 +61,7 @@ func cmdImport(ctx context.Context, a *app, args []string) error {
 	for _, f := range files {
 		sum, err := importer.ImportFile(ctx, st, kind, f, importer.Options{
 			Snapshot: *snapshot, AllowMassUpdate: *massUpdate, Reported: *reported, ReportedFrom: from, ReportedTo: to,
-			Progress: a.terminal(), Actor: actor(), Now: now,
+			Progress: report.NewProgress(a.terminal()), Actor: actor(), Now: now,
 			Limits: importer.Limits{XLSXMaxBytes: int64(c.Import.XLSXMaxBytes), MaxRows: c.Import.MaxRows, MaxColumns: c.Import.MaxColumns},
 		})
 		if err != nil {

@@ -107,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		a := &app{global: g, name: name, stdout: stdout, stderr: stderr}
 		defer a.close()
 		err := c.run(ctx, a, rest[1:])
-		return report(stderr, name, err)
+		return exitStatus(stderr, name, err)
 	}
 	if later[name] {
 		fmt.Fprintf(stderr, "baoxue %s: not available in this version yet (see SPEC §3)\n", name)
@@ -117,8 +117,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitBad
 }
 
-// report prints err and maps it to an exit status; only main decides these.
-func report(stderr io.Writer, name string, err error) int {
+// exitStatus prints err and maps it to an exit status; only main decides these.
+func exitStatus(stderr io.Writer, name string, err error) int {
 	if err == nil {
 		return exitOK
 	}

@@ -1,8 +1,9 @@
-package engine
+package report
 
 import (
 	"sort"
 
+	"baoxue/engine"
 	"baoxue/rules"
 )
 
@@ -23,11 +24,11 @@ type StudentRisk struct {
 
 // AtRisk lists the students with firing alerts, most urgent first: the most
 // severe alert, then the most rules, then the longest absence streak, then id.
-func (r *Result) AtRisk() []StudentRisk {
+func AtRisk(res *engine.Result) []StudentRisk {
 	by := map[int64]int{}
 	var out []StudentRisk
-	for i, a := range r.Alerts {
-		f := r.students[i]
+	for _, a := range res.Alerts {
+		f := a.Student
 		j, ok := by[f.SID]
 		if !ok {
 			j = len(out)
@@ -36,10 +37,10 @@ func (r *Result) AtRisk() []StudentRisk {
 				Groups: groups(f), AbsentStreak: f.AbsentStreak})
 		}
 		s := &out[j]
-		if rules.SeverityRank(a.Severity) > rules.SeverityRank(s.Severity) {
-			s.Severity = a.Severity
+		if rules.SeverityRank(a.Line.Severity) > rules.SeverityRank(s.Severity) {
+			s.Severity = a.Line.Severity
 		}
-		s.Rules = append(s.Rules, a.Rule)
+		s.Rules = append(s.Rules, a.Line.Rule)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -57,7 +58,7 @@ func (r *Result) AtRisk() []StudentRisk {
 	return out
 }
 
-func groups(f *fired) []string {
+func groups(f *engine.FiredStudent) []string {
 	var g []string
 	for _, x := range []struct {
 		on   bool
@@ -73,16 +74,16 @@ func groups(f *fired) []string {
 	return g
 }
 
-// NewTasksByTeacher counts the tasks this run created (or, dry, would
+// NewTasksByTeacher counts the tasks the run created (or, dry, would
 // create) per assignee.
-func (r *Result) NewTasksByTeacher() map[string]int {
+func NewTasksByTeacher(res *engine.Result) map[string]int {
 	m := map[string]int{}
-	for _, a := range r.Alerts {
-		if a.New && a.Task != nil && a.Task.Assignee != "" {
-			m[a.Task.Assignee]++
+	for _, a := range res.Alerts {
+		if a.Line.New && a.Line.Task != nil && a.Line.Task.Assignee != "" {
+			m[a.Line.Task.Assignee]++
 		}
 	}
-	for _, p := range r.Pairings {
+	for _, p := range res.Pairings {
 		m[p.Teacher]++
 	}
 	return m

@@ -1,50 +1,20 @@
-package engine
+package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strings"
-	"unicode/utf8"
 
+	"baoxue/engine"
 	"baoxue/rules"
 )
-
-// WriteJSON prints the run as JSON lines (SPEC §7), sorted by type: alert
-// lines, resolved lines and retired lines, each sorted by rule then student,
-// then unreported lines by school. The bytes depend only on the result, so
-// the same data gives the same output on every engine.
-func WriteJSON(w io.Writer, res *Result) error {
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for i := range res.Alerts {
-		if err := enc.Encode(&res.Alerts[i]); err != nil {
-			return err
-		}
-	}
-	for _, ls := range [][]ResolvedLine{res.Resolved, res.Retired} {
-		for i := range ls {
-			if err := enc.Encode(&ls[i]); err != nil {
-				return err
-			}
-		}
-	}
-	for i := range res.Unreported {
-		if err := enc.Encode(&res.Unreported[i]); err != nil {
-			return err
-		}
-	}
-	return bw.Flush()
-}
 
 // WriteSummary prints what a district admin wants to read after a run:
 // counts by severity, rule and school, the most urgent students (names
 // masked), pairings, escalations and every gap in the data.
-func WriteSummary(w io.Writer, res *Result) error {
+func WriteSummary(w io.Writer, res *engine.Result) error {
 	bw := bufio.NewWriter(w)
 	mode := "run " + fmt.Sprint(res.RunID)
 	if res.DryRun {
@@ -82,11 +52,11 @@ func WriteSummary(w io.Writer, res *Result) error {
 	}
 	bySev, byRule, bySchool := map[string]int{}, map[string]int{}, map[string]int{}
 	names := map[string]string{}
-	for i, a := range res.Alerts {
-		bySev[a.Severity]++
-		byRule[a.Rule]++
-		bySchool[a.School]++
-		names[a.Rule] = res.rules[i].Name
+	for _, a := range res.Alerts {
+		bySev[a.Line.Severity]++
+		byRule[a.Line.Rule]++
+		bySchool[a.Line.School]++
+		names[a.Line.Rule] = a.Rule.Name
 	}
 	fmt.Fprintln(bw, "\nBy severity:")
 	sevs := rules.Severities()
@@ -97,47 +67,25 @@ func WriteSummary(w io.Writer, res *Result) error {
 		}
 	}
 	fmt.Fprintln(bw, "\nBy rule:")
-	for _, kv := range sortedCounts(byRule, 0) {
-		fmt.Fprintf(bw, "  %7d  %-28s %s\n", kv.n, kv.k, names[kv.k])
+	for _, kv := range top(byRule, 0) {
+		fmt.Fprintf(bw, "  %7d  %-28s %s\n", kv.n, kv.key, names[kv.key])
 	}
 	fmt.Fprintln(bw, "\nBy school (most alerts first):")
-	top := sortedCounts(bySchool, 10)
-	for _, kv := range top {
-		fmt.Fprintf(bw, "  %7d  %s\n", kv.n, kv.k)
+	schools := top(bySchool, 10)
+	for _, kv := range schools {
+		fmt.Fprintf(bw, "  %7d  %s\n", kv.n, kv.key)
 	}
-	if len(bySchool) > len(top) {
-		fmt.Fprintf(bw, "  … and %d more schools\n", len(bySchool)-len(top))
+	if len(bySchool) > len(schools) {
+		fmt.Fprintf(bw, "  … and %d more schools\n", len(bySchool)-len(schools))
 	}
 	writeUrgent(bw, res, 5)
 	writeGaps(bw, res)
 	return bw.Flush()
 }
 
-type count struct {
-	k string
-	n int
-}
-
-func sortedCounts(m map[string]int, limit int) []count {
-	out := make([]count, 0, len(m))
-	for k, n := range m {
-		out = append(out, count{k, n})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].n != out[j].n {
-			return out[i].n > out[j].n
-		}
-		return out[i].k < out[j].k
-	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	return out
-}
-
 // writeUrgent lists the n most urgent students (see AtRisk).
-func writeUrgent(w io.Writer, res *Result, n int) {
-	risk := res.AtRisk()
+func writeUrgent(w io.Writer, res *engine.Result, n int) {
+	risk := AtRisk(res)
 	if len(risk) > n {
 		risk = risk[:n]
 	}
@@ -149,7 +97,7 @@ func writeUrgent(w io.Writer, res *Result, n int) {
 }
 
 // writeRetired says which rules' alerts were (or would be) retired.
-func writeRetired(w io.Writer, res *Result) {
+func writeRetired(w io.Writer, res *engine.Result) {
 	if len(res.RetiredByRule) == 0 {
 		return
 	}
@@ -157,14 +105,14 @@ func writeRetired(w io.Writer, res *Result) {
 	if res.DryRun {
 		verb = "would retire (a writing run needs --retire)"
 	}
-	for _, kv := range sortedCounts(res.RetiredByRule, 0) {
-		fmt.Fprintf(w, "  %d alerts %s: rule %s is no longer loaded or is disabled; their tasks close as rule_retired\n", kv.n, verb, kv.k)
+	for _, kv := range top(res.RetiredByRule, 0) {
+		fmt.Fprintf(w, "  %d alerts %s: rule %s is no longer loaded or is disabled; their tasks close as rule_retired\n", kv.n, verb, kv.key)
 	}
 }
 
 // writeUnreported lists the schools whose attendance is not reported
 // through T.
-func writeUnreported(w io.Writer, us []Unreported) {
+func writeUnreported(w io.Writer, us []engine.Unreported) {
 	if len(us) == 0 {
 		return
 	}
@@ -194,7 +142,7 @@ const gapExamples = 5
 
 // writeGaps says which fallbacks the run used, how often, and for whom
 // (names masked), so that an admin can fix the roster.
-func writeGaps(w io.Writer, res *Result) {
+func writeGaps(w io.Writer, res *engine.Result) {
 	if len(res.Gaps) == 0 {
 		return
 	}
@@ -204,24 +152,15 @@ func writeGaps(w io.Writer, res *Result) {
 	for _, g := range res.Gaps {
 		k := g.Want + " → " + g.Got
 		kinds[k]++
-		who := fmt.Sprintf("%s %s %s", g.School, strings.TrimSpace(g.class), MaskName(g.name))
+		who := fmt.Sprintf("%s %s %s", g.School, strings.TrimSpace(g.Class), MaskName(g.Name))
 		if !seen[k+who] && len(examples[k]) < gapExamples {
 			seen[k+who] = true
 			examples[k] = append(examples[k], who)
 		}
 	}
 	fmt.Fprintf(w, "\nGaps in the data (%d; each alert went to the fallback shown, or to nobody):\n", len(res.Gaps))
-	for _, kv := range sortedCounts(kinds, 0) {
-		fmt.Fprintf(w, "  %6d  no %s, e.g. %s\n", kv.n, kv.k, strings.Join(examples[kv.k], "; "))
+	for _, kv := range top(kinds, 0) {
+		fmt.Fprintf(w, "  %6d  no %s, e.g. %s\n", kv.n, kv.key, strings.Join(examples[kv.key], "; "))
 	}
 	fmt.Fprintln(w, "  Fix them in the roster (homeroom_teacher_id, pairing_teacher_id) or the teachers file (principal, center_admin).")
-}
-
-// MaskName keeps the first character of a name and masks the rest: 张三丰 → 张**.
-func MaskName(name string) string {
-	r, size := utf8.DecodeRuneInString(name)
-	if r == utf8.RuneError {
-		return ""
-	}
-	return string(r) + strings.Repeat("*", max(utf8.RuneCountInString(name[size:]), 1))
 }
