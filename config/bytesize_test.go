@@ -26,13 +26,24 @@ func TestParseByteSize(t *testing.T) {
 		{"9000000TiB", 0, `bad size "9000000TiB": too large`},
 	}
 	for _, tc := range cases {
-		got, err := ParseByteSize(tc.in)
-		switch {
-		case tc.err != "" && (err == nil || err.Error() != tc.err):
-			t.Errorf("ParseByteSize(%q) = %d, %v, want error %s", tc.in, got, err, tc.err)
-		case tc.err == "" && (err != nil || got != tc.want):
-			t.Errorf("ParseByteSize(%q) = %d, %v, want %d", tc.in, got, err, tc.want)
-		}
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := ParseByteSize(tc.in)
+			if tc.err != "" {
+				if err == nil {
+					t.Fatalf("ParseByteSize(%q) = %d, want error %s", tc.in, got, tc.err)
+				}
+				if err.Error() != tc.err {
+					t.Errorf("ParseByteSize(%q) error = %v, want %s", tc.in, err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseByteSize(%q): %v", tc.in, err)
+			}
+			if got != tc.want {
+				t.Errorf("ParseByteSize(%q) = %d, want %d", tc.in, got, tc.want)
+			}
+		})
 	}
 	for b, want := range map[ByteSize]string{512 << 20: "512MiB", 3 << 30: "3GiB", 1536: "1536", 1000: "1000", 0: "0"} {
 		if got := b.String(); got != want {
@@ -47,11 +58,17 @@ func TestByteSizeFromEnvironment(t *testing.T) {
 	env := map[string]string{"SIZE": "1GiB", "BAD": "lots"}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	c, err := parse("f.yaml", []byte("import: {xlsx_max_bytes: \"${SIZE}\"}\n"), lookup)
-	if err != nil || c.Import.XLSXMaxBytes != 1<<30 {
-		t.Fatalf("parse: %v, %v", c, err)
+	if err != nil {
+		t.Fatalf("parse ${SIZE}: %v", err)
+	}
+	if c.Import.XLSXMaxBytes != 1<<30 {
+		t.Errorf("xlsx_max_bytes = %d, want %d", c.Import.XLSXMaxBytes, 1<<30)
 	}
 	_, err = parse("f.yaml", []byte("import: {xlsx_max_bytes: \"${BAD}\"}\n"), lookup)
-	if want := "f.yaml:1:26: import.xlsx_max_bytes: the value of ${BAD} is not a size like 512MiB"; err == nil || err.Error() != want {
+	if err == nil {
+		t.Fatal("parse ${BAD}: no error")
+	}
+	if want := "f.yaml:1:26: import.xlsx_max_bytes: the value of ${BAD} is not a size like 512MiB"; err.Error() != want {
 		t.Errorf("parse = %v, want %s", err, want)
 	}
 }

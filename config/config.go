@@ -6,6 +6,7 @@ import (
 	// without one (Windows desktops, distroless images).
 	_ "time/tzdata"
 
+	"baoxue/inputerr"
 	"baoxue/rules"
 )
 
@@ -47,7 +48,7 @@ type Config struct {
 	Notifier Notifier `yaml:"notifier"`
 
 	src      source
-	warnings []Problem
+	warnings []inputerr.Error
 }
 
 // Database selects the store.
@@ -247,4 +248,4 @@ func (c *Config) Norms() rules.Norms {
 // Warnings returns what Load accepted but the file should change, such as a
 // deprecated key, each placed at FILE:LINE:COL with its key. The command
 // line prints them; they never stop a load.
-func (c *Config) Warnings() []Problem { return c.warnings }
+func (c *Config) Warnings() []inputerr.Error { return c.warnings }

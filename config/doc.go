@@ -19,7 +19,9 @@
 // A deprecated key (home_teaching.hours_per_week, now hours_per_session) is
 // still read; its value moves to the new key and Warnings reports it.
 //
-// All problems are returned as Problems, a list of Problem that each name the
-// file, line, column and dotted key (notifier.channels[1].secret) they are
-// about.
+// All problems are returned as an inputerr.List, each problem an
+// inputerr.Error naming the file, line, column and dotted key
+// (notifier.channels[1].secret) it is about; Field is the key, and File is
+// BAOXUE_DATABASE_URL for the value it gave, "" for a built-in default.
+// Msg never contains a secret value.
 package config

@@ -7,10 +7,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"baoxue/inputerr"
 )
 
 // FuzzConfig: whatever the bytes of baoxue.yaml, the loader returns a
-// validated config or Problems, in bounded time, without panicking; and no
+// validated config or an inputerr.List, in bounded time, without panicking; and no
 // problem shows a value that came from the environment (a secret), unless
 // the file itself spelled it out. Seeded with every fixture in testdata and
 // a few hostile documents.
@@ -69,9 +71,9 @@ func FuzzConfig(f *testing.F) {
 			}
 			return
 		}
-		var ps Problems
+		var ps inputerr.List
 		if !errors.As(r.err, &ps) || len(ps) == 0 {
-			t.Fatalf("error %v (%T) is not Problems", r.err, r.err)
+			t.Fatalf("error %v (%T) is not an inputerr.List", r.err, r.err)
 		}
 		msg := r.err.Error()
 		for name, v := range env {

@@ -13,13 +13,15 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"baoxue/inputerr"
 )
 
 // Load reads the config file at path: it expands ${VAR}, ${VAR:-default}
 // and $$ in values from the environment, decodes strictly over Default(),
 // applies BAOXUE_DATABASE_URL, resolves relative paths against the file's
-// directory and validates. Bad content is returned as Problems, each naming
-// FILE:LINE:COL and the key; a file that cannot be read is a wrapped
+// directory and validates. Bad content is returned as an inputerr.List,
+// each problem naming FILE:LINE:COL and the key; a file that cannot be read is a wrapped
 // fs error.
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
@@ -54,7 +56,7 @@ func parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, syntaxProblem(file, err)
 	}
-	var early Problems
+	var early inputerr.List
 	if len(doc.Content) > 0 && !isNull(doc.Content[0]) {
 		early = c.decode(doc.Content[0], lookup)
 		early = append(early, c.renameDeprecated()...)
@@ -62,11 +64,13 @@ func parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 	c.fill()
 	c.applyEnv(lookup)
 	c.resolvePaths(filepath.Dir(file))
-	var late Problems
+	var late inputerr.List
 	if err := c.Validate(); err != nil {
-		late = err.(Problems) // Validate returns nothing else
+		late = err.(inputerr.List) // Validate returns nothing else
 	}
-	if err := append(early, dropCovered(late, early)...).orNil(); err != nil {
+	probs := append(early, dropCovered(late, early)...)
+	probs.Sort()
+	if err := probs.Err(); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -75,7 +79,7 @@ func parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 // decode expands, checks and decodes the root node over c. It decodes even
 // when the check found problems, so that Validate can report the rest: a
 // value of the wrong type or an unknown key leaves the default in place.
-func (c *Config) decode(root *yaml.Node, lookup func(string) (string, bool)) Problems {
+func (c *Config) decode(root *yaml.Node, lookup func(string) (string, bool)) inputerr.List {
 	e := expander{lookup: lookup, vars: map[*yaml.Node]string{}, bad: map[*yaml.Node]string{}}
 	e.walk(root)
 	ch := checker{src: &c.src, vars: e.vars, bad: e.bad}
@@ -98,7 +102,7 @@ func (c *Config) decode(root *yaml.Node, lookup func(string) (string, bool)) Pro
 // renameDeprecated moves the value of home_teaching.hours_per_week, the
 // old name of hours_per_session, to the new name with a warning; giving
 // both is a problem.
-func (c *Config) renameDeprecated() Problems {
+func (c *Config) renameDeprecated() inputerr.List {
 	const oldKey, newKey = "home_teaching.hours_per_week", "home_teaching.hours_per_session"
 	h := &c.HomeTeaching
 	if h.HoursPerWeek == nil {
@@ -107,7 +111,7 @@ func (c *Config) renameDeprecated() Problems {
 	if _, both := c.src.marks[newKey]; both {
 		p := c.src.at(oldKey)
 		p.Msg = "the old name of hours_per_session: give hours_per_session only"
-		return Problems{p}
+		return inputerr.List{&p}
 	}
 	h.HoursPerSession, h.HoursPerWeek = *h.HoursPerWeek, nil
 	c.src.renamed = map[string]string{newKey: oldKey}
@@ -122,10 +126,10 @@ func (c *Config) renameDeprecated() Problems {
 
 // dropCovered drops the problems about keys that already have a problem in
 // early, or are below such a key: their values are defaults or unexpanded.
-func dropCovered(late, early Problems) Problems {
-	var out Problems
+func dropCovered(late, early inputerr.List) inputerr.List {
+	var out inputerr.List
 	for _, p := range late {
-		covered := slices.ContainsFunc(early, func(e Problem) bool {
+		covered := slices.ContainsFunc(early, func(e *inputerr.Error) bool {
 			return e.Field != "" && (p.Field == e.Field ||
 				strings.HasPrefix(p.Field, e.Field+".") || strings.HasPrefix(p.Field, e.Field+"["))
 		})
@@ -159,10 +163,10 @@ func (c *Config) resolvePaths(dir string) {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
-// syntaxProblem turns a yaml.v3 parse error into a Problem with a line.
+// syntaxProblem turns a yaml.v3 parse error into a problem with a line.
 func syntaxProblem(file string, err error) error {
 	msg := err.Error()
-	p := Problem{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
+	p := &inputerr.Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
 		p.Msg = msg[len(m[0]):]
@@ -172,7 +176,7 @@ func syntaxProblem(file string, err error) error {
 			p.Line++
 		}
 	}
-	return Problems{p}
+	return inputerr.List{p}
 }
 
 // parserError reports whether msg is one of yaml.v3's parser errors, as
@@ -206,22 +210,22 @@ func (c *Config) Where(key string) string {
 	}
 }
 
-// at returns a Problem placed at key's value, or its nearest enclosing
+// at returns a problem placed at key's value, or its nearest enclosing
 // key's; a key whose value the file gave under its deprecated name is
 // placed and named there.
-func (s *source) at(key string) Problem {
+func (s *source) at(key string) inputerr.Error {
 	if env, ok := s.env[key]; ok {
-		return Problem{File: env, Field: key}
+		return inputerr.Error{File: env, Field: key}
 	}
 	if old, ok := s.renamed[key]; ok {
 		key = old
 	}
 	for k := key; ; k = parentKey(k) {
 		if m, ok := s.marks[k]; ok {
-			return Problem{File: s.file, Line: m.line, Col: m.col, Field: key}
+			return inputerr.Error{File: s.file, Line: m.line, Col: m.col, Field: key}
 		}
 		if k == "" {
-			return Problem{File: s.file, Field: key}
+			return inputerr.Error{File: s.file, Field: key}
 		}
 	}
 }

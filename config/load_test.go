@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"baoxue/inputerr"
 	"baoxue/rules"
 )
 
@@ -75,9 +76,9 @@ func TestLoadBadFixtures(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Load = %+v, want problems", c)
 			}
-			var ps Problems
+			var ps inputerr.List
 			if !errors.As(err, &ps) {
-				t.Fatalf("Load error %v is %T, want Problems", err, err)
+				t.Fatalf("Load error %v is %T, want an inputerr.List", err, err)
 			}
 			got := strings.Split(err.Error(), "\n")
 			if !slices.Equal(got, want) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"baoxue/inputerr"
 )
 
 // mark is a position in the config file.
@@ -36,13 +38,13 @@ type checker struct {
 	src   *source
 	vars  map[*yaml.Node]string
 	bad   map[*yaml.Node]string
-	probs Problems
+	probs inputerr.List
 }
 
 var unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
 
 func (c *checker) problem(n *yaml.Node, key, format string, args ...any) {
-	c.probs = append(c.probs, Problem{
+	c.probs = append(c.probs, &inputerr.Error{
 		File: c.src.file, Line: n.Line, Col: n.Column, Field: key,
 		Msg: fmt.Sprintf(format, args...),
 	})

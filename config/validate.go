@@ -9,10 +9,12 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"baoxue/inputerr"
 )
 
-// Validate checks every value and returns all problems at once as Problems
-// (nil when there are none), each placed at FILE:LINE:COL when the config
+// Validate checks every value and returns all problems at once as an
+// inputerr.List sorted by position (nil when there are none), each placed at FILE:LINE:COL when the config
 // came from a file. It checks that the timezone loads; cron specs parse
 // with robfig/cron's standard parser or are "off"; the DSN is file:… or
 // postgres://…; counts, sizes and durations are positive; channel names are
@@ -38,19 +40,20 @@ func (c *Config) Validate() error {
 	v.atLeast("import.max_rows", c.Import.MaxRows, 1)
 	v.atLeast("import.max_columns", c.Import.MaxColumns, 1)
 	v.notifier(c.Notifier)
-	return v.probs.orNil()
+	v.probs.Sort()
+	return v.probs.Err()
 }
 
 // validator collects problems placed by the source's positions.
 type validator struct {
 	src   *source
-	probs Problems
+	probs inputerr.List
 }
 
 func (v *validator) add(key, format string, args ...any) {
 	p := v.src.at(key)
 	p.Msg = fmt.Sprintf(format, args...)
-	v.probs = append(v.probs, p)
+	v.probs = append(v.probs, &p)
 }
 
 func (v *validator) atLeast(key string, n, least int) {

@@ -2,46 +2,23 @@ package importer
 
 import (
 	"fmt"
-	"sort"
 	"strings"
+
+	"baoxue/inputerr"
 )
-
-// RowError is one problem in an input file: the file, the physical line
-// (the header is line 1; for XLSX the row number; 0 for the file as a whole),
-// the column as its header names it (empty when the problem is the whole
-// row or file) and what to do about it.
-type RowError struct {
-	File   string
-	Line   int
-	Column string
-	Msg    string
-}
-
-// String renders the error as "FILE:LINE: COLUMN: message", leaving out the
-// parts that are empty or zero.
-func (e RowError) String() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	b.WriteString(": ")
-	if e.Column != "" {
-		b.WriteString(e.Column)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
 
 // MaxPrinted is how many row errors BadRows.Error prints.
 const MaxPrinted = 50
 
 // BadRows is the error of a file with bad input: nothing of it was written.
 // Errors holds the problems sorted by line (at most maxKept of them, the
-// earliest); Total is how many there were.
+// earliest), each placed at the file and its physical line (the header is
+// line 1; for XLSX the row number; 0 for the file as a whole), its Field
+// the column as the file's header names it ("" when the problem is the
+// whole row or file), rendered "FILE:LINE: COLUMN: message". Total is how
+// many problems there were.
 type BadRows struct {
-	Errors []RowError
+	Errors inputerr.List
 	Total  int
 }
 
@@ -56,7 +33,7 @@ func (b *BadRows) Error() string {
 		if i > 0 {
 			sb.WriteByte('\n')
 		}
-		sb.WriteString(e.String())
+		sb.WriteString(e.Error())
 	}
 	if more := b.Total - min(len(b.Errors), MaxPrinted); more > 0 {
 		fmt.Fprintf(&sb, "\n… and %d more", more)
@@ -75,14 +52,14 @@ const maxKept = 1000
 // problems collects the row errors of one file.
 type problems struct {
 	file  string
-	list  []RowError
+	list  inputerr.List
 	total int
 }
 
 func (p *problems) add(line int, column, format string, args ...any) {
 	p.total++
 	if len(p.list) < maxKept {
-		p.list = append(p.list, RowError{File: p.file, Line: line, Column: column, Msg: fmt.Sprintf(format, args...)})
+		p.list.Add(p.file, line, 0, column, fmt.Sprintf(format, args...))
 	}
 }
 
@@ -92,6 +69,6 @@ func (p *problems) err() error {
 	if p.total == 0 {
 		return nil
 	}
-	sort.SliceStable(p.list, func(i, j int) bool { return p.list[i].Line < p.list[j].Line })
+	p.list.Sort()
 	return &BadRows{Errors: p.list, Total: p.total}
 }

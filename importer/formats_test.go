@@ -41,7 +41,7 @@ func TestEncodingsAndLayout(t *testing.T) {
 		})
 		// A bad row after multi-line values is reported at its physical line.
 		bad := importBad(t, st, "attendance", filepath.Join("testdata", "attendance.multiline.bad.csv"), opts())
-		if len(bad.Errors) != 1 || bad.Errors[0].Line != 7 || bad.Errors[0].Column != "status" {
+		if len(bad.Errors) != 1 || bad.Errors[0].Line != 7 || bad.Errors[0].Field != "status" {
 			t.Errorf("multi-line bad row: %v, want one error at line 7, column status", bad)
 		}
 	})
@@ -113,7 +113,7 @@ func TestXLSX(t *testing.T) {
 			}
 		})
 		rows := importBad(t, st, "students", bad, opts())
-		if len(rows.Errors) != 1 || rows.Errors[0].Line != 2 || rows.Errors[0].Column != "身份证件号" ||
+		if len(rows.Errors) != 1 || rows.Errors[0].Line != 2 || rows.Errors[0].Field != "身份证件号" ||
 			!strings.Contains(rows.Errors[0].Msg, "format the column as text") {
 			t.Errorf("numeric national ID: %v, want one error at line 2 saying to format the column as text", rows)
 		}
@@ -131,7 +131,7 @@ func TestTitleLineAndProgress(t *testing.T) {
 	opt := opts()
 	opt.Progress = &progress
 	bad := importBad(t, st, "students", filepath.Join("testdata", "students.title.bad.csv"), opt)
-	if len(bad.Errors) != 1 || bad.Errors[0].Line != 4 || bad.Errors[0].Column != "学校代码" {
+	if len(bad.Errors) != 1 || bad.Errors[0].Line != 4 || bad.Errors[0].Field != "学校代码" {
 		t.Errorf("title line: %v, want one error at line 4, column 学校代码", bad)
 	}
 	if want := []string{"start import rows", "done 2"}; !slices.Equal(progress.calls, want) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"baoxue/inputerr"
 	"baoxue/store"
 )
 
@@ -17,8 +18,18 @@ import (
 // Callers must not modify it.
 var Kinds = kindNames()
 
-// ErrUnknownKind is returned (wrapped) for a KIND not in Kinds.
-var ErrUnknownKind = errors.New("unknown import kind")
+// ErrUnknownKind is returned (wrapped) for a KIND not in Kinds. It is the
+// user's input, and says so by BadInput (see inputerr.BadInput).
+var ErrUnknownKind error = refusal("unknown import kind")
+
+// refusal is an import refused because of what the user asked for: it says
+// so by BadInput, as BadRows does.
+type refusal string
+
+func (r refusal) Error() string { return string(r) }
+
+// BadInput reports that the refusal is about the user's input.
+func (refusal) BadInput() bool { return true }
 
 // Options tunes an import. The zero value imports silently at time.Now.
 type Options struct {
@@ -141,7 +152,7 @@ func lookupKind(kind string) (*kindSpec, error) {
 func fileError(file string, err error) error {
 	var bi *badInput
 	if errors.As(err, &bi) {
-		return &BadRows{Errors: []RowError{{File: file, Line: bi.line, Msg: bi.msg}}, Total: 1}
+		return &BadRows{Errors: inputerr.List{{File: file, Line: bi.line, Msg: bi.msg}}, Total: 1}
 	}
 	return fmt.Errorf("import %s: %w", file, err)
 }

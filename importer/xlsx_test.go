@@ -17,6 +17,7 @@ import (
 
 	"baoxue/config"
 	"baoxue/importer"
+	"baoxue/inputerr"
 	"baoxue/store"
 	"baoxue/store/storetest"
 )
@@ -266,7 +267,7 @@ func importXLSX(t *testing.T, st *store.Store, path string, lim importer.Limits)
 }
 
 // onlyProblem returns the single problem of an import that must be bad.
-func onlyProblem(t *testing.T, err error) importer.RowError {
+func onlyProblem(t *testing.T, err error) *inputerr.Error {
 	t.Helper()
 	var bad *importer.BadRows
 	if !errors.As(err, &bad) || len(bad.Errors) != 1 {
@@ -295,13 +296,13 @@ func TestXLSXLimits(t *testing.T) {
 
 	five := writeWorkbook(t, [][]any{header, school(1), school(2), school(3), school(4)}, nil)
 	p := onlyProblem(t, func() error { _, err := importXLSX(t, st, five, importer.Limits{MaxRows: 4}); return err }())
-	if want := five + ": the first sheet has more than 4 rows (import.max_rows in baoxue.yaml)"; p.String() != want {
+	if want := five + ": the first sheet has more than 4 rows (import.max_rows in baoxue.yaml)"; p.Error() != want {
 		t.Errorf("got  %s\nwant %s", p, want)
 	}
 
 	wide := writeWorkbook(t, [][]any{header, school(1), {"SCH09", "学校", "中心", nil, "备注"}}, nil)
 	p = onlyProblem(t, func() error { _, err := importXLSX(t, st, wide, importer.Limits{MaxColumns: 3}); return err }())
-	if want := wide + ":3: the first sheet has more than 3 columns: cell E3 has a value (import.max_columns in baoxue.yaml)"; p.String() != want {
+	if want := wide + ":3: the first sheet has more than 3 columns: cell E3 has a value (import.max_columns in baoxue.yaml)"; p.Error() != want {
 		t.Errorf("got  %s\nwant %s", p, want)
 	}
 }
@@ -382,7 +383,7 @@ func TestXLSXNotAWorkbook(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := importXLSX(t, st, tc.path, importer.Limits{})
 			p := onlyProblem(t, err)
-			if want := tc.path + ": " + tc.want; p.String() != want {
+			if want := tc.path + ": " + tc.want; p.Error() != want {
 				t.Errorf("got  %s\nwant %s", p, want)
 			}
 		})
@@ -419,7 +420,7 @@ func TestXLSXDamagedCellsReported(t *testing.T) {
 	path := replaceParts(t, base, map[string]rawPart{sheet1: stored(sheet)})
 	_, err := importXLSX(t, st, path, importer.Limits{})
 	p := onlyProblem(t, err)
-	if want := path + ":3: the workbook is damaged: the first sheet is not well-formed XML (unexpected EOF)"; p.String() != want {
+	if want := path + ":3: the workbook is damaged: the first sheet is not well-formed XML (unexpected EOF)"; p.Error() != want {
 		t.Errorf("got  %s\nwant %s", p, want)
 	}
 	if got := dump(t, st, `SELECT count(*) FROM schools`); len(got) != 1 || got[0] != "0" {

@@ -1,7 +1,7 @@
 // Package inputerr holds the error of a user's input placed at a file
 // position, in the manner of go/scanner: one Error, a sortable List of them,
 // and BadInput, the behaviour by which main tells the user's mistakes (exit
-// status 2) from failures of the program or its surroundings.
+// status 1) from failures of the program or its surroundings (exit status 2).
 //
 // It imports no package of ours, so every package may use it.
 package inputerr
@@ -67,13 +67,12 @@ func (e Error) Error() string {
 // BadInput reports true: an Error is always the user's input.
 func (Error) BadInput() bool { return true }
 
-// Compare orders a and b by file, line, column, then message.
+// Compare orders a and b by file, line, then column.
 func Compare(a, b *Error) int {
 	return cmp.Or(
 		cmp.Compare(a.File, b.File),
 		cmp.Compare(a.Line, b.Line),
 		cmp.Compare(a.Col, b.Col),
-		cmp.Compare(a.Msg, b.Msg),
 	)
 }
 
@@ -86,13 +85,15 @@ func (l *List) Add(file string, line, col int, field, msg string) {
 	*l = append(*l, &Error{File: file, Line: line, Col: col, Field: field, Msg: msg})
 }
 
-// Len, Less and Swap implement sort.Interface, ordering by Compare.
+// Len, Less and Swap implement sort.Interface, ordering by Compare; Sort
+// is the stable sort to use.
 func (l List) Len() int           { return len(l) }
 func (l List) Less(i, j int) bool { return Compare(l[i], l[j]) < 0 }
 func (l List) Swap(i, j int)      { l[i], l[j] = l[j], l[i] }
 
-// Sort orders l by file, line, column, then message; it is stable, so
-// problems at one position keep the order they were found in.
+// Sort orders l by file, line, then column; it is stable, so problems at
+// one position keep the order they were found in (an import row's, which
+// have no column number, by column).
 func (l List) Sort() {
 	slices.SortStableFunc(l, Compare)
 }

@@ -42,14 +42,19 @@ func TestListSortAndErr(t *testing.T) {
 	l.Add("a", 1, 5, "", "z")
 	l.Add("a", 1, 2, "", "w")
 	l.Add("a", 1, 2, "", "v")
+	l.Add("a", 1, 0, "", "u")
 	l.Sort()
-	want := "a:1:2: v\na:1:2: w\na:1:5: z\na:2:1: y\nb:1:1: x"
+	// At one position, the order found in (w before v), not the message's.
+	want := "a:1: u\na:1:2: w\na:1:2: v\na:1:5: z\na:2:1: y\nb:1:1: x"
 	if got := l.Err().Error(); got != want {
 		t.Errorf("sorted:\n%s\nwant:\n%s", got, want)
 	}
-	l.Swap(0, 4)
+	l = l[:0]
+	l.Add("b", 1, 1, "", "x")
+	l.Add("a", 2, 1, "", "y")
+	l.Add("a", 1, 5, "", "z")
 	sort.Sort(l)
-	if got := l.Error(); got != want {
+	if got, want := l.Error(), "a:1:5: z\na:2:1: y\nb:1:1: x"; got != want {
 		t.Errorf("sort.Sort:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -31,11 +31,11 @@ func TestWorstCaseWithinMemoryBudget(t *testing.T) {
 	}
 	// The same rule on a VM with a tenth of the budget fails, placed.
 	_, err := r.Eval(&vm.VM{MemoryBudget: 100_000}, f)
-	var e Error
+	var e *RunError
 	if !errors.As(err, &e) {
-		t.Fatalf("over budget: %v (%T), want an Error", err, err)
+		t.Fatalf("over budget: %v (%T), want a *RunError", err, err)
 	}
-	if e.File != "test.yaml" || e.Line != 6 || e.Col < 7 || e.Rule != "r" || !strings.Contains(e.Msg, "memory budget exceeded") {
+	if at := e.At; at.File != "test.yaml" || at.Line != 6 || at.Col < 7 || at.Field != "rule r" || !strings.Contains(at.Msg, "memory budget exceeded") {
 		t.Errorf("over budget: %+v", e)
 	}
 	got := OnStudent(err, "G500234********0057").Error()

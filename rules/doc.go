@@ -11,12 +11,12 @@
 // Load takes files and directories (a directory contributes its *.yaml and
 // *.yml files, not its subdirectories) and compiles them in file-name
 // order. Files are parsed into yaml.Node trees and walked by hand, so every
-// problem is an Error placed at the token it is about, as
+// problem is an inputerr.Error placed at the token it is about, as
 // "FILE:LINE:COL: rule ID: message": unknown keys (with a suggestion),
 // wrong types, values outside the allowed lists, bad durations, missing
 // required keys, duplicate ids across files, broken YAML. Load reports every
-// problem of every file at once, as Errors, and returns no Set if there is
-// one.
+// problem of every file at once, as an inputerr.List, and returns no Set
+// if there is one.
 //
 // # Expressions
 //
@@ -67,7 +67,7 @@
 // node count of a `when`, ranges, literal lists, constant `matches`
 // patterns, and the size and nesting of a message. A bound passed is a
 // load error at its place. Within them no rule can exceed the expr VM's
-// memory budget; a rule that fails on a student at run time is an Error
+// memory budget; a rule that fails on a student at run time is a RunError
 // placed in the file (Rule.Eval, Rule.Render), to which OnStudent adds
 // the student, and the engine fails the run.
 //

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"baoxue/inputerr"
 )
 
 // fuzzSeeds returns the rule files of testdata and of the built-in rules.
@@ -48,13 +50,13 @@ func fuzzFacts() *Facts {
 	return &Facts{Student: s, W: w, Today: "2026-03-10", Month: 3, Campaign: "march", Norms: DefaultNorms()}
 }
 
-// checkLoadError fails unless err is Errors, each placed in name within
-// data's lines.
+// checkLoadError fails unless err is an inputerr.List, each problem placed
+// in name within data's lines.
 func checkLoadError(t *testing.T, name string, data []byte, err error) {
 	t.Helper()
-	var errs Errors
+	var errs inputerr.List
 	if !errors.As(err, &errs) || len(errs) == 0 {
-		t.Fatalf("error %T %v, want Errors", err, err)
+		t.Fatalf("error %T %v, want an inputerr.List", err, err)
 	}
 	lines := len(newSource(name, data).lineStarts)
 	for _, e := range errs {
@@ -75,7 +77,7 @@ func runAll(t *testing.T, set *Set) {
 		}
 		msg, err := r.Render(f)
 		if err != nil {
-			var e Error
+			var e *RunError
 			if !errors.As(err, &e) {
 				t.Errorf("render error not placed: %v", err)
 			}

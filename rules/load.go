@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"baoxue/inputerr"
 )
 
 // Set is a loaded, compiled rule set.
@@ -47,20 +49,21 @@ type File struct {
 // Load reads and compiles rule files. Each path is a file or a directory;
 // a directory contributes every *.yaml and *.yml file directly in it (not
 // in subdirectories). All files are taken in name order. On failure the
-// error is Errors, holding every problem of every file, each placed at its
-// file, line and column.
+// error is an inputerr.List holding every problem of every file, each
+// placed at its file, line and column (its Field "rule ID" when it is
+// about one rule), in that order and, at one position, by message.
 func Load(paths ...string) (*Set, error) {
 	var c collector
 	if len(paths) == 0 {
-		c.add(Error{File: ".", Msg: "no rule files given"})
-		return nil, c.errs
+		c.add(".", 0, 0, "", "no rule files given")
+		return nil, c.errs.Err()
 	}
 	seen := map[string]bool{}
 	var files []File
 	for _, p := range paths {
 		names, err := ruleFileNames(p)
 		if err != nil {
-			c.add(Error{File: p, Msg: err.Error()})
+			c.add(p, 0, 0, "", err.Error())
 			continue
 		}
 		for _, name := range names {
@@ -69,12 +72,12 @@ func Load(paths ...string) (*Set, error) {
 			}
 			seen[filepath.Clean(name)] = true
 			if len(seen) > MaxRules {
-				c.add(Error{File: name, Msg: fmt.Sprintf("more than %d rule files: a rule set holds at most %d rules, and each file at least one", MaxRules, MaxRules)})
+				c.add(name, 0, 0, "", fmt.Sprintf("more than %d rule files: a rule set holds at most %d rules, and each file at least one", MaxRules, MaxRules))
 				break
 			}
 			data, err := readRuleFile(name)
 			if err != nil {
-				c.add(Error{File: name, Msg: fmt.Sprintf("read rule file: %v", err)})
+				c.add(name, 0, 0, "", fmt.Sprintf("read rule file: %v", err))
 				continue
 			}
 			files = append(files, File{Name: name, Data: data})
@@ -85,12 +88,12 @@ func Load(paths ...string) (*Set, error) {
 		return set, err
 	}
 	// Report unreadable paths together with the problems of the readable files.
-	var errs Errors
+	var errs inputerr.List
 	if errors.As(err, &errs) && !(len(files) == 0 && len(errs) == 1) {
 		c.errs = append(c.errs, errs...)
 	}
-	c.errs.sort()
-	return nil, c.errs
+	c.sort()
+	return nil, c.errs.Err()
 }
 
 // readRuleFile reads a rule file, and no more than one byte past
@@ -148,8 +151,8 @@ func Compile(files ...File) (*Set, error) {
 		src := newSource(f.Name, f.Data)
 		if len(f.Data) > MaxFileSize {
 			line, col := src.position(MaxFileSize)
-			c.add(Error{File: f.Name, Line: line, Col: col, Msg: fmt.Sprintf(
-				"rule file is larger than %d bytes (1 MiB), the most a rule file holds; it passes the limit here", MaxFileSize)})
+			c.add(f.Name, line, col, "", fmt.Sprintf(
+				"rule file is larger than %d bytes (1 MiB), the most a rule file holds; it passes the limit here", MaxFileSize))
 			continue
 		}
 		for _, pr := range parseFile(src, &c) {
@@ -176,13 +179,13 @@ func Compile(files ...File) (*Set, error) {
 		}
 	}
 	if len(files) == 0 {
-		c.add(Error{File: ".", Msg: "no rule files given"})
+		c.add(".", 0, 0, "", "no rule files given")
 	} else if len(set.Rules) == 0 && len(c.errs) == 0 {
-		c.add(Error{File: files[0].Name, Msg: "no rules: at least one rule is needed"})
+		c.add(files[0].Name, 0, 0, "", "no rules: at least one rule is needed")
 	}
 	if len(c.errs) > 0 {
-		c.errs.sort()
-		return nil, c.errs
+		c.sort()
+		return nil, c.errs.Err()
 	}
 	set.Checksum = hex.EncodeToString(sum.Sum(nil))
 	return set, nil

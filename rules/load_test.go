@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"baoxue/inputerr"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.err golden files from the current output")
@@ -66,9 +68,9 @@ func TestLoadBad(t *testing.T) {
 			if err == nil {
 				t.Fatalf("%s (%s) loaded %d rules, want errors", path, tc.about, len(set.Rules))
 			}
-			var errs Errors
+			var errs inputerr.List
 			if !errors.As(err, &errs) {
-				t.Fatalf("error is %T, want Errors: %v", err, err)
+				t.Fatalf("error is %T, want an inputerr.List: %v", err, err)
 			}
 			got := err.Error() + "\n"
 			if *update {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -10,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"baoxue/inputerr"
 )
 
 // Keys of a rule file, in documentation order.
@@ -23,9 +26,21 @@ var (
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 // collector gathers every problem of a load.
-type collector struct{ errs Errors }
+type collector struct{ errs inputerr.List }
 
-func (c *collector) add(e Error) { c.errs = append(c.errs, e) }
+// add reports msg at file, line and col (0 for the file as a whole), about
+// the rule id ("" for none).
+func (c *collector) add(file string, line, col int, rule, msg string) {
+	c.errs.Add(file, line, col, ruleField(rule), msg)
+}
+
+// sort orders the problems by file, line and column and, at one position,
+// by message (a file with only a misspelled key has two problems at 1:1).
+func (c *collector) sort() {
+	slices.SortStableFunc(c.errs, func(a, b *inputerr.Error) int {
+		return cmp.Or(inputerr.Compare(a, b), strings.Compare(a.Msg, b.Msg))
+	})
+}
 
 // atNode reports msg at the position of node n. yaml.v3 places an empty
 // node at the end of a file (as in "---") on the line after the last: such
@@ -35,13 +50,13 @@ func (c *collector) atNode(src *source, n *yaml.Node, rule, msg string) {
 	if last := len(src.lineStarts); line > last {
 		line, col = last, utf8.RuneCountInString(src.lineText(last))+1
 	}
-	c.add(Error{File: src.name, Line: line, Col: col, Rule: rule, Msg: msg})
+	c.add(src.name, line, col, rule, msg)
 }
 
 // at reports msg at the character idx of scalar n's value.
 func (c *collector) at(src *source, n *yaml.Node, idx int, rule, msg string) {
 	line, col := src.locate(n, idx)
-	c.add(Error{File: src.name, Line: line, Col: col, Rule: rule, Msg: msg})
+	c.add(src.name, line, col, rule, msg)
 }
 
 // parsedRule is a rule read from YAML, with the nodes later stages place
@@ -72,7 +87,7 @@ func parseFile(src *source, c *collector) []parsedRule {
 		return nil
 	}
 	if len(doc.Content) == 0 {
-		c.add(Error{File: src.name, Line: 1, Col: 1, Msg: `file is empty: expected a "rules:" list`})
+		c.add(src.name, 1, 1, "", `file is empty: expected a "rules:" list`)
 		return nil
 	}
 	root := resolve(doc.Content[0])
@@ -117,11 +132,11 @@ func (p *fileParser) yamlError(err error) {
 	line = p.firstFailingLine(line, problem)
 	text := p.src.lineText(line)
 	col := utf8.RuneCountInString(text) - utf8.RuneCountInString(strings.TrimLeft(text, " ")) + 1
-	e := Error{File: p.src.name, Line: line, Col: col, Msg: "broken YAML: " + problem}
+	msg := "broken YAML: " + problem
 	if strings.TrimSpace(text) != "" {
-		e.Snippet = " | " + text
+		msg = withSnippet(msg, " | "+text)
 	}
-	p.c.add(e)
+	p.c.add(p.src.name, line, col, "", msg)
 }
 
 // yamlParserProblems are the problems of yaml.v3's parser, whose errors

@@ -87,7 +87,7 @@ type Rule struct {
 // its MemoryBudget, when 0, is expr's default, which the load-time budgets
 // keep every rule under (SPEC §5). An error means the rule could not be
 // evaluated on these facts (f.W missing, a panic in Windows, a division by
-// zero); when the expression failed it is an Error placed at the failing
+// zero); when the expression failed it is a *RunError placed at the failing
 // token of `when` in the rule file, to which OnStudent adds the student.
 func (r *Rule) Eval(v *vm.VM, f *Facts) (bool, error) {
 	if r.program == nil {
@@ -120,7 +120,7 @@ func (r *Rule) Eval(v *vm.VM, f *Facts) (bool, error) {
 // `.student.name`, `.today`, `.absent_streak`, …, and the functions
 // `absences 14`, `absence_rate 30`, …. A text longer than MaxMessageLength
 // characters is cut to MaxMessageLength-1 and "…". A template that fails
-// on f gives an Error placed in the rule file, as Eval's.
+// on f gives a *RunError placed in the rule file, as Eval's.
 func (r *Rule) Render(f *Facts) (string, error) {
 	if r.Message == "" {
 		return "", nil

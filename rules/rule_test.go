@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -10,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/expr-lang/expr/vm"
+
+	"baoxue/inputerr"
 )
 
 // fakeWindows answers windowed functions from tables keyed by window and
@@ -326,24 +327,31 @@ func TestEnvironmentNames(t *testing.T) {
 	}
 }
 
+// TestErrorRendering: a load problem names its rule and shows its snippet
+// indented; a RunError adds the student and is not bad input.
 func TestErrorRendering(t *testing.T) {
-	errs := Errors{
-		{File: "b.yaml", Line: 2, Col: 1, Msg: "second file"},
-		{File: "a.yaml", Line: 9, Col: 3, Rule: "r", Msg: "late", Snippet: " | x\n | ^"},
-		{File: "a.yaml", Line: 9, Col: 1, Rule: "r", Msg: "early"},
-		{File: "dir", Msg: "whole file"},
-	}
-	errs.sort()
+	var errs inputerr.List
+	errs.Add("b.yaml", 2, 1, ruleField(""), "second file")
+	errs.Add("a.yaml", 9, 3, ruleField("r"), withSnippet("late", " | x\n | ^"))
+	errs.Add("a.yaml", 9, 1, ruleField("r"), "early")
+	errs.Add("dir", 0, 0, "", "whole file")
+	errs.Sort()
 	want := "a.yaml:9:1: rule r: early\n" +
 		"a.yaml:9:3: rule r: late\n     | x\n     | ^\n" +
 		"b.yaml:2:1: second file\n" +
 		"dir: whole file"
 	if got := errs.Error(); got != want {
-		t.Errorf("Errors.Error() =\n%s\nwant\n%s", got, want)
+		t.Errorf("load errors =\n%s\nwant\n%s", got, want)
 	}
-	var target Errors
-	if !errors.As(error(errs), &target) || len(target) != 4 {
-		t.Error("errors.As does not find Errors")
+	if !inputerr.IsBadInput(fmt.Errorf("load: %w", errs.Err())) {
+		t.Error("load errors are not bad input")
+	}
+	run := OnStudent(&RunError{At: *errs[1]}, "kS1")
+	if got, want := run.Error(), "a.yaml:9:3: rule r: student kS1: late\n     | x\n     | ^"; got != want {
+		t.Errorf("run error =\n%s\nwant\n%s", got, want)
+	}
+	if inputerr.IsBadInput(fmt.Errorf("evaluate: %w", run)) {
+		t.Error("a run error is bad input")
 	}
 }
 

@@ -9,17 +9,47 @@ import (
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr/file"
+
+	"baoxue/inputerr"
 )
 
+// RunError is a rule failing on one student's facts at run time (a division
+// by zero, a message that cannot be rendered). At is where in the rule
+// file: the failing token of `when` or action of the message, with Field
+// "rule ID" and Msg followed by expr's snippet, if any. Student, set by
+// OnStudent, names the student. It renders as "FILE:LINE:COL: rule ID:
+// student WHO: message".
+type RunError struct {
+	At      inputerr.Error
+	Student string
+}
+
+// Error renders e as At does, with "student WHO: " before the message when
+// Student is set.
+func (e *RunError) Error() string {
+	at := e.At
+	if e.Student != "" {
+		at.Msg = "student " + e.Student + ": " + at.Msg
+	}
+	return at.Error()
+}
+
+// BadInput reports false (see inputerr.BadInput): the rules loaded and the
+// data imported, and a rule that still fails on a student fails the run as
+// a failure of the program, not a mistake in the user's input.
+func (*RunError) BadInput() bool { return false }
+
 // OnStudent returns err, an error of Rule.Eval or Rule.Render, naming the
-// student it happened on: "FILE:LINE:COL: rule ID: student WHO: …". who
-// must not be an identity number in full (idnum.Mask it, or give an opaque
-// key): errors reach logs and terminals.
+// student it happened on: a *RunError "FILE:LINE:COL: rule ID: student WHO:
+// …", or err wrapped as "student WHO: …" when it is not placed. who must not
+// be an identity number in full (idnum.Mask it, or give an opaque key):
+// errors reach logs and terminals.
 func OnStudent(err error, who string) error {
-	var e Error
+	var e *RunError
 	if errors.As(err, &e) {
-		e.Student = who
-		return e
+		on := *e
+		on.Student = who
+		return &on
 	}
 	return fmt.Errorf("student %s: %w", who, err)
 }
@@ -35,8 +65,8 @@ func (r *Rule) runError(err error) error {
 	if msg == "memory budget exceeded" {
 		msg += ": the condition builds larger lists than one evaluation may"
 	}
-	return Error{File: r.src.name, Line: line, Col: col, Rule: r.ID, Msg: "when: " + msg,
-		Snippet: strings.TrimPrefix(fe.Snippet, "\n")}
+	return &RunError{At: inputerr.Error{File: r.src.name, Line: line, Col: col, Field: ruleField(r.ID),
+		Msg: withSnippet("when: "+msg, strings.TrimPrefix(fe.Snippet, "\n"))}}
 }
 
 // execErrorRE splits a text/template execution error into the line, the
@@ -64,5 +94,5 @@ func (r *Rule) renderError(err error) error {
 		msg = m[3]
 	}
 	line, col := r.src.locate(r.message, idx)
-	return Error{File: r.src.name, Line: line, Col: col, Rule: r.ID, Msg: "message: " + msg}
+	return &RunError{At: inputerr.Error{File: r.src.name, Line: line, Col: col, Field: ruleField(r.ID), Msg: "message: " + msg}}
 }

@@ -172,14 +172,8 @@ func (c *collector) exprError(src *source, n *yaml.Node, id string, err error) {
 		return
 	}
 	line, col := src.locate(n, fe.From)
-	c.add(Error{
-		File:    src.name,
-		Line:    line,
-		Col:     col,
-		Rule:    id,
-		Msg:     "when: " + friendlyExprMessage(fe.Message),
-		Snippet: trimSnippet(strings.TrimPrefix(fe.Snippet, "\n")),
-	})
+	c.add(src.name, line, col, id, withSnippet("when: "+friendlyExprMessage(fe.Message),
+		trimSnippet(strings.TrimPrefix(fe.Snippet, "\n"))))
 }
 
 // snippetWidth is the most characters of an expression line a snippet shows.

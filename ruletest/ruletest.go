@@ -27,6 +27,7 @@ import (
 	"baoxue/civil"
 	"baoxue/engine"
 	"baoxue/importer"
+	"baoxue/inputerr"
 	"baoxue/rules"
 	"baoxue/store"
 )
@@ -36,33 +37,12 @@ type Summary struct {
 	Passed, Failed int
 }
 
-// BadTestFile is a test file that cannot be read or is malformed; its
-// message names FILE:LINE:COL.
-type BadTestFile struct {
-	File string
-	Line int
-	Col  int
-	Msg  string
-}
-
-func (e *BadTestFile) Error() string {
-	if e.Line > 0 && e.Col > 0 {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
-	}
-	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
-// BadInput reports true: a malformed test file is the user's input being
-// wrong (see inputerr.BadInput).
-func (*BadTestFile) BadInput() bool { return true }
-
 // Run runs every test of every file, printing a line per test and, for a
 // failing one, what was missing and what was extra. A malformed file, rules
 // that do not load or inline rows that do not import are errors; failing
-// tests are counted in Summary.
+// tests are counted in Summary. A test file that cannot be read or is
+// malformed is an *inputerr.Error, or an inputerr.List of its unknown keys,
+// placed at FILE:LINE:COL.
 func Run(ctx context.Context, files []string, out io.Writer) (Summary, error) {
 	var sum Summary
 	for _, f := range files {
@@ -154,7 +134,7 @@ func runTest(ctx context.Context, file string, set *rules.Set, tc *testCase) (mi
 			if len(tbl.lines) > 0 {
 				line = tbl.lines[0]
 			}
-			return nil, nil, &BadTestFile{File: source, Line: line, Msg: fmt.Sprintf("unknown column %s (the columns are those of `baoxue import %s`)",
+			return nil, nil, &inputerr.Error{File: source, Line: line, Msg: fmt.Sprintf("unknown column %s (the columns are those of `baoxue import %s`)",
 				strings.Join(sum.Ignored, ", "), tbl.kind)}
 		}
 	}
@@ -193,7 +173,7 @@ func checkExpectedRules(path string, tf *testFile, set *rules.Set) error {
 	for _, tc := range tf.Tests {
 		for _, e := range tc.Expect {
 			if set.Rule(e.Rule) == nil {
-				return &BadTestFile{File: path, Line: e.line, Col: e.col,
+				return &inputerr.Error{File: path, Line: e.line, Col: e.col,
 					Msg: fmt.Sprintf("test %q: expect: no rule %q in %s", tc.Name, e.Rule, strings.Join(tf.RuleFiles, ", "))}
 			}
 		}
@@ -269,11 +249,11 @@ type table struct {
 func parseFile(path string) (*testFile, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &BadTestFile{File: path, Msg: err.Error()}
+		return nil, &inputerr.Error{File: path, Msg: err.Error()}
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(b, &root); err != nil {
-		return nil, &BadTestFile{File: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		return nil, &inputerr.Error{File: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	var tf testFile
 	dec := yaml.NewDecoder(strings.NewReader(string(b)))
@@ -282,7 +262,7 @@ func parseFile(path string) (*testFile, error) {
 		return nil, decodeError(path, b, err)
 	}
 	if len(tf.RuleFiles) == 0 {
-		return nil, &BadTestFile{File: path, Msg: "rule_files is empty: name the rule files to test, relative to this file"}
+		return nil, &inputerr.Error{File: path, Msg: "rule_files is empty: name the rule files to test, relative to this file"}
 	}
 	nodes := testNodes(&root)
 	for i, tc := range tf.Tests {
@@ -297,18 +277,18 @@ func parseFile(path string) (*testFile, error) {
 		d, err := civil.ParseDay(tc.At)
 		if err != nil {
 			line, col := valuePos(node, "at")
-			return nil, &BadTestFile{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: at: %v", tc.Name, err)}
+			return nil, &inputerr.Error{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: at: %v", tc.Name, err)}
 		}
 		tc.at = d
 		tc.norms = tc.Norms.apply(tf.Norms.apply(rules.DefaultNorms()))
 		if tc.Campaign != "" && !rules.IsCampaign(tc.Campaign) {
 			line, col := valuePos(node, "campaign")
-			return nil, &BadTestFile{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: campaign %q: want march, may, september or empty", tc.Name, tc.Campaign)}
+			return nil, &inputerr.Error{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: campaign %q: want march, may, september or empty", tc.Name, tc.Campaign)}
 		}
 		for _, e := range tc.Expect {
 			if e.Rule == "" {
 				line, col := valuePos(node, "expect")
-				return nil, &BadTestFile{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: an expect entry has no rule", tc.Name)}
+				return nil, &inputerr.Error{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: an expect entry has no rule", tc.Name)}
 			}
 		}
 		for _, k := range []struct {
@@ -337,11 +317,10 @@ var unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type
 func decodeError(path string, src []byte, err error) error {
 	var ne *nodeError
 	if errors.As(err, &ne) {
-		return &BadTestFile{File: path, Line: ne.node.Line, Col: ne.node.Column, Msg: ne.msg}
+		return &inputerr.Error{File: path, Line: ne.node.Line, Col: ne.node.Column, Msg: ne.msg}
 	}
 	lines := strings.Split(string(src), "\n")
-	var msgs []string
-	first := &BadTestFile{File: path}
+	var l inputerr.List
 	for _, m := range unknownField.FindAllStringSubmatch(err.Error(), -1) {
 		line, _ := strconv.Atoi(m[1])
 		col := 1
@@ -350,17 +329,12 @@ func decodeError(path string, src []byte, err error) error {
 				col = utf8.RuneCountInString(lines[line-1][:i]) + 1
 			}
 		}
-		msgs = append(msgs, fmt.Sprintf("%s:%d:%d: unknown key %q (a test file has rule_files, norms and tests; a test has name, at, campaign, students, attendance, calendar, contacts, home_teaching, schools, teachers, norms, expect; an expect entry has rule and students)", path, line, col, m[2]))
-		if first.Line == 0 {
-			first.Line, first.Col = line, col
-		}
+		l.Add(path, line, col, "", fmt.Sprintf("unknown key %q (a test file has rule_files, norms and tests; a test has name, at, campaign, students, attendance, calendar, contacts, home_teaching, schools, teachers, norms, expect; an expect entry has rule and students)", m[2]))
 	}
-	if len(msgs) == 0 {
-		first.Msg = strings.TrimPrefix(err.Error(), "yaml: ")
-		return first
+	if len(l) == 0 {
+		return &inputerr.Error{File: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
-	first.Msg = strings.TrimPrefix(strings.Join(msgs, "\n"), fmt.Sprintf("%s:%d:%d: ", path, first.Line, first.Col))
-	return first
+	return l
 }
 
 // toTable turns inline rows (mappings of column to scalar) into a header and
@@ -371,13 +345,13 @@ func toTable(file, test, key, kind string, nodes []yaml.Node) (table, error) {
 	var maps []map[string]string
 	for _, n := range nodes {
 		if n.Kind != yaml.MappingNode {
-			return t, &BadTestFile{File: file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf("test %q: %s: each row is a mapping of column to value", test, key)}
+			return t, &inputerr.Error{File: file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf("test %q: %s: each row is a mapping of column to value", test, key)}
 		}
 		m := map[string]string{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if v.Kind != yaml.ScalarNode {
-				return t, &BadTestFile{File: file, Line: v.Line, Col: v.Column, Msg: fmt.Sprintf("test %q: %s: column %s: want a single value", test, key, k.Value)}
+				return t, &inputerr.Error{File: file, Line: v.Line, Col: v.Column, Msg: fmt.Sprintf("test %q: %s: column %s: want a single value", test, key, k.Value)}
 			}
 			if _, ok := col[k.Value]; !ok {
 				col[k.Value] = len(t.header)

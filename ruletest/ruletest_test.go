@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"baoxue/inputerr"
 )
 
 // TestDefaultRules runs the built-in rules' own unit tests: every default
@@ -106,6 +108,20 @@ func TestUnknownKeyHasPosition(t *testing.T) {
 	_, err := Run(context.Background(), []string{path}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), `x.test.yaml:5:5: unknown key "expct"`) || strings.Contains(err.Error(), "ruletest.") {
 		t.Fatalf("err = %v", err)
+	}
+	// Every unknown key, each on a line of its own at its place.
+	writeFile(t, path, "rule_files: [rules.yaml]\ntests:\n  - name: x\n    at: 2026-03-10\n    expct: []\n    studnets: []\n")
+	_, err = Run(context.Background(), []string{path}, &bytes.Buffer{})
+	if err == nil {
+		t.Fatal("two unknown keys accepted")
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], path+`:5:5: unknown key "expct" (a test file has`) ||
+		!strings.HasPrefix(lines[1], path+`:6:5: unknown key "studnets" (a test file has`) {
+		t.Errorf("err = %v", err)
+	}
+	if !inputerr.IsBadInput(err) {
+		t.Errorf("unknown keys are not bad input: %T", err)
 	}
 }
 

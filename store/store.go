@@ -84,6 +84,11 @@ func (e *NoDatabaseError) Error() string {
 // Is makes errors.Is(err, ErrNoDatabase) hold.
 func (e *NoDatabaseError) Is(target error) bool { return target == ErrNoDatabase }
 
+// BadInput reports true (inputerr.BadInput, which store need not import):
+// the database named, with --db or in the configuration, is not there,
+// which is the user's to fix.
+func (*NoDatabaseError) BadInput() bool { return true }
+
 // OpenOptions says what OpenWith may do to the database it opens.
 type OpenOptions struct {
 	// Create makes a SQLite file that does not exist and accepts a database

@@ -16,8 +16,6 @@ import (
 	"unicode/utf8"
 
 	"baoxue/config"
-	"baoxue/importer"
-	"baoxue/inputerr"
 	"baoxue/rules"
 	"baoxue/store"
 )
@@ -90,7 +88,9 @@ type app struct {
 	st             *store.Store
 }
 
-// badInput marks an error as the user's to fix (exit status 1).
+// badInput marks an error as the user's to fix (exit status 1): a flag or
+// argument of the command line, or what the command found at a path it
+// named.
 type badInput struct{ err error }
 
 func (b badInput) Error() string { return b.err.Error() }
@@ -107,15 +107,6 @@ func plural(n int, noun string) string {
 		return fmt.Sprintf("1 %s", noun)
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-// isBadInput recognises the user's mistakes: every error that says so
-// (inputerr.BadInput: bad rule, config, import and test files, and badInput
-// here), and the sentinel refusals that do not say so yet.
-func isBadInput(err error) bool {
-	// The engine's refusals say so by behaviour too (inputerr.BadInput).
-	return inputerr.IsBadInput(err) || errors.Is(err, importer.ErrUnknownKind) ||
-		errors.Is(err, os.ErrNotExist) || errors.Is(err, store.ErrNoDatabase)
 }
 
 // conf loads the configuration once, applying --db and --rules over it.

@@ -3,45 +3,44 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"testing"
 
-	"baoxue/config"
 	"baoxue/engine"
 	"baoxue/importer"
+	"baoxue/inputerr"
 	"baoxue/rules"
-	"baoxue/ruletest"
 	"baoxue/store"
 )
 
-// TestIsBadInput pins which errors exit with status 1: the packages'
-// positioned errors and the engine's refusals say so themselves
-// (inputerr.BadInput), the other sentinels are listed; anything else, including a lone rules.Error of an evaluation, is a
-// runtime failure.
+// TestIsBadInput pins which errors exit with status 1: every error of the
+// user's input says so itself (inputerr.BadInput), so that main lists no
+// package's errors; anything else, including a rule failing on a student
+// during an evaluation (rules.RunError), is a runtime failure.
 func TestIsBadInput(t *testing.T) {
 	wrap := func(err error) error { return fmt.Errorf("load: %w", err) }
+	var list inputerr.List
+	list.Add("b.yaml", 1, 0, "", "bad")
 	for _, tc := range []struct {
 		name string
 		err  error
 		want bool
 	}{
-		{"config.Problems", wrap(config.Problems{{File: "b.yaml", Line: 1, Msg: "bad"}}), true},
-		{"rules.Errors", wrap(rules.Errors{{File: "r.yaml", Msg: "bad"}}), true},
+		{"inputerr.List (config, rules, rules test)", wrap(list.Err()), true},
+		{"inputerr.Error (rules test)", wrap(&inputerr.Error{File: "t.yaml", Msg: "bad"}), true},
 		{"importer.BadRows", wrap(&importer.BadRows{Total: 1}), true},
-		{"ruletest.BadTestFile", wrap(&ruletest.BadTestFile{File: "t.yaml", Msg: "bad"}), true},
 		{"badf", wrap(badf("usage")), true},
 		{"engine.ErrNoStudents", wrap(engine.ErrNoStudents), true},
 		{"engine.ErrNotReported", wrap(engine.ErrNotReported), true},
 		{"engine.ErrRetire", wrap(engine.ErrRetire), true},
 		{"engine.ErrEarlierThanLatest", wrap(engine.ErrEarlierThanLatest), true},
 		{"importer.ErrUnknownKind", wrap(importer.ErrUnknownKind), true},
-		{"os.ErrNotExist", wrap(os.ErrNotExist), true},
-		{"store.ErrNoDatabase", wrap(store.ErrNoDatabase), true},
-		{"lone rules.Error", wrap(rules.Error{File: "r.yaml", Student: "s", Msg: "division by zero"}), false},
+		{"store.NoDatabaseError", wrap(&store.NoDatabaseError{Where: "x.db", Path: "x.db"}), true},
+		{"rules.RunError", wrap(&rules.RunError{At: inputerr.Error{File: "r.yaml", Field: "rule r", Msg: "division by zero"}, Student: "s"}), false},
+		{"store.ErrUnreachable", fmt.Errorf("open: %w", store.ErrUnreachable), false},
 		{"other", errors.New("disk full"), false},
 	} {
-		if got := isBadInput(tc.err); got != tc.want {
-			t.Errorf("%s: isBadInput = %v, want %v", tc.name, got, tc.want)
+		if got := inputerr.IsBadInput(tc.err); got != tc.want {
+			t.Errorf("%s: IsBadInput = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

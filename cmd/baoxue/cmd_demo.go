@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 
 	"baoxue/demo"
@@ -37,7 +38,8 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	err = demo.Run(ctx, a.stdout, demo.Options{Path: path, Students: *n, Seed: *seed, Rules: rs, Progress: a.terminal()})
-	if errors.Is(err, demo.ErrNotDemo) {
+	// A path in a directory that is not there is --db's to fix.
+	if errors.Is(err, demo.ErrNotDemo) || errors.Is(err, os.ErrNotExist) {
 		return badInput{err}
 	}
 	return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,6 +38,10 @@ func cmdGen(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	sum, err := synth.Generate(ctx, *out, synth.Options{Students: *n, Seed: *seed})
+	if errors.Is(err, os.ErrNotExist) {
+		// An --out that cannot be made (under /proc, a dangling link).
+		return badInput{err}
+	}
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"syscall"
+
+	"baoxue/inputerr"
 )
 
 // Exit statuses (SPEC §3).
@@ -118,6 +120,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // exitStatus prints err and maps it to an exit status; only main decides these.
+// An error that says it is the user's input (inputerr.BadInput: bad rule,
+// config, import and test files, the engine's refusals, a missing database,
+// and badInput here) exits with status 1, anything else with 2.
 func exitStatus(stderr io.Writer, name string, err error) int {
 	if err == nil {
 		return exitOK
@@ -126,7 +131,7 @@ func exitStatus(stderr io.Writer, name string, err error) int {
 	if errors.As(err, &shown) {
 		return shown.code
 	}
-	if isBadInput(err) {
+	if inputerr.IsBadInput(err) {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitBad
 	}

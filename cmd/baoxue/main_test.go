@@ -67,6 +67,8 @@ func TestExitStatuses(t *testing.T) {
 		{"rules check bad", []string{"rules", "check", "bad.yaml"}, 1, "", "bad.yaml:4:15: rule x: severity"},
 		{"rules check missing", []string{"rules", "check", "nothere"}, 1, "", "nothere does not exist"},
 		{"rules check defaults", []string{"rules", "check"}, 0, "OK: ", ""},
+		{"rules test missing file", []string{"rules", "test", "nope.test.yaml"}, 1, "", "nope.test.yaml: open nope.test.yaml:"},
+		{"demo in a missing directory", []string{"--db", "file:" + filepath.Join(dir, "nodir", "demo.db"), "demo", "--students", "10"}, 1, "", "no such file or directory"},
 		{"config unknown key", []string{"--config", "broken.yaml", "eval"}, 1, "", "broken.yaml:2:1"},
 		{"config missing", []string{"--config", "missing.yaml", "eval"}, 1, "", "missing.yaml"},
 		{"database unreachable", []string{"--db", "postgres://u:secret@127.0.0.1:1/x?connect_timeout=2", "migrate"}, 2, "", "xxxxx"},
