@@ -6,13 +6,14 @@ import (
 	"sort"
 
 	"baoxue/civil"
+	"baoxue/inputerr"
 	"baoxue/store"
 )
 
 // ErrNotReported is returned for a writing run at a T whose attendance no
 // school has reported, unless Options.Force: every school would be evaluated
 // as of an earlier day, so the run would only repeat the last one.
-var ErrNotReported error = refusal("attendance not reported")
+var ErrNotReported error = inputerr.Refusal("attendance not reported")
 
 // reporting is how far each school's attendance is reported at a run's T
 // (SPEC §4). Attendance files are exception-based, so a day a school did not

@@ -10,33 +10,24 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"baoxue/civil"
+	"baoxue/inputerr"
 	"baoxue/rules"
 	"baoxue/store"
 )
 
 // ErrNoStudents is returned when a run finds no enrolled or suspended
 // student at all: a cron job pointed at the wrong database must not pass.
-var ErrNoStudents error = refusal("no enrolled or suspended students")
+var ErrNoStudents error = inputerr.Refusal("no enrolled or suspended students")
 
 // ErrRetire is returned for a writing run that would retire alerts (their
 // rule is no longer loaded, or disabled), unless Options.Retire: a rule that
 // disappears by mistake must not close a district's cases.
-var ErrRetire error = refusal("rules removed or disabled")
+var ErrRetire error = inputerr.Refusal("rules removed or disabled")
 
 // ErrEarlierThanLatest is returned for a writing run at a T before the latest
 // committed run's, unless Options.Force: replaying the past would reopen and
 // resolve alerts out of order.
-var ErrEarlierThanLatest error = refusal("evaluation date is earlier than the latest run")
-
-// refusal is a run the engine refuses because of what the user asked for or
-// imported (exit status 1): it says so by BadInput, as positioned input
-// errors do, so a command need not list the engine's errors.
-type refusal string
-
-func (r refusal) Error() string { return string(r) }
-
-// BadInput reports that the refusal is about the user's input.
-func (refusal) BadInput() bool { return true }
+var ErrEarlierThanLatest error = inputerr.Refusal("evaluation date is earlier than the latest run")
 
 // Result is what one evaluation found and (unless a dry run) did.
 type Result struct {

@@ -20,16 +20,7 @@ var Kinds = kindNames()
 
 // ErrUnknownKind is returned (wrapped) for a KIND not in Kinds. It is the
 // user's input, and says so by BadInput (see inputerr.BadInput).
-var ErrUnknownKind error = refusal("unknown import kind")
-
-// refusal is an import refused because of what the user asked for: it says
-// so by BadInput, as BadRows does.
-type refusal string
-
-func (r refusal) Error() string { return string(r) }
-
-// BadInput reports that the refusal is about the user's input.
-func (refusal) BadInput() bool { return true }
+var ErrUnknownKind error = inputerr.Refusal("unknown import kind")
 
 // Options tunes an import. The zero value imports silently at time.Now.
 type Options struct {

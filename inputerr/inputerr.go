@@ -122,3 +122,13 @@ func (l List) Err() error {
 	}
 	return l
 }
+
+// Refusal is a request refused because of what the user asked for or
+// imported (exit status 1), as a sentinel other packages return and callers
+// match with errors.Is. It says so by BadInput, so main need not know it.
+type Refusal string
+
+func (r Refusal) Error() string { return string(r) }
+
+// BadInput reports true: a refusal is about the user's input.
+func (Refusal) BadInput() bool { return true }
