@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 )
 
@@ -110,7 +111,7 @@ func (c *Config) renameDeprecated() inputerr.List {
 	}
 	if _, both := c.src.marks[newKey]; both {
 		p := c.src.at(oldKey)
-		p.Msg = "the old name of hours_per_session: give hours_per_session only"
+		p.Msg = i18n.Raw("the old name of hours_per_session: give hours_per_session only")
 		return inputerr.List{&p}
 	}
 	h.HoursPerSession, h.HoursPerWeek = *h.HoursPerWeek, nil
@@ -119,7 +120,7 @@ func (c *Config) renameDeprecated() inputerr.List {
 		c.src.vars[newKey] = name
 	}
 	w := c.src.at(oldKey)
-	w.Msg = "deprecated: the norm is class hours per session (每次2课时), not per week; rename the key to hours_per_session"
+	w.Msg = i18n.Raw("deprecated: the norm is class hours per session (每次2课时), not per week; rename the key to hours_per_session")
 	c.warnings = append(c.warnings, w)
 	return nil
 }
@@ -166,11 +167,12 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
 // syntaxProblem turns a yaml.v3 parse error into a problem with a line.
 func syntaxProblem(file string, err error) error {
 	msg := err.Error()
-	p := &inputerr.Error{File: file, Msg: strings.TrimPrefix(msg, "yaml: ")}
+	p := &inputerr.Error{File: file, Msg: i18n.Raw(strings.TrimPrefix(msg, "yaml: "))}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		p.Line, _ = strconv.Atoi(m[1])
-		p.Msg = msg[len(m[0]):]
-		if parserError(p.Msg) {
+		rest := msg[len(m[0]):]
+		p.Msg = i18n.Raw(rest)
+		if parserError(rest) {
 			// yaml.v3 v3.0.1 reports parser (not scanner) errors with a
 			// 0-based line: that of the collection being parsed.
 			p.Line++

@@ -8,6 +8,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 )
 
@@ -46,7 +47,7 @@ var unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
 func (c *checker) problem(n *yaml.Node, key, format string, args ...any) {
 	c.probs = append(c.probs, &inputerr.Error{
 		File: c.src.file, Line: n.Line, Col: n.Column, Field: key,
-		Msg: fmt.Sprintf(format, args...),
+		Msg: i18n.Raw(fmt.Sprintf(format, args...)),
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 )
 
@@ -52,7 +53,7 @@ type validator struct {
 
 func (v *validator) add(key, format string, args ...any) {
 	p := v.src.at(key)
-	p.Msg = fmt.Sprintf(format, args...)
+	p.Msg = i18n.Raw(fmt.Sprintf(format, args...))
 	v.probs = append(v.probs, &p)
 }
 

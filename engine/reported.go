@@ -13,7 +13,7 @@ import (
 // ErrNotReported is returned for a writing run at a T whose attendance no
 // school has reported, unless Options.Force: every school would be evaluated
 // as of an earlier day, so the run would only repeat the last one.
-var ErrNotReported error = inputerr.Refusal("attendance not reported")
+var ErrNotReported error = inputerr.Refusal("refusal.not_reported")
 
 // reporting is how far each school's attendance is reported at a run's T
 // (SPEC §4). Attendance files are exception-based, so a day a school did not

@@ -17,17 +17,17 @@ import (
 
 // ErrNoStudents is returned when a run finds no enrolled or suspended
 // student at all: a cron job pointed at the wrong database must not pass.
-var ErrNoStudents error = inputerr.Refusal("no enrolled or suspended students")
+var ErrNoStudents error = inputerr.Refusal("refusal.no_students")
 
 // ErrRetire is returned for a writing run that would retire alerts (their
 // rule is no longer loaded, or disabled), unless Options.Retire: a rule that
 // disappears by mistake must not close a district's cases.
-var ErrRetire error = inputerr.Refusal("rules removed or disabled")
+var ErrRetire error = inputerr.Refusal("refusal.retire")
 
 // ErrEarlierThanLatest is returned for a writing run at a T before the latest
 // committed run's, unless Options.Force: replaying the past would reopen and
 // resolve alerts out of order.
-var ErrEarlierThanLatest error = inputerr.Refusal("evaluation date is earlier than the latest run")
+var ErrEarlierThanLatest error = inputerr.Refusal("refusal.earlier")
 
 // Result is what one evaluation found and (unless a dry run) did.
 type Result struct {

@@ -173,7 +173,7 @@ func TestDryRunSaysWhatWouldBeRefused(t *testing.T) {
 		grade9Absent(t, st)
 		evalAt(t, st, lifecycleRules, "2026-03-17", false)
 		for at, want := range map[string]string{
-			"2026-03-10": "a writing run would be refused: evaluation date is earlier than the latest run",
+			"2026-03-10": "a writing run would be refused: 评估日期早于最近一次运行的日期",
 			"2026-05-04": "no school has reported its attendance for 2026-05-04: a writing run would be refused",
 		} {
 			res := evalAt(t, st, lifecycleRules, at, true)

@@ -202,3 +202,8 @@ func (e *Error) Unwrap() []error {
 	}
 	return errs
 }
+
+// Raw is a message of text that is not the catalog's: what a library or
+// the user's file says (a YAML parser's error, an expression compiler's),
+// shown as it is in every language. Baoxue's own sentences are keys.
+func Raw(text string) Message { return M("raw", text) }

@@ -67,7 +67,7 @@ func TestEncodingDamage(t *testing.T) {
 			t.Fatal(err)
 		}
 		bad := importBad(t, st, "students", path, opts())
-		if len(bad.Errors) != 1 || bad.Errors[0].Line != 52 || !strings.HasPrefix(bad.Errors[0].Msg, "invalid UTF-8 byte 0xA0 at column 7") {
+		if len(bad.Errors) != 1 || bad.Errors[0].Line != 52 || !strings.HasPrefix(bad.Errors[0].Msg.String(), "invalid UTF-8 byte 0xA0 at column 7") {
 			t.Errorf("damaged roster: %v, want one error at line 52: invalid UTF-8 byte 0xA0 at column 7", bad)
 		}
 		sameCounts(t, before, counts(t, st))

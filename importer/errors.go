@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 )
 
@@ -59,7 +60,7 @@ type problems struct {
 func (p *problems) add(line int, column, format string, args ...any) {
 	p.total++
 	if len(p.list) < maxKept {
-		p.list.Add(p.file, line, 0, column, fmt.Sprintf(format, args...))
+		p.list.Add(p.file, line, 0, column, i18n.Raw(fmt.Sprintf(format, args...)))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 	"baoxue/store"
 )
@@ -20,7 +21,7 @@ var Kinds = kindNames()
 
 // ErrUnknownKind is returned (wrapped) for a KIND not in Kinds. It is the
 // user's input, and says so by BadInput (see inputerr.BadInput).
-var ErrUnknownKind error = inputerr.Refusal("unknown import kind")
+var ErrUnknownKind error = inputerr.Refusal("refusal.unknown_kind")
 
 // Options tunes an import. The zero value imports silently at time.Now.
 type Options struct {
@@ -143,7 +144,7 @@ func lookupKind(kind string) (*kindSpec, error) {
 func fileError(file string, err error) error {
 	var bi *badInput
 	if errors.As(err, &bi) {
-		return &BadRows{Errors: inputerr.List{{File: file, Line: bi.line, Msg: bi.msg}}, Total: 1}
+		return &BadRows{Errors: inputerr.List{{File: file, Line: bi.line, Msg: i18n.Raw(bi.msg)}}, Total: 1}
 	}
 	return fmt.Errorf("import %s: %w", file, err)
 }

@@ -190,7 +190,7 @@ func TestErrorList(t *testing.T) {
 		t.Errorf("error text: %d lines, first %q, last %q", len(lines), lines[0], lines[len(lines)-1])
 	}
 	if _, err := importer.ImportRows(context.Background(), st, "pupils", "x", nil, nil, nil, opts()); err == nil ||
-		!strings.Contains(err.Error(), "unknown import kind") {
+		!strings.Contains(err.Error(), "未知的导入类型") {
 		t.Errorf("unknown kind: %v", err)
 	}
 }

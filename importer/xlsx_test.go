@@ -243,7 +243,7 @@ func TestXLSXBombs(t *testing.T) {
 				t.Fatalf("import: %v, want bad input", err)
 			}
 			got := bad.Errors[len(bad.Errors)-1]
-			if got.Line != tc.line || got.Msg != tc.want {
+			if got.Line != tc.line || got.Msg.String() != tc.want {
 				t.Errorf("got line %d: %s\nwant line %d: %s", got.Line, got.Msg, tc.line, tc.want)
 			}
 			// Generous bounds for a loaded machine under -race; the refusal

@@ -3,7 +3,8 @@
 // and BadInput, the behaviour by which main tells the user's mistakes (exit
 // status 1) from failures of the program or its surroundings (exit status 2).
 //
-// It imports no package of ours, so every package may use it.
+// It imports only i18n (its messages are catalog keys), so every package
+// may use it.
 package inputerr
 
 import (
@@ -12,6 +13,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"baoxue/i18n"
 )
 
 // BadInput is implemented by errors that are the user's input being wrong:
@@ -38,13 +41,17 @@ type Error struct {
 	File      string
 	Line, Col int
 	Field     string
-	Msg       string
+	Msg       i18n.Message
 }
 
-// Error formats e as "FILE:LINE:COL: FIELD: MSG", leaving out the parts
-// that are unknown: ":COL" when Col or Line is 0, ":LINE" when Line is 0,
-// "FILE:LINE:COL: " when File is "", "FIELD: " when Field is "".
-func (e Error) Error() string {
+// Error formats e in Chinese, the default; see Localize.
+func (e Error) Error() string { return e.Localize(i18n.Default()) }
+
+// Localize formats e as "FILE:LINE:COL: FIELD: MSG" with MSG in p's
+// language, leaving out the parts that are unknown: ":COL" when Col or Line
+// is 0, ":LINE" when Line is 0, "FILE:LINE:COL: " when File is "", "FIELD: "
+// when Field is "".
+func (e Error) Localize(p *i18n.Printer) string {
 	var b strings.Builder
 	if e.File != "" {
 		b.WriteString(e.File)
@@ -60,7 +67,7 @@ func (e Error) Error() string {
 		b.WriteString(e.Field)
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(p.Text(e.Msg))
 	return b.String()
 }
 
@@ -81,7 +88,7 @@ func Compare(a, b *Error) int {
 type List []*Error
 
 // Add appends a problem at file, line and col.
-func (l *List) Add(file string, line, col int, field, msg string) {
+func (l *List) Add(file string, line, col int, field string, msg i18n.Message) {
 	*l = append(*l, &Error{File: file, Line: line, Col: col, Field: field, Msg: msg})
 }
 
@@ -98,15 +105,19 @@ func (l List) Sort() {
 	slices.SortStableFunc(l, Compare)
 }
 
-// Error joins the problems one per line; an empty List renders as
-// "no errors".
-func (l List) Error() string {
+// Error joins the problems one per line, in Chinese, the default; see
+// Localize.
+func (l List) Error() string { return l.Localize(i18n.Default()) }
+
+// Localize joins the problems one per line in p's language; an empty List
+// says it has no errors.
+func (l List) Localize(p *i18n.Printer) string {
 	if len(l) == 0 {
-		return "no errors"
+		return p.Sprintf("inputerr.none")
 	}
 	lines := make([]string, len(l))
 	for i, e := range l {
-		lines[i] = e.Error()
+		lines[i] = e.Localize(p)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -126,9 +137,14 @@ func (l List) Err() error {
 // Refusal is a request refused because of what the user asked for or
 // imported (exit status 1), as a sentinel other packages return and callers
 // match with errors.Is. It says so by BadInput, so main need not know it.
+// Its value is the key of its sentence in the message catalog.
 type Refusal string
 
-func (r Refusal) Error() string { return string(r) }
+// Error renders the refusal in Chinese, the default.
+func (r Refusal) Error() string { return r.Localize(i18n.Default()) }
+
+// Localize renders the refusal in p's language.
+func (r Refusal) Localize(p *i18n.Printer) string { return p.Sprintf(string(r)) }
 
 // BadInput reports true: a refusal is about the user's input.
 func (Refusal) BadInput() bool { return true }

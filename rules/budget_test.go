@@ -35,11 +35,11 @@ func TestWorstCaseWithinMemoryBudget(t *testing.T) {
 	if !errors.As(err, &e) {
 		t.Fatalf("over budget: %v (%T), want a *RunError", err, err)
 	}
-	if at := e.At; at.File != "test.yaml" || at.Line != 6 || at.Col < 7 || at.Field != "rule r" || !strings.Contains(at.Msg, "memory budget exceeded") {
+	if at := e.At; at.File != "test.yaml" || at.Line != 6 || at.Col < 7 || at.Field != "rule r" || !strings.Contains(at.Msg.String(), "memory budget exceeded") {
 		t.Errorf("over budget: %+v", e)
 	}
 	got := OnStudent(err, "G500234********0057").Error()
-	if want := "test.yaml:6:"; !strings.HasPrefix(got, want) || !strings.Contains(got, ": rule r: student G500234********0057: when: memory budget exceeded") {
+	if want := "test.yaml:6:"; !strings.HasPrefix(got, want) || !strings.Contains(got, ": rule r: 学生 G500234********0057：when: memory budget exceeded") {
 		t.Errorf("OnStudent: %s", got)
 	}
 }
@@ -56,14 +56,14 @@ func TestRuntimeErrorLocated(t *testing.T) {
 	}
 	f.Student.Grade = 9
 	_, err := r.Eval(nil, f)
-	want := "test.yaml:6:20: rule r: student ******: when: runtime error: integer divide by zero\n" +
+	want := "test.yaml:6:20: rule r: 学生 ******：when: runtime error: integer divide by zero\n" +
 		"     | absences(14) % (student.grade - 9) == 0\n" +
 		"     | .............^"
 	if got := OnStudent(err, "******").Error(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 	plain := OnStudent(errors.New("boom"), "kS1")
-	if plain.Error() != "student kS1: boom" {
+	if plain.Error() != "学生 kS1：boom" {
 		t.Errorf("OnStudent(plain) = %v", plain)
 	}
 }
@@ -80,7 +80,7 @@ func TestRenderErrorLocated(t *testing.T) {
 	f.Student.Orphan = true
 	_, err := r.Render(f)
 	got := OnStudent(err, "******").Error()
-	if want := "test.yaml:9:31: rule r: student ******: message: executing \"message\" at <lt .student.name 3>:"; !strings.HasPrefix(got, want) {
+	if want := "test.yaml:9:31: rule r: 学生 ******：message: executing \"message\" at <lt .student.name 3>:"; !strings.HasPrefix(got, want) {
 		t.Errorf("got:\n%s\nwant prefix:\n%s", got, want)
 	}
 }

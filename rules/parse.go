@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 )
 
@@ -25,20 +26,24 @@ var (
 
 var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
+// english renders messages for sorting, so that the order of problems at
+// one position does not depend on the reader's language.
+var english = i18n.NewPrinter(i18n.English)
+
 // collector gathers every problem of a load.
 type collector struct{ errs inputerr.List }
 
 // add reports msg at file, line and col (0 for the file as a whole), about
 // the rule id ("" for none).
 func (c *collector) add(file string, line, col int, rule, msg string) {
-	c.errs.Add(file, line, col, ruleField(rule), msg)
+	c.errs.Add(file, line, col, ruleField(rule), i18n.Raw(msg))
 }
 
 // sort orders the problems by file, line and column and, at one position,
 // by message (a file with only a misspelled key has two problems at 1:1).
 func (c *collector) sort() {
 	slices.SortStableFunc(c.errs, func(a, b *inputerr.Error) int {
-		return cmp.Or(inputerr.Compare(a, b), strings.Compare(a.Msg, b.Msg))
+		return cmp.Or(inputerr.Compare(a, b), strings.Compare(english.Text(a.Msg), english.Text(b.Msg)))
 	})
 }
 

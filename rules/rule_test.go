@@ -10,6 +10,7 @@ import (
 
 	"github.com/expr-lang/expr/vm"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 )
 
@@ -331,10 +332,10 @@ func TestEnvironmentNames(t *testing.T) {
 // indented; a RunError adds the student and is not bad input.
 func TestErrorRendering(t *testing.T) {
 	var errs inputerr.List
-	errs.Add("b.yaml", 2, 1, ruleField(""), "second file")
-	errs.Add("a.yaml", 9, 3, ruleField("r"), withSnippet("late", " | x\n | ^"))
-	errs.Add("a.yaml", 9, 1, ruleField("r"), "early")
-	errs.Add("dir", 0, 0, "", "whole file")
+	errs.Add("b.yaml", 2, 1, ruleField(""), i18n.Raw("second file"))
+	errs.Add("a.yaml", 9, 3, ruleField("r"), i18n.Raw(withSnippet("late", " | x\n | ^")))
+	errs.Add("a.yaml", 9, 1, ruleField("r"), i18n.Raw("early"))
+	errs.Add("dir", 0, 0, "", i18n.Raw("whole file"))
 	errs.Sort()
 	want := "a.yaml:9:1: rule r: early\n" +
 		"a.yaml:9:3: rule r: late\n     | x\n     | ^\n" +
@@ -347,7 +348,7 @@ func TestErrorRendering(t *testing.T) {
 		t.Error("load errors are not bad input")
 	}
 	run := OnStudent(&RunError{At: *errs[1]}, "kS1")
-	if got, want := run.Error(), "a.yaml:9:3: rule r: student kS1: late\n     | x\n     | ^"; got != want {
+	if got, want := run.Error(), "a.yaml:9:3: rule r: 学生 kS1：late\n     | x\n     | ^"; got != want {
 		t.Errorf("run error =\n%s\nwant\n%s", got, want)
 	}
 	if inputerr.IsBadInput(fmt.Errorf("evaluate: %w", run)) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/expr-lang/expr/file"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 )
 
@@ -29,7 +30,7 @@ type RunError struct {
 func (e *RunError) Error() string {
 	at := e.At
 	if e.Student != "" {
-		at.Msg = "student " + e.Student + ": " + at.Msg
+		at.Msg = i18n.M("rules.run.student", e.Student, at.Msg)
 	}
 	return at.Error()
 }
@@ -51,7 +52,7 @@ func OnStudent(err error, who string) error {
 		on.Student = who
 		return &on
 	}
-	return fmt.Errorf("student %s: %w", who, err)
+	return i18n.Errorf("rules.run.student", who, err)
 }
 
 // runError places an error of the VM running `when` at the failing token.
@@ -66,7 +67,7 @@ func (r *Rule) runError(err error) error {
 		msg += ": the condition builds larger lists than one evaluation may"
 	}
 	return &RunError{At: inputerr.Error{File: r.src.name, Line: line, Col: col, Field: ruleField(r.ID),
-		Msg: withSnippet("when: "+msg, strings.TrimPrefix(fe.Snippet, "\n"))}}
+		Msg: i18n.Raw(withSnippet("when: "+msg, strings.TrimPrefix(fe.Snippet, "\n")))}}
 }
 
 // execErrorRE splits a text/template execution error into the line, the
@@ -94,5 +95,5 @@ func (r *Rule) renderError(err error) error {
 		msg = m[3]
 	}
 	line, col := r.src.locate(r.message, idx)
-	return &RunError{At: inputerr.Error{File: r.src.name, Line: line, Col: col, Field: ruleField(r.ID), Msg: "message: " + msg}}
+	return &RunError{At: inputerr.Error{File: r.src.name, Line: line, Col: col, Field: ruleField(r.ID), Msg: i18n.Raw("message: " + msg)}}
 }

@@ -26,6 +26,7 @@ import (
 
 	"baoxue/civil"
 	"baoxue/engine"
+	"baoxue/i18n"
 	"baoxue/importer"
 	"baoxue/inputerr"
 	"baoxue/rules"
@@ -134,8 +135,8 @@ func runTest(ctx context.Context, file string, set *rules.Set, tc *testCase) (mi
 			if len(tbl.lines) > 0 {
 				line = tbl.lines[0]
 			}
-			return nil, nil, &inputerr.Error{File: source, Line: line, Msg: fmt.Sprintf("unknown column %s (the columns are those of `baoxue import %s`)",
-				strings.Join(sum.Ignored, ", "), tbl.kind)}
+			return nil, nil, &inputerr.Error{File: source, Line: line, Msg: i18n.Raw(fmt.Sprintf("unknown column %s (the columns are those of `baoxue import %s`)",
+				strings.Join(sum.Ignored, ", "), tbl.kind))}
 		}
 	}
 	res, err := engine.Evaluate(ctx, st, set, engine.Options{At: tc.at, Campaign: tc.Campaign, Norms: tc.norms, DryRun: true, AllReported: true, Workers: 1})
@@ -174,7 +175,7 @@ func checkExpectedRules(path string, tf *testFile, set *rules.Set) error {
 		for _, e := range tc.Expect {
 			if set.Rule(e.Rule) == nil {
 				return &inputerr.Error{File: path, Line: e.line, Col: e.col,
-					Msg: fmt.Sprintf("test %q: expect: no rule %q in %s", tc.Name, e.Rule, strings.Join(tf.RuleFiles, ", "))}
+					Msg: i18n.Raw(fmt.Sprintf("test %q: expect: no rule %q in %s", tc.Name, e.Rule, strings.Join(tf.RuleFiles, ", ")))}
 			}
 		}
 	}
@@ -249,11 +250,11 @@ type table struct {
 func parseFile(path string) (*testFile, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &inputerr.Error{File: path, Msg: err.Error()}
+		return nil, &inputerr.Error{File: path, Msg: i18n.Raw(err.Error())}
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(b, &root); err != nil {
-		return nil, &inputerr.Error{File: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		return nil, &inputerr.Error{File: path, Msg: i18n.Raw(strings.TrimPrefix(err.Error(), "yaml: "))}
 	}
 	var tf testFile
 	dec := yaml.NewDecoder(strings.NewReader(string(b)))
@@ -262,7 +263,7 @@ func parseFile(path string) (*testFile, error) {
 		return nil, decodeError(path, b, err)
 	}
 	if len(tf.RuleFiles) == 0 {
-		return nil, &inputerr.Error{File: path, Msg: "rule_files is empty: name the rule files to test, relative to this file"}
+		return nil, &inputerr.Error{File: path, Msg: i18n.Raw("rule_files is empty: name the rule files to test, relative to this file")}
 	}
 	nodes := testNodes(&root)
 	for i, tc := range tf.Tests {
@@ -277,18 +278,18 @@ func parseFile(path string) (*testFile, error) {
 		d, err := civil.ParseDay(tc.At)
 		if err != nil {
 			line, col := valuePos(node, "at")
-			return nil, &inputerr.Error{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: at: %v", tc.Name, err)}
+			return nil, &inputerr.Error{File: path, Line: line, Col: col, Msg: i18n.Raw(fmt.Sprintf("test %q: at: %v", tc.Name, err))}
 		}
 		tc.at = d
 		tc.norms = tc.Norms.apply(tf.Norms.apply(rules.DefaultNorms()))
 		if tc.Campaign != "" && !rules.IsCampaign(tc.Campaign) {
 			line, col := valuePos(node, "campaign")
-			return nil, &inputerr.Error{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: campaign %q: want march, may, september or empty", tc.Name, tc.Campaign)}
+			return nil, &inputerr.Error{File: path, Line: line, Col: col, Msg: i18n.Raw(fmt.Sprintf("test %q: campaign %q: want march, may, september or empty", tc.Name, tc.Campaign))}
 		}
 		for _, e := range tc.Expect {
 			if e.Rule == "" {
 				line, col := valuePos(node, "expect")
-				return nil, &inputerr.Error{File: path, Line: line, Col: col, Msg: fmt.Sprintf("test %q: an expect entry has no rule", tc.Name)}
+				return nil, &inputerr.Error{File: path, Line: line, Col: col, Msg: i18n.Raw(fmt.Sprintf("test %q: an expect entry has no rule", tc.Name))}
 			}
 		}
 		for _, k := range []struct {
@@ -317,7 +318,7 @@ var unknownField = regexp.MustCompile(`line (\d+): field (\S+) not found in type
 func decodeError(path string, src []byte, err error) error {
 	var ne *nodeError
 	if errors.As(err, &ne) {
-		return &inputerr.Error{File: path, Line: ne.node.Line, Col: ne.node.Column, Msg: ne.msg}
+		return &inputerr.Error{File: path, Line: ne.node.Line, Col: ne.node.Column, Msg: i18n.Raw(ne.msg)}
 	}
 	lines := strings.Split(string(src), "\n")
 	var l inputerr.List
@@ -329,10 +330,10 @@ func decodeError(path string, src []byte, err error) error {
 				col = utf8.RuneCountInString(lines[line-1][:i]) + 1
 			}
 		}
-		l.Add(path, line, col, "", fmt.Sprintf("unknown key %q (a test file has rule_files, norms and tests; a test has name, at, campaign, students, attendance, calendar, contacts, home_teaching, schools, teachers, norms, expect; an expect entry has rule and students)", m[2]))
+		l.Add(path, line, col, "", i18n.Raw(fmt.Sprintf("unknown key %q (a test file has rule_files, norms and tests; a test has name, at, campaign, students, attendance, calendar, contacts, home_teaching, schools, teachers, norms, expect; an expect entry has rule and students)", m[2])))
 	}
 	if len(l) == 0 {
-		return &inputerr.Error{File: path, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+		return &inputerr.Error{File: path, Msg: i18n.Raw(strings.TrimPrefix(err.Error(), "yaml: "))}
 	}
 	return l
 }
@@ -345,13 +346,13 @@ func toTable(file, test, key, kind string, nodes []yaml.Node) (table, error) {
 	var maps []map[string]string
 	for _, n := range nodes {
 		if n.Kind != yaml.MappingNode {
-			return t, &inputerr.Error{File: file, Line: n.Line, Col: n.Column, Msg: fmt.Sprintf("test %q: %s: each row is a mapping of column to value", test, key)}
+			return t, &inputerr.Error{File: file, Line: n.Line, Col: n.Column, Msg: i18n.Raw(fmt.Sprintf("test %q: %s: each row is a mapping of column to value", test, key))}
 		}
 		m := map[string]string{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if v.Kind != yaml.ScalarNode {
-				return t, &inputerr.Error{File: file, Line: v.Line, Col: v.Column, Msg: fmt.Sprintf("test %q: %s: column %s: want a single value", test, key, k.Value)}
+				return t, &inputerr.Error{File: file, Line: v.Line, Col: v.Column, Msg: i18n.Raw(fmt.Sprintf("test %q: %s: column %s: want a single value", test, key, k.Value))}
 			}
 			if _, ok := col[k.Value]; !ok {
 				col[k.Value] = len(t.header)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"baoxue/engine"
+	"baoxue/i18n"
 	"baoxue/importer"
 	"baoxue/inputerr"
 	"baoxue/rules"
@@ -19,14 +20,14 @@ import (
 func TestIsBadInput(t *testing.T) {
 	wrap := func(err error) error { return fmt.Errorf("load: %w", err) }
 	var list inputerr.List
-	list.Add("b.yaml", 1, 0, "", "bad")
+	list.Add("b.yaml", 1, 0, "", i18n.Raw("bad"))
 	for _, tc := range []struct {
 		name string
 		err  error
 		want bool
 	}{
 		{"inputerr.List (config, rules, rules test)", wrap(list.Err()), true},
-		{"inputerr.Error (rules test)", wrap(&inputerr.Error{File: "t.yaml", Msg: "bad"}), true},
+		{"inputerr.Error (rules test)", wrap(&inputerr.Error{File: "t.yaml", Msg: i18n.Raw("bad")}), true},
 		{"importer.BadRows", wrap(&importer.BadRows{Total: 1}), true},
 		{"badf", wrap(badf("usage")), true},
 		{"engine.ErrNoStudents", wrap(engine.ErrNoStudents), true},
@@ -35,7 +36,7 @@ func TestIsBadInput(t *testing.T) {
 		{"engine.ErrEarlierThanLatest", wrap(engine.ErrEarlierThanLatest), true},
 		{"importer.ErrUnknownKind", wrap(importer.ErrUnknownKind), true},
 		{"store.NoDatabaseError", wrap(&store.NoDatabaseError{Where: "x.db", Path: "x.db"}), true},
-		{"rules.RunError", wrap(&rules.RunError{At: inputerr.Error{File: "r.yaml", Field: "rule r", Msg: "division by zero"}, Student: "s"}), false},
+		{"rules.RunError", wrap(&rules.RunError{At: inputerr.Error{File: "r.yaml", Field: "rule r", Msg: i18n.Raw("division by zero")}, Student: "s"}), false},
 		{"store.ErrUnreachable", fmt.Errorf("open: %w", store.ErrUnreachable), false},
 		{"other", errors.New("disk full"), false},
 	} {

@@ -32,7 +32,7 @@ type rule struct {
 
 // lower are the packages below server and scheduler, today's and coming.
 var lower = []string{"engine", "ledger", "notifier", "importer", "report", "rules", "store", "config",
-	"civil", "idnum", "inputerr", "synth", "demo", "ruletest"}
+	"civil", "idnum", "inputerr", "i18n", "synth", "demo", "ruletest"}
 
 // coming are the packages STYLE.md plans that do not exist yet.
 var coming = []string{"ledger", "notifier", "server", "scheduler"}
@@ -42,16 +42,17 @@ func layerRules() []rule {
 		{pkg: "store", only: []string{}, why: "store is the floor: it imports no package of ours"},
 		{pkg: "civil", only: []string{}, why: "civil imports no package of ours"},
 		{pkg: "idnum", only: []string{}, why: "idnum imports no package of ours"},
-		{pkg: "inputerr", only: []string{}, why: "inputerr imports no package of ours"},
-		{pkg: "rules", only: []string{"civil", "idnum", "inputerr"}, why: "rules is pure: it imports only civil, idnum and inputerr"},
-		{pkg: "config", only: []string{"rules", "civil", "idnum", "inputerr"}, why: "config imports only rules (for Norms), civil, idnum and inputerr"},
+		{pkg: "i18n", only: []string{}, why: "i18n, the message catalog, imports no package of ours"},
+		{pkg: "inputerr", only: []string{"i18n"}, why: "inputerr imports only i18n (its messages are catalog keys)"},
+		{pkg: "rules", only: []string{"civil", "idnum", "inputerr", "i18n"}, why: "rules is pure: it imports only civil, idnum, inputerr and i18n"},
+		{pkg: "config", only: []string{"rules", "civil", "idnum", "inputerr", "i18n"}, why: "config imports only rules (for Norms), civil, idnum, inputerr and i18n"},
 		{pkg: "engine", never: []string{"importer", "notifier", "report", "cmd", "demo", "synth", "ruletest"},
 			why: "engine writes alerts, tasks and outbox rows through the store; it never imports importer, notifier, report, cmd, demo, synth or ruletest"},
 		{pkg: "importer", never: []string{"engine", "rules", "report", "ruletest", "demo"},
 			why: "importer loads files into the store; it never imports engine, rules, report, ruletest or demo"},
 		{pkg: "synth", never: []string{"engine"}, why: "synth generates data; it never imports engine"},
-		{pkg: "report", only: []string{"engine", "rules", "civil", "idnum"},
-			why: "report renders what the engine decided: it imports only engine, rules, civil and idnum; never store, so it writes nothing"},
+		{pkg: "report", only: []string{"engine", "rules", "civil", "idnum", "i18n"},
+			why: "report renders what the engine decided: it imports only engine, rules, civil, idnum and i18n; never store, so it writes nothing"},
 	}
 	for _, p := range lower {
 		rs = append(rs, rule{pkg: p, never: []string{"server", "scheduler"},
