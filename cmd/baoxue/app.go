@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"baoxue/config"
+	"baoxue/i18n"
 	"baoxue/rules"
 	"baoxue/store"
 )
@@ -84,8 +85,11 @@ type app struct {
 	// name is the command's, for messages and for those waiting for it.
 	name           string
 	stdout, stderr io.Writer
-	cfg            *config.Config
-	st             *store.Store
+	// p renders every sentence the command prints, in the reader's
+	// language.
+	p   *i18n.Printer
+	cfg *config.Config
+	st  *store.Store
 }
 
 // badInput marks an error as the user's to fix (exit status 1): a flag or

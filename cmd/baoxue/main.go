@@ -14,6 +14,7 @@ import (
 	"runtime/pprof"
 	"syscall"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 )
 
@@ -106,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if c.name != name {
 			continue
 		}
-		a := &app{global: g, name: name, stdout: stdout, stderr: stderr}
+		a := &app{global: g, name: name, stdout: stdout, stderr: stderr, p: i18n.Default()}
 		defer a.close()
 		err := c.run(ctx, a, rest[1:])
 		return exitStatus(stderr, name, err)
