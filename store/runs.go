@@ -58,3 +58,36 @@ func (s *queries) FinishRun(ctx context.Context, id int64, at string) error {
 	}
 	return nil
 }
+
+// StreamRuns calls fn for the runs recorded, the latest first (by id,
+// descending: the order they committed), at most limit of them (every run
+// when limit <= 0), in one streamed query. fn must not keep the pointer
+// past its call; an error from fn stops the stream and is returned as it is.
+func (s *queries) StreamRuns(ctx context.Context, limit int, fn func(*Run) error) error {
+	q := `SELECT id, kind, started_at, finished_at, at_date, campaign, rules_checksum, students, alerts_new,
+		alerts_ongoing, alerts_resolved, alerts_retired, schools_behind, forced FROM runs ORDER BY id DESC`
+	var args []any
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
+	if err != nil {
+		return fmt.Errorf("read runs: %w", err)
+	}
+	defer rows.Close()
+	var r Run
+	for rows.Next() {
+		if err := rows.Scan(&r.ID, &r.Kind, &r.StartedAt, &r.FinishedAt, &r.At, &r.Campaign, &r.RulesChecksum, &r.Students,
+			&r.AlertsNew, &r.AlertsOngoing, &r.AlertsResolved, &r.AlertsRetired, &r.SchoolsBehind, &r.Forced); err != nil {
+			return fmt.Errorf("read runs: %w", err)
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read runs: %w", err)
+	}
+	return nil
+}

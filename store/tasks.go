@@ -81,3 +81,110 @@ func (tx *Tx) EscalateTask(ctx context.Context, runID int64, taskID int64, level
 	}
 	return true, nil
 }
+
+// TaskState selects tasks by how they stand.
+type TaskState string
+
+// The states a TaskFilter selects. A task is open (status open or acked)
+// until it is closed; an open task is overdue from its due date on, the day
+// the engine escalates it to the principal (SPEC §7).
+const (
+	TasksAny     TaskState = ""
+	TasksOpen    TaskState = "open"
+	TasksOverdue TaskState = "overdue"
+	TasksClosed  TaskState = "closed"
+)
+
+// TaskFilter says which tasks StreamTasks passes on: those matching every
+// field that is set (a zero field matches every task).
+type TaskFilter struct {
+	State TaskState
+	// Teacher is the teacher the task is assigned to; School the school it
+	// belongs to.
+	Teacher, School string
+	// At, "YYYY-MM-DD", is the day a task is judged overdue at (TaskRow's
+	// Overdue, and the state TasksOverdue, which needs it); with "", no
+	// task is overdue.
+	At string
+}
+
+// TaskRow is one follow-up task as listed, with its student, school and
+// teacher. Text a row does not have is "" (the student of a removed roster
+// row, a teacher no longer imported); AlertID is 0 for a task of no alert
+// (a pairing or ledger task).
+type TaskRow struct {
+	ID           int64
+	AlertID      int64
+	Kind         string
+	Rule         string
+	Status       string
+	Outcome      string
+	Due          string
+	CreatedAt    string
+	ClosedAt     string
+	Escalation   int
+	Overdue      bool
+	StudentKey   string
+	StudentName  string
+	Grade        int
+	Class        string
+	SchoolID     string
+	SchoolName   string
+	Assignee     string
+	AssigneeName string
+}
+
+// StreamTasks calls fn for every task f selects, the most urgent first (by
+// due date, then by id), in one streamed query. fn must not keep the
+// pointer past its call; an error from fn stops the stream and is returned
+// as it is.
+func (s *queries) StreamTasks(ctx context.Context, f TaskFilter, fn func(*TaskRow) error) error {
+	var w where
+	switch f.State {
+	case TasksAny:
+	case TasksOpen:
+		w.add(true, `t.status IN ('open', 'acked')`)
+	case TasksOverdue:
+		if f.At == "" {
+			return fmt.Errorf("read tasks: overdue at which day?")
+		}
+		w.add(true, `t.status IN ('open', 'acked') AND t.due <= ?`, f.At)
+	case TasksClosed:
+		w.add(true, `t.status = 'closed'`)
+	default:
+		return fmt.Errorf("read tasks: unknown state %q", f.State)
+	}
+	w.add(f.Teacher != "", `t.assignee = ?`, f.Teacher)
+	w.add(f.School != "", `t.school_id = ?`, f.School)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT t.id, COALESCE(t.alert_id, 0), t.kind, t.rule, t.status, t.outcome,
+		t.due, t.created_at, COALESCE(t.closed_at, ''), t.escalation,
+		CASE WHEN t.status IN ('open', 'acked') AND t.due <= ? THEN 1 ELSE 0 END,
+		COALESCE(s.key, ''), COALESCE(s.name, ''), COALESCE(s.grade, 0), COALESCE(s.class, ''),
+		t.school_id, COALESCE(sc.name, ''), t.assignee, COALESCE(te.name, '')
+		FROM tasks t
+		LEFT JOIN students s ON s.sid = t.sid
+		LEFT JOIN schools sc ON sc.id = t.school_id
+		LEFT JOIN teachers te ON te.id = t.assignee`+w.String()+`
+		ORDER BY t.due, t.id`), append([]any{f.At}, w.args...)...)
+	if err != nil {
+		return fmt.Errorf("read tasks: %w", err)
+	}
+	defer rows.Close()
+	var t TaskRow
+	var overdue int
+	for rows.Next() {
+		if err := rows.Scan(&t.ID, &t.AlertID, &t.Kind, &t.Rule, &t.Status, &t.Outcome, &t.Due, &t.CreatedAt, &t.ClosedAt,
+			&t.Escalation, &overdue, &t.StudentKey, &t.StudentName, &t.Grade, &t.Class,
+			&t.SchoolID, &t.SchoolName, &t.Assignee, &t.AssigneeName); err != nil {
+			return fmt.Errorf("read tasks: %w", err)
+		}
+		t.Overdue = overdue == 1
+		if err := fn(&t); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read tasks: %w", err)
+	}
+	return nil
+}

@@ -79,6 +79,9 @@ func commands() []command {
 		{"import", "load CSV or XLSX data: import KIND FILE...", cmdImport},
 		{"rules", "rules check [PATH...] | rules test FILE... | rules show-defaults", cmdRules},
 		{"eval", "evaluate the rules: [--at DATE] [--dry-run] [--json] [--campaign NAME] [--force] [--retire]", cmdEval},
+		{"alerts", "list alerts: [--open|--resolved|--retired] [--school S] [--center C] [--rule R] [--since DATE] [--json]", cmdAlerts},
+		{"tasks", "list follow-up tasks: [--open|--overdue|--closed] [--teacher T] [--school S] [--at DATE] [--json]", cmdTasks},
+		{"runs", "list the recorded runs, latest first: [--limit N] [--json]", cmdRuns},
 		{"migrate", "create or upgrade the database schema (the only command that upgrades it)", cmdMigrate},
 		{"version", "print the version of this build", cmdVersion},
 	}

@@ -440,6 +440,9 @@ func TestNoCommandPrintsAPassword(t *testing.T) {
 		"import":  {{"import", "schools", "schools.csv"}},
 		"rules":   {{"rules", "check"}, {"rules", "test", "missing-test.yaml"}, {"rules", "show-defaults"}},
 		"eval":    {{"eval", "--at", "2026-03-10"}, {"eval", "--at", "2026-03-10", "--dry-run", "--json"}},
+		"alerts":  {{"alerts", "--open"}},
+		"tasks":   {{"tasks", "--overdue", "--json"}},
+		"runs":    {{"runs"}},
 		"migrate": {{"migrate"}},
 		"version": {{"version"}},
 	}
