@@ -1,6 +1,8 @@
 // Package report renders what a run decided: the JSON lines of
 // `eval --json`, the summary a district admin reads after a run, the demo's
-// overview, the students most at risk, and progress lines on a terminal.
+// overview, the students most at risk, progress lines on a terminal, and
+// the lists of `baoxue alerts`, `tasks` and `runs` (listing.go), streamed
+// row by row from what the command reads.
 //
 // The engine decides; report only renders, from an engine.Result. It
 // never writes to the database, and the engine never imports it (the

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 
-	listing "baoxue/report" // main.go has a func report
+	"baoxue/report"
 	"baoxue/store"
 )
 
@@ -44,7 +44,7 @@ func cmdAlerts(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := listing.NewAlerts(a.stdout, p, *asJSON)
+	out := report.NewAlerts(a.stdout, p, *asJSON)
 	if err := st.StreamAlerts(ctx, f, func(r *store.AlertRow) error {
 		row := listedAlert(r)
 		return out.Write(&row)
@@ -55,13 +55,13 @@ func cmdAlerts(ctx context.Context, a *app, args []string) error {
 }
 
 // listedAlert is the store's row as the listing shows it.
-func listedAlert(r *store.AlertRow) listing.Alert {
-	a := listing.Alert{ID: r.ID, Rule: r.Rule, Severity: r.Severity, State: string(r.State()), Outcome: r.Outcome,
+func listedAlert(r *store.AlertRow) report.Alert {
+	a := report.Alert{ID: r.ID, Rule: r.Rule, Severity: r.Severity, State: string(r.State()), Outcome: r.Outcome,
 		Opened: r.OpenedAt, Ended: r.EndedAt, LastNotified: r.LastNotifiedAt, Notifications: r.Notifications,
 		StudentKey: r.StudentKey, StudentName: r.StudentName, Grade: r.Grade, Class: r.Class,
 		School: r.SchoolID, SchoolName: r.SchoolName, Center: r.Center}
 	if r.TaskID != 0 {
-		a.Task = &listing.AlertTask{ID: r.TaskID, Kind: r.TaskKind, Status: r.TaskStatus, Due: r.TaskDue,
+		a.Task = &report.AlertTask{ID: r.TaskID, Kind: r.TaskKind, Status: r.TaskStatus, Due: r.TaskDue,
 			Assignee: r.Assignee, AssigneeName: r.AssigneeName}
 	}
 	return a

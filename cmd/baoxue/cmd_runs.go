@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"baoxue/i18n"
-	listing "baoxue/report" // main.go has a func report
+	"baoxue/report"
 	"baoxue/store"
 )
 
@@ -28,9 +28,9 @@ func cmdRuns(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := listing.NewRuns(a.stdout, p, *asJSON)
+	out := report.NewRuns(a.stdout, p, *asJSON)
 	if err := st.StreamRuns(ctx, *limit, func(r *store.Run) error {
-		row := listing.Run{ID: r.ID, Kind: r.Kind, At: r.At, Campaign: r.Campaign, RulesChecksum: r.RulesChecksum,
+		row := report.Run{ID: r.ID, Kind: r.Kind, At: r.At, Campaign: r.Campaign, RulesChecksum: r.RulesChecksum,
 			Students: r.Students, AlertsNew: r.AlertsNew, AlertsOngoing: r.AlertsOngoing, AlertsResolved: r.AlertsResolved,
 			AlertsRetired: r.AlertsRetired, SchoolsBehind: r.SchoolsBehind, Forced: r.Forced,
 			StartedAt: r.StartedAt, FinishedAt: r.FinishedAt.String}

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 
-	listing "baoxue/report" // main.go has a func report
+	"baoxue/report"
 	"baoxue/store"
 )
 
@@ -41,9 +41,9 @@ func cmdTasks(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := listing.NewTasks(a.stdout, p, *asJSON)
+	out := report.NewTasks(a.stdout, p, *asJSON)
 	if err := st.StreamTasks(ctx, f, func(r *store.TaskRow) error {
-		row := listing.Task{ID: r.ID, Alert: r.AlertID, Kind: r.Kind, Rule: r.Rule, Status: r.Status, Overdue: r.Overdue,
+		row := report.Task{ID: r.ID, Alert: r.AlertID, Kind: r.Kind, Rule: r.Rule, Status: r.Status, Overdue: r.Overdue,
 			Escalation: r.Escalation, Due: r.Due, Created: r.CreatedAt, Closed: r.ClosedAt, Outcome: r.Outcome,
 			StudentKey: r.StudentKey, StudentName: r.StudentName, Grade: r.Grade, Class: r.Class,
 			School: r.SchoolID, SchoolName: r.SchoolName, Assignee: r.Assignee, AssigneeName: r.AssigneeName}
