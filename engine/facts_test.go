@@ -59,10 +59,10 @@ func calendar(t *testing.T, rows ...store.CalendarSpan) *Calendar {
 
 func TestSchoolDays(t *testing.T) {
 	cal := calendar(t,
-		store.CalendarSpan{From: "2026-10-01", To: "2026-10-07", Kind: "holiday"},             // National Day
-		store.CalendarSpan{From: "2026-10-10", Kind: "schoolday"},                             // make-up Saturday
-		store.CalendarSpan{From: "2026-10-09", Kind: "holiday", SchoolID: "SCH"},              // one school's own day off
-		store.CalendarSpan{From: "2026-10-10", Kind: "holiday", SchoolID: "OTHER", Note: "x"}, // overrides the district make-up day
+		store.CalendarSpan{From: "2026-10-01", To: "2026-10-07", Kind: "holiday"},  // National Day
+		store.CalendarSpan{From: "2026-10-10", Kind: "schoolday"},                  // make-up Saturday
+		store.CalendarSpan{From: "2026-10-09", Kind: "holiday", SchoolID: "SCH"},   // one school's own day off
+		store.CalendarSpan{From: "2026-10-10", Kind: "holiday", SchoolID: "OTHER"}, // overrides the district make-up day
 	)
 	for _, tc := range []struct {
 		school, date string

@@ -184,13 +184,12 @@ type CalendarSpan struct {
 	To       string `db:"to_date"`
 	Kind     string `db:"kind"`
 	SchoolID string `db:"school_id"`
-	Note     string `db:"note"`
 }
 
 // CalendarSpans returns the whole calendar, ordered by school then start.
 func (s *queries) CalendarSpans(ctx context.Context) ([]CalendarSpan, error) {
 	var rows []CalendarSpan
-	err := s.db.SelectContext(ctx, &rows, `SELECT from_date, to_date, kind, school_id, note FROM calendar ORDER BY school_id, from_date`)
+	err := s.db.SelectContext(ctx, &rows, `SELECT from_date, to_date, kind, school_id FROM calendar ORDER BY school_id, from_date`)
 	if err != nil {
 		return nil, fmt.Errorf("read calendar: %w", err)
 	}

@@ -37,14 +37,11 @@ func (tx *Tx) InsertTasks(ctx context.Context, runID int64, createdAt string, ts
 type OverdueTask struct {
 	ID          int64         `db:"id"`
 	AlertID     sql.NullInt64 `db:"alert_id"`
-	SID         int64         `db:"sid"`
 	StudentID   string        `db:"student_id"`
 	StudentKey  string        `db:"student_key"`
 	StudentName string        `db:"student_name"`
 	SchoolID    string        `db:"school_id"`
-	Kind        string        `db:"kind"`
 	Rule        string        `db:"rule"`
-	Assignee    string        `db:"assignee"`
 	Due         string        `db:"due"`
 	CreatedAt   string        `db:"created_at"`
 	Escalation  int           `db:"escalation"`
@@ -54,8 +51,8 @@ type OverdueTask struct {
 // escalated to the last level, ordered by id.
 func (s *queries) OverdueTasks(ctx context.Context, at string) ([]OverdueTask, error) {
 	var ts []OverdueTask
-	err := s.db.SelectContext(ctx, &ts, s.rebind(`SELECT t.id, t.alert_id, COALESCE(t.sid, 0) AS sid,
-		COALESCE(s.id, '') AS student_id, COALESCE(s.key, '') AS student_key, COALESCE(s.name, '') AS student_name, t.school_id, t.kind, t.rule, t.assignee, t.due, t.created_at, t.escalation
+	err := s.db.SelectContext(ctx, &ts, s.rebind(`SELECT t.id, t.alert_id,
+		COALESCE(s.id, '') AS student_id, COALESCE(s.key, '') AS student_key, COALESCE(s.name, '') AS student_name, t.school_id, t.rule, t.due, t.created_at, t.escalation
 		FROM tasks t LEFT JOIN students s ON s.sid = t.sid
 		WHERE t.status IN ('open', 'acked') AND t.due <= ? AND t.escalation < 2 ORDER BY t.id`), at)
 	if err != nil {
