@@ -21,7 +21,9 @@ import (
 
 	"baoxue/civil"
 	"baoxue/engine"
+	"baoxue/i18n"
 	"baoxue/importer"
+	"baoxue/inputerr"
 	"baoxue/report"
 	"baoxue/rules"
 	"baoxue/store"
@@ -42,6 +44,8 @@ type Options struct {
 	Rules *rules.Set
 	// Progress receives progress lines (a terminal), or nil.
 	Progress io.Writer
+	// Printer renders what the demo prints; nil is Chinese, the default.
+	Printer *i18n.Printer
 }
 
 // DefaultPath is the demo's own file, apart from the baoxue.db that import
@@ -50,7 +54,7 @@ const DefaultPath = "baoxue-demo.db"
 
 // ErrNotDemo is returned when Path holds a database that the demo did not
 // create: the demo never overwrites real data.
-var ErrNotDemo = errors.New("not a demo database")
+var ErrNotDemo error = inputerr.Refusal("demo.not_demo")
 
 const marker = "demo"
 
@@ -75,36 +79,41 @@ func Run(ctx context.Context, out io.Writer, opt Options) error {
 	if err != nil {
 		return err
 	}
+	p := opt.Printer
 	if reused {
-		fmt.Fprintf(out, "Recreating the demo database %s (it was made by an earlier demo).\n", abs)
+		p.Fprintln(out, "demo.recreating", abs)
 	} else {
-		fmt.Fprintf(out, "Creating the demo database %s.\n", abs)
+		p.Fprintln(out, "demo.creating", abs)
 	}
 	start := time.Now()
 	f, err := os.CreateTemp(filepath.Dir(opt.Path), fmt.Sprintf("%s%s%d-*", filepath.Base(opt.Path), building, os.Getpid()))
 	if err != nil {
-		return fmt.Errorf("demo database: %w", err)
+		return i18n.Errorf("demo.db", err)
 	}
 	tmp := f.Name()
 	f.Close()
 	defer removeDB(tmp) // a no-op once renamed
 	t := civil.DayOf(opt.At)
-	res, names, err := build(ctx, out, tmp, opt)
+	res, err := build(ctx, out, tmp, opt)
 	if err != nil {
 		return err
 	}
 	if err := replace(tmp, opt.Path); err != nil {
 		return err
 	}
-	report.WriteOverview(out, res, *names)
-	fmt.Fprintf(out, "\nDone in %.1fs. The database is %s.\n", time.Since(start).Seconds(), abs)
-	nextSteps(out, opt.Path, t)
+	report.WriteOverview(out, p, res)
+	fmt.Fprintln(out)
+	p.Fprintln(out, "demo.done", strconv.FormatFloat(time.Since(start).Seconds(), 'f', 1, 64), abs)
+	nextSteps(out, p, opt.Path, t)
 	return nil
 }
 
 func (opt *Options) defaults() error {
 	if opt.Path == "" {
 		opt.Path = DefaultPath
+	}
+	if opt.Printer == nil {
+		opt.Printer = i18n.Default()
 	}
 	if opt.Students <= 0 {
 		opt.Students = 5000
@@ -128,56 +137,49 @@ func (opt *Options) defaults() error {
 // build makes the demo database in the file path: generate, import,
 // evaluate. It closes the database before it returns, so that the file is
 // whole without its -wal.
-func build(ctx context.Context, out io.Writer, path string, opt Options) (*engine.Result, *report.Names, error) {
+func build(ctx context.Context, out io.Writer, path string, opt Options) (*engine.Result, error) {
 	dir, err := os.MkdirTemp("", "baoxue-demo-")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer os.RemoveAll(dir)
 	if _, err := synth.Generate(ctx, dir, synth.Options{Students: opt.Students, Seed: opt.Seed, End: opt.At}); err != nil {
-		return nil, nil, fmt.Errorf("generate district: %w", err)
+		return nil, i18n.Errorf("demo.generate", err)
 	}
 	st, err := store.Open(ctx, "file:"+path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	res, names, err := fill(ctx, out, st, dir, opt)
+	res, err := fill(ctx, out, st, dir, opt)
 	if cerr := st.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("close %s: %w", path, cerr)
+		err = i18n.Errorf("demo.close", path, cerr)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return res, names, nil
+	return res, nil
 }
 
 // fill migrates st, marks it as the demo's, imports the generated files in
 // dir and evaluates.
-func fill(ctx context.Context, out io.Writer, st *store.Store, dir string, opt Options) (*engine.Result, *report.Names, error) {
+func fill(ctx context.Context, out io.Writer, st *store.Store, dir string, opt Options) (*engine.Result, error) {
 	if _, err := st.Migrate(ctx); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := st.AppendAudit(ctx, store.Audit{At: time.Now(), Actor: "demo", Action: marker,
 		Detail: fmt.Sprintf("students=%d seed=%d", opt.Students, opt.Seed)}); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	fmt.Fprintf(out, "Generated a synthetic district of %d students; importing:\n", opt.Students)
+	opt.Printer.Fprintln(out, "demo.generated", opt.Students)
 	for _, kind := range importer.Kinds {
 		sum, err := importer.ImportFile(ctx, st, kind, filepath.Join(dir, kind+".csv"), importer.Options{Actor: "demo"})
 		if err != nil {
-			return nil, nil, fmt.Errorf("import the generated %s: %w", kind, err)
+			return nil, i18n.Errorf("demo.import", kind, err)
 		}
 		fmt.Fprintf(out, "  %s\n", sum)
 	}
-	res, err := engine.Evaluate(ctx, st, opt.Rules, engine.Options{At: civil.DayOf(opt.At), Progress: report.NewProgress(opt.Progress)})
-	if err != nil {
-		return nil, nil, err
-	}
-	names, err := loadNames(ctx, st)
-	if err != nil {
-		return nil, nil, err
-	}
-	return res, names, nil
+	return engine.Evaluate(ctx, st, opt.Rules, engine.Options{At: civil.DayOf(opt.At),
+		Progress: report.NewProgress(opt.Progress).In(opt.Printer)})
 }
 
 // prepare makes sure path is free for the demo: absent, or a demo database
@@ -198,7 +200,7 @@ func prepare(ctx context.Context, path string) (bool, error) {
 		st.Close()
 	}
 	if err != nil || (demo == 0 && data > 0) || theirs > 0 {
-		return false, fmt.Errorf("%s: %w: it holds data the demo did not create; run the demo elsewhere with --db file:OTHER.db", path, ErrNotDemo)
+		return false, i18n.Errorf("demo.not_demo.detail", path, ErrNotDemo)
 	}
 	return demo > 0, nil
 }
@@ -208,7 +210,7 @@ func prepare(ctx context.Context, path string) (bool, error) {
 // take them for the new file's.
 func replace(tmp, path string) error {
 	if _, err := os.Stat(tmp + "-wal"); err == nil {
-		return fmt.Errorf("demo database %s: still has a write-ahead log after closing", tmp)
+		return i18n.Errorf("demo.wal", tmp)
 	}
 	for _, suffix := range []string{"-wal", "-shm", "-journal"} {
 		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -216,7 +218,7 @@ func replace(tmp, path string) error {
 		}
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("demo database: %w", err)
+		return i18n.Errorf("demo.db", err)
 	}
 	return nil
 }
@@ -233,7 +235,7 @@ func removeLeftovers(path string) error {
 	dir, prefix := filepath.Dir(path), filepath.Base(path)+building
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("demo database: %w", err)
+		return i18n.Errorf("demo.db", err)
 	}
 	for _, e := range entries {
 		if !strings.HasPrefix(e.Name(), prefix) || builderAlive(strings.TrimPrefix(e.Name(), prefix)) {
@@ -241,7 +243,7 @@ func removeLeftovers(path string) error {
 		}
 		f := filepath.Join(dir, e.Name())
 		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("remove %s, left by an interrupted demo: %w", f, err)
+			return i18n.Errorf("demo.leftover", f, err)
 		}
 	}
 	return nil
@@ -272,42 +274,29 @@ func inspect(ctx context.Context, st *store.Store) (demo, data, theirs int, err 
 	return demo, data, audits + tokens, nil
 }
 
-// loadNames reads the names of schools and teachers for the overview.
-func loadNames(ctx context.Context, st *store.Store) (*report.Names, error) {
-	ss, ts, err := st.Directory(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d := &report.Names{Schools: map[string]string{}, Teachers: map[string]string{}}
-	for _, s := range ss {
-		d.Schools[s.ID] = s.Name
-	}
-	for _, t := range ts {
-		d.Teachers[t.ID] = t.Name
-	}
-	return d, nil
-}
-
 // nextSteps prints commands to paste, run from the directory the demo was
-// run in (the repository, for the rule tests), on the demo's file.
-func nextSteps(w io.Writer, path string, t civil.Day) {
+// run in (the repository, for the rule tests), on the demo's file, each
+// with what it does in p's language (the commands are the same in every
+// language).
+func nextSteps(w io.Writer, p *i18n.Printer, path string, t civil.Day) {
 	db := "--db " + shellWord("file:"+path)
 	lines := [][2]string{
-		{"go build -o baoxue ./cmd/baoxue", "the command itself (or use go run ./cmd/baoxue)"},
-		{fmt.Sprintf("./baoxue %s eval --at %s --dry-run", db, t), "this evaluation's summary again, writing nothing"},
-		{fmt.Sprintf("./baoxue %s eval --at %s --dry-run --json", db, t), "every alert as a JSON line"},
-		{"./baoxue rules show-defaults > my-rules.yaml", "the built-in rules, to edit"},
-		{"./baoxue rules check my-rules.yaml", "check them; then --rules my-rules.yaml"},
-		{"./baoxue rules test rules/default/tests/*.test.yaml", "the built-in rules' own unit tests"},
-		{"./baoxue gen --students 100000 --out city", "a bigger district as CSV files to import"},
+		{"go build -o baoxue ./cmd/baoxue", "demo.next.build"},
+		{fmt.Sprintf("./baoxue %s eval --at %s --dry-run", db, t), "demo.next.summary"},
+		{fmt.Sprintf("./baoxue %s eval --at %s --dry-run --json", db, t), "demo.next.json"},
+		{"./baoxue rules show-defaults > my-rules.yaml", "demo.next.show"},
+		{"./baoxue rules check my-rules.yaml", "demo.next.check"},
+		{"./baoxue rules test rules/default/tests/*.test.yaml", "demo.next.test"},
+		{"./baoxue gen --students 100000 --out city", "demo.next.gen"},
 	}
 	width := 0
 	for _, l := range lines {
 		width = max(width, len(l[0]))
 	}
-	fmt.Fprintln(w, "\nWhat to try next:")
+	fmt.Fprintln(w)
+	p.Fprintln(w, "demo.next")
 	for _, l := range lines {
-		fmt.Fprintf(w, "  %-*s  # %s\n", width, l[0], l[1])
+		fmt.Fprintf(w, "  %-*s  # %s\n", width, l[0], p.Sprintf(l[1]))
 	}
 }
 

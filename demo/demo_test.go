@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"baoxue/civil"
+	"baoxue/i18n"
 	"baoxue/importer"
 	"baoxue/store"
 )
@@ -27,8 +28,8 @@ func TestDemoRunsTwiceAndPrintsNoIdentityNumbers(t *testing.T) {
 	if err := Run(ctx, &out, Options{Path: path, Students: 1500}); err != nil {
 		t.Fatalf("first run: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"Creating the demo database", "students: 1500 rows", "Students at risk by special group", "Attendance not reported yet", "attendance last reported",
-		"By grade", "New tasks by teacher", "most urgent students", "What to try next"} {
+	for _, want := range []string{"创建演示数据库", "1,500 名学生", "有风险的学生，按特殊群体", "考勤未上报", "考勤最近上报至",
+		"有风险的学生，按年级", "新任务最多的教师", "最紧急的 5 名学生", "接下来可以试试"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -40,7 +41,7 @@ func TestDemoRunsTwiceAndPrintsNoIdentityNumbers(t *testing.T) {
 	if err := Run(ctx, &out, Options{Path: path, Students: 400}); err != nil {
 		t.Fatalf("second run: %v", err)
 	}
-	if !strings.Contains(out.String(), "Recreating the demo database") {
+	if !strings.Contains(out.String(), "重新创建演示数据库") {
 		t.Errorf("second run did not say it recreates its file:\n%s", out.String())
 	}
 	st, err := store.Open(ctx, "file:"+path)
@@ -120,19 +121,22 @@ func TestDemoKeepsDataImportedAfterIt(t *testing.T) {
 	}
 }
 
-// cancelAt is an output that cancels the run when a line containing at is
-// written: an interrupt (Ctrl-C) half-way through the build.
+// cancelAt is an output that cancels the run when the line after the
+// line starting with at is written: with at the line that starts the
+// imports, an interrupt (Ctrl-C) after the fourth import, the students.
 type cancelAt struct {
 	bytes.Buffer
 	at     string
+	after  int
 	cancel context.CancelFunc
 }
 
 func (c *cancelAt) Write(p []byte) (int, error) {
-	if strings.Contains(string(p), c.at) {
+	n, err := c.Buffer.Write(p)
+	if _, rest, ok := strings.Cut(c.String(), c.at); ok && strings.Count(rest, "\n") > c.after {
 		c.cancel()
 	}
-	return c.Buffer.Write(p)
+	return n, err
 }
 
 func names(t *testing.T, dir string) []string {
@@ -158,11 +162,12 @@ func TestDemoInterruptedLeavesNoFile(t *testing.T) {
 		t.Helper()
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		out := &cancelAt{at: "students:", cancel: cancel}
+		// The students are the fourth import.
+		out := &cancelAt{at: i18n.Default().Sprintf("demo.generated", 200), after: slices.Index(importer.Kinds, "students") + 1, cancel: cancel}
 		if err := Run(ctx, out, Options{Path: path, Students: 200}); !errors.Is(err, context.Canceled) {
 			t.Fatalf("interrupted run: err = %v, want context.Canceled\n%s", err, out.String())
 		}
-		if !strings.Contains(out.String(), "students:") {
+		if _, rest, _ := strings.Cut(out.String(), out.at); strings.Count(rest, "\n") != out.after+1 {
 			t.Fatalf("the run was not interrupted while importing:\n%s", out.String())
 		}
 	}
@@ -220,7 +225,7 @@ func TestNextStepsNameTheDemoFile(t *testing.T) {
 		"演示/baoxue-demo.db": "./baoxue --db 'file:演示/baoxue-demo.db' eval",
 	} {
 		var out bytes.Buffer
-		nextSteps(&out, path, civil.DayOf(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)))
+		nextSteps(&out, i18n.Default(), path, civil.DayOf(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)))
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("%s: next steps lack %q:\n%s", path, want, out.String())
 		}
@@ -247,5 +252,82 @@ func TestLeftoversOfARunningDemoStay(t *testing.T) {
 	}
 	if _, err := os.Stat(gone); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the file of a killed demo stayed: %v", err)
+	}
+}
+
+// commandWords are the parts of a Chinese sentence that stay English
+// because they are interfaces: commands, their flags and arguments, file
+// names and formats.
+var commandWords = regexp.MustCompile("`[^`]*`" + `|baoxue( [a-z][a-z-]*)*( FILE)?|--[a-z][a-z-]*( [a-z][a-z-]*\.yaml)?|file:[^\s）；]+|` +
+	`go run \./cmd/baoxue|\b(JSON|CSV|SQLite|YAML|FILE|PATH)\b|rule_retired`)
+
+// englishWord finds a word of English left in a line.
+var englishWord = regexp.MustCompile(`[A-Za-z]{2,}`)
+
+// englishIn returns the lines of out that hold an English word besides the
+// commands (and, in the steps to try next, besides the command before the
+// "#"), the database's path and the import lines after the line imports
+// (the importer's own).
+func englishIn(out, path, imports string) []string {
+	var bad []string
+	importing := false
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.ReplaceAll(line, path, "")
+		switch {
+		case line == imports:
+			importing = true
+		case line == "":
+			importing = false
+		case importing:
+			continue // the importer's lines are its tests' to check
+		}
+		if _, explained, ok := strings.Cut(line, "  # "); ok {
+			line = explained
+		}
+		if w := englishWord.FindString(commandWords.ReplaceAllString(line, "")); w != "" {
+			bad = append(bad, line)
+		}
+	}
+	return bad
+}
+
+// TestDemoSpeaksChinese: the demo, in the default language, prints no
+// English sentence; only the commands (and what they name) are English.
+func TestDemoSpeaksChinese(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.db")
+	var out bytes.Buffer
+	if err := Run(context.Background(), &out, Options{Path: path, Students: 1500}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	abs, _ := filepath.Abs(path)
+	if bad := englishIn(out.String(), abs, i18n.Default().Sprintf("demo.generated", 1500)); len(bad) > 0 {
+		t.Errorf("English in the demo's output:\n%s\n\nall of it:\n%s", strings.Join(bad, "\n"), out.String())
+	}
+	// The check itself finds English.
+	if bad := englishIn("Creating the demo database x.\n  ./baoxue rules check my-rules.yaml  # check them", "x", "importing:"); len(bad) != 2 {
+		t.Errorf("the check found %q", bad)
+	}
+}
+
+// TestDemoInEnglish: with the printer set to English, the demo prints
+// English, and the same commands to try next.
+func TestDemoInEnglish(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.db")
+	var out bytes.Buffer
+	if err := Run(context.Background(), &out, Options{Path: path, Students: 1500, Printer: i18n.NewPrinter(i18n.English)}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, want := range []string{"Creating the demo database", "Generated a synthetic district of 1,500 students; importing:",
+		"Evaluation of the default rules at 2026-11-27", "Students at risk by special group:", "grade 9",
+		"The 5 most urgent students (names masked):", "What to try next:", "# this evaluation's summary again, writing nothing"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	// Chinese stays in the data (names of schools and rules), not in our words.
+	for _, zh := range []string{"年级", "评估", "有风险", "接下来", "考勤", "已遮蔽"} {
+		if strings.Contains(out.String(), zh) {
+			t.Errorf("%q in the English output:\n%s", zh, out.String())
+		}
 	}
 }

@@ -1,10 +1,10 @@
 package engine
 
 import (
-	"fmt"
 	"sort"
 
 	"baoxue/civil"
+	"baoxue/i18n"
 	"baoxue/store"
 )
 
@@ -27,16 +27,16 @@ func NewCalendar(rows []store.CalendarSpan) (*Calendar, error) {
 	for _, r := range rows {
 		from, err := civil.ParseDay(r.From)
 		if err != nil {
-			return nil, fmt.Errorf("calendar row from %s: %w", r.From, err)
+			return nil, i18n.Errorf("engine.calendar.date", r.From, err)
 		}
 		to := from
 		if r.To != "" {
 			if to, err = civil.ParseDay(r.To); err != nil {
-				return nil, fmt.Errorf("calendar row from %s: %w", r.From, err)
+				return nil, i18n.Errorf("engine.calendar.date", r.From, err)
 			}
 		}
 		if to < from {
-			return nil, fmt.Errorf("calendar row from %s: ends (%s) before it starts", r.From, r.To)
+			return nil, i18n.Errorf("engine.calendar.order", r.From, r.To)
 		}
 		sp := span{from: from, to: to, school: r.Kind == "schoolday"}
 		if r.SchoolID == "" {

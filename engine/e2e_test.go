@@ -29,6 +29,8 @@ func importDistrict(t *testing.T, st *store.Store) {
 	}
 }
 
+// runJSON evaluates at as `eval --json` does (every message rendered) and
+// returns its lines.
 func runJSON(t *testing.T, st *store.Store, at, campaign string, dry bool) []byte {
 	t.Helper()
 	set, err := rules.Defaults()
@@ -36,7 +38,7 @@ func runJSON(t *testing.T, st *store.Store, at, campaign string, dry bool) []byt
 		t.Fatal(err)
 	}
 	d, _ := civil.ParseDay(at)
-	res, err := engine.Evaluate(context.Background(), st, set, engine.Options{At: d, Campaign: campaign, DryRun: dry})
+	res, err := engine.Evaluate(context.Background(), st, set, engine.Options{At: d, Campaign: campaign, DryRun: dry, Messages: true})
 	if err != nil {
 		t.Fatalf("eval: %v", err)
 	}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"runtime"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"baoxue/civil"
+	"baoxue/i18n"
 	"baoxue/idnum"
 	"baoxue/rules"
 	"baoxue/store"
@@ -27,6 +27,10 @@ type Options struct {
 	Campaign string
 	// DryRun computes everything and writes nothing.
 	DryRun bool
+	// Messages renders the message of every alert firing (for
+	// `eval --json`). Otherwise only the messages stored with an alert that
+	// opens or sent with a notification are rendered: none in a dry run.
+	Messages bool
 	// Force allows a writing run at a T earlier than the latest committed
 	// one, and at a T whose attendance no school has reported.
 	Force bool
@@ -335,7 +339,7 @@ func (rd *reader) merge(ctx context.Context, part store.SIDRange, batches chan<-
 func (s *student) load() error {
 	b, ok := civil.ParseDayBytes([]byte(s.row.BirthDate))
 	if !ok {
-		return fmt.Errorf("student %s: birth date %q is not YYYY-MM-DD", idnum.Mask(s.row.ID), s.row.BirthDate)
+		return i18n.Errorf("engine.student.birth_date", idnum.Mask(s.row.ID), s.row.BirthDate)
 	}
 	s.birth = b
 	if s.row.ReturnedAt != "" {
@@ -403,10 +407,12 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 // messageNeed tells the workers whether a firing's message will be used: it
 // is stored with an alert that opens and sent with a notification, so a
 // firing whose alert is open and within its cooldown, or any firing of a dry
-// run, needs none. The open alerts arrive while the scan runs; a worker
-// waits for them at its first firing.
+// run, needs none, unless all asks for every message (Options.Messages).
+// The open alerts arrive while the scan runs; a worker waits for them at
+// its first firing.
 type messageNeed struct {
 	dry   bool
+	all   bool
 	t     civil.Day
 	ready chan struct{}
 	open  []store.OpenAlert
@@ -415,7 +421,13 @@ type messageNeed struct {
 }
 
 func (m *messageNeed) needed(ctx context.Context, r *rules.Rule, sid int64) bool {
-	if m.dry || r.Message == "" {
+	if r.Message == "" {
+		return false
+	}
+	if m.all {
+		return true
+	}
+	if m.dry {
 		return false
 	}
 	select {

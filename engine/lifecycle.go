@@ -20,18 +20,19 @@ type AlertLine struct {
 	New        bool      `json:"new"`
 	Notified   bool      `json:"notified"`
 	Task       *TaskLine `json:"task,omitempty"`
+	// Message is the rule's message rendered for the student, stored with
+	// an alert that opens and sent with a notification; "" (left out) when
+	// the run rendered none: a rule without a message, or, unless
+	// Options.Messages, a dry run or an open alert within its cooldown.
+	Message string `json:"message,omitempty"`
 }
 
 // Alert is one alert a run found firing, in one record: its line of
-// `eval --json`, the rule that fired, the student and the message.
+// `eval --json` (with the message), the rule that fired and the student.
 type Alert struct {
 	Line    AlertLine
 	Rule    *rules.Rule
 	Student *FiredStudent
-	// Message is the rendered message, stored with an alert that opens and
-	// sent with a notification; "" when the run rendered none (a dry run, a
-	// rule without a message, an open alert within its cooldown).
-	Message string
 }
 
 // TaskLine is the follow-up task of an alert.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"baoxue/i18n"
 	"baoxue/store"
 	"baoxue/store/storetest"
 )
@@ -125,6 +126,7 @@ rules:
 `
 	disabled := lifecycleRules + "    enabled: false\n"
 	for name, src := range map[string]string{"no longer in the rule files": other, "disabled": disabled} {
+		zh := map[string]string{"no longer in the rule files": "已不在规则文件中", "disabled": "已停用"}[name]
 		t.Run(name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, st *store.Store) {
 				s := grade9Absent(t, st)
@@ -132,8 +134,12 @@ rules:
 				set := compile(t, src)
 				opt := Options{At: day(t, "2026-03-11")}
 				_, err := Evaluate(context.Background(), st, set, opt)
-				if !errors.Is(err, ErrRetire) || !strings.Contains(err.Error(), "grade9-absence ("+name+"; 1 open alerts)") || !strings.Contains(err.Error(), "--retire") {
+				if !errors.Is(err, ErrRetire) || !strings.Contains(err.Error(), "grade9-absence（"+zh+"；1 条未结预警）") || !strings.Contains(err.Error(), "--retire") {
 					t.Fatalf("err = %v, want ErrRetire naming grade9-absence and --retire", err)
+				}
+				if en := i18n.NewPrinter(i18n.English).Error(err); !strings.Contains(en, "grade9-absence ("+name+"; 1 open alert)") ||
+					!strings.Contains(en, "Run with --retire") {
+					t.Fatalf("in English: %s", en)
 				}
 				if n := s.count("alerts", "resolved_at IS NULL"); n != 1 || s.count("runs", "") != 1 {
 					t.Fatalf("a refused run changed something: %d open alerts, %d runs", n, s.count("runs", ""))

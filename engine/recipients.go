@@ -50,6 +50,18 @@ func newDirectory(schools []store.DirSchool, teachers []store.DirTeacher) *direc
 	return d
 }
 
+// names returns the names of the schools and teachers by id.
+func (d *directory) names() (schools, teachers map[string]string) {
+	schools, teachers = make(map[string]string, len(d.schools)), make(map[string]string, len(d.teachers))
+	for id, s := range d.schools {
+		schools[id] = s.Name
+	}
+	for id, t := range d.teachers {
+		teachers[id] = t.Name
+	}
+	return schools, teachers
+}
+
 // Gap is a fallback the run used, or a student with nobody to notify.
 type Gap struct {
 	Student string `json:"student"`
@@ -57,13 +69,14 @@ type Gap struct {
 	Rule    string `json:"rule,omitempty"`
 	Want    string `json:"want"` // homeroom, pairing, principal, center
 	Got     string `json:"got"`  // the fallback used, or "nobody"
-	// Name and Class of the student, for reports.
+	// Name, Class and opaque Key of the student, for reports.
 	Name  string `json:"-"`
 	Class string `json:"-"`
+	Key   string `json:"-"`
 }
 
 func gap(f *FiredStudent, rule, want, got string) Gap {
-	return Gap{Student: f.ID, School: f.School, Rule: rule, Want: want, Got: got, Name: f.Name, Class: f.Class}
+	return Gap{Student: f.ID, School: f.School, Rule: rule, Want: want, Got: got, Name: f.Name, Class: f.Class, Key: f.Key}
 }
 
 // resolve returns the teachers for one notify or assign target, following

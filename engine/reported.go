@@ -2,10 +2,10 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"sort"
 
 	"baoxue/civil"
+	"baoxue/i18n"
 	"baoxue/inputerr"
 	"baoxue/store"
 )
@@ -34,7 +34,7 @@ type reporting struct {
 	// incomplete notes, by school, a later report whose head counts say more
 	// students were absent than the absences imported for its day: the day
 	// does not count as reported until its absences arrive.
-	incomplete map[string]string
+	incomplete map[string]*Incomplete
 }
 
 // readReporting works out each school's reported-through day at t: the
@@ -47,7 +47,7 @@ type reporting struct {
 // takes every school as current (rule unit tests, whose inline attendance is
 // complete by definition).
 func readReporting(ctx context.Context, st *store.Store, cal *Calendar, t civil.Day, lookback int, all bool) (*reporting, error) {
-	rp := &reporting{asOf: map[string]civil.Day{}, skip: map[string]civil.Day{}, incomplete: map[string]string{}}
+	rp := &reporting{asOf: map[string]civil.Day{}, skip: map[string]civil.Day{}, incomplete: map[string]*Incomplete{}}
 	latest, err := st.LatestReports(ctx, t.String())
 	if err != nil {
 		return nil, err
@@ -62,8 +62,7 @@ func readReporting(ctx context.Context, st *store.Store, cal *Calendar, t civil.
 			return nil, err
 		}
 		if lr.Latest != "" && lr.Latest > lr.Complete {
-			rp.incomplete[school] = fmt.Sprintf("%s: %d absent reported (%d expected, %d present), %d absence records imported",
-				lr.Latest, lr.Expected-lr.Present, lr.Expected, lr.Present, lr.Recorded)
+			rp.incomplete[school] = &Incomplete{Date: lr.Latest, Expected: lr.Expected, Present: lr.Present, Recorded: lr.Recorded}
 		}
 		rp.latest = max(rp.latest, through)
 		switch {
@@ -88,7 +87,7 @@ func schoolDayReported(ctx context.Context, st *store.Store, cal *Calendar, scho
 	for last != "" {
 		d, err := civil.ParseDay(last)
 		if err != nil {
-			return 0, fmt.Errorf("attendance report of school %s: %w", school, err)
+			return 0, i18n.Errorf("engine.report_date", school, err)
 		}
 		if cal.IsSchoolDay(school, d) {
 			return d, nil
@@ -109,13 +108,11 @@ func (rp *reporting) refuse(t civil.Day) error {
 	if rp.current > 0 {
 		return nil
 	}
-	latest := "no school has reported any day yet"
+	latest := i18n.M("engine.refuse.none_reported")
 	if rp.latest != 0 {
-		latest = "the latest day any school reported is " + rp.latest.String()
+		latest = i18n.M("engine.refuse.latest_reported", rp.latest.String())
 	}
-	return fmt.Errorf("%w: no school has reported its attendance for %s (%s): every school would be evaluated as of an earlier day. "+
-		"Import the day first (`baoxue import attendance FILE`, with --reported for a district-wide file that covers every school, "+
-		"or `baoxue import reports FILE`), or run with --force", ErrNotReported, t, latest)
+	return i18n.Errorf("engine.refuse.not_reported", ErrNotReported, t.String(), latest)
 }
 
 // earliest is the earliest day any evaluated school is evaluated as of.
@@ -145,10 +142,20 @@ type Unreported struct {
 	Since string `json:"since"`
 	// Evaluated is false when the school's students were not evaluated.
 	Evaluated bool `json:"evaluated"`
-	// Incomplete describes a later report whose absences are not all
-	// imported yet, "" when there is none.
-	Incomplete string `json:"incomplete,omitempty"`
+	// Incomplete is a later report whose absences are not all imported
+	// yet, nil when there is none.
+	Incomplete *Incomplete `json:"incomplete,omitempty"`
 	admins     []string
+}
+
+// Incomplete is a school's daily report whose head counts say more students
+// were absent (Expected - Present) than the absence records imported for
+// its day (Recorded): the day does not count as reported until they arrive.
+type Incomplete struct {
+	Date     string `json:"date"`
+	Expected int    `json:"expected"`
+	Present  int    `json:"present"`
+	Recorded int    `json:"recorded"`
 }
 
 // unreported lists the schools with evaluated (or skipped) students whose

@@ -3,13 +3,13 @@ package engine
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"sort"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
 
 	"baoxue/civil"
+	"baoxue/i18n"
 	"baoxue/inputerr"
 	"baoxue/rules"
 	"baoxue/store"
@@ -48,7 +48,10 @@ type Result struct {
 	Pairings      []Pairing
 	Escalations   []Escalation
 	Gaps          []Gap
-	Warnings      []string
+	// Warnings are what a person must know about the run besides its
+	// results (a writing run would be refused, no calendar covers the
+	// lookback), as messages to render in the reader's language.
+	Warnings []i18n.Message
 	// Unreported are the schools whose attendance is not reported through
 	// At: evaluated as of their last reported day, or not at all (SPEC §4).
 	Unreported []Unreported
@@ -57,6 +60,9 @@ type Result struct {
 	// Counts. WouldResolve is, for a dry run, how many alerts a writing run
 	// would resolve.
 	New, Ongoing, Notified, TasksCreated, WouldResolve int
+	// SchoolNames and TeacherNames are the names of the directory's schools
+	// and teachers by id, for reports that show a name beside an id.
+	SchoolNames, TeacherNames map[string]string
 }
 
 // Evaluate runs set against the database at opt.At (SPEC §7): it evaluates
@@ -91,7 +97,7 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	if opt.DryRun {
 		if !opt.Force {
 			if err := checkNotEarlier(ctx, st, opt.At); err != nil {
-				res.Warnings = append(res.Warnings, "a writing run would be refused: "+err.Error())
+				res.Warnings = append(res.Warnings, i18n.M("engine.warn.would_refuse", err))
 			}
 		}
 		return res, nil
@@ -120,7 +126,7 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit run: %w", err)
+		return nil, i18n.Errorf("engine.commit", err)
 	}
 	phase("write", "run", res.RunID)
 	return res, nil
@@ -142,14 +148,13 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	if err != nil {
 		return nil, nil, err
 	}
-	var warnings []string
+	var warnings []i18n.Message
 	if refusal := rp.refuse(t); refusal != nil {
 		switch {
 		case opt.DryRun:
-			warnings = append(warnings, fmt.Sprintf("no school has reported its attendance for %s: a writing run would be refused "+
-				"(import the day first, or --force); every school is evaluated as of the last day it reported", t))
+			warnings = append(warnings, i18n.M("engine.warn.dry_not_reported", t.String()))
 		case opt.Force:
-			warnings = append(warnings, fmt.Sprintf("forced: no school has reported its attendance for %s; every school is evaluated as of the last day it reported", t))
+			warnings = append(warnings, i18n.M("engine.warn.forced_not_reported", t.String()))
 		default:
 			// No roster at all is the more basic mistake: say that first.
 			if bounds, err := st.SIDBounds(ctx); err != nil {
@@ -168,7 +173,7 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	}
 	// The state the lifecycle needs is read while the students are scanned;
 	// the first to fail stops the other.
-	msgs := &messageNeed{dry: opt.DryRun, t: t, ready: make(chan struct{})}
+	msgs := &messageNeed{dry: opt.DryRun, all: opt.Messages, t: t, ready: make(chan struct{})}
 	var (
 		state *runState
 		sc    *scanned
@@ -204,9 +209,9 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	res.NotEvaluated = skipped
 	res.Warnings = append(res.Warnings, warnings...)
 	if lookback := civil.Day(length); !cal.Covers(t-lookback+1, t) {
-		res.Warnings = append(res.Warnings, fmt.Sprintf(
-			"no calendar row covers %s to %s: every weekday is taken as a school day (baoxue import calendar FILE)", t-lookback+1, t))
+		res.Warnings = append(res.Warnings, i18n.M("engine.warn.no_calendar", (t-lookback+1).String(), t.String()))
 	}
+	res.SchoolNames, res.TeacherNames = state.dir.names()
 	return res, p, nil
 }
 
@@ -229,7 +234,9 @@ func newResult(p *plan, opt *Options, students int) *Result {
 		res.RetiredByRule[r.Rule]++
 	}
 	for _, d := range p.decisions {
-		res.Alerts = append(res.Alerts, Alert{Line: d.line, Rule: d.rule, Student: d.stu, Message: d.message})
+		line := d.line
+		line.Message = d.message
+		res.Alerts = append(res.Alerts, Alert{Line: line, Rule: d.rule, Student: d.stu})
 		if d.line.New {
 			res.New++
 		} else {
@@ -299,7 +306,7 @@ func checkNotEarlier(ctx context.Context, db latestRunReader, t civil.Day) error
 		return err
 	}
 	if latest != "" && t.String() < latest {
-		return fmt.Errorf("%w: %s is before %s (use --force to run anyway)", ErrEarlierThanLatest, t, latest)
+		return i18n.Errorf("engine.refuse.earlier", ErrEarlierThanLatest, t.String(), latest)
 	}
 	return nil
 }
@@ -384,21 +391,32 @@ func retireError(byRule map[string]int, set *rules.Set) error {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	parts := make([]string, len(ids))
+	parts := make(messageList, len(ids))
 	total := 0
 	for i, id := range ids {
-		how := "no longer in the rule files"
+		how := "engine.retire.removed"
 		if set.Rule(id) != nil {
-			how = "disabled"
+			how = "engine.retire.disabled"
 		}
-		parts[i] = fmt.Sprintf("%s (%s; %d open alerts)", id, how, byRule[id])
+		parts[i] = i18n.M(how, id, byRule[id])
 		total += byRule[id]
 	}
-	return fmt.Errorf("%w: %s: this run would retire their %d open alerts "+
-		"and close their open tasks as rule_retired. Run with --retire if that is intended, or restore the rules",
-		ErrRetire, strings.Join(parts, ", "), total)
+	return i18n.Errorf("engine.refuse.retire", ErrRetire, parts, total)
+}
+
+// messageList is messages a person reads as one list, joined as the
+// reader's language joins a list.
+type messageList []i18n.Message
+
+// Localize renders the list in p's language.
+func (l messageList) Localize(p *i18n.Printer) string {
+	parts := make([]string, len(l))
+	for i, m := range l {
+		parts[i] = p.Text(m)
+	}
+	return strings.Join(parts, p.Sprintf("common.list.sep"))
 }
 
 func noStudents() error {
-	return fmt.Errorf("%w: import a roster first (baoxue import students FILE), or check --db", ErrNoStudents)
+	return i18n.Errorf("engine.refuse.no_students", ErrNoStudents)
 }

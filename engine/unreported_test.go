@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"baoxue/i18n"
 	"baoxue/store"
 	"baoxue/store/storetest"
 )
@@ -98,8 +99,13 @@ func TestUnreportedSchoolChangesNothing(t *testing.T) {
 		// 03-25: nobody has reported it. A writing run is refused and
 		// writes nothing; a dry run and a forced run go ahead.
 		runs := s.count("runs", "")
-		if _, err := run("2026-03-25", Options{}); !errors.Is(err, ErrNotReported) || !strings.Contains(err.Error(), "2026-03-24") {
+		_, err = run("2026-03-25", Options{})
+		if !errors.Is(err, ErrNotReported) || !strings.Contains(err.Error(), "考勤未上报：没有任何学校上报 2026-03-25 的考勤（各校上报的最近一天是 2026-03-24）") {
 			t.Fatalf("03-25 not reported by anyone: err = %v, want ErrNotReported naming the latest report", err)
+		}
+		if en := i18n.NewPrinter(i18n.English).Error(err); !strings.Contains(en,
+			"attendance not reported: no school has reported its attendance for 2026-03-25 (the latest day any school reported is 2026-03-24)") {
+			t.Errorf("in English: %s", en)
 		}
 		if n := s.count("runs", ""); n != runs {
 			t.Errorf("a refused run recorded a run")
@@ -173,13 +179,28 @@ func TestDryRunSaysWhatWouldBeRefused(t *testing.T) {
 		grade9Absent(t, st)
 		evalAt(t, st, lifecycleRules, "2026-03-17", false)
 		for at, want := range map[string]string{
-			"2026-03-10": "a writing run would be refused: 评估日期早于最近一次运行的日期",
-			"2026-05-04": "no school has reported its attendance for 2026-05-04: a writing run would be refused",
+			"2026-03-10": "写入运行会被拒绝：评估日期早于最近一次运行的日期：本次评估日期为 2026-03-10，最近一次运行为 2026-03-17",
+			"2026-05-04": "没有任何学校上报 2026-05-04 的考勤：写入运行会被拒绝",
 		} {
 			res := evalAt(t, st, lifecycleRules, at, true)
-			if !strings.Contains(strings.Join(res.Warnings, "\n"), want) {
-				t.Errorf("dry run at %s: warnings %q, want %q", at, res.Warnings, want)
+			if got := warnings(i18n.Default(), res); !strings.Contains(got, want) {
+				t.Errorf("dry run at %s: warnings %q, want %q", at, got, want)
 			}
 		}
+		// In English on request.
+		res := evalAt(t, st, lifecycleRules, "2026-03-10", true)
+		if got, want := warnings(i18n.NewPrinter(i18n.English), res),
+			"a writing run would be refused: evaluation date is earlier than the latest run: 2026-03-10 is before 2026-03-17 (use --force to run anyway)"; !strings.Contains(got, want) {
+			t.Errorf("English warnings %q, want %q", got, want)
+		}
 	})
+}
+
+// warnings renders the warnings of res in p's language, one per line.
+func warnings(p *i18n.Printer, res *Result) string {
+	lines := make([]string, len(res.Warnings))
+	for i, w := range res.Warnings {
+		lines[i] = p.Text(w)
+	}
+	return strings.Join(lines, "\n")
 }

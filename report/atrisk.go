@@ -9,9 +9,12 @@ import (
 
 // StudentRisk is one student for whom at least one rule fired, for
 // summaries: the special groups the student belongs to, the most severe
-// alert and every rule that fired.
+// alert and every rule that fired (Rules their ids, RuleNames their names,
+// in the same order: the most severe first, then by id). Key is the
+// student's opaque key.
 type StudentRisk struct {
 	ID           string
+	Key          string
 	Name         string
 	School       string
 	Class        string
@@ -19,6 +22,7 @@ type StudentRisk struct {
 	Groups       []string // left_behind, migrant, returning, orphan, disabled, hardship, poverty
 	Severity     string
 	Rules        []string
+	RuleNames    []string
 	AbsentStreak int
 }
 
@@ -27,20 +31,31 @@ type StudentRisk struct {
 func AtRisk(res *engine.Result) []StudentRisk {
 	by := map[int64]int{}
 	var out []StudentRisk
+	var ranks [][]int // of each rule of out[i]
 	for _, a := range res.Alerts {
 		f := a.Student
 		j, ok := by[f.SID]
 		if !ok {
 			j = len(out)
 			by[f.SID] = j
-			out = append(out, StudentRisk{ID: f.ID, Name: f.Name, School: f.School, Class: f.Class, Grade: f.Grade,
+			out = append(out, StudentRisk{ID: f.ID, Key: f.Key, Name: f.Name, School: f.School, Class: f.Class, Grade: f.Grade,
 				Groups: groups(f), AbsentStreak: f.AbsentStreak})
+			ranks = append(ranks, nil)
 		}
 		s := &out[j]
 		if rules.SeverityRank(a.Line.Severity) > rules.SeverityRank(s.Severity) {
 			s.Severity = a.Line.Severity
 		}
 		s.Rules = append(s.Rules, a.Line.Rule)
+		name := a.Line.Rule
+		if a.Rule != nil && a.Rule.Name != "" {
+			name = a.Rule.Name
+		}
+		s.RuleNames = append(s.RuleNames, name)
+		ranks[j] = append(ranks[j], rules.SeverityRank(a.Line.Severity))
+	}
+	for i := range out {
+		sortRules(&out[i], ranks[i])
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -56,6 +71,26 @@ func AtRisk(res *engine.Result) []StudentRisk {
 		return a.ID < b.ID
 	})
 	return out
+}
+
+// sortRules orders the rules of s most severe first (rank, by the same
+// index), then by id.
+func sortRules(s *StudentRisk, rank []int) {
+	idx := make([]int, len(s.Rules))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		if rank[idx[a]] != rank[idx[b]] {
+			return rank[idx[a]] > rank[idx[b]]
+		}
+		return s.Rules[idx[a]] < s.Rules[idx[b]]
+	})
+	ids, names := make([]string, len(idx)), make([]string, len(idx))
+	for i, j := range idx {
+		ids[i], names[i] = s.Rules[j], s.RuleNames[j]
+	}
+	s.Rules, s.RuleNames = ids, names
 }
 
 func groups(f *engine.FiredStudent) []string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"baoxue/demo"
+	"baoxue/i18n"
 	"baoxue/store"
 )
 
@@ -19,14 +20,14 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return badf("demo: unexpected argument %q", pos[0])
+		return badInput{i18n.Errorf("demo.unexpected_arg", pos[0])}
 	}
 	// Not the configured database: the demo has a file of its own, apart
 	// from the baoxue.db that import fills.
 	path := demo.DefaultPath
 	if a.db != "" {
 		if !strings.HasPrefix(a.db, "file:") {
-			return badf("demo: --db %s: the demo writes a SQLite file of its own (file:PATH); for PostgreSQL use baoxue gen, then baoxue import", store.RedactDSN(a.db))
+			return badInput{i18n.Errorf("demo.not_sqlite", store.RedactDSN(a.db))}
 		}
 		path = strings.TrimPrefix(a.db, "file:")
 	}
@@ -37,7 +38,7 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	err = demo.Run(ctx, a.stdout, demo.Options{Path: path, Students: *n, Seed: *seed, Rules: rs, Progress: a.terminal()})
+	err = demo.Run(ctx, a.stdout, demo.Options{Path: path, Students: *n, Seed: *seed, Rules: rs, Progress: a.terminal(), Printer: a.p})
 	// A path in a directory that is not there is --db's to fix.
 	if errors.Is(err, demo.ErrNotDemo) || errors.Is(err, os.ErrNotExist) {
 		return badInput{err}

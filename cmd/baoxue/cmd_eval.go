@@ -2,19 +2,19 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"runtime/debug"
 	"time"
 
 	"baoxue/civil"
 	"baoxue/engine"
+	"baoxue/i18n"
 	"baoxue/report"
 	"baoxue/rules"
 )
 
 func cmdEval(ctx context.Context, a *app, args []string) error {
 	fs := newFlags("eval", a.stderr)
-	at := fs.String("at", "", "evaluation date YYYY-MM-DD (default: today in the configured timezone)")
+	at := fs.String("at", "", "evaluation date: 2026-03-09, 2026/3/9, 2026.3.9 or 2026年3月9日 (default: today in the configured timezone)")
 	dry := fs.Bool("dry-run", false, "compute and print, write and send nothing")
 	asJSON := fs.Bool("json", false, "print JSON lines (SPEC §7) instead of a summary")
 	campaign := fs.String("campaign", "", "evaluate as the campaign run would: march, may or september")
@@ -25,10 +25,10 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return badf("eval: unexpected argument %q", pos[0])
+		return badInput{i18n.Errorf("eval.unexpected_arg", pos[0])}
 	}
 	if *campaign != "" && !rules.IsCampaign(*campaign) {
-		return badf("eval: --campaign %q: want march, may or september", *campaign)
+		return badInput{i18n.Errorf("eval.bad_campaign", *campaign)}
 	}
 	c, err := a.conf()
 	if err != nil {
@@ -36,8 +36,8 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	}
 	t := civil.DayOf(time.Now().In(c.Location))
 	if *at != "" {
-		if t, err = civil.ParseDay(*at); err != nil {
-			return badf("eval: --at: %v", err)
+		if t, err = civil.ParseWritten(*at); err != nil {
+			return badInput{i18n.Errorf("eval.bad_at", *at)}
 		}
 	}
 	set, err := a.ruleSet()
@@ -57,8 +57,8 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(1536 << 20)
 	res, err := engine.Evaluate(ctx, st, set, engine.Options{
-		At: t, Campaign: *campaign, DryRun: *dry, Force: *force, Retire: *retire,
-		PairingCap: c.Pairing.MaxPerTeacher, Norms: c.Norms(), Progress: report.NewProgress(a.terminal()),
+		At: t, Campaign: *campaign, DryRun: *dry, Force: *force, Retire: *retire, Messages: *asJSON,
+		PairingCap: c.Pairing.MaxPerTeacher, Norms: c.Norms(), Progress: report.NewProgress(a.terminal()).In(a.p),
 	})
 	if err != nil {
 		return err
@@ -67,9 +67,9 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 		// Standard output stays JSON lines; what a person must know goes
 		// beside it.
 		for _, w := range res.Warnings {
-			fmt.Fprintf(a.stderr, "warning: %s\n", w)
+			a.p.Fprintln(a.stderr, "common.warning", w)
 		}
 		return report.WriteJSON(a.stdout, res)
 	}
-	return report.WriteSummary(a.stdout, res)
+	return report.WriteSummary(a.stdout, a.p, res)
 }

@@ -60,8 +60,8 @@ func TestExitStatuses(t *testing.T) {
 		{"import bad rows", []string{"--db", db, "import", "students", "students.csv"}, 1, "", "students.csv:3: birth_date:"},
 		{"import unknown kind", []string{"--db", db, "import", "pupils", "students.csv"}, 1, "", `unknown KIND "pupils"`},
 		{"import missing file", []string{"--db", db, "import", "schools", "nope.csv"}, 1, "", "nope.csv"},
-		{"eval bad date", []string{"--db", db, "eval", "--at", "2026-13-01"}, 1, "", "not a valid date"},
-		{"eval bad campaign", []string{"--db", db, "eval", "--campaign", "june"}, 1, "", "want march, may or september"},
+		{"eval bad date", []string{"--db", db, "eval", "--at", "2026-13-01"}, 1, "", "不是有效日期"},
+		{"eval bad campaign", []string{"--db", db, "eval", "--campaign", "june"}, 1, "", "只能是 march、may 或 september"},
 		{"eval unknown flag", []string{"--db", db, "eval", "--jsn"}, 1, "", "flag provided but not defined: -jsn"},
 		{"eval help", []string{"eval", "--help"}, 0, "", "-dry-run"},
 		{"rules check bad", []string{"rules", "check", "bad.yaml"}, 1, "", "bad.yaml:4:15: rule x: severity"},
@@ -306,7 +306,7 @@ func TestDemoThenNextSteps(t *testing.T) {
 	if got := files(t, dir); !slices.Equal(got, []string{"baoxue-demo.db", "rules"}) {
 		t.Fatalf("the demo left %v, want baoxue-demo.db only", got)
 	}
-	_, steps, ok := strings.Cut(out, "What to try next:\n")
+	_, steps, ok := strings.Cut(out, "接下来可以试试：\n")
 	if !ok {
 		t.Fatalf("no next steps:\n%s", out)
 	}
@@ -387,7 +387,7 @@ func TestEvalRefusesWhatItCannotKnow(t *testing.T) {
 			t.Errorf("import %s: stderr %q", kind, errs)
 		}
 	}
-	if code, out, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-10"); code != 0 || !strings.Contains(out, "1 new") {
+	if code, out, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-10"); code != 0 || !strings.Contains(out, "新增 1") {
 		t.Fatalf("eval at a reported date: exit %d\n%s%s", code, out, errs)
 	}
 	// 03-11 is reported by nobody.
@@ -396,8 +396,8 @@ func TestEvalRefusesWhatItCannotKnow(t *testing.T) {
 		t.Fatalf("eval at an unreported date: exit %d, %s", code, errs)
 	}
 	code, out, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-11", "--dry-run")
-	if code != 0 || !strings.Contains(out, "attendance last reported 2026-03-10, nothing since: evaluated as of that day") ||
-		!strings.Contains(out, "a writing run would be refused") {
+	if code != 0 || !strings.Contains(out, "考勤最近上报至 2026-03-10，此后未报：按该日评估") ||
+		!strings.Contains(out, "写入运行会被拒绝") {
 		t.Fatalf("dry run at an unreported date: exit %d\n%s%s", code, out, errs)
 	}
 	if code, out, errs = cli(t, dir, "--db", db, "eval", "--at", "2026-03-11", "--force", "--json"); code != 0 ||
@@ -406,7 +406,7 @@ func TestEvalRefusesWhatItCannotKnow(t *testing.T) {
 	}
 	// A rule file without grade9-absence: refused, then retired.
 	code, _, errs = cli(t, dir, "--db", db, "--rules", "other.yaml", "eval", "--at", "2026-03-11", "--force")
-	if code != 1 || !strings.Contains(errs, "grade9-absence (no longer in the rule files; 1 open alerts)") || !strings.Contains(errs, "--retire") {
+	if code != 1 || !strings.Contains(errs, "grade9-absence（已不在规则文件中；1 条未结预警）") || !strings.Contains(errs, "--retire") {
 		t.Fatalf("a removed rule: exit %d, %s", code, errs)
 	}
 	code, out, errs = cli(t, dir, "--db", db, "--rules", "other.yaml", "eval", "--at", "2026-03-11", "--force", "--retire", "--json")

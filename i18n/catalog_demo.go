@@ -1,0 +1,31 @@
+package i18n
+
+// The demo (package demo and the command `demo`).
+var _ = register([]entry{
+	{Key: "demo.creating", Zh: "创建演示数据库 %s。", En: "Creating the demo database %s."},
+	{Key: "demo.recreating", Zh: "重新创建演示数据库 %s（它是之前的演示创建的）。", En: "Recreating the demo database %s (it was made by an earlier demo)."},
+	{Key: "demo.generated", Zh: "已生成一个有 %d 名学生的模拟区县，正在导入：", En: "Generated a synthetic district of %d students; importing:"},
+	{Key: "demo.done", Zh: "完成，用时 %s 秒。数据库文件是 %s。", En: "Done in %ss. The database is %s."},
+	{Key: "demo.next", Zh: "接下来可以试试：", En: "What to try next:"},
+	{Key: "demo.next.build", Zh: "编译出命令本身（也可以用 go run ./cmd/baoxue）", En: "the command itself (or use go run ./cmd/baoxue)"},
+	{Key: "demo.next.summary", Zh: "再看一遍这次评估的摘要，不写入任何数据", En: "this evaluation's summary again, writing nothing"},
+	{Key: "demo.next.json", Zh: "每条预警一行 JSON", En: "every alert as a JSON line"},
+	{Key: "demo.next.show", Zh: "导出内置规则，供修改", En: "the built-in rules, to edit"},
+	{Key: "demo.next.check", Zh: "检查改好的规则；之后加 --rules my-rules.yaml 使用", En: "check them; then --rules my-rules.yaml"},
+	{Key: "demo.next.test", Zh: "运行内置规则自带的单元测试", En: "the built-in rules' own unit tests"},
+	{Key: "demo.next.gen", Zh: "生成一个更大的区县（CSV 文件），用来导入", En: "a bigger district as CSV files to import"},
+	{Key: "demo.not_demo", Zh: "不是演示数据库", En: "not a demo database"},
+	{Key: "demo.not_demo.detail",
+		Zh: "%s：%s：其中有不是演示创建的数据；请用 --db file:OTHER.db 在别处运行演示",
+		En: "%s: %s: it holds data the demo did not create; run the demo elsewhere with --db file:OTHER.db"},
+	{Key: "demo.db", Zh: "演示数据库：%s", En: "demo database: %s"},
+	{Key: "demo.wal", Zh: "演示数据库 %s：关闭后仍有预写日志（-wal）", En: "demo database %s: still has a write-ahead log after closing"},
+	{Key: "demo.leftover", Zh: "删除中断的演示留下的 %s：%s", En: "remove %s, left by an interrupted demo: %s"},
+	{Key: "demo.generate", Zh: "生成模拟区县：%s", En: "generate district: %s"},
+	{Key: "demo.import", Zh: "导入生成的 %s：%s", En: "import the generated %s: %s"},
+	{Key: "demo.close", Zh: "关闭 %s：%s", En: "close %s: %s"},
+	{Key: "demo.unexpected_arg", Zh: "demo：多余的参数 %q", En: "demo: unexpected argument %q"},
+	{Key: "demo.not_sqlite",
+		Zh: "demo：--db %s：演示只写它自己的 SQLite 文件（file:PATH）；要用 PostgreSQL，请先 baoxue gen 生成数据，再 baoxue import 导入",
+		En: "demo: --db %s: the demo writes a SQLite file of its own (file:PATH); for PostgreSQL use baoxue gen, then baoxue import"},
+})
