@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -28,17 +27,39 @@ type global struct {
 	// lockTimeout is how long a writing command waits for the data lock;
 	// 0 waits until interrupted.
 	lockTimeout time.Duration
+	// lang is --lang as given ("" when absent).
+	lang string
 }
 
-// globalFlags are the names parseGlobal takes.
-var globalFlags = []string{"config", "db", "rules", "lock-timeout"}
+// globalFlag is a flag every command takes: its name, the placeholder of
+// its value and the catalog key of its usage.
+type globalFlag struct{ name, arg, usage string }
 
-// parseGlobal takes --config, --db, --rules and --lock-timeout (as "--x V"
-// or "--x=V", one or two dashes) out of args wherever they stand, up to a
-// "--".
+// globalFlags are the flags parseGlobal takes, in the order help lists them.
+var globalFlags = []globalFlag{
+	{"config", "FILE", "global.config"},
+	{"db", "DSN", "global.db"},
+	{"rules", "PATH", "global.rules"},
+	{"lock-timeout", "DURATION", "global.lock_timeout"},
+	{"lang", "zh|en", "global.lang"},
+}
+
+// langEnv names the environment variable that chooses the language.
+const langEnv = "BAOXUE_LANG"
+
+// parseGlobal takes the globalFlags (as "--x V" or "--x=V", one or two
+// dashes) out of args wherever they stand, up to a "--". After an error it
+// reads on, so that a --lang given later still chooses the language the
+// error is shown in.
 func parseGlobal(args []string) (global, []string, error) {
 	var g global
 	var rest []string
+	var first error
+	fail := func(err error) {
+		if first == nil {
+			first = err
+		}
+	}
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
@@ -46,13 +67,14 @@ func parseGlobal(args []string) (global, []string, error) {
 			break
 		}
 		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") || !slices.Contains(globalFlags, name) {
+		if !strings.HasPrefix(a, "-") || !slices.ContainsFunc(globalFlags, func(f globalFlag) bool { return f.name == name }) {
 			rest = append(rest, a)
 			continue
 		}
 		if !hasVal {
 			if i+1 >= len(args) {
-				return g, nil, fmt.Errorf("flag --%s needs a value", name)
+				fail(i18n.Errorf("global.needs_value", name))
+				break
 			}
 			i++
 			val = args[i]
@@ -67,16 +89,78 @@ func parseGlobal(args []string) (global, []string, error) {
 		case "lock-timeout":
 			d, err := config.ParseDuration(val)
 			if err != nil || d < 0 {
-				return g, nil, fmt.Errorf("flag --lock-timeout %q: want a duration such as 30s, 10m or 1h (0: wait until interrupted)", val)
+				fail(i18n.Errorf("global.lock_timeout_bad", val))
 			}
-			g.lockTimeout = d
+			g.lockTimeout = max(d, 0)
+		case "lang":
+			g.lang = val
 		}
 	}
 	if g.config == "" {
 		g.config = "baoxue.yaml"
 	}
+	if first != nil {
+		return g, nil, first
+	}
 	return g, rest, nil
 }
+
+// chooseLang returns the language of the first of flag (--lang), env
+// (BAOXUE_LANG) and cfg (lang: in baoxue.yaml) that is set; Chinese when
+// none is. A value that is set but not a language (i18n.ParseLang) is an
+// error, returned with the language to say so in: that of the sources
+// after it.
+func chooseLang(flag, env, cfg string) (i18n.Lang, error) {
+	sources := []struct{ name, value string }{{"--lang", flag}, {langEnv, env}, {"lang", cfg}}
+	for i, s := range sources {
+		if s.value == "" {
+			continue
+		}
+		l, err := i18n.ParseLang(s.value)
+		if err == nil {
+			return l, nil
+		}
+		var next [3]string
+		for j := i + 1; j < len(sources); j++ {
+			next[j] = sources[j].value
+		}
+		fallback, _ := chooseLang(next[0], next[1], next[2])
+		return fallback, i18n.Errorf("main.lang_source", s.name, i18n.M("lang.unknown", s.value))
+	}
+	return i18n.Chinese, nil
+}
+
+// newApp returns the app of the global flags, its printer in the language
+// chooseLang chooses from --lang, BAOXUE_LANG and, when neither is given,
+// the configuration. On an unknown language the app is still usable: its
+// printer is in the language to say so in.
+func newApp(g global, stdout, stderr io.Writer) (*app, error) {
+	a := &app{global: g, stdout: stdout, stderr: stderr}
+	env, cfg := os.Getenv(langEnv), ""
+	if g.lang == "" && env == "" {
+		cfg = a.configLang()
+	}
+	lang, err := chooseLang(g.lang, env, cfg)
+	a.p = i18n.NewPrinter(lang)
+	return a, err
+}
+
+// configLang returns lang: of the configuration, "" when it is not set or
+// the configuration cannot be loaded (the commands that use it then say
+// why).
+func (a *app) configLang() string {
+	c, err := a.load()
+	if err != nil {
+		return ""
+	}
+	return langOf(c)
+}
+
+// langOf returns lang: of c.
+//
+// TODO(i11 merge): return c.Lang (config.Config's Lang field comes with the
+// config helper's branch); until then baoxue.yaml does not choose.
+func langOf(c *config.Config) string { return "" }
 
 // app is what a command works with: flags, configuration and, once asked
 // for, the store (at this build's schema).
@@ -87,9 +171,17 @@ type app struct {
 	stdout, stderr io.Writer
 	// p renders every sentence the command prints, in the reader's
 	// language.
-	p   *i18n.Printer
-	cfg *config.Config
-	st  *store.Store
+	p *i18n.Printer
+	// loaded and loadErr are the configuration file as read, once (see
+	// load); cfg is it with the command line applied (see conf).
+	loaded  *config.Config
+	loadErr error
+	didLoad bool
+	cfg     *config.Config
+	st      *store.Store
+	// probe: the app of flagSetOf, which runs a command only to see its
+	// flags; it has no configuration, hence no database.
+	probe bool
 }
 
 // badInput marks an error as the user's to fix (exit status 1): a flag or
@@ -100,12 +192,24 @@ type badInput struct{ err error }
 func (b badInput) Error() string { return b.err.Error() }
 func (b badInput) Unwrap() error { return b.err }
 
+// Localize renders the error in p's language (see app.render).
+func (b badInput) Localize(p *i18n.Printer) string { return render(p, b.err) }
+
 // BadInput reports true (see inputerr.BadInput).
 func (badInput) BadInput() bool { return true }
 
+// bad returns the bad input of the catalog message key with args.
+func bad(key string, args ...any) error { return badInput{i18n.Errorf(key, args...)} }
+
+// badf returns bad input of an English text.
+//
+// Deprecated: use bad with a catalog key; badf remains for the commands
+// whose messages are not in the catalog yet.
 func badf(format string, args ...any) error { return badInput{fmt.Errorf(format, args...)} }
 
 // plural says "1 rule", "2 rules".
+//
+// Deprecated: English only; the catalog's one() entries say plurals.
 func plural(n int, noun string) string {
 	if n == 1 {
 		return fmt.Sprintf("1 %s", noun)
@@ -113,20 +217,36 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
+// errProbe refuses the configuration to the app of flagSetOf.
+var errProbe = errors.New("probing a command for its flags")
+
+// load reads the configuration file once (LoadOrDefault: the built-in
+// defaults when an implicit baoxue.yaml is absent).
+func (a *app) load() (*config.Config, error) {
+	if a.probe {
+		return nil, errProbe
+	}
+	if !a.didLoad {
+		a.loaded, a.loadErr = config.LoadOrDefault(a.global.config, a.configSet)
+		a.didLoad = true
+	}
+	return a.loaded, a.loadErr
+}
+
 // conf loads the configuration once, applying --db and --rules over it.
 func (a *app) conf() (*config.Config, error) {
 	if a.cfg != nil {
 		return a.cfg, nil
 	}
-	c, err := config.LoadOrDefault(a.global.config, a.configSet)
+	c, err := a.load()
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, badf("config %s: no such file", a.global.config)
+			return nil, bad("app.config_missing", a.global.config)
 		}
 		return nil, badInput{err}
 	}
 	for _, w := range c.Warnings() {
-		fmt.Fprintf(a.stderr, "warning: %s\n", w.Error())
+		a.p.Fprintln(a.stderr, "common.warning", w)
 	}
 	if a.db != "" {
 		c.Database.DSN = a.db
@@ -180,14 +300,15 @@ func (a *app) store(ctx context.Context, use access) (*store.Store, error) {
 	slog.Debug("open database", "where", store.RedactDSN(c.Database.DSN), "command", a.name)
 	st, err := store.OpenWith(ctx, c.Database.DSN, store.OpenOptions{Create: use == create || use == upgrade, ReadOnly: use == readOnly})
 	if err != nil {
+		se := storeErr{err: err, where: store.RedactDSN(c.Database.DSN)}
 		var none *store.NoDatabaseError
 		switch {
 		case errors.As(err, &none):
-			return nil, fmt.Errorf("%w; check --db for a typo, or %s", err, migrateHint(none.Path, "creates one"))
+			return nil, i18n.Errorf("app.no_database", se, migrateCmd(none.Path))
 		case errors.Is(err, store.ErrUnreachable), errors.Is(err, store.ErrSchemaNewer):
-			return nil, err
+			return nil, se
 		}
-		return nil, badInput{err}
+		return nil, badInput{se}
 	}
 	fresh := false
 	if use == create {
@@ -205,7 +326,7 @@ func (a *app) store(ctx context.Context, use access) (*store.Store, error) {
 		return nil, err
 	}
 	if fresh && a.name != "migrate" {
-		fmt.Fprintf(a.stderr, "created a new baoxue database at %s\n", st.Location())
+		a.p.Fprintln(a.stderr, "app.created", st.Location())
 	}
 	st.SetLockWait(a.lockWait(a.name))
 	a.st = st
@@ -235,7 +356,7 @@ func schema(ctx context.Context, st *store.Store, use access) error {
 		if st.Dialect == store.SQLite {
 			path = st.Location()
 		}
-		return badInput{fmt.Errorf("%w: run %s", err, migrateHint(path, ""))}
+		return badInput{i18n.Errorf("app.schema_older", storeErr{err: err}, migrateCmd(path))}
 	}
 	return err
 }
@@ -244,11 +365,11 @@ func schema(ctx context.Context, st *store.Store, use access) error {
 // those who wait for it.
 func (a *app) lockWait(kind string) store.LockWait {
 	w := store.LockWait{Kind: kind, Timeout: a.lockTimeout, Waiting: func(h store.Holder) {
-		hint := ""
+		key := "app.lock_waiting"
 		if a.lockTimeout == 0 {
-			hint = " (--lock-timeout DURATION gives up after a while)"
+			key = "app.lock_waiting_forever"
 		}
-		fmt.Fprintf(a.stderr, "baoxue %s: waiting for %s to finish writing the database%s\n", a.name, h, hint)
+		a.p.Fprintln(a.stderr, key, a.name, holderText(a.p, h))
 	}}
 	if a.cfg != nil {
 		w.Zone = a.cfg.Location
@@ -280,17 +401,14 @@ func refuseNewer(ctx context.Context, path string) error {
 	return nil
 }
 
-// migrateHint says how to run migrate on the SQLite file path, or on the
+// migrateCmd says how to run migrate on the SQLite file path, or on the
 // configured PostgreSQL database when path is "" (its DSN may hold a
-// password: it is not repeated), and what that does ("" for nothing).
-func migrateHint(path, does string) string {
-	if does != "" {
-		does = " " + does
-	}
+// password: it is not repeated).
+func migrateCmd(path string) i18n.Message {
 	if path == "" {
-		return fmt.Sprintf("`baoxue migrate` (with the same --db or configuration)%s", does)
+		return i18n.M("app.migrate_same")
 	}
-	return fmt.Sprintf("`baoxue migrate --db %s`%s", shellWord("file:"+path), does)
+	return i18n.M("app.migrate_cmd", shellWord("file:"+path))
 }
 
 // shellWord quotes s for a POSIX shell when it holds anything but letters,
@@ -314,7 +432,7 @@ func (a *app) ruleSet() (*rules.Set, error) {
 		return rules.Defaults()
 	}
 	if _, err := os.Stat(c.Rules); errors.Is(err, os.ErrNotExist) {
-		return nil, badf("rules %s (set at %s) does not exist: fix the path, or remove it to use the built-in rules", c.Rules, c.Where("rules"))
+		return nil, bad("app.rules_missing", c.Rules, c.Where("rules"))
 	}
 	return rules.Load(c.Rules)
 }
@@ -344,40 +462,4 @@ func actor() string {
 		return "cli:" + u.Username
 	}
 	return "cli"
-}
-
-// newFlags makes a flag set that reports errors as bad input.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("baoxue "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-// errShown is an error already printed (by the flag package), only to be
-// mapped to an exit status.
-type errShown struct{ code int }
-
-func (e errShown) Error() string { return "" }
-
-// parseFlags parses args, allowing flags after positional arguments too.
-// -h and --help print the usage and end the command successfully.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, errShown{exitOK}
-			}
-			return nil, errShown{exitBad}
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }

@@ -3,52 +3,73 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
+	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"baoxue/i18n"
 	"baoxue/importer"
-
 	"baoxue/synth"
 )
 
+// genFlags are the flags of gen.
+type genFlags struct {
+	students int
+	seed     int64
+	out      string
+	force    bool
+}
+
+func (f *genFlags) define(fs *flag.FlagSet) {
+	fs.IntVar(&f.students, "students", 0, "gen.flag.students N")
+	fs.Int64Var(&f.seed, "seed", 1, "gen.flag.seed S")
+	fs.StringVar(&f.out, "out", "", "gen.flag.out DIR")
+	fs.BoolVar(&f.force, "force", false, "gen.flag.force")
+}
+
 func cmdGen(ctx context.Context, a *app, args []string) error {
-	fs := newFlags("gen", a.stderr)
-	n := fs.Int("students", 0, "number of students (required)")
-	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same files")
-	out := fs.String("out", "", "directory to write the CSV files into (required)")
-	force := fs.Bool("force", false, "overwrite CSV files already in the directory")
-	pos, err := parseFlags(fs, args)
+	var f genFlags
+	flags := newFlags("gen", a.stderr)
+	f.define(flags)
+	pos, err := parseFlags(flags, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 0 {
-		return badf("gen: unexpected argument %q", pos[0])
+		return bad("cmd.unexpected_arg", "gen", pos[0])
 	}
-	if *n <= 0 || *out == "" {
-		return badf("usage: baoxue gen --students N [--seed S] --out DIR")
+	if f.students <= 0 || f.out == "" {
+		return bad("gen.usage")
 	}
-	if !*force {
+	if !f.force {
 		for _, kind := range importer.Kinds {
-			p := filepath.Join(*out, kind+".csv")
+			p := filepath.Join(f.out, kind+".csv")
 			if _, err := os.Stat(p); err == nil {
-				return badf("gen: %s exists: choose another --out directory, or add --force to overwrite", p)
+				return bad("gen.exists", p)
 			}
 		}
 	}
-	sum, err := synth.Generate(ctx, *out, synth.Options{Students: *n, Seed: *seed})
-	if errors.Is(err, os.ErrNotExist) {
-		// An --out that cannot be made (under /proc, a dangling link).
-		return badInput{err}
-	}
+	sum, err := synth.Generate(ctx, f.out, synth.Options{Students: f.students, Seed: f.seed})
 	if err != nil {
+		missing := errors.Is(err, os.ErrNotExist)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			// The path and what the system says of it (a directory that
+			// cannot be made, under /proc or a dangling link; a full disk).
+			err = i18n.Errorf("gen.write_failed", pe.Path, pe.Err)
+		}
+		if missing {
+			// An --out that cannot be made is --out's to fix.
+			return badInput{err}
+		}
 		return err
 	}
-	for _, f := range sum.Files {
-		fmt.Fprintf(a.stdout, "%-18s %9d rows\n", f.Name, f.Rows)
+	for _, file := range sum.Files {
+		a.p.Fprintln(a.stdout, "gen.file_rows", file.Name, file.Rows)
 	}
-	fmt.Fprintf(a.stdout, "wrote %s; import the files in this order: baoxue import KIND %s\n", *out, filepath.Join(*out, "KIND.csv"))
-	fmt.Fprintf(a.stdout, "  KIND: %s\n", strings.Join(importer.Kinds, ", "))
+	a.p.Fprintln(a.stdout, "gen.wrote", f.out, filepath.Join(f.out, "KIND.csv"))
+	a.p.Fprintln(a.stdout, "gen.kinds", strings.Join(importer.Kinds, ", "))
 	return nil
 }

@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 )
 
 func cmdMigrate(ctx context.Context, a *app, args []string) error {
 	if len(args) > 0 {
-		return badf("migrate: takes no arguments")
+		return bad("migrate.no_args")
 	}
 	// The one command that upgrades a schema; migrate, import and demo are
 	// the ones that create a database.
@@ -19,6 +19,6 @@ func cmdMigrate(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "%s: schema at version %d\n", st.Location(), v)
+	a.p.Fprintln(a.stdout, "migrate.done", st.Location(), strconv.Itoa(v))
 	return nil
 }

@@ -6,16 +6,21 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
+	"flag"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"baoxue/i18n"
 	"baoxue/inputerr"
+	"baoxue/store"
 )
 
 // Exit statuses (SPEC §3).
@@ -49,13 +54,15 @@ func startProfile(path string) func() {
 	if path == "" {
 		return func() {}
 	}
+	lang, _ := chooseLang("", os.Getenv(langEnv), "")
+	p := i18n.NewPrinter(lang)
 	f, err := os.Create(path)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "baoxue: cpu profile: %v\n", err)
+		p.Fprintln(os.Stderr, "main.cpu_profile", err)
 		return func() {}
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
-		fmt.Fprintf(os.Stderr, "baoxue: cpu profile: %v\n", err)
+		p.Fprintln(os.Stderr, "main.cpu_profile", err)
 		f.Close()
 		return func() {}
 	}
@@ -65,26 +72,62 @@ func startProfile(path string) func() {
 	}
 }
 
-// command is one subcommand.
+// command is one subcommand: what help, completion and the dispatch of run
+// know of it.
 type command struct {
-	name    string
+	name string
+	// summary is the catalog key of the one line `baoxue help` shows.
 	summary string
-	run     func(ctx context.Context, a *app, args []string) error
+	// args names the positional arguments in the usage line, as the SPEC
+	// writes them ("KIND FILE...", "[PATH...]", "bash|zsh|fish");
+	// completion reads KIND (the import KINDs), FILE, PATH and DIR (files),
+	// and words separated by |.
+	args string
+	// flags declares the command's flags on fs, as run parses them, so that
+	// help and completion show the flags run takes (see flagUsage for the
+	// usage text of a flag). noFlags for a command without flags. nil: not
+	// declared yet; help and completion then ask run itself, with --help,
+	// for its flag set (see flagSetOf).
+	flags func(fs *flag.FlagSet)
+	// subs are the subcommands (rules check, rules test, …); run receives
+	// the subcommand's name as its first argument.
+	subs []command
+	run  func(ctx context.Context, a *app, args []string) error
 }
 
+// noFlags declares no flag.
+func noFlags(*flag.FlagSet) {}
+
+// commands is the registry of the commands, in the order help lists them.
 func commands() []command {
 	return []command{
-		{"demo", "a synthetic district in ./baoxue-demo.db (a file of its own), one evaluation, a summary", cmdDemo},
-		{"gen", "write a realistic synthetic district as CSV files: --students N [--seed S] --out DIR", cmdGen},
-		{"import", "load CSV or XLSX data: import KIND FILE...", cmdImport},
-		{"rules", "rules check [PATH...] | rules test FILE... | rules show-defaults", cmdRules},
-		{"eval", "evaluate the rules: [--at DATE] [--dry-run] [--json] [--campaign NAME] [--force] [--retire]", cmdEval},
-		{"alerts", "list alerts: [--open|--resolved|--retired] [--school S] [--center C] [--rule R] [--since DATE] [--json]", cmdAlerts},
-		{"tasks", "list follow-up tasks: [--open|--overdue|--closed] [--teacher T] [--school S] [--at DATE] [--json]", cmdTasks},
-		{"runs", "list the recorded runs, latest first: [--limit N] [--json]", cmdRuns},
-		{"migrate", "create or upgrade the database schema (the only command that upgrades it)", cmdMigrate},
-		{"version", "print the version of this build", cmdVersion},
+		{name: "demo", summary: "cmd.demo.summary", run: cmdDemo},
+		{name: "gen", summary: "cmd.gen.summary", flags: func(fs *flag.FlagSet) { new(genFlags).define(fs) }, run: cmdGen},
+		{name: "import", summary: "cmd.import.summary", args: "KIND FILE...", run: cmdImport},
+		{name: "rules", summary: "cmd.rules.summary", flags: noFlags, run: cmdRules, subs: []command{
+			{name: "check", summary: "cmd.rules.check.summary", args: "[PATH...]", flags: noFlags},
+			{name: "test", summary: "cmd.rules.test.summary", args: "FILE...", flags: noFlags},
+			{name: "show-defaults", summary: "cmd.rules.show_defaults.summary", flags: noFlags},
+		}},
+		{name: "eval", summary: "cmd.eval.summary", run: cmdEval},
+		{name: "alerts", summary: "cmd.alerts.summary", run: cmdAlerts},
+		{name: "tasks", summary: "cmd.tasks.summary", run: cmdTasks},
+		{name: "runs", summary: "cmd.runs.summary", run: cmdRuns},
+		{name: "migrate", summary: "cmd.migrate.summary", flags: noFlags, run: cmdMigrate},
+		{name: "version", summary: "cmd.version.summary", flags: noFlags, run: cmdVersion},
+		{name: "help", summary: "cmd.help.summary", args: "[COMMAND]", flags: noFlags, run: cmdHelp},
+		{name: "completion", summary: "cmd.completion.summary", args: "bash|zsh|fish", flags: noFlags, run: cmdCompletion},
 	}
+}
+
+// lookup returns the command of that name.
+func lookup(cmds []command, name string) (command, bool) {
+	for _, c := range cmds {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
 }
 
 // later lists the SPEC's commands that this version does not have yet, so
@@ -93,67 +136,188 @@ var later = map[string]bool{"campaign": true, "ledger": true, "outbox": true, "t
 	"rollover": true, "serve": true, "purge": true}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	g, rest, err := parseGlobal(args)
-	if err != nil {
-		fmt.Fprintf(stderr, "baoxue: %v\n", err)
-		return exitBad
+	g, rest, gerr := parseGlobal(args)
+	a, lerr := newApp(g, stdout, stderr)
+	defer a.close()
+	for _, err := range []error{lerr, gerr} {
+		if err != nil {
+			a.p.Fprintln(stderr, "main.failed", render(a.p, err))
+			return exitBad
+		}
 	}
 	if len(rest) > 0 && (rest[0] == "--version" || rest[0] == "-version") {
 		rest[0] = "version"
 	}
-	if len(rest) == 0 || rest[0] == "help" || rest[0] == "-h" || rest[0] == "--help" {
-		usage(stdout)
-		return exitOK
+	switch {
+	case len(rest) == 0:
+		rest = []string{"help"}
+	case isHelpFlag(rest[0]):
+		// baoxue --help [COMMAND]
+		rest = append([]string{"help"}, rest[1:]...)
 	}
 	name := rest[0]
-	for _, c := range commands() {
-		if c.name != name {
-			continue
-		}
-		a := &app{global: g, name: name, stdout: stdout, stderr: stderr, p: i18n.Default()}
-		defer a.close()
-		err := c.run(ctx, a, rest[1:])
-		return exitStatus(stderr, name, err)
+	a.name = name
+	c, ok := lookup(commands(), name)
+	switch {
+	case !ok:
+		return a.exit(unknownCommand(name))
+	case wantsHelp(rest[1:]):
+		return a.exit(cmdHelp(ctx, a, helpTopic(c, rest[1:])))
 	}
-	if later[name] {
-		fmt.Fprintf(stderr, "baoxue %s: not available in this version yet (see SPEC §3)\n", name)
-		return exitBad
-	}
-	fmt.Fprintf(stderr, "baoxue: unknown command %q (baoxue help lists them)\n", name)
-	return exitBad
+	return a.exit(c.run(ctx, a, rest[1:]))
 }
 
-// exitStatus prints err and maps it to an exit status; only main decides these.
+// unknownCommand is the error for a command baoxue does not have, or not yet.
+func unknownCommand(name string) error {
+	if later[name] {
+		return bad("main.later", name)
+	}
+	return bad("main.unknown_command", name)
+}
+
+// exit prints err and maps it to an exit status; only main decides these.
 // An error that says it is the user's input (inputerr.BadInput: bad rule,
 // config, import and test files, the engine's refusals, a missing database,
-// and badInput here) exits with status 1, anything else with 2.
-func exitStatus(stderr io.Writer, name string, err error) int {
+// and badInput here) exits with status 1, anything else with 2. A command
+// whose flag set saw -h or --help prints its help and succeeds.
+func (a *app) exit(err error) int {
 	if err == nil {
 		return exitOK
 	}
-	var shown errShown
-	if errors.As(err, &shown) {
-		return shown.code
+	var help helpRequested
+	if errors.As(err, &help) {
+		c, _ := lookup(commands(), a.name)
+		a.commandHelp(a.stdout, []string{c.name}, c, help.fs)
+		return exitOK
 	}
 	if inputerr.IsBadInput(err) {
-		fmt.Fprintf(stderr, "%v\n", err)
+		io.WriteString(a.stderr, render(a.p, err)+"\n")
 		return exitBad
 	}
-	fmt.Fprintf(stderr, "baoxue %s: %v\n", name, err)
+	a.p.Fprintln(a.stderr, "main.failed_cmd", a.name, render(a.p, err))
 	return exitRuntime
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "baoxue (保学): keep every child in compulsory education.")
-	fmt.Fprintln(w, "\nUsage: baoxue [--config FILE] [--db DSN] [--rules PATH] [--lock-timeout DURATION] COMMAND [ARGS]")
-	fmt.Fprintln(w, "\nCommands:")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+// render says err in the reader's language: with its Localize method when
+// it has one, the store's errors (which cannot render themselves: store
+// imports nothing of ours) from their fields, anything else as it says
+// itself.
+func render(p *i18n.Printer, err error) string {
+	if l, ok := err.(i18n.Localized); ok {
+		return l.Localize(p)
 	}
-	fmt.Fprintln(w, "\nGlobal flags go before or after the command:")
-	fmt.Fprintln(w, "  --config FILE  configuration (default ./baoxue.yaml; built-in defaults when absent)")
-	fmt.Fprintln(w, "  --db DSN       database: file:PATH (SQLite) or postgres://… (default file:baoxue.db)")
-	fmt.Fprintln(w, "  --rules PATH   rule file or directory (default: the built-in rules)")
-	fmt.Fprintln(w, "  --lock-timeout DURATION  how long eval and import wait for another writer (default: until interrupted)")
-	fmt.Fprintln(w, "\nExit status: 0 success, 1 bad input, 2 runtime failure.")
+	if s, ok := storeText(p, err, ""); ok {
+		return s
+	}
+	return err.Error()
+}
+
+// storeErr is an error of store.OpenWith (or of a Store), rendered by
+// storeText; where is the database as the user named it, redacted, for
+// the errors that do not carry it.
+type storeErr struct {
+	err   error
+	where string
+}
+
+func (e storeErr) Error() string { return e.Localize(i18n.Default()) }
+func (e storeErr) Unwrap() error { return e.err }
+
+// Localize renders the error in p's language.
+func (e storeErr) Localize(p *i18n.Printer) string {
+	if s, ok := storeText(p, e.err, e.where); ok {
+		return s
+	}
+	return e.err.Error()
+}
+
+// storeText renders the store's typed errors found in err's chain from
+// their fields, and reports whether it found one. where is the database as
+// the user named it ("" when not known), for ErrUnreachable.
+func storeText(p *i18n.Printer, err error, where string) (string, bool) {
+	var (
+		none   *store.NoDatabaseError
+		schema *store.SchemaError
+		lock   *store.LockTimeoutError
+	)
+	switch {
+	case errors.As(err, &none):
+		if none.NoSchema {
+			return p.Sprintf("store.no_schema", none.Where), true
+		}
+		return p.Sprintf("store.no_database", none.Where), true
+	case errors.As(err, &schema):
+		if schema.Newer {
+			return p.Sprintf("store.schema_newer", schema.Where, strconv.Itoa(schema.Version)), true
+		}
+		return p.Sprintf("store.schema_older", schema.Where, strconv.Itoa(schema.Version), strconv.Itoa(schema.Want)), true
+	case errors.As(err, &lock):
+		return p.Sprintf("store.lock_timeout", lock.Where, lock.Timeout.String(), holderText(p, lock.Holder)), true
+	case errors.Is(err, store.ErrUnreachable):
+		return unreachableText(p, err, where)
+	}
+	return "", false
+}
+
+// unreachableText renders an error of store.ErrUnreachable: the store
+// wraps it with the driver's error ("connect to WHERE: %w: %w"), which is
+// shown as the driver says it, or, alone, for a SQLite file whose
+// directory does not exist.
+func unreachableText(p *i18n.Printer, err error, where string) (string, bool) {
+	var cause []string
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		multi, ok := e.(interface{ Unwrap() []error })
+		if !ok || !slices.Contains(multi.Unwrap(), store.ErrUnreachable) {
+			continue
+		}
+		for _, c := range multi.Unwrap() {
+			if c != store.ErrUnreachable {
+				cause = append(cause, c.Error())
+			}
+		}
+		break
+	}
+	switch {
+	case len(cause) > 0 && where != "":
+		return p.Sprintf("store.unreachable", where, strings.Join(cause, "; ")), true
+	case len(cause) > 0:
+		return p.Sprintf("store.unreachable.cause", strings.Join(cause, "; ")), true
+	case strings.HasPrefix(where, "file:"):
+		path, _, _ := strings.Cut(strings.TrimPrefix(where, "file:"), "?")
+		return p.Sprintf("store.no_directory", path, filepath.Dir(path)), true
+	}
+	return "", false
+}
+
+// holderText says who holds the data lock, as store.Holder.String does in
+// English: "import students (process 4242 on edu-srv, started 2026-03-10
+// 19:00:01)".
+func holderText(p *i18n.Printer, h store.Holder) string {
+	var parts []string
+	switch {
+	case h.Kind != "":
+		if h.PID != 0 && h.Host != "" {
+			parts = append(parts, p.Sprintf("store.holder.process_on", strconv.Itoa(h.PID), h.Host))
+		} else if h.PID != 0 {
+			parts = append(parts, p.Sprintf("store.holder.process", strconv.Itoa(h.PID)))
+		}
+	case h.Session != 0:
+		parts = append(parts, p.Sprintf("store.holder.session", strconv.Itoa(h.Session)))
+		if h.App != "" {
+			parts = append(parts, strconv.Quote(h.App))
+		}
+	default:
+		return p.Sprintf("store.holder.unknown")
+	}
+	if !h.Since.IsZero() {
+		parts = append(parts, p.Sprintf("store.holder.started", h.Since.Format("2006-01-02 15:04:05")))
+	}
+	name := h.Kind
+	if name == "" {
+		name = p.Sprintf("store.holder.pg_session")
+	}
+	if len(parts) == 0 {
+		return name
+	}
+	return p.Sprintf("store.holder", name, strings.Join(parts, p.Sprintf("store.holder.sep")))
 }

@@ -38,7 +38,9 @@ func write(t *testing.T, path, s string) {
 }
 
 // TestExitStatuses: 0 success, 1 bad input, 2 runtime failure (SPEC §3),
-// and every bad input says where and what to do.
+// and every bad input says where and what to do. The command line's own
+// messages are pinned in Chinese, the default; the other areas' in English
+// (--lang en), whose texts stay as they were.
 func TestExitStatuses(t *testing.T) {
 	dir := t.TempDir()
 	db := "file:" + filepath.Join(dir, "t.db")
@@ -53,26 +55,38 @@ func TestExitStatuses(t *testing.T) {
 		stdout string
 		stderr string
 	}{
-		{"help", []string{"help"}, 0, "Usage: baoxue", ""},
-		{"unknown command", []string{"frobnicate"}, 1, "", `unknown command "frobnicate"`},
-		{"later command", []string{"serve"}, 1, "", "not available in this version yet"},
-		{"import good", []string{"--db", db, "import", "schools", "schools.csv"}, 0, "schools: 1 row", ""},
-		{"import bad rows", []string{"--db", db, "import", "students", "students.csv"}, 1, "", "students.csv:3: birth_date:"},
-		{"import unknown kind", []string{"--db", db, "import", "pupils", "students.csv"}, 1, "", `unknown KIND "pupils"`},
+		{"help", []string{"help"}, 0, "用法：baoxue", ""},
+		{"help en", []string{"help", "--lang", "en"}, 0, "Usage: baoxue", ""},
+		{"unknown command", []string{"frobnicate"}, 1, "", `baoxue：没有 "frobnicate" 这个命令`},
+		{"unknown command en", []string{"--lang", "en", "frobnicate"}, 1, "", `unknown command "frobnicate"`},
+		{"later command", []string{"serve"}, 1, "", "baoxue serve：这个版本还没有这个命令"},
+		{"later command en", []string{"serve", "--lang=en"}, 1, "", "not available in this version yet"},
+		{"import good", []string{"--lang", "en", "--db", db, "import", "schools", "schools.csv"}, 0, "schools: 1 row", ""},
+		{"import bad rows", []string{"--lang", "en", "--db", db, "import", "students", "students.csv"}, 1, "", "students.csv:3: birth_date:"},
+		{"import unknown kind", []string{"--lang", "en", "--db", db, "import", "pupils", "students.csv"}, 1, "", `unknown KIND "pupils"`},
 		{"import missing file", []string{"--db", db, "import", "schools", "nope.csv"}, 1, "", "nope.csv"},
 		{"eval bad date", []string{"--db", db, "eval", "--at", "2026-13-01"}, 1, "", "不是有效日期"},
 		{"eval bad campaign", []string{"--db", db, "eval", "--campaign", "june"}, 1, "", "只能是 march、may 或 september"},
-		{"eval unknown flag", []string{"--db", db, "eval", "--jsn"}, 1, "", "flag provided but not defined: -jsn"},
-		{"eval help", []string{"eval", "--help"}, 0, "", "-dry-run"},
+		{"eval unknown flag", []string{"--db", db, "eval", "--jsn"}, 1, "", "baoxue eval：没有 --jsn 这个选项（baoxue help eval 列出全部选项）"},
+		{"eval unknown flag en", []string{"--lang", "en", "--db", db, "eval", "--jsn"}, 1, "", "flag provided but not defined: --jsn"},
+		{"gen bad value", []string{"gen", "--students", "many", "--out", "x"}, 1, "", `baoxue gen：选项 --students 的值 "many" 无效`},
+		{"gen no value", []string{"gen", "--out"}, 1, "", "baoxue gen：选项 --out 需要一个值"},
+		{"global no value", []string{"eval", "--db"}, 1, "", "baoxue：选项 --db 需要一个值"},
+		{"eval help", []string{"eval", "--help"}, 0, "--dry-run", ""},
 		{"rules check bad", []string{"rules", "check", "bad.yaml"}, 1, "", "bad.yaml:4:15: rule x: severity"},
-		{"rules check missing", []string{"rules", "check", "nothere"}, 1, "", "nothere does not exist"},
-		{"rules check defaults", []string{"rules", "check"}, 0, "OK: ", ""},
+		{"rules check missing", []string{"--lang", "en", "rules", "check", "nothere"}, 1, "", "nothere does not exist"},
+		{"rules check defaults", []string{"--lang", "en", "rules", "check"}, 0, "OK: ", ""},
 		{"rules test missing file", []string{"rules", "test", "nope.test.yaml"}, 1, "", "nope.test.yaml: open nope.test.yaml:"},
 		{"demo in a missing directory", []string{"--db", "file:" + filepath.Join(dir, "nodir", "demo.db"), "demo", "--students", "10"}, 1, "", "no such file or directory"},
 		{"config unknown key", []string{"--config", "broken.yaml", "eval"}, 1, "", "broken.yaml:2:1"},
-		{"config missing", []string{"--config", "missing.yaml", "eval"}, 1, "", "missing.yaml"},
-		{"database unreachable", []string{"--db", "postgres://u:secret@127.0.0.1:1/x?connect_timeout=2", "migrate"}, 2, "", "xxxxx"},
-		{"bad dsn", []string{"--db", "mysql://x", "migrate"}, 1, "", "want file:PATH"},
+		{"config missing", []string{"--config", "missing.yaml", "eval"}, 1, "", "配置文件 missing.yaml 不存在"},
+		{"config missing en", []string{"--lang", "en", "--config", "missing.yaml", "eval"}, 1, "", "config missing.yaml: no such file"},
+		{"database unreachable", []string{"--db", "postgres://u:secret@127.0.0.1:1/x?connect_timeout=2", "migrate"}, 2, "",
+			"baoxue migrate：无法连接数据库 postgres://u:xxxxx@127.0.0.1:1/x?connect_timeout=2："},
+		{"database unreachable en", []string{"--lang", "en", "--db", "postgres://u:secret@127.0.0.1:1/x?connect_timeout=2", "migrate"}, 2, "",
+			"baoxue migrate: connect to postgres://u:xxxxx@127.0.0.1:1/x?connect_timeout=2: database unreachable: "},
+		{"database directory missing", []string{"--db", "file:" + filepath.Join("nodir", "x.db"), "migrate"}, 2, "", "baoxue migrate：数据库 nodir/x.db：目录 nodir 不存在"},
+		{"bad dsn", []string{"--lang", "en", "--db", "mysql://x", "migrate"}, 1, "", "want file:PATH"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errs := cli(t, dir, tc.args...)
@@ -160,9 +174,14 @@ func TestEvalNeedsADatabase(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			code, out, errs := cli(t, dir, tc.args...)
-			want := "no database at " + tc.path + "; check --db for a typo, or `baoxue migrate --db file:" + tc.path + "` creates one"
+			want := "没有找到数据库 " + tc.path + "；请检查 --db 是否写错；要新建数据库，请运行 `baoxue migrate --db file:" + tc.path + "`"
 			if code != 1 || !strings.Contains(errs, want) {
 				t.Errorf("exit %d, stderr %q; want 1 and %q\nstdout: %s", code, errs, want, out)
+			}
+			code, _, errs = cli(t, dir, append([]string{"--lang", "en"}, tc.args...)...)
+			want = "no database at " + tc.path + "; check --db for a typo, or `baoxue migrate --db file:" + tc.path + "` creates one"
+			if code != 1 || !strings.Contains(errs, want) {
+				t.Errorf("--lang en: exit %d, stderr %q; want 1 and %q", code, errs, want)
 			}
 			if names := files(t, dir); len(names) > 0 {
 				t.Fatalf("eval left %v in an empty directory", names)
@@ -185,8 +204,8 @@ func TestEvalLaysNoSchemaInEmptyPostgres(t *testing.T) {
 	dir := t.TempDir()
 	for _, args := range [][]string{{"eval", "--at", "2026-03-10"}, {"eval", "--at", "2026-03-10", "--dry-run"}} {
 		code, _, errs := cli(t, dir, append([]string{"--db", dsn}, args...)...)
-		if code != 1 || !strings.Contains(errs, "no baoxue schema in") || !strings.Contains(errs, "`baoxue migrate`") {
-			t.Errorf("%v: exit %d, stderr %q; want 1 and no baoxue schema … baoxue migrate", args, code, errs)
+		if code != 1 || !strings.Contains(errs, "中没有 baoxue 的数据库结构") || !strings.Contains(errs, "`baoxue migrate`（使用相同的 --db 或配置）") {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and 没有 baoxue 的数据库结构 … baoxue migrate", args, code, errs)
 		}
 	}
 	st, err := store.Open(context.Background(), dsn)
@@ -256,8 +275,8 @@ func TestDryRunWritesNothing(t *testing.T) {
 	st.Close()
 	unchanged(t, path, func() {
 		code, _, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-10", "--dry-run")
-		if code != 1 || !strings.Contains(errs, "this database's schema is older than this baoxue (version ") ||
-			!strings.Contains(errs, "): run `baoxue migrate --db file:"+path+"`") {
+		if code != 1 || !strings.Contains(errs, "这个数据库的结构比这个 baoxue 旧（版本 ") ||
+			!strings.Contains(errs, "）：请运行 `baoxue migrate --db file:"+path+"`") {
 			t.Errorf("dry run on an older schema: exit %d, %s", code, errs)
 		}
 	})
@@ -299,7 +318,7 @@ func TestDemoThenNextSteps(t *testing.T) {
 	if err := os.Symlink(rulesDir, filepath.Join(dir, "rules")); err != nil {
 		t.Skipf("no symlink to the rules: %v", err)
 	}
-	code, out, errs := cli(t, dir, "demo", "--students", "300")
+	code, out, errs := cli(t, dir, "--lang", "en", "demo", "--students", "300")
 	if code != 0 {
 		t.Fatalf("demo: exit %d\n%s%s", code, out, errs)
 	}
@@ -383,7 +402,7 @@ func TestEvalRefusesWhatItCannotKnow(t *testing.T) {
 		}
 		// The first import makes the database and says so (a mistyped
 		// --db shows at once); later ones do not.
-		if created := strings.Contains(errs, "created a new baoxue database at"); created != (i == 0) {
+		if created := strings.Contains(errs, "新建 baoxue 数据库"); created != (i == 0) {
 			t.Errorf("import %s: stderr %q", kind, errs)
 		}
 	}
@@ -391,7 +410,7 @@ func TestEvalRefusesWhatItCannotKnow(t *testing.T) {
 		t.Fatalf("eval at a reported date: exit %d\n%s%s", code, out, errs)
 	}
 	// 03-11 is reported by nobody.
-	code, _, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-11")
+	code, _, errs := cli(t, dir, "--lang", "en", "--db", db, "eval", "--at", "2026-03-11")
 	if code != 1 || !strings.Contains(errs, "baoxue import reports") || !strings.Contains(errs, "--force") {
 		t.Fatalf("eval at an unreported date: exit %d, %s", code, errs)
 	}
@@ -419,7 +438,7 @@ func TestEvalRefusesWhatItCannotKnow(t *testing.T) {
 		t.Fatal(errs)
 	}
 	for _, args := range [][]string{{"eval", "--at", "2026-03-10", "--dry-run"}, {"eval", "--at", "2026-03-10"}} {
-		if code, _, errs := cli(t, dir, append([]string{"--db", empty}, args...)...); code != 1 || !strings.Contains(errs, "import students") {
+		if code, _, errs := cli(t, dir, append([]string{"--lang", "en", "--db", empty}, args...)...); code != 1 || !strings.Contains(errs, "import students") {
 			t.Errorf("%v on a database without students: exit %d, %s", args, code, errs)
 		}
 	}
@@ -435,16 +454,18 @@ func TestNoCommandPrintsAPassword(t *testing.T) {
 	write(t, filepath.Join(dir, "schools.csv"), "id,name,center\nSCH01,一中,C1\n")
 	write(t, filepath.Join(dir, "with-env.yaml"), "database: {dsn: \"${BAOXUE_TEST_SECRET_DSN}\"}\n")
 	runs := map[string][][]string{
-		"demo":    {{"demo", "--students", "20"}},
-		"gen":     {{"gen", "--students", "20", "--out", "gen"}},
-		"import":  {{"import", "schools", "schools.csv"}},
-		"rules":   {{"rules", "check"}, {"rules", "test", "missing-test.yaml"}, {"rules", "show-defaults"}},
-		"eval":    {{"eval", "--at", "2026-03-10"}, {"eval", "--at", "2026-03-10", "--dry-run", "--json"}},
-		"alerts":  {{"alerts", "--open"}},
-		"tasks":   {{"tasks", "--overdue", "--json"}},
-		"runs":    {{"runs"}},
-		"migrate": {{"migrate"}},
-		"version": {{"version"}},
+		"demo":       {{"demo", "--students", "20"}},
+		"gen":        {{"gen", "--students", "20", "--out", "gen"}},
+		"import":     {{"import", "schools", "schools.csv"}},
+		"rules":      {{"rules", "check"}, {"rules", "test", "missing-test.yaml"}, {"rules", "show-defaults"}},
+		"eval":       {{"eval", "--at", "2026-03-10"}, {"eval", "--at", "2026-03-10", "--dry-run", "--json"}},
+		"migrate":    {{"migrate"}},
+		"version":    {{"version"}},
+		"help":       {{"help"}, {"help", "eval"}, {"import", "--help"}},
+		"completion": {{"completion", "bash"}, {"completion", "zsh"}, {"completion", "fish"}},
+		"alerts":     {{"alerts", "--open"}},
+		"tasks":      {{"tasks", "--overdue", "--json"}},
+		"runs":       {{"runs"}},
 	}
 	for name := range later {
 		runs[name] = [][]string{{name}}
@@ -454,7 +475,6 @@ func TestNoCommandPrintsAPassword(t *testing.T) {
 			t.Fatalf("command %s is not run by this test: add it", c.name)
 		}
 	}
-	runs["help"] = [][]string{{"help"}}
 	for _, tc := range []struct {
 		name, dsn string
 		secrets   []string
@@ -554,7 +574,7 @@ func TestSchemaIsTheProgramsOwn(t *testing.T) {
 			if _, err := st.MigrateTo(ctx, older); err != nil {
 				t.Fatal(err)
 			}
-			want := fmt.Sprintf("this database's schema is older than this baoxue (version %d, want %d): run `baoxue migrate", older, last)
+			want := fmt.Sprintf("这个数据库的结构比这个 baoxue 旧（版本 %d，需要 %d）：请运行 `baoxue migrate", older, last)
 			for _, args := range [][]string{
 				{"eval", "--at", "2026-03-10"}, {"eval", "--at", "2026-03-10", "--dry-run"}, {"import", "schools", "schools.csv"},
 			} {
@@ -566,7 +586,7 @@ func TestSchemaIsTheProgramsOwn(t *testing.T) {
 			if v, _ := st.SchemaVersion(ctx); v != older {
 				t.Fatalf("schema at version %d after the refused commands, want %d", v, older)
 			}
-			if code, out, errs := cli(t, dir, "--db", dsn, "migrate"); code != 0 || !strings.Contains(out, fmt.Sprintf("schema at version %d", last)) {
+			if code, out, errs := cli(t, dir, "--db", dsn, "migrate"); code != 0 || !strings.Contains(out, fmt.Sprintf("：数据库结构为版本 %d", last)) {
 				t.Fatalf("migrate: exit %d\n%s%s", code, out, errs)
 			}
 			if code, _, errs := cli(t, dir, "--db", dsn, "import", "schools", "schools.csv"); code != 0 {
@@ -577,7 +597,7 @@ func TestSchemaIsTheProgramsOwn(t *testing.T) {
 			if err := st.RawExec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'from-the-future', 'x')`, newer); err != nil {
 				t.Fatal(err)
 			}
-			want = fmt.Sprintf("this database was upgraded by a newer baoxue (version %d); use that version or newer", newer)
+			want = fmt.Sprintf("这个数据库已由更新版本的 baoxue 升级（版本 %d）；请使用那个版本或更新的版本", newer)
 			cmds := [][]string{{"eval", "--at", "2026-03-10"}, {"eval", "--at", "2026-03-10", "--dry-run"},
 				{"import", "schools", "schools.csv"}, {"migrate"}}
 			if engine == "sqlite" {
@@ -645,14 +665,14 @@ func TestLockWaitIsVisible(t *testing.T) {
 				}
 			}
 			host, _ := os.Hostname()
-			waiting := fmt.Sprintf("waiting for import students (process %d on %s, started ", os.Getpid(), host)
+			waiting := fmt.Sprintf("正在等待另一个运行写完数据库：import students（主机 %s 的进程 %d，开始于 ", host, os.Getpid())
 			for _, args := range [][]string{{"import", "schools", "schools.csv"}, {"eval", "--at", "2026-03-10"}} {
 				release := hold(time.Minute)
 				start := time.Now()
 				code, _, errs := cli(t, dir, append([]string{"--db", dsn, "--lock-timeout", "1500ms"}, args...)...)
 				took := time.Since(start)
 				release()
-				if code != 2 || !strings.Contains(errs, waiting) || !strings.Contains(errs, "gave up after 1.5s waiting for import students") {
+				if code != 2 || !strings.Contains(errs, waiting) || !strings.Contains(errs, "：等了 1.5s，另一个运行仍在写入数据库，已放弃等待：import students（") {
 					t.Errorf("%v while the lock is held, --lock-timeout 1500ms: exit %d\n%s", args, code, errs)
 				}
 				// The upper bound leaves room for a loaded machine.
@@ -726,16 +746,16 @@ func TestImportRefusesMassRename(t *testing.T) {
 			t.Fatalf("import %s: %s", kind, errs)
 		}
 	}
-	code, out, errs := cli(t, dir, "--db", db, "import", "students", "wrong.csv")
+	code, out, errs := cli(t, dir, "--lang", "en", "--db", db, "import", "students", "wrong.csv")
 	if code != 1 || !strings.Contains(errs, "wrong.csv: 25 of the 25 stored students") || !strings.Contains(errs, "张* → 寮*") ||
 		!strings.Contains(errs, "--allow-mass-update") || out != "" {
 		t.Fatalf("mass rename: exit %d\n%s%s", code, out, errs)
 	}
-	if code, out, errs = cli(t, dir, "--db", db, "import", "students", "--allow-mass-update", "wrong.csv"); code != 0 ||
+	if code, out, errs = cli(t, dir, "--lang", "en", "--db", db, "import", "students", "--allow-mass-update", "wrong.csv"); code != 0 ||
 		!strings.Contains(out, "25 updated") {
 		t.Fatalf("--allow-mass-update: exit %d\n%s%s", code, out, errs)
 	}
-	if code, _, errs = cli(t, dir, "--db", db, "import", "attendance", "--allow-mass-update", "students.csv"); code != 1 ||
+	if code, _, errs = cli(t, dir, "--lang", "en", "--db", db, "import", "attendance", "--allow-mass-update", "students.csv"); code != 1 ||
 		!strings.Contains(errs, "--allow-mass-update applies to students only") {
 		t.Fatalf("--allow-mass-update on attendance: exit %d, %s", code, errs)
 	}
