@@ -1,8 +1,9 @@
 package civil
 
 import (
-	"fmt"
 	"strings"
+
+	"baoxue/i18n"
 )
 
 // FoldWidth turns the full-width digits, Latin letters and date and number
@@ -43,7 +44,7 @@ func ParseWritten(s string) (Day, error) {
 	if d, ok := parseWritten(s); ok {
 		return d, nil
 	}
-	return 0, fmt.Errorf("date %q is not a valid date (write it 2026-03-09, 2026/3/9, 2026.3.9 or 2026年3月9日)", s)
+	return 0, i18n.Errorf("civil.bad_written_date", s)
 }
 
 func parseWritten(s string) (Day, bool) {

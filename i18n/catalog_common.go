@@ -8,5 +8,7 @@ var _ = register([]entry{
 	one("common.schools", "%d 所学校", 1, "%d school", "%d schools"),
 	{Key: "common.list.sep", Zh: "、", En: ", "},
 	{Key: "common.error", Zh: "错误：%s", En: "error: %s"},
+	{Key: "civil.bad_written_date", Zh: "日期 %q 无效（可写作 2026-03-09、2026/3/9、2026.3.9 或 2026年3月9日）",
+		En: "date %q is not a valid date (write it 2026-03-09, 2026/3/9, 2026.3.9 or 2026年3月9日)"},
 	{Key: "common.warning", Zh: "警告：%s", En: "warning: %s"},
 })

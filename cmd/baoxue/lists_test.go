@@ -243,11 +243,11 @@ func TestListsRefuse(t *testing.T) {
 		{[]string{"alerts", "--open", "--resolved"}, "baoxue alerts：--open 和 --resolved 不能同时使用"},
 		{[]string{"alerts", "--retired", "--school", "SCH01", "--open"}, "--open 和 --retired 不能同时使用"},
 		{[]string{"tasks", "--overdue", "--closed"}, "baoxue tasks：--overdue 和 --closed 不能同时使用"},
-		{[]string{"alerts", "--since", "2026-02-30"}, `baoxue alerts：--since：date "2026-02-30" is not a valid date`},
-		{[]string{"tasks", "--at", "tomorrow"}, `baoxue tasks：--at：date "tomorrow"`},
+		{[]string{"alerts", "--since", "2026-02-30"}, `baoxue alerts：--since：日期 "2026-02-30" 无效`},
+		{[]string{"tasks", "--at", "tomorrow"}, `baoxue tasks：--at：日期 "tomorrow"`},
 		{[]string{"runs", "--limit", "-1"}, "--limit -1：应为 0（全部）或正整数"},
 		{[]string{"runs", "all"}, `baoxue runs：多余的参数 "all"`},
-		{[]string{"alerts", "--opne"}, "flag provided but not defined: -opne"},
+		{[]string{"alerts", "--opne"}, "没有 --opne 这个选项"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, out, errs := cli(t, dir, append([]string{"--db", db}, tc.args...)...)
@@ -266,7 +266,7 @@ func TestListsRefuse(t *testing.T) {
 	empty := t.TempDir()
 	for _, cmd := range []string{"alerts", "tasks", "runs"} {
 		code, _, errs := cli(t, empty, cmd)
-		if code != 1 || !strings.Contains(errs, "no database at baoxue.db") {
+		if code != 1 || !strings.Contains(errs, "没有找到数据库 baoxue.db") {
 			t.Errorf("%s without a database: exit %d, %s", cmd, code, errs)
 		}
 	}

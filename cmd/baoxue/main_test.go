@@ -318,7 +318,7 @@ func TestDemoThenNextSteps(t *testing.T) {
 	if err := os.Symlink(rulesDir, filepath.Join(dir, "rules")); err != nil {
 		t.Skipf("no symlink to the rules: %v", err)
 	}
-	code, out, errs := cli(t, dir, "--lang", "en", "demo", "--students", "300")
+	code, out, errs := cli(t, dir, "demo", "--students", "300")
 	if code != 0 {
 		t.Fatalf("demo: exit %d\n%s%s", code, out, errs)
 	}
