@@ -38,14 +38,14 @@ rules:
     name: 按年级取余
     severity: low
     when: absences(14) % (student.grade - 8) == 1
-`, "test.yaml:13:24: rule divides: 学生 " + failingMasked + "：when: runtime error: integer divide by zero"},
+`, "test.yaml:13:24: 规则 divides：学生 " + failingMasked + "：when：runtime error: integer divide by zero"},
 		{"message", `
   - id: compares
     name: 名字和数字比较
     severity: low
     when: student.grade == 8
     message: "{{if eq .student.grade 8}}{{lt .student.name 3}}{{end}}"
-`, "test.yaml:14:43: rule compares: 学生 " + failingMasked + "：message: executing \"message\" at <lt .student.name 3>"},
+`, "test.yaml:14:43: 规则 compares：学生 " + failingMasked + "：message：executing \"message\" at <lt .student.name 3>"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, st *store.Store) {

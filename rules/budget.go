@@ -1,13 +1,15 @@
 package rules
 
 import (
-	"fmt"
 	"math"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser/lexer"
+
+	"baoxue/i18n"
 )
 
 // Budgets (SPEC §5). A rule set runs for every student of a city, a
@@ -49,10 +51,10 @@ const (
 
 // checkWhenText checks, before parsing, the length and the bracket nesting
 // of the `when` text; the parser's own recursion is what they bound.
-func checkWhenText(text string) *file.Error {
+func checkWhenText(text string) *whenProblem {
 	if n := utf8.RuneCountInString(text); n > maxWhenLength {
-		return &file.Error{Location: file.Location{From: maxWhenLength, To: maxWhenLength},
-			Message: fmt.Sprintf("the condition is %d characters long; a condition is at most %d (split it into several rules)", n, maxWhenLength)}
+		return &whenProblem{at: &file.Error{Location: file.Location{From: maxWhenLength, To: maxWhenLength}},
+			msg: i18n.M("rules.when.too_long", n, maxWhenLength)}
 	}
 	tokens, err := lexer.Lex(file.NewSource(text))
 	if err != nil {
@@ -67,8 +69,8 @@ func checkWhenText(text string) *file.Error {
 		case "(", "[", "{":
 			depth++
 			if depth > maxNesting {
-				return &file.Error{Location: t.Location,
-					Message: fmt.Sprintf("brackets nested more than %d deep; a condition nests at most %d", maxNesting, maxNesting)}
+				return &whenProblem{at: &file.Error{Location: t.Location},
+					msg: i18n.M("rules.when.nesting", maxNesting, maxNesting)}
 			}
 		default:
 			depth--
@@ -80,10 +82,11 @@ func checkWhenText(text string) *file.Error {
 // budgetChecker refuses, after parsing, what would cost every evaluation
 // more than a rule may: large ranges and lists, and patterns that would be
 // compiled for every student.
-type budgetChecker struct{ errs []*file.Error }
+type budgetChecker struct{ errs []whenProblem }
 
-func (c *budgetChecker) fail(n ast.Node, format string, args ...any) {
-	c.errs = append(c.errs, &file.Error{Location: n.Location(), Message: fmt.Sprintf(format, args...)})
+// fail reports the message key with args at node n.
+func (c *budgetChecker) fail(n ast.Node, key string, args ...any) {
+	c.errs = append(c.errs, problemAt(n, i18n.M(key, args...)))
 }
 
 // Visit implements ast.Visitor.
@@ -97,16 +100,16 @@ func (c *budgetChecker) Visit(node *ast.Node) {
 			// expr compiles a quoted pattern once, with the rule; any other
 			// pattern would be compiled again for every student.
 			if _, ok := n.Right.(*ast.StringNode); !ok {
-				c.fail(n, `the pattern of matches must be written out in quotes, e.g. student.name matches "^张"`)
+				c.fail(n, "rules.when.matches")
 			}
 		}
 	case *ast.ArrayNode:
 		if len(n.Nodes) > maxList {
-			c.fail(n, "a list of %d elements; a list holds at most %d", len(n.Nodes), maxList)
+			c.fail(n, "rules.when.list", len(n.Nodes), maxList)
 		}
 	case *ast.MapNode:
 		if len(n.Pairs) > maxList {
-			c.fail(n, "a map of %d entries; a map holds at most %d", len(n.Pairs), maxList)
+			c.fail(n, "rules.when.map", len(n.Pairs), maxList)
 		}
 	}
 }
@@ -117,12 +120,12 @@ func (c *budgetChecker) checkRange(n *ast.BinaryNode) {
 	lo, okLo := intLiteral(n.Left)
 	hi, okHi := intLiteral(n.Right)
 	if !okLo || !okHi {
-		c.fail(n, "both ends of a range must be whole numbers written out, e.g. student.grade in 7..9")
+		c.fail(n, "rules.when.range_ends")
 		return
 	}
 	// In floats, so that no pair of ends overflows.
 	if float64(hi)-float64(lo)+1 > maxRange {
-		c.fail(n, "the range %d..%d holds more than %d numbers; a range holds at most %d", lo, hi, maxRange, maxRange)
+		c.fail(n, "rules.when.range_size", strconv.Itoa(lo), strconv.Itoa(hi), maxRange, maxRange)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr/vm"
+
+	"baoxue/i18n"
 )
 
 // worstCaseWhen builds as many 1000-number ranges as a condition may hold,
@@ -35,12 +37,16 @@ func TestWorstCaseWithinMemoryBudget(t *testing.T) {
 	if !errors.As(err, &e) {
 		t.Fatalf("over budget: %v (%T), want a *RunError", err, err)
 	}
-	if at := e.At; at.File != "test.yaml" || at.Line != 6 || at.Col < 7 || at.Field != "rule r" || !strings.Contains(at.Msg.String(), "memory budget exceeded") {
+	if at := e.At; at.File != "test.yaml" || at.Line != 6 || at.Col < 7 || e.Rule != "r" || !strings.Contains(at.Msg.String(), "memory budget exceeded") {
 		t.Errorf("over budget: %+v", e)
 	}
 	got := OnStudent(err, "G500234********0057").Error()
-	if want := "test.yaml:6:"; !strings.HasPrefix(got, want) || !strings.Contains(got, ": rule r: 学生 G500234********0057：when: memory budget exceeded") {
+	if want := "test.yaml:6:"; !strings.HasPrefix(got, want) || !strings.Contains(got, ": 规则 r：学生 G500234********0057：when：memory budget exceeded：条件构造的列表") {
 		t.Errorf("OnStudent: %s", got)
+	}
+	got = i18n.NewPrinter(i18n.English).Error(OnStudent(err, "G500234********0057"))
+	if !strings.Contains(got, ": rule r: student G500234********0057: when: memory budget exceeded: the condition builds larger lists") {
+		t.Errorf("OnStudent in English: %s", got)
 	}
 }
 
@@ -56,7 +62,7 @@ func TestRuntimeErrorLocated(t *testing.T) {
 	}
 	f.Student.Grade = 9
 	_, err := r.Eval(nil, f)
-	want := "test.yaml:6:20: rule r: 学生 ******：when: runtime error: integer divide by zero\n" +
+	want := "test.yaml:6:20: 规则 r：学生 ******：when：runtime error: integer divide by zero\n" +
 		"     | absences(14) % (student.grade - 9) == 0\n" +
 		"     | .............^"
 	if got := OnStudent(err, "******").Error(); got != want {
@@ -80,7 +86,7 @@ func TestRenderErrorLocated(t *testing.T) {
 	f.Student.Orphan = true
 	_, err := r.Render(f)
 	got := OnStudent(err, "******").Error()
-	if want := "test.yaml:9:31: rule r: 学生 ******：message: executing \"message\" at <lt .student.name 3>:"; !strings.HasPrefix(got, want) {
+	if want := "test.yaml:9:31: 规则 r：学生 ******：message：executing \"message\" at <lt .student.name 3>:"; !strings.HasPrefix(got, want) {
 		t.Errorf("got:\n%s\nwant prefix:\n%s", got, want)
 	}
 }
@@ -146,7 +152,7 @@ func TestHostileSizes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src := "rules:\n  - {id: x, name: x, severity: low, when: '" + tc.when + "'}\n"
 			_, err := Compile(File{Name: "hostile.yaml", Data: []byte(src)})
-			if err == nil || !strings.Contains(err.Error(), "hostile.yaml:2:") || !strings.Contains(err.Error(), "a condition is at most 10000") {
+			if err == nil || !strings.Contains(err.Error(), "hostile.yaml:2:") || !strings.Contains(err.Error(), "条件最多 10,000 个字符") {
 				t.Errorf("got %.300v", err)
 			}
 		})
@@ -155,7 +161,7 @@ func TestHostileSizes(t *testing.T) {
 		t.Skip("no /dev/zero")
 	}
 	_, err := Load("/dev/zero")
-	if err == nil || !strings.Contains(err.Error(), "/dev/zero:1:1048577: rule file is larger than 1048576 bytes") {
+	if err == nil || !strings.Contains(err.Error(), "/dev/zero:1:1048577: 规则文件超过 1,048,576 字节") {
 		t.Errorf("Load(/dev/zero) = %.300v", err)
 	}
 }
@@ -170,7 +176,7 @@ func TestTooManyRuleFiles(t *testing.T) {
 		}
 	}
 	_, err := Load(dir)
-	if err == nil || !strings.Contains(err.Error(), "more than 200 rule files") {
+	if err == nil || !strings.Contains(err.Error(), "规则文件超过 200 个") {
 		t.Errorf("Load of %d files = %.300v", MaxRules+1, err)
 	}
 }

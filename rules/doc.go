@@ -12,7 +12,9 @@
 // *.yml files, not its subdirectories) and compiles them in file-name
 // order. Files are parsed into yaml.Node trees and walked by hand, so every
 // problem is an inputerr.Error placed at the token it is about, as
-// "FILE:LINE:COL: rule ID: message": unknown keys (with a suggestion),
+// "FILE:LINE:COL: rule ID: message" ("规则 ID：…" in Chinese; every
+// sentence is a key of the i18n catalog, what expr, text/template and
+// yaml.v3 say themselves excepted): unknown keys (with a suggestion),
 // wrong types, values outside the allowed lists, bad durations, missing
 // required keys, duplicate ids across files, broken YAML. Load reports every
 // problem of every file at once, as an inputerr.List, and returns no Set

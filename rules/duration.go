@@ -2,12 +2,12 @@ package rules
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"baoxue/civil"
+	"baoxue/i18n"
 )
 
 // maxDurationDays bounds durations so that day arithmetic cannot overflow.
@@ -50,15 +50,15 @@ func ParseDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-func negativeDuration(s string) error { return fmt.Errorf("duration %q is negative", s) }
+func negativeDuration(s string) error { return i18n.Errorf("rules.duration.negative", s) }
 
 func longDuration(s string) error {
-	return fmt.Errorf("duration %q is longer than %d days", s, maxDurationDays)
+	return i18n.Errorf("rules.duration.long", s, maxDurationDays)
 }
 
 func badDuration(s string) error {
 	if s == "" {
-		return errors.New("duration is empty: write e.g. 7d (days), 12h (hours) or 30m (minutes)")
+		return i18n.Errorf("rules.duration.empty")
 	}
-	return fmt.Errorf("bad duration %q: write e.g. 7d (days), 12h (hours) or 30m (minutes)", s)
+	return i18n.Errorf("rules.duration.bad", s)
 }

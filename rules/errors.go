@@ -1,40 +1,51 @@
 package rules
 
 import (
-	"fmt"
 	"strings"
+
+	"baoxue/i18n"
 )
 
-// ruleField is the Field of a problem about the rule id: "rule ID", so
-// that it renders as "FILE:LINE:COL: rule ID: message"; "" when the problem
-// is not about one rule.
-func ruleField(id string) string {
+// inRule returns msg about the rule id, rendered "rule ID: message"
+// ("规则 ID：…"); msg alone when id is "" (the problem is not about one
+// rule).
+func inRule(id string, msg i18n.Message) i18n.Message {
 	if id == "" {
-		return ""
+		return msg
 	}
-	return "rule " + id
+	return i18n.M("rules.in_rule", id, msg)
 }
 
 // withSnippet appends to msg the snippet, the offending expression or
 // template line with a caret under the error as lines starting with " | ",
 // each on a line of its own indented by four spaces; msg alone when
 // snippet is "".
-func withSnippet(msg, snippet string) string {
+func withSnippet(msg i18n.Message, snippet string) i18n.Message {
 	if snippet == "" {
 		return msg
 	}
 	var b strings.Builder
-	b.WriteString(msg)
 	for line := range strings.SplitSeq(snippet, "\n") {
 		b.WriteString("\n    ")
 		b.WriteString(line)
 	}
-	return b.String()
+	return i18n.M("rules.snippet", msg, b.String())
 }
 
-// suggest returns ` (did you mean "X"?)` when one of candidates is close to
-// got, else "".
-func suggest(got string, candidates []string) string {
+// names is a list of identifiers (keys, values, functions) in a message,
+// joined as the reader's language joins a list: "a, b, c" or "a、b、c".
+type names []string
+
+// Localize joins n with p's list separator.
+func (n names) Localize(p *i18n.Printer) string {
+	return strings.Join(n, p.Sprintf("common.list.sep"))
+}
+
+// Nearest returns the candidate closest to got by edit distance (case
+// aside), when it is close enough to be a misspelling of it: at most a
+// third of got's length plus one edit, and at most 3. It returns "" when
+// none is, or when got is a candidate.
+func Nearest(got string, candidates []string) string {
 	best, bestDist := "", len(got)/3+1
 	if bestDist > 3 {
 		bestDist = 3
@@ -45,10 +56,19 @@ func suggest(got string, candidates []string) string {
 			best = c
 		}
 	}
-	if best == "" || best == got {
+	if best == got {
 		return ""
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return best
+}
+
+// suggest returns ` (did you mean "X"?)` when one of candidates is close to
+// got (see Nearest), else an empty message.
+func suggest(got string, candidates []string) i18n.Message {
+	if best := Nearest(got, candidates); best != "" {
+		return i18n.M("rules.suggest", best)
+	}
+	return i18n.Raw("")
 }
 
 // editDistance is the Levenshtein distance of a and b, counted in runes.

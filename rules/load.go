@@ -12,8 +12,10 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 )
 
@@ -50,20 +52,22 @@ type File struct {
 // a directory contributes every *.yaml and *.yml file directly in it (not
 // in subdirectories). All files are taken in name order. On failure the
 // error is an inputerr.List holding every problem of every file, each
-// placed at its file, line and column (its Field "rule ID" when it is
-// about one rule), in that order and, at one position, by message.
+// placed at its file, line and column, its message beginning "rule ID: "
+// ("规则 ID：") when it is about one rule, in that order and, at one
+// position, by message (as English sorts it, whatever the reader's
+// language).
 func Load(paths ...string) (*Set, error) {
 	var c collector
 	if len(paths) == 0 {
-		c.add(".", 0, 0, "", "no rule files given")
+		c.add(".", 0, 0, "", i18n.M("rules.load.no_files"))
 		return nil, c.errs.Err()
 	}
 	seen := map[string]bool{}
 	var files []File
 	for _, p := range paths {
-		names, err := ruleFileNames(p)
-		if err != nil {
-			c.add(p, 0, 0, "", err.Error())
+		names, msg := ruleFileNames(p)
+		if msg != nil {
+			c.add(p, 0, 0, "", *msg)
 			continue
 		}
 		for _, name := range names {
@@ -72,12 +76,12 @@ func Load(paths ...string) (*Set, error) {
 			}
 			seen[filepath.Clean(name)] = true
 			if len(seen) > MaxRules {
-				c.add(name, 0, 0, "", fmt.Sprintf("more than %d rule files: a rule set holds at most %d rules, and each file at least one", MaxRules, MaxRules))
+				c.add(name, 0, 0, "", i18n.M("rules.load.too_many_files", MaxRules, MaxRules))
 				break
 			}
 			data, err := readRuleFile(name)
 			if err != nil {
-				c.add(name, 0, 0, "", fmt.Sprintf("read rule file: %v", err))
+				c.add(name, 0, 0, "", i18n.M("rules.load.read", fileProblem(err)))
 				continue
 			}
 			files = append(files, File{Name: name, Data: data})
@@ -107,18 +111,21 @@ func readRuleFile(name string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 }
 
-// ruleFileNames expands a path into the rule files it names.
-func ruleFileNames(p string) ([]string, error) {
+// ruleFileNames expands a path into the rule files it names, or says why
+// it names none.
+func ruleFileNames(p string) ([]string, *i18n.Message) {
 	info, err := os.Stat(p)
 	if err != nil {
-		return nil, fmt.Errorf("read rules: %w", err)
+		m := i18n.M("rules.load.read", fileProblem(err))
+		return nil, &m
 	}
 	if !info.IsDir() {
 		return []string{p}, nil
 	}
 	entries, err := os.ReadDir(p)
 	if err != nil {
-		return nil, fmt.Errorf("read rule directory: %w", err)
+		m := i18n.M("rules.load.read_dir", fileProblem(err))
+		return nil, &m
 	}
 	var names []string
 	for _, e := range entries {
@@ -127,9 +134,26 @@ func ruleFileNames(p string) ([]string, error) {
 		}
 	}
 	if len(names) == 0 {
-		return nil, fmt.Errorf("no *.yaml or *.yml rule files in this directory")
+		m := i18n.M("rules.load.empty_dir")
+		return nil, &m
 	}
 	return names, nil
+}
+
+// fileProblem says what is wrong with a file that cannot be read: that it
+// does not exist or may not be read, or else the system's own words.
+func fileProblem(err error) i18n.Message {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return i18n.M("rules.file.not_exist")
+	case errors.Is(err, fs.ErrPermission):
+		return i18n.M("rules.file.permission")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return i18n.Raw(err.Error())
 }
 
 func isRuleFile(name string) bool {
@@ -151,19 +175,18 @@ func Compile(files ...File) (*Set, error) {
 		src := newSource(f.Name, f.Data)
 		if len(f.Data) > MaxFileSize {
 			line, col := src.position(MaxFileSize)
-			c.add(f.Name, line, col, "", fmt.Sprintf(
-				"rule file is larger than %d bytes (1 MiB), the most a rule file holds; it passes the limit here", MaxFileSize))
+			c.add(f.Name, line, col, "", i18n.M("rules.file.too_large", MaxFileSize))
 			continue
 		}
 		for _, pr := range parseFile(src, &c) {
 			r := pr.rule
 			if count++; count > MaxRules {
-				c.atNode(src, pr.node, r.ID, fmt.Sprintf("more than %d rules: a rule set holds at most %d, across all its files", MaxRules, MaxRules))
+				c.atNode(src, pr.node, r.ID, i18n.M("rules.load.too_many_rules", MaxRules, MaxRules))
 				break
 			}
 			if pr.idNode != nil {
 				if prev, ok := first[r.ID]; ok {
-					c.atNode(src, pr.idNode, r.ID, fmt.Sprintf("duplicate id %q: first defined at %s:%d", r.ID, prev.File, prev.Line))
+					c.atNode(src, pr.idNode, r.ID, i18n.M("rules.id.duplicate", r.ID, prev.File+":"+strconv.Itoa(prev.Line)))
 				} else {
 					first[r.ID] = r
 				}
@@ -179,9 +202,9 @@ func Compile(files ...File) (*Set, error) {
 		}
 	}
 	if len(files) == 0 {
-		c.add(".", 0, 0, "", "no rule files given")
+		c.add(".", 0, 0, "", i18n.M("rules.load.no_files"))
 	} else if len(set.Rules) == 0 && len(c.errs) == 0 {
-		c.add(files[0].Name, 0, 0, "", "no rules: at least one rule is needed")
+		c.add(files[0].Name, 0, 0, "", i18n.M("rules.load.no_rules"))
 	}
 	if len(c.errs) > 0 {
 		c.sort()

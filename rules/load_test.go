@@ -9,13 +9,15 @@ import (
 	"testing"
 	"time"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/*.err golden files from the current output")
+var update = flag.Bool("update", false, "rewrite testdata/*.err and testdata/en/*.err golden files from the current output")
 
 // TestLoadBad loads each bad fixture and compares the complete error
-// output with its golden file (FIXTURE.err).
+// output with its golden files: FIXTURE.err in Chinese, the default, and
+// en/FIXTURE.err in English (--lang en).
 func TestLoadBad(t *testing.T) {
 	cases := []struct {
 		fixture, about string
@@ -54,6 +56,10 @@ func TestLoadBad(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			goldenEn, err := filepath.Abs(filepath.Join("testdata", "en", tc.fixture+".err"))
+			if err != nil {
+				t.Fatal(err)
+			}
 			if tc.generate != nil {
 				dir := t.TempDir()
 				if err := os.Mkdir(filepath.Join(dir, "testdata"), 0o755); err != nil {
@@ -72,28 +78,35 @@ func TestLoadBad(t *testing.T) {
 			if !errors.As(err, &errs) {
 				t.Fatalf("error is %T, want an inputerr.List: %v", err, err)
 			}
-			got := err.Error() + "\n"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("errors differ from %s (%s)\ngot:\n%s\nwant:\n%s", golden, tc.about, got, want)
-			}
+			compareGolden(t, golden, err.Error()+"\n", tc.about)
+			compareGolden(t, goldenEn, i18n.NewPrinter(i18n.English).Error(err)+"\n", tc.about)
 		})
 	}
 	// Every bad fixture and every golden file must be in the table, so
 	// none is silently skipped.
 	matches, _ := filepath.Glob("testdata/*.bad*")
-	for _, m := range matches {
+	en, _ := filepath.Glob("testdata/en/*.err")
+	for _, m := range append(matches, en...) {
 		if name := strings.TrimSuffix(filepath.Base(m), ".err"); !listed[name] {
 			t.Errorf("fixture %s is not in the test table", filepath.Base(m))
 		}
+	}
+}
+
+// compareGolden compares got with the golden file, which -update rewrites.
+func compareGolden(t *testing.T, golden, got, about string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("errors differ from %s (%s)\ngot:\n%s\nwant:\n%s", golden, about, got, want)
 	}
 }
 
@@ -231,19 +244,25 @@ func TestLoadPaths(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		paths []string
-		want  string
+		want  string // in Chinese, the default
+		en    string
 	}{
-		{"no paths", nil, ".: no rule files given"},
-		{"missing", []string{filepath.Join(dir, "nope.yaml")}, "nope.yaml: read rules:"},
-		{"dir without rule files", []string{filepath.Join(dir, "empty")}, "empty: no *.yaml or *.yml rule files in this directory"},
+		{"no paths", nil, ".: 没有指定规则文件", ".: no rule files given"},
+		{"missing", []string{filepath.Join(dir, "nope.yaml")}, "nope.yaml: 无法读取规则文件：文件或目录不存在",
+			"nope.yaml: read rule file: no such file or directory"},
+		{"dir without rule files", []string{filepath.Join(dir, "empty")}, "empty: 此目录中没有 *.yaml 或 *.yml 规则文件",
+			"empty: no *.yaml or *.yml rule files in this directory"},
 		// A missing file does not hide the problems of the others.
 		{"missing and bad", []string{filepath.Join(dir, "nope.yaml"), "testdata/non-bool.bad.yaml"},
-			"testdata/non-bool.bad.yaml:6:11: rule absences-count"},
+			"testdata/non-bool.bad.yaml:6:11: 规则 absences-count：when：", "testdata/non-bool.bad.yaml:6:11: rule absences-count: when: "},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(tc.paths...)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Load(%v) = %v, want %q", tc.paths, err, tc.want)
+			}
+			if got := i18n.NewPrinter(i18n.English).Error(err); !strings.Contains(got, tc.en) {
+				t.Errorf("Load(%v) in English = %v, want %q", tc.paths, got, tc.en)
 			}
 		})
 	}
@@ -267,7 +286,7 @@ func TestParseDuration(t *testing.T) {
 		{"d", 0, `bad duration "d"`},
 		{"+3d", 0, `bad duration "+3d"`},
 		{"", 0, "empty"},
-		{"99999d", 0, "longer than"},
+		{"99999d", 0, "longer than 3,660 days"},
 		{"100000h", 0, "longer than"},
 	}
 	for _, tc := range tests {
@@ -279,8 +298,12 @@ func TestParseDuration(t *testing.T) {
 				}
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("ParseDuration(%q) error = %v, want %q", tc.in, err, tc.err)
+			// The English text is pinned; the Chinese is the default.
+			if got := i18n.NewPrinter(i18n.English).Error(err); err == nil || !strings.Contains(got, tc.err) {
+				t.Errorf("ParseDuration(%q) error = %v, want %q", tc.in, got, tc.err)
+			}
+			if got := err.Error(); !strings.Contains(got, "时长") {
+				t.Errorf("ParseDuration(%q) error in Chinese = %v", tc.in, got)
 			}
 		})
 	}

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"baoxue/i18n"
 )
 
 // templateLineRE splits a text/template parse error into line and message.
@@ -24,7 +25,7 @@ var templateLineRE = regexp.MustCompile(`^template: message:(\d+): (.*)$`)
 func compileMessage(src *source, id string, n *yaml.Node, report *collector) (*messageTemplate, int) {
 	text := n.Value
 	if l := utf8.RuneCountInString(text); l > maxMessageSource {
-		report.at(src, n, maxMessageSource, id, fmt.Sprintf("message: the message is %d characters as written; a message is at most %d", l, maxMessageSource))
+		report.at(src, n, maxMessageSource, id, messageMsg(i18n.M("rules.message.source_too_long", l, maxMessageSource)))
 		return nil, 0
 	}
 	t, err := template.New("message").Option("missingkey=error").
@@ -35,8 +36,7 @@ func compileMessage(src *source, id string, n *yaml.Node, report *collector) (*m
 			line, _ = strconv.Atoi(m[1])
 			msg = m[2]
 		}
-		msg = "message: " + msg + suggestFunc(msg)
-		report.at(src, n, runeOffsetOfLine(text, line), id, msg)
+		report.at(src, n, runeOffsetOfLine(text, line), id, messageMsg(parseProblem(msg)))
 		return nil, 0
 	}
 	c := &messageChecker{src: src, id: id, node: n, report: report, used: map[string]bool{}}
@@ -46,7 +46,7 @@ func compileMessage(src *source, id string, n *yaml.Node, report *collector) (*m
 		}
 		// A block is a define and a template: its template is reported.
 		if pos := c.keyword(tt.Root.Position(), "define", "block"); !strings.HasPrefix(text[pos:], "block") {
-			c.errorf(pos, "{{define}} is not available in messages: write the text where it goes")
+			c.errorf(pos, "rules.message.define")
 		}
 	}
 	if t.Tree != nil {
@@ -66,21 +66,27 @@ func compileMessage(src *source, id string, n *yaml.Node, report *collector) (*m
 	}
 	if _, err := m.render(&Facts{W: zeroWindows{}}); err != nil {
 		msg := strings.TrimPrefix(err.Error(), "template: ")
-		report.at(src, n, 0, id, "message: "+msg)
+		report.at(src, n, 0, id, messageMsg(i18n.Raw(msg)))
 		return nil, 0
 	}
 	return m, c.window
 }
 
-// suggestFunc adds a suggestion to a "function "x" not defined" message.
-func suggestFunc(msg string) string {
-	const prefix = `function "`
-	i := strings.Index(msg, prefix)
-	if i < 0 || !strings.HasSuffix(msg, `" not defined`) {
-		return ""
+// messageMsg returns msg as a problem of a rule's message: "message: …".
+func messageMsg(msg i18n.Message) i18n.Message { return i18n.M("rules.message.prefix", msg) }
+
+// undefinedFuncRE matches text/template's parse error for a function that
+// does not exist.
+var undefinedFuncRE = regexp.MustCompile(`^function "(.*)" not defined$`)
+
+// parseProblem says what text/template's parse error msg says: a function
+// that does not exist, with a suggestion, in the reader's language; any
+// other error in text/template's own words.
+func parseProblem(msg string) i18n.Message {
+	if m := undefinedFuncRE.FindStringSubmatch(msg); m != nil {
+		return i18n.M("rules.message.undefined_function", m[1], suggest(m[1], windowFuncNames()))
 	}
-	name := strings.TrimSuffix(msg[i+len(prefix):], `" not defined`)
-	return suggest(name, windowFuncNames())
+	return i18n.Raw(msg)
 }
 
 // runeOffsetOfLine returns the rune index where the 1-based line starts in text.
@@ -147,11 +153,12 @@ type messageChecker struct {
 	deep   bool            // the nesting error was reported
 }
 
-func (c *messageChecker) errorf(pos parse.Pos, format string, args ...any) {
+// errorf reports the message key with args at pos of the message.
+func (c *messageChecker) errorf(pos parse.Pos, key string, args ...any) {
 	c.failed = true
 	text := c.node.Value
 	idx := utf8.RuneCountInString(text[:max(0, min(int(pos), len(text)))])
-	c.report.at(c.src, c.node, idx, c.id, "message: "+fmt.Sprintf(format, args...))
+	c.report.at(c.src, c.node, idx, c.id, messageMsg(i18n.M(key, args...)))
 }
 
 // walk checks the node n of a template's body.
@@ -173,9 +180,9 @@ func (c *messageChecker) walk(n parse.Node, s scope, depth int) {
 	case *parse.WithNode:
 		c.branch(&n.BranchNode, s, depth, true)
 	case *parse.RangeNode:
-		c.errorf(c.keyword(n.Position(), "range"), "range is not available in messages: a message reads single values (.student.name, absences 14), there is nothing to repeat")
+		c.errorf(c.keyword(n.Position(), "range"), "rules.message.range")
 	case *parse.TemplateNode:
-		c.errorf(c.keyword(n.Position(), "template", "block"), "{{template}} and {{block}} are not available in messages: write the text where it goes")
+		c.errorf(c.keyword(n.Position(), "template", "block"), "rules.message.template")
 	}
 }
 
@@ -206,8 +213,7 @@ func (c *messageChecker) countText(n *parse.TextNode) {
 		_, size := utf8.DecodeRune(n.Text[off:])
 		off += size
 	}
-	c.errorf(n.Position()+parse.Pos(off), "the message's own text is more than %d characters; a message is at most %d",
-		MaxMessageLength, MaxMessageLength)
+	c.errorf(n.Position()+parse.Pos(off), "rules.message.text_too_long", MaxMessageLength, MaxMessageLength)
 }
 
 // branch checks an if or with: its pipeline, then its body, where a with
@@ -230,7 +236,7 @@ func (c *messageChecker) branch(b *parse.BranchNode, s scope, depth int, with bo
 func (c *messageChecker) tooDeep(pos parse.Pos) {
 	if !c.deep {
 		c.deep = true
-		c.errorf(pos, "if, with and parentheses nested more than %d deep; a message nests at most %d", maxNesting, maxNesting)
+		c.errorf(pos, "rules.message.nesting", maxNesting, maxNesting)
 	}
 }
 
@@ -241,7 +247,7 @@ func (c *messageChecker) pipe(p *parse.PipeNode, s scope, depth int) valueKind {
 		return kindScalar
 	}
 	if p.IsAssign {
-		c.errorf(p.Position(), "a variable is set once, with := (%s = … changes one): use a new variable", p.Decl[0].Ident[0])
+		c.errorf(p.Position(), "rules.message.assign", p.Decl[0].Ident[0])
 	}
 	kind := kindScalar
 	for _, cmd := range p.Cmds {
@@ -264,7 +270,7 @@ func (c *messageChecker) command(n *parse.CommandNode, s scope, depth int) value
 		if len(args) == 1 {
 			return k
 		}
-		c.errorf(args[1].Position(), "%s is not a function: it takes no arguments", args[0])
+		c.errorf(args[1].Position(), "rules.message.not_function", args[0].String())
 		for _, a := range args[1:] {
 			c.value(a, s, depth)
 		}
@@ -286,17 +292,14 @@ func (c *messageChecker) command(n *parse.CommandNode, s scope, depth int) value
 	}
 	if nn == nil {
 		if windowArgs(id.Ident) == 2 {
-			c.errorf(id.Position(), "%s needs a window in days, a whole number from %d to %d, and the least class hours of a session, e.g. (%s 7 2)",
-				id.Ident, MinWindow, MaxWindowLimit, id.Ident)
+			c.errorf(id.Position(), "rules.message.window_hours", id.Ident, MinWindow, MaxWindowLimit)
 			return kindScalar
 		}
-		c.errorf(id.Position(), "%s needs one window in days, a whole number from %d to %d, e.g. (%s 14)",
-			id.Ident, MinWindow, MaxWindowLimit, id.Ident)
+		c.errorf(id.Position(), "rules.message.window", id.Ident, MinWindow, MaxWindowLimit)
 		return kindScalar
 	}
 	if !nn.IsInt || nn.Int64 < MinWindow || nn.Int64 > MaxWindowLimit {
-		c.errorf(nn.Position(), "window of %s must be a whole number of days from %d to %d, not %s",
-			id.Ident, MinWindow, MaxWindowLimit, nn.Text)
+		c.errorf(nn.Position(), "rules.message.window_range", id.Ident, MinWindow, MaxWindowLimit, nn.Text)
 		return kindScalar
 	}
 	c.window = max(c.window, int(nn.Int64))
@@ -309,8 +312,7 @@ func (c *messageChecker) command(n *parse.CommandNode, s scope, depth int) value
 // function reports a function a message may not call.
 func (c *messageChecker) function(id *parse.IdentifierNode) {
 	if !contains(messageBuiltins, id.Ident) {
-		c.errorf(id.Position(), "%s is not available in messages; functions: %s, %s", id.Ident,
-			joinAllowed(windowFuncNames()), joinAllowed(messageBuiltins))
+		c.errorf(id.Position(), "rules.message.function", id.Ident, names(append(windowFuncNames(), messageBuiltins...)))
 	}
 }
 
@@ -324,11 +326,11 @@ func (c *messageChecker) format(id *parse.IdentifierNode, args []parse.Node) {
 		_, ok = f.(*parse.StringNode)
 	}
 	if !ok {
-		c.errorf(id.Position(), `the format of printf must be written out in quotes, e.g. printf "%%.0f" (absence_rate 60)`)
+		c.errorf(id.Position(), "rules.message.printf_format")
 		return
 	}
 	if verb, bad := wideVerb(f.(*parse.StringNode).Text); bad {
-		c.errorf(f.Position(), "printf %s: widths and precisions are whole numbers up to 99, written out", verb)
+		c.errorf(f.Position(), "rules.message.printf_width", verb)
 	}
 }
 
@@ -392,7 +394,7 @@ func (c *messageChecker) value(n parse.Node, s scope, depth int) valueKind {
 	case *parse.IdentifierNode:
 		// A function named as an argument is called without arguments.
 		if isWindowFunc(n.Ident) {
-			c.errorf(n.Position(), "%s needs a window in days right after it, e.g. (%s 14)", n.Ident, n.Ident)
+			c.errorf(n.Position(), "rules.message.window_after", n.Ident)
 		} else {
 			c.function(n)
 		}
@@ -427,7 +429,7 @@ func (c *messageChecker) field(pos parse.Pos, base valueKind, display string, id
 		switch kind {
 		case kindRoot:
 			if !contains(topNames, name) {
-				c.errorf(segment(k), "unknown name %s%s", path, suggest(name, append(windowFuncNames(), topNames...)))
+				c.errorf(segment(k), "rules.name.unknown", path, suggest(name, append(windowFuncNames(), topNames...)))
 				return kindScalar
 			}
 			kind = map[string]valueKind{"student": kindStudent, "norms": kindNorms}[name]
@@ -437,7 +439,7 @@ func (c *messageChecker) field(pos parse.Pos, base valueKind, display string, id
 				owner, fields = "norms", normsNames()
 			}
 			if !contains(fields, name) {
-				c.errorf(segment(k), "unknown name %s: %s has no field %q%s", path, owner, name, suggest(name, fields))
+				c.errorf(segment(k), "rules.name.no_field", path, owner, name, suggest(name, fields))
 				return kindScalar
 			}
 			if kind == kindStudent {
@@ -447,11 +449,11 @@ func (c *messageChecker) field(pos parse.Pos, base valueKind, display string, id
 		default:
 			switch {
 			case k > 0:
-				c.errorf(segment(k), "unknown name %s: %s has no fields", path, display+"."+strings.Join(ident[:k], "."))
+				c.errorf(segment(k), "rules.name.no_fields", path, display+"."+strings.Join(ident[:k], "."))
 			case display != "":
-				c.errorf(segment(k), "unknown name %s: %s has no fields", path, display)
+				c.errorf(segment(k), "rules.name.no_fields", path, display)
 			default:
-				c.errorf(segment(k), "unknown name %s: here dot (.) is a single value, without fields", path)
+				c.errorf(segment(k), "rules.name.dot_scalar", path)
 			}
 			return kindScalar
 		}

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"cmp"
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -35,8 +34,8 @@ type collector struct{ errs inputerr.List }
 
 // add reports msg at file, line and col (0 for the file as a whole), about
 // the rule id ("" for none).
-func (c *collector) add(file string, line, col int, rule, msg string) {
-	c.errs.Add(file, line, col, ruleField(rule), i18n.Raw(msg))
+func (c *collector) add(file string, line, col int, rule string, msg i18n.Message) {
+	c.errs.Add(file, line, col, "", inRule(rule, msg))
 }
 
 // sort orders the problems by file, line and column and, at one position,
@@ -50,7 +49,7 @@ func (c *collector) sort() {
 // atNode reports msg at the position of node n. yaml.v3 places an empty
 // node at the end of a file (as in "---") on the line after the last: such
 // a position is moved to the end of the last line.
-func (c *collector) atNode(src *source, n *yaml.Node, rule, msg string) {
+func (c *collector) atNode(src *source, n *yaml.Node, rule string, msg i18n.Message) {
 	line, col := n.Line, n.Column
 	if last := len(src.lineStarts); line > last {
 		line, col = last, utf8.RuneCountInString(src.lineText(last))+1
@@ -59,7 +58,7 @@ func (c *collector) atNode(src *source, n *yaml.Node, rule, msg string) {
 }
 
 // at reports msg at the character idx of scalar n's value.
-func (c *collector) at(src *source, n *yaml.Node, idx int, rule, msg string) {
+func (c *collector) at(src *source, n *yaml.Node, idx int, rule string, msg i18n.Message) {
 	line, col := src.locate(n, idx)
 	c.add(src.name, line, col, rule, msg)
 }
@@ -92,12 +91,12 @@ func parseFile(src *source, c *collector) []parsedRule {
 		return nil
 	}
 	if len(doc.Content) == 0 {
-		c.add(src.name, 1, 1, "", `file is empty: expected a "rules:" list`)
+		c.add(src.name, 1, 1, "", i18n.M("rules.file.empty"))
 		return nil
 	}
 	root := resolve(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		p.errorf(root, `expected "rules:" followed by a list of rules, not %s`, describe(root))
+		p.errorf(root, "rules.file.not_mapping", describe(root))
 		return nil
 	}
 	var rulesNode *yaml.Node
@@ -105,11 +104,11 @@ func parseFile(src *source, c *collector) []parsedRule {
 		rulesNode = v
 	})
 	if rulesNode == nil {
-		p.errorf(root, `missing "rules:" (the list of rules)`)
+		p.errorf(root, "rules.file.no_rules_key")
 		return nil
 	}
 	if rulesNode.Kind != yaml.SequenceNode {
-		p.errorf(rulesNode, "rules must be a list (each rule starts with \"- id: ...\"), not %s", describe(rulesNode))
+		p.errorf(rulesNode, "rules.file.rules_not_list", describe(rulesNode))
 		return nil
 	}
 	var out []parsedRule
@@ -137,7 +136,7 @@ func (p *fileParser) yamlError(err error) {
 	line = p.firstFailingLine(line, problem)
 	text := p.src.lineText(line)
 	col := utf8.RuneCountInString(text) - utf8.RuneCountInString(strings.TrimLeft(text, " ")) + 1
-	msg := "broken YAML: " + problem
+	msg := i18n.M("rules.yaml.broken", i18n.Raw(problem))
 	if strings.TrimSpace(text) != "" {
 		msg = withSnippet(msg, " | "+text)
 	}
@@ -186,9 +185,10 @@ func (p *fileParser) firstFailingLine(from int, problem string) int {
 	return from
 }
 
-// errorf reports at node n, naming the current rule.
-func (p *fileParser) errorf(n *yaml.Node, format string, args ...any) {
-	p.c.atNode(p.src, n, p.id, fmt.Sprintf(format, args...))
+// errorf reports the message key with args at node n, naming the current
+// rule.
+func (p *fileParser) errorf(n *yaml.Node, key string, args ...any) {
+	p.c.atNode(p.src, n, p.id, i18n.M(key, args...))
 }
 
 // eachPair calls fn for each key of mapping m, reporting keys that are not
@@ -198,19 +198,19 @@ func (p *fileParser) eachPair(m *yaml.Node, allowed []string, fn func(key string
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := resolve(m.Content[i]), resolve(m.Content[i+1])
 		if k.Kind != yaml.ScalarNode {
-			p.errorf(k, "a key must be a plain word such as %q, not %s", allowed[0], describe(k))
+			p.errorf(k, "rules.key.not_word", allowed[0], describe(k))
 			continue
 		}
 		if first, ok := seen[k.Value]; ok {
-			p.errorf(k, "key %q given twice (first at line %d)", k.Value, first.Line)
+			p.errorf(k, "rules.key.twice", k.Value, strconv.Itoa(first.Line))
 			continue
 		}
 		seen[k.Value] = k
 		if !slices.Contains(allowed, k.Value) {
-			if hint := suggest(k.Value, allowed); hint != "" {
-				p.errorf(k, "unknown key %q%s", k.Value, hint)
+			if near := Nearest(k.Value, allowed); near != "" {
+				p.errorf(k, "rules.key.unknown_near", k.Value, suggest(k.Value, allowed))
 			} else {
-				p.errorf(k, "unknown key %q; allowed here: %s", k.Value, joinAllowed(allowed))
+				p.errorf(k, "rules.key.unknown", k.Value, names(allowed))
 			}
 			continue
 		}
@@ -222,7 +222,7 @@ func (p *fileParser) eachPair(m *yaml.Node, allowed []string, fn func(key string
 func (p *fileParser) rule(n *yaml.Node) (parsedRule, bool) {
 	p.id = ""
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "a rule must be a mapping of keys (id, name, severity, when, …), not %s", describe(n))
+		p.errorf(n, "rules.rule.not_mapping", describe(n))
 		return parsedRule{}, false
 	}
 	p.id = peekID(n)
@@ -239,7 +239,7 @@ func (p *fileParser) rule(n *yaml.Node) (parsedRule, bool) {
 		case "id":
 			if s, ok := p.text(key, v); ok {
 				if !idRE.MatchString(s) {
-					p.errorf(v, "id %q must use lowercase letters a-z, digits and dashes, starting with a letter or digit (e.g. grade9-absence)", s)
+					p.errorf(v, "rules.id.bad", s)
 					return
 				}
 				r.ID, pr.idNode = s, v
@@ -293,7 +293,7 @@ func (p *fileParser) require(n *yaml.Node, r *Rule) {
 	}
 	for _, key := range []string{"id", "name", "severity", "when"} {
 		if !present[key] {
-			p.errorf(n, "missing %q: every rule needs id, name, severity and when", key)
+			p.errorf(n, "rules.rule.missing", key)
 		}
 	}
 }
@@ -301,7 +301,7 @@ func (p *fileParser) require(n *yaml.Node, r *Rule) {
 // task reads a task mapping; nil when it is unusable.
 func (p *fileParser) task(n *yaml.Node) *Task {
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "task must be a mapping with kind, assign and due, not %s", describe(n))
+		p.errorf(n, "rules.task.not_mapping", describe(n))
 		return nil
 	}
 	t := &Task{Assign: DefaultAssign}
@@ -319,16 +319,16 @@ func (p *fileParser) task(n *yaml.Node) *Task {
 			haveDue = true
 			d, ok := p.duration("task.due", v)
 			if ok && d == 0 {
-				p.errorf(v, "task.due must be longer than 0, e.g. 3d")
+				p.errorf(v, "rules.task.due_zero")
 			}
 			t.Due = d
 		}
 	})
 	if !haveKind {
-		p.errorf(n, "task: missing \"kind\" (one of %s)", joinAllowed(taskKinds))
+		p.errorf(n, "rules.task.no_kind", names(taskKinds))
 	}
 	if !haveDue {
-		p.errorf(n, "task: missing \"due\" (how long the teacher has, e.g. 3d)")
+		p.errorf(n, "rules.task.no_due")
 	}
 	return t
 }
@@ -336,11 +336,11 @@ func (p *fileParser) task(n *yaml.Node) *Task {
 // text reads a non-empty scalar.
 func (p *fileParser) text(key string, v *yaml.Node) (string, bool) {
 	if v.Kind != yaml.ScalarNode {
-		p.errorf(v, "%s must be a single value, not %s", key, describe(v))
+		p.errorf(v, "rules.value.not_single", key, describe(v))
 		return "", false
 	}
 	if v.Tag == "!!null" || strings.TrimSpace(v.Value) == "" {
-		p.errorf(v, "%s is empty", key)
+		p.errorf(v, "rules.value.empty", key)
 		return "", false
 	}
 	return v.Value, true
@@ -353,7 +353,7 @@ func (p *fileParser) enum(key string, v *yaml.Node, allowed []string) (string, b
 		return "", false
 	}
 	if !slices.Contains(allowed, s) {
-		p.errorf(v, "%s %q is not one of %s%s", key, s, joinAllowed(allowed), suggest(s, allowed))
+		p.errorf(v, "rules.value.not_one_of", key, s, names(allowed), suggest(s, allowed))
 		return "", false
 	}
 	return s, true
@@ -373,13 +373,13 @@ func (p *fileParser) enumList(key string, v *yaml.Node, allowed []string, emptyO
 			continue
 		}
 		if slices.Contains(out, s) {
-			p.errorf(it, "%s lists %q twice", key, s)
+			p.errorf(it, "rules.value.twice", key, s)
 			continue
 		}
 		out = append(out, s)
 	}
 	if len(items) == 0 && !emptyOK {
-		p.errorf(v, "%s is an empty list: name at least one of %s (or leave %s out)", key, joinAllowed(allowed), key)
+		p.errorf(v, "rules.value.empty_list", key, names(allowed))
 	}
 	return out
 }
@@ -392,7 +392,7 @@ func (p *fileParser) duration(key string, v *yaml.Node) (time.Duration, bool) {
 	}
 	d, err := ParseDuration(s)
 	if err != nil {
-		p.errorf(v, "%s: %v", key, err)
+		p.errorf(v, "rules.value.duration", key, err)
 		return 0, false
 	}
 	return d, true
@@ -401,16 +401,16 @@ func (p *fileParser) duration(key string, v *yaml.Node) (time.Duration, bool) {
 // boolean reads true or false.
 func (p *fileParser) boolean(key string, v *yaml.Node) (bool, bool) {
 	if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
-		hint := ""
+		hint := i18n.Raw("")
 		if _, err := strconv.ParseBool(v.Value); err == nil && v.Kind == yaml.ScalarNode && v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-			hint = " (write it without quotes)"
+			hint = i18n.M("rules.value.unquote")
 		}
-		p.errorf(v, "%s must be true or false, not %s%s", key, describe(v), hint)
+		p.errorf(v, "rules.value.not_bool", key, describe(v), hint)
 		return false, false
 	}
 	b, err := strconv.ParseBool(v.Value)
 	if err != nil {
-		p.errorf(v, "%s must be true or false, not %q", key, v.Value)
+		p.errorf(v, "rules.value.not_bool", key, i18n.Raw(strconv.Quote(v.Value)), i18n.Raw(""))
 		return false, false
 	}
 	return b, true
@@ -435,18 +435,19 @@ func resolve(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// describe names a node's kind for error messages.
-func describe(n *yaml.Node) string {
+// describe names a node's kind for error messages: a mapping, a list,
+// nothing, or the value quoted.
+func describe(n *yaml.Node) i18n.Message {
 	switch n.Kind {
 	case yaml.MappingNode:
-		return "a mapping"
+		return i18n.M("rules.node.mapping")
 	case yaml.SequenceNode:
-		return "a list"
+		return i18n.M("rules.node.list")
 	case yaml.ScalarNode:
 		if n.Tag == "!!null" {
-			return "nothing"
+			return i18n.M("rules.node.nothing")
 		}
-		return strconv.Quote(n.Value)
+		return i18n.Raw(strconv.Quote(n.Value))
 	}
-	return "this"
+	return i18n.M("rules.node.other")
 }

@@ -3,11 +3,12 @@ package rules
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/expr-lang/expr/vm"
 	"gopkg.in/yaml.v3"
+
+	"baoxue/i18n"
 )
 
 // Allowed values of the enumerated rule fields (SPEC §5), in documentation
@@ -91,11 +92,11 @@ type Rule struct {
 // token of `when` in the rule file, to which OnStudent adds the student.
 func (r *Rule) Eval(v *vm.VM, f *Facts) (bool, error) {
 	if r.program == nil {
-		return false, fmt.Errorf("rule %s: not compiled (rules come from Load or Compile)", r.ID)
+		return false, i18n.Errorf("rules.run.not_compiled", r.ID)
 	}
 	if r.windows > 0 {
 		if f.W == nil {
-			return false, fmt.Errorf("rule %s: facts have no Windows for its windowed functions", r.ID)
+			return false, i18n.Errorf("rules.run.no_windows", r.ID)
 		}
 		if f.boundTo != f {
 			f.bind()
@@ -110,7 +111,7 @@ func (r *Rule) Eval(v *vm.VM, f *Facts) (bool, error) {
 	}
 	b, ok := out.(bool)
 	if !ok {
-		return false, fmt.Errorf("rule %s: evaluate: got %T, want bool", r.ID, out)
+		return false, i18n.Errorf("rules.run.not_bool", r.ID, fmt.Sprintf("%T", out))
 	}
 	return b, nil
 }
@@ -126,10 +127,10 @@ func (r *Rule) Render(f *Facts) (string, error) {
 		return "", nil
 	}
 	if r.tmpl == nil {
-		return "", fmt.Errorf("rule %s: not compiled (rules come from Load or Compile)", r.ID)
+		return "", i18n.Errorf("rules.run.not_compiled", r.ID)
 	}
 	if f.W == nil && r.windows > 0 {
-		return "", fmt.Errorf("rule %s: facts have no Windows for its windowed functions", r.ID)
+		return "", i18n.Errorf("rules.run.no_windows", r.ID)
 	}
 	text, err := r.tmpl.render(f)
 	if err != nil {
@@ -151,6 +152,3 @@ func (r *Rule) RunsIn(campaign string) bool {
 // Window returns the largest window, in days, of any windowed call in the
 // rule's `when` and `message`, 0 when there is none.
 func (r *Rule) Window() int { return r.windows }
-
-// joinAllowed renders an allowed-values list for error messages.
-func joinAllowed(vals []string) string { return strings.Join(vals, ", ") }

@@ -177,9 +177,9 @@ func TestEvalErrors(t *testing.T) {
 		f    *Facts
 		want string
 	}{
-		{"no windows", r, &Facts{}, "rule r: facts have no Windows"},
-		{"windows panic", r, &Facts{W: &panicWindows{}}, "test.yaml:6:7: rule r: when: boom"},
-		{"not compiled", &Rule{ID: "hand"}, &Facts{W: newFake()}, "rule hand: not compiled"},
+		{"no windows", r, &Facts{}, "规则 r：事实数据中没有窗口函数所需的 Windows"},
+		{"windows panic", r, &Facts{W: &panicWindows{}}, "test.yaml:6:7: 规则 r：when：boom"},
+		{"not compiled", &Rule{ID: "hand"}, &Facts{W: newFake()}, "规则 hand：未编译"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -329,27 +329,38 @@ func TestEnvironmentNames(t *testing.T) {
 }
 
 // TestErrorRendering: a load problem names its rule and shows its snippet
-// indented; a RunError adds the student and is not bad input.
+// indented; a RunError adds the student and is not bad input. Both render
+// in Chinese by default and in English on request.
 func TestErrorRendering(t *testing.T) {
 	var errs inputerr.List
-	errs.Add("b.yaml", 2, 1, ruleField(""), i18n.Raw("second file"))
-	errs.Add("a.yaml", 9, 3, ruleField("r"), i18n.Raw(withSnippet("late", " | x\n | ^")))
-	errs.Add("a.yaml", 9, 1, ruleField("r"), i18n.Raw("early"))
+	errs.Add("b.yaml", 2, 1, "", inRule("", i18n.Raw("second file")))
+	errs.Add("a.yaml", 9, 3, "", inRule("r", withSnippet(i18n.Raw("late"), " | x\n | ^")))
+	errs.Add("a.yaml", 9, 1, "", inRule("r", i18n.Raw("early")))
 	errs.Add("dir", 0, 0, "", i18n.Raw("whole file"))
 	errs.Sort()
-	want := "a.yaml:9:1: rule r: early\n" +
-		"a.yaml:9:3: rule r: late\n     | x\n     | ^\n" +
+	want := "a.yaml:9:1: 规则 r：early\n" +
+		"a.yaml:9:3: 规则 r：late\n     | x\n     | ^\n" +
 		"b.yaml:2:1: second file\n" +
 		"dir: whole file"
 	if got := errs.Error(); got != want {
 		t.Errorf("load errors =\n%s\nwant\n%s", got, want)
 	}
+	if got, want := errs.Localize(i18n.NewPrinter(i18n.English)), "a.yaml:9:1: rule r: early\n"+
+		"a.yaml:9:3: rule r: late\n     | x\n     | ^\n"+
+		"b.yaml:2:1: second file\n"+
+		"dir: whole file"; got != want {
+		t.Errorf("load errors in English =\n%s\nwant\n%s", got, want)
+	}
 	if !inputerr.IsBadInput(fmt.Errorf("load: %w", errs.Err())) {
 		t.Error("load errors are not bad input")
 	}
-	run := OnStudent(&RunError{At: *errs[1]}, "kS1")
-	if got, want := run.Error(), "a.yaml:9:3: rule r: 学生 kS1：late\n     | x\n     | ^"; got != want {
+	at := inputerr.Error{File: "a.yaml", Line: 9, Col: 3, Msg: withSnippet(whenMsg(i18n.Raw("late")), " | x\n | ^")}
+	run := OnStudent(&RunError{At: at, Rule: "r"}, "kS1")
+	if got, want := run.Error(), "a.yaml:9:3: 规则 r：学生 kS1：when：late\n     | x\n     | ^"; got != want {
 		t.Errorf("run error =\n%s\nwant\n%s", got, want)
+	}
+	if got, want := i18n.NewPrinter(i18n.English).Error(run), "a.yaml:9:3: rule r: student kS1: when: late\n     | x\n     | ^"; got != want {
+		t.Errorf("run error in English =\n%s\nwant\n%s", got, want)
 	}
 	if inputerr.IsBadInput(fmt.Errorf("evaluate: %w", run)) {
 		t.Error("a run error is bad input")
@@ -357,17 +368,21 @@ func TestErrorRendering(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
-	tests := []struct{ got, want string }{
-		{"sevrity", ` (did you mean "severity"?)`},
-		{"Severity", ` (did you mean "severity"?)`},
-		{"colldown", ` (did you mean "cooldown"?)`},
-		{"owner", ""},
-		{"severity", ""},
-		{"x", ""},
+	tests := []struct{ got, want, zh string }{
+		{"sevrity", ` (did you mean "severity"?)`, `（是否应为 "severity"？）`},
+		{"Severity", ` (did you mean "severity"?)`, `（是否应为 "severity"？）`},
+		{"colldown", ` (did you mean "cooldown"?)`, `（是否应为 "cooldown"？）`},
+		{"owner", "", ""},
+		{"severity", "", ""},
+		{"x", "", ""},
 	}
+	en := i18n.NewPrinter(i18n.English)
 	for _, tc := range tests {
-		if got := suggest(tc.got, ruleKeys); got != tc.want {
+		if got := en.Text(suggest(tc.got, ruleKeys)); got != tc.want {
 			t.Errorf("suggest(%q) = %q, want %q", tc.got, got, tc.want)
+		}
+		if got := suggest(tc.got, ruleKeys).String(); got != tc.zh {
+			t.Errorf("suggest(%q) in Chinese = %q, want %q", tc.got, got, tc.zh)
 		}
 	}
 }

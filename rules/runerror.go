@@ -2,7 +2,6 @@ package rules
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,23 +15,28 @@ import (
 
 // RunError is a rule failing on one student's facts at run time (a division
 // by zero, a message that cannot be rendered). At is where in the rule
-// file: the failing token of `when` or action of the message, with Field
-// "rule ID" and Msg followed by expr's snippet, if any. Student, set by
-// OnStudent, names the student. It renders as "FILE:LINE:COL: rule ID:
-// student WHO: message".
+// file: the failing token of `when` or action of the message, with Msg
+// ("when: …", "message: …") followed by expr's snippet, if any. Rule is the
+// rule's id; Student, set by OnStudent, names the student. It renders as
+// "FILE:LINE:COL: rule ID: student WHO: message".
 type RunError struct {
 	At      inputerr.Error
+	Rule    string
 	Student string
 }
 
-// Error renders e as At does, with "student WHO: " before the message when
-// Student is set.
-func (e *RunError) Error() string {
+// Error renders e in Chinese, the default; see Localize.
+func (e *RunError) Error() string { return e.Localize(i18n.Default()) }
+
+// Localize renders e as At does in p's language, with "rule ID: " and
+// "student WHO: " before the message when Rule and Student are set.
+func (e *RunError) Localize(p *i18n.Printer) string {
 	at := e.At
 	if e.Student != "" {
 		at.Msg = i18n.M("rules.run.student", e.Student, at.Msg)
 	}
-	return at.Error()
+	at.Msg = inRule(e.Rule, at.Msg)
+	return at.Localize(p)
 }
 
 // BadInput reports false (see inputerr.BadInput): the rules loaded and the
@@ -59,15 +63,15 @@ func OnStudent(err error, who string) error {
 func (r *Rule) runError(err error) error {
 	var fe *file.Error
 	if !errors.As(err, &fe) || r.src == nil || r.when == nil {
-		return fmt.Errorf("rule %s: evaluate: %w", r.ID, err)
+		return i18n.Errorf("rules.run.eval", r.ID, err)
 	}
 	line, col := r.src.locate(r.when, fe.From)
-	msg := fe.Message
-	if msg == "memory budget exceeded" {
-		msg += ": the condition builds larger lists than one evaluation may"
+	msg := i18n.Raw(fe.Message)
+	if fe.Message == "memory budget exceeded" {
+		msg = i18n.M("rules.run.memory", msg)
 	}
-	return &RunError{At: inputerr.Error{File: r.src.name, Line: line, Col: col, Field: ruleField(r.ID),
-		Msg: i18n.Raw(withSnippet("when: "+msg, strings.TrimPrefix(fe.Snippet, "\n")))}}
+	return &RunError{At: inputerr.Error{File: r.src.name, Line: line, Col: col,
+		Msg: withSnippet(whenMsg(msg), strings.TrimPrefix(fe.Snippet, "\n"))}, Rule: r.ID}
 }
 
 // execErrorRE splits a text/template execution error into the line, the
@@ -77,7 +81,7 @@ var execErrorRE = regexp.MustCompile(`^template: message:(\d+):(\d+): (?s:(.*))$
 // renderError places an error of executing the message at its action.
 func (r *Rule) renderError(err error) error {
 	if r.src == nil || r.message == nil {
-		return fmt.Errorf("rule %s: render message: %w", r.ID, err)
+		return i18n.Errorf("rules.run.render", r.ID, err)
 	}
 	text, idx, msg := r.message.Value, 0, strings.TrimPrefix(err.Error(), "template: ")
 	if m := execErrorRE.FindStringSubmatch(err.Error()); m != nil {
@@ -95,5 +99,5 @@ func (r *Rule) renderError(err error) error {
 		msg = m[3]
 	}
 	line, col := r.src.locate(r.message, idx)
-	return &RunError{At: inputerr.Error{File: r.src.name, Line: line, Col: col, Field: ruleField(r.ID), Msg: i18n.Raw("message: " + msg)}}
+	return &RunError{At: inputerr.Error{File: r.src.name, Line: line, Col: col, Msg: messageMsg(i18n.Raw(msg))}, Rule: r.ID}
 }

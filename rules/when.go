@@ -2,9 +2,9 @@ package rules
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -15,6 +15,8 @@ import (
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 	"gopkg.in/yaml.v3"
+
+	"baoxue/i18n"
 )
 
 // enabledBuiltins are the expr builtins rules may use: numbers and strings.
@@ -41,10 +43,22 @@ func exprOptions() []expr.Option {
 	return opts
 }
 
+// whenProblem is a problem at a place of a `when` found by our own checks:
+// at says where (file.Error gives the snippet), msg what.
+type whenProblem struct {
+	at  *file.Error
+	msg i18n.Message
+}
+
+// problemAt returns the problem msg at node n.
+func problemAt(n ast.Node, msg i18n.Message) whenProblem {
+	return whenProblem{at: &file.Error{Location: n.Location()}, msg: msg}
+}
+
 // windowChecker checks, before compilation, that every windowed function is
 // called with one integer literal window in range, and records the largest.
 type windowChecker struct {
-	errs   []*file.Error
+	errs   []whenProblem
 	window int
 	called map[*ast.IdentifierNode]bool // callees of windowed calls
 	bare   []*ast.IdentifierNode        // windowed names not seen as callees yet
@@ -55,7 +69,7 @@ func (c *windowChecker) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.IdentifierNode:
 		if n.Value == "$env" {
-			c.fail(n, "$env is not available in rules: use the names directly, e.g. student.grade")
+			c.fail(n, i18n.M("rules.when.env"))
 		} else if isWindowFunc(n.Value) {
 			c.bare = append(c.bare, n)
 		}
@@ -74,21 +88,20 @@ func (c *windowChecker) Visit(node *ast.Node) {
 		}
 		c.called[id] = true
 		if want := windowArgs(id.Value); len(n.Arguments) != want {
-			what := "exactly one window in days"
+			key := "rules.when.window_count"
 			if want == 2 {
-				what = "a window in days and the least class hours of a session"
+				key = "rules.when.window_count_hours"
 			}
-			c.fail(n, fmt.Sprintf("%s needs %s, e.g. %s", id.Value, what, windowExample(id.Value)))
+			c.fail(n, i18n.M(key, id.Value, windowExample(id.Value)))
 			return
 		}
 		lit, ok := n.Arguments[0].(*ast.IntegerNode)
 		if !ok {
-			c.fail(n.Arguments[0], fmt.Sprintf("window of %s must be a whole number of days written out, from %d to %d, e.g. %s",
-				id.Value, MinWindow, MaxWindowLimit, windowExample(id.Value)))
+			c.fail(n.Arguments[0], i18n.M("rules.when.window_literal", id.Value, MinWindow, MaxWindowLimit, windowExample(id.Value)))
 			return
 		}
 		if lit.Value < MinWindow || lit.Value > MaxWindowLimit {
-			c.fail(lit, fmt.Sprintf("window of %s must be from %d to %d days, not %d", id.Value, MinWindow, MaxWindowLimit, lit.Value))
+			c.fail(lit, i18n.M("rules.when.window_range", id.Value, MinWindow, MaxWindowLimit, strconv.Itoa(lit.Value)))
 			return
 		}
 		c.window = max(c.window, lit.Value)
@@ -102,25 +115,23 @@ func isBuiltin(name string) bool {
 }
 
 // notAvailable explains why an expr builtin cannot be used in rules.
-func notAvailable(name string) string {
+func notAvailable(name string) i18n.Message {
 	switch name {
 	case "now", "date", "timezone", "duration":
-		return fmt.Sprintf("%s() is not available in rules: a rule sees the evaluation date as today and month, "+
-			"so that rule tests and catch-up runs give the same result", name)
+		return i18n.M("rules.when.clock", name)
 	}
-	return fmt.Sprintf("%s() is not available in rules; functions: %s, %s", name,
-		joinAllowed(windowFuncNames()), joinAllowed(enabledBuiltins))
+	return i18n.M("rules.when.function", name, names(append(windowFuncNames(), enabledBuiltins...)))
 }
 
-func (c *windowChecker) fail(n ast.Node, msg string) {
-	c.errs = append(c.errs, &file.Error{Location: n.Location(), Message: msg})
+func (c *windowChecker) fail(n ast.Node, msg i18n.Message) {
+	c.errs = append(c.errs, problemAt(n, msg))
 }
 
 // finish reports windowed names used without a call.
 func (c *windowChecker) finish() {
 	for _, id := range c.bare {
 		if !c.called[id] {
-			c.fail(id, fmt.Sprintf("%s is a function: call it with a window in days, e.g. %s", id.Value, windowExample(id.Value)))
+			c.fail(id, i18n.M("rules.when.bare", id.Value, windowExample(id.Value)))
 		}
 	}
 }
@@ -128,8 +139,8 @@ func (c *windowChecker) finish() {
 // compileWhen compiles the `when` scalar n of rule id; problems go to report.
 func compileWhen(src *source, id string, n *yaml.Node, report *collector) (*vm.Program, int) {
 	text := n.Value
-	if fe := checkWhenText(text); fe != nil {
-		report.exprError(src, n, id, fe.Bind(file.NewSource(text)))
+	if wp := checkWhenText(text); wp != nil {
+		report.whenProblem(src, n, id, wp.at.Bind(file.NewSource(text)), wp.msg)
 		return nil, 0
 	}
 	tree, err := parser.ParseWithConfig(text, &conf.Config{MaxNodes: maxNodes})
@@ -144,7 +155,7 @@ func compileWhen(src *source, id string, n *yaml.Node, report *collector) (*vm.P
 	ast.Walk(&tree.Node, bc)
 	if errs := append(wc.errs, bc.errs...); len(errs) > 0 {
 		for _, e := range errs {
-			report.exprError(src, n, id, e.Bind(tree.Source))
+			report.whenProblem(src, n, id, e.at.Bind(tree.Source), e.msg)
 		}
 		return nil, 0
 	}
@@ -156,24 +167,30 @@ func compileWhen(src *source, id string, n *yaml.Node, report *collector) (*vm.P
 	return program, wc.window
 }
 
-// exprError reports an expr error at its place inside the scalar n:
+// whenMsg returns msg as a problem of a rule's condition: "when: …".
+func whenMsg(msg i18n.Message) i18n.Message { return i18n.M("rules.when.prefix", msg) }
+
+// exprError reports an error of expr at its place inside the scalar n:
 // *file.Error carries a position; other errors (the result type) concern
 // the whole expression.
 func (c *collector) exprError(src *source, n *yaml.Node, id string, err error) {
 	var fe *file.Error
 	if !errors.As(err, &fe) {
-		msg := err.Error()
-		if strings.HasPrefix(msg, "expected bool") {
-			msg = fmt.Sprintf("when: %s: a condition must be true or false, e.g. absences(14) >= 2", msg)
-		} else {
-			msg = "when: " + msg
+		msg := i18n.Raw(err.Error())
+		if m := notBoolRE.FindStringSubmatch(err.Error()); m != nil {
+			msg = i18n.M("rules.when.not_bool", m[1])
 		}
-		c.atNode(src, n, id, msg)
+		c.atNode(src, n, id, whenMsg(msg))
 		return
 	}
+	c.whenProblem(src, n, id, fe, friendlyExprMessage(fe.Message))
+}
+
+// whenProblem reports msg at the place of the bound error fe inside the
+// scalar n, with fe's snippet.
+func (c *collector) whenProblem(src *source, n *yaml.Node, id string, fe *file.Error, msg i18n.Message) {
 	line, col := src.locate(n, fe.From)
-	c.add(src.name, line, col, id, withSnippet("when: "+friendlyExprMessage(fe.Message),
-		trimSnippet(strings.TrimPrefix(fe.Snippet, "\n"))))
+	c.add(src.name, line, col, id, withSnippet(whenMsg(msg), trimSnippet(strings.TrimPrefix(fe.Snippet, "\n"))))
 }
 
 // snippetWidth is the most characters of an expression line a snippet shows.
@@ -204,33 +221,38 @@ func trimSnippet(snippet string) string {
 var (
 	noFieldRE     = regexp.MustCompile(`^type rules\.(Student|Norms|Facts) has no field (\S+)$`)
 	unknownNameRE = regexp.MustCompile(`^unknown name (\S+)$`)
+	mismatchRE    = regexp.MustCompile(`^invalid operation: (\S+) \(mismatched types (\S+) and (\S+)\)$`)
+	notBoolRE     = regexp.MustCompile(`^expected bool, but got (\S+)$`)
 )
 
 // friendlyExprMessage rewrites expr messages that name Go types into the
-// rule language, with a suggestion where one is close.
-func friendlyExprMessage(msg string) string {
+// rule language, with a suggestion where one is close, and says in the
+// reader's language what expr says unclearly; the rest is expr's own words.
+func friendlyExprMessage(msg string) i18n.Message {
 	if m := noFieldRE.FindStringSubmatch(msg); m != nil {
 		switch m[1] {
 		case "Student":
-			return fmt.Sprintf("student has no field %q%s", m[2], suggest(m[2], studentNames()))
+			return i18n.M("rules.when.no_field", "student", m[2], suggest(m[2], studentNames()))
 		case "Norms":
-			return fmt.Sprintf("norms has no field %q%s", m[2], suggest(m[2], normsNames()))
+			return i18n.M("rules.when.no_field", "norms", m[2], suggest(m[2], normsNames()))
 		}
-		return fmt.Sprintf("unknown name %q%s", m[2], suggest(m[2], append(windowFuncNames(), topNames...)))
+		return i18n.M("rules.when.unknown_name", m[2], suggest(m[2], append(windowFuncNames(), topNames...)))
 	}
 	if m := unknownNameRE.FindStringSubmatch(msg); m != nil {
 		names := append(windowFuncNames(), topNames...)
 		names = append(names, enabledBuiltins...)
-		return fmt.Sprintf("unknown name %q%s", m[1], suggest(m[1], names))
+		return i18n.M("rules.when.unknown_name", m[1], suggest(m[1], names))
 	}
-	if msg == "compilation failed: expression exceeds maximum allowed nodes" {
-		return fmt.Sprintf("the condition has more than %d parts (expr nodes); a condition has at most %d (split it into several rules)", maxNodes, maxNodes)
+	if m := mismatchRE.FindStringSubmatch(msg); m != nil {
+		return i18n.M("rules.when.mismatch", m[1], m[2], m[3])
 	}
-	if msg == "unexpected token EOF" {
-		return "the condition ends too early (unexpected end)"
+	switch msg {
+	case "compilation failed: expression exceeds maximum allowed nodes":
+		return i18n.M("rules.when.nodes", maxNodes, maxNodes)
+	case "unexpected token EOF":
+		return i18n.M("rules.when.eof")
+	case `unexpected token Operator("=")`:
+		return i18n.M("rules.when.assign")
 	}
-	if msg == `unexpected token Operator("=")` {
-		return "unexpected = (to compare, write ==)"
-	}
-	return strings.TrimSpace(strings.ReplaceAll(msg, "rules.", ""))
+	return i18n.Raw(strings.TrimSpace(strings.ReplaceAll(msg, "rules.", "")))
 }

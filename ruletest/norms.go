@@ -1,12 +1,12 @@
 package ruletest
 
 import (
-	"fmt"
 	"slices"
-	"strings"
+	"strconv"
 
 	"gopkg.in/yaml.v3"
 
+	"baoxue/i18n"
 	"baoxue/rules"
 )
 
@@ -33,21 +33,21 @@ var normsKeys = []struct {
 // 1. Its errors are *nodeError, placed at the offending node.
 func (s *normsSpec) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
-		return &nodeError{n, "norms: want a mapping such as {suspected_dropout_days: 5}"}
+		return &nodeError{n, i18n.M("ruletest.norms.not_mapping")}
 	}
 	s.values = map[string]int{}
-	var names []string
+	var keys []string
 	for _, nk := range normsKeys {
-		names = append(names, nk.name)
+		keys = append(keys, nk.name)
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if !slices.Contains(names, k.Value) {
-			return &nodeError{k, fmt.Sprintf("norms: unknown key %q (norms are %s)", k.Value, strings.Join(names, ", "))}
+		if !slices.Contains(keys, k.Value) {
+			return &nodeError{k, i18n.M("ruletest.norms.prefix", unknownKey(k.Value, keys, i18n.M("ruletest.norms.are", names(keys))))}
 		}
 		var x int
 		if err := v.Decode(&x); err != nil || x < 1 {
-			return &nodeError{v, fmt.Sprintf("norms: %s: want a whole number of at least 1, got %q", k.Value, v.Value)}
+			return &nodeError{v, i18n.M("ruletest.norms.value", k.Value, v.Value)}
 		}
 		s.values[k.Value] = x
 	}
@@ -58,10 +58,12 @@ func (s *normsSpec) UnmarshalYAML(n *yaml.Node) error {
 // places at the node's line and column.
 type nodeError struct {
 	node *yaml.Node
-	msg  string
+	msg  i18n.Message
 }
 
-func (e *nodeError) Error() string { return fmt.Sprintf("line %d: %s", e.node.Line, e.msg) }
+func (e *nodeError) Error() string {
+	return "line " + strconv.Itoa(e.node.Line) + ": " + e.msg.String()
+}
 
 // apply returns base with the norms s sets (s may be nil).
 func (s *normsSpec) apply(base rules.Norms) rules.Norms {

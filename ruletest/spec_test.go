@@ -45,7 +45,7 @@ func TestSpecExample(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(example), &head); err != nil || len(head.RuleFiles) != 1 || !filepath.IsLocal(head.RuleFiles[0]) {
 		t.Fatalf("the example names rule files %v (%v), want one file next to it: the built-in rules", head.RuleFiles, err)
 	}
-	defaults, err := rules.DefaultYAML()
+	defaults, err := rules.DefaultYAML(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestSpecExample(t *testing.T) {
 	path := filepath.Join(dir, "spec.test.yaml")
 	writeFile(t, path, example)
 	var out bytes.Buffer
-	sum, err := Run(context.Background(), []string{path}, &out)
+	sum, err := Run(context.Background(), []string{path}, &out, Options{})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}

@@ -207,16 +207,6 @@ func bad(key string, args ...any) error { return badInput{i18n.Errorf(key, args.
 // whose messages are not in the catalog yet.
 func badf(format string, args ...any) error { return badInput{fmt.Errorf(format, args...)} }
 
-// plural says "1 rule", "2 rules".
-//
-// Deprecated: English only; the catalog's one() entries say plurals.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return fmt.Sprintf("1 %s", noun)
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // errProbe refuses the configuration to the app of flagSetOf.
 var errProbe = errors.New("probing a command for its flags")
 

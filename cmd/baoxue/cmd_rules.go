@@ -3,17 +3,17 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 
+	"baoxue/i18n"
 	"baoxue/rules"
 	"baoxue/ruletest"
 )
 
 func cmdRules(ctx context.Context, a *app, args []string) error {
 	if len(args) == 0 {
-		return badf("usage: baoxue rules check [PATH...] | rules test FILE... | rules show-defaults")
+		return badInput{i18n.Errorf("rules.cmd.usage")}
 	}
 	switch args[0] {
 	case "check":
@@ -23,7 +23,7 @@ func cmdRules(ctx context.Context, a *app, args []string) error {
 	case "show-defaults":
 		return showDefaults(a)
 	}
-	return badf("rules: unknown subcommand %q (want check, test or show-defaults)", args[0])
+	return badInput{i18n.Errorf("rules.cmd.unknown", args[0])}
 }
 
 // rulesCheck loads PATHs, or the configured rules, or the built-in ones, and
@@ -31,12 +31,12 @@ func cmdRules(ctx context.Context, a *app, args []string) error {
 func rulesCheck(a *app, paths []string) error {
 	var set *rules.Set
 	var err error
-	what := "built-in default rules"
+	what := a.p.Sprintf("rules.check.builtin")
 	switch {
 	case len(paths) > 0:
 		for _, p := range paths {
 			if _, serr := os.Stat(p); errors.Is(serr, os.ErrNotExist) {
-				return badf("rules check: %s does not exist: give rule files or directories of *.yaml files", p)
+				return badInput{i18n.Errorf("rules.check.missing", p)}
 			}
 		}
 		set, err = rules.Load(paths...)
@@ -60,26 +60,34 @@ func rulesCheck(a *app, paths []string) error {
 			enabled++
 		}
 	}
-	fmt.Fprintf(a.stdout, "OK: %s (%d enabled) in %s; largest window %d days\n", plural(len(set.Rules), "rule"), enabled, what, set.MaxWindow)
+	a.p.Fprintln(a.stdout, "rules.check.ok", i18n.M("rules.count", len(set.Rules)), enabled, what, set.MaxWindow)
 	return nil
 }
 
-func rulesTest(ctx context.Context, a *app, files []string) error {
-	if len(files) == 0 {
-		return badf("usage: baoxue rules test FILE...")
+// rulesTest runs rule unit tests: rules test [-v] FILE...; -v prints the
+// message of each expected firing.
+func rulesTest(ctx context.Context, a *app, args []string) error {
+	fs := newFlags("rules test", a.stderr)
+	verbose := fs.Bool("v", false, a.p.Sprintf("ruletest.flag.v"))
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
 	}
-	sum, err := ruletest.Run(ctx, files, a.stdout)
+	if len(files) == 0 {
+		return badInput{i18n.Errorf("ruletest.usage")}
+	}
+	sum, err := ruletest.Run(ctx, files, a.stdout, ruletest.Options{Printer: a.p, Verbose: *verbose})
 	if err != nil {
 		return err
 	}
 	if sum.Failed > 0 {
-		return badf("rules test: %d of %d tests failed", sum.Failed, sum.Failed+sum.Passed)
+		return badInput{i18n.Errorf("ruletest.failed", sum.Failed, sum.Failed+sum.Passed)}
 	}
 	return nil
 }
 
 func showDefaults(a *app) error {
-	b, err := rules.DefaultYAML()
+	b, err := rules.DefaultYAML(a.p)
 	if err != nil {
 		return err
 	}

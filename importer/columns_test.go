@@ -1,0 +1,28 @@
+package importer
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestColumnOf(t *testing.T) {
+	for _, tc := range []struct{ kind, h, want string }{
+		{"students", "name", "name"},
+		{"students", "姓名", "name"},
+		{"students", "Birth Date", "birth_date"},
+		{"students", "出生日期(yyyy-mm-dd)", "birth_date"},
+		{"students", "nmae", ""},
+		{"home_teaching", "student_id", "student_id"},
+		{"pupils", "name", ""},
+	} {
+		if got := ColumnOf(tc.kind, tc.h); got != tc.want {
+			t.Errorf("ColumnOf(%q, %q) = %q, want %q", tc.kind, tc.h, got, tc.want)
+		}
+	}
+	if c := Columns("students"); len(c) < 5 || c[0] != "id" || !slices.Contains(c, "birth_date") {
+		t.Errorf("Columns(students) = %v", c)
+	}
+	if Columns("pupils") != nil {
+		t.Error("Columns of an unknown KIND")
+	}
+}
