@@ -3,8 +3,8 @@
 // contacts, home-teaching sessions and calendar rows into a fresh SQLite
 // database through the importer (same columns, same validation), evaluates
 // the rules with the engine at the test's date exactly as `baoxue eval
-// --dry-run` would (with Options.Verbose as a writing run of the throw-away
-// database, which renders messages), and compares the (rule, student)
+// --dry-run` would (with Options.Verbose rendering every firing's message,
+// as `eval --json` does), and compares the (rule, student)
 // pairs that fire with the full set the test expects. The rules see the
 // built-in norms (rules.DefaultNorms) unless the test file or the test sets
 // `norms`; baoxue.yaml is not read. What it prints and every error is a
