@@ -1,12 +1,14 @@
 package config
 
 import (
-	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"baoxue/i18n"
 )
 
 // ByteSize is a number of bytes written in YAML as "512MiB", "2GiB",
@@ -24,9 +26,9 @@ var byteUnits = map[string]int64{
 
 // ParseByteSize parses a size: a whole number, optionally followed (with or
 // without a space) by B, KiB, MiB, GiB, TiB (powers of 1024) or kB, MB,
-// GB, TB (powers of 1000), in any case. A leading "-" negates it.
+// GB, TB (powers of 1000), in any case. A leading "-" negates it. Errors
+// are *i18n.Error, naming s.
 func ParseByteSize(s string) (int64, error) {
-	const want = "want a whole number of bytes or one with a unit, like 512MiB or 2GiB"
 	t := strings.TrimSpace(s)
 	neg := strings.HasPrefix(t, "-")
 	t = strings.TrimPrefix(t, "-")
@@ -38,15 +40,15 @@ func ParseByteSize(s string) (int64, error) {
 	if u := strings.ToLower(strings.TrimSpace(t[i:])); u != "" {
 		var ok bool
 		if unit, ok = byteUnits[u]; !ok {
-			return 0, fmt.Errorf("bad size %q: %s", s, want)
+			return 0, i18n.Errorf("config.size.bad", s)
 		}
 	}
 	n, err := strconv.ParseInt(t[:i], 10, 64)
 	if err != nil {
-		return 0, fmt.Errorf("bad size %q: %s", s, want)
+		return 0, i18n.Errorf("config.size.bad", s)
 	}
 	if n > math.MaxInt64/unit {
-		return 0, fmt.Errorf("bad size %q: too large", s)
+		return 0, i18n.Errorf("config.size.too_large", s)
 	}
 	if neg {
 		return -n * unit, nil
@@ -69,7 +71,7 @@ func (b ByteSize) String() string {
 // *yaml.TypeError, so that decoding goes on with the other keys.
 func (b *ByteSize) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
-		return &yaml.TypeError{Errors: []string{"expected a size like 512MiB"}}
+		return &yaml.TypeError{Errors: []string{i18n.M("config.expected_only", describe(reflect.TypeFor[ByteSize]())).String()}}
 	}
 	v, err := ParseByteSize(n.Value)
 	if err != nil {

@@ -32,7 +32,7 @@ func TestParseByteSize(t *testing.T) {
 				if err == nil {
 					t.Fatalf("ParseByteSize(%q) = %d, want error %s", tc.in, got, tc.err)
 				}
-				if err.Error() != tc.err {
+				if en(err) != tc.err {
 					t.Errorf("ParseByteSize(%q) error = %v, want %s", tc.in, err, tc.err)
 				}
 				return
@@ -68,7 +68,7 @@ func TestByteSizeFromEnvironment(t *testing.T) {
 	if err == nil {
 		t.Fatal("parse ${BAD}: no error")
 	}
-	if want := "f.yaml:1:26: import.xlsx_max_bytes: the value of ${BAD} is not a size like 512MiB"; err.Error() != want {
+	if want := "f.yaml:1:26: import.xlsx_max_bytes: the value of ${BAD} is not a size like 512MiB"; en(err) != want {
 		t.Errorf("parse = %v, want %s", err, want)
 	}
 }

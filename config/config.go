@@ -6,6 +6,7 @@ import (
 	// without one (Windows desktops, distroless images).
 	_ "time/tzdata"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 	"baoxue/rules"
 )
@@ -20,6 +21,13 @@ const DatabaseURLEnv = "BAOXUE_DATABASE_URL"
 // Config is baoxue.yaml. The zero value is not useful: start from Default or
 // Load. Every field documents its default.
 type Config struct {
+	// Lang is the language of what baoxue prints (summaries, messages,
+	// warnings): "zh" (Chinese) or "en" (English), in any form
+	// i18n.ParseLang reads ("english", "zh_CN.UTF-8"); another value is a
+	// problem of the file. Load stores it as i18n.Chinese or i18n.English,
+	// and "" when the file does not give it, which means Chinese. The
+	// command line's --lang and BAOXUE_LANG take precedence. Default "".
+	Lang i18n.Lang `yaml:"lang"`
 	// Timezone is the IANA zone in which dates, school days and schedules
 	// are read. Default "Asia/Shanghai".
 	Timezone string `yaml:"timezone"`

@@ -1,10 +1,12 @@
 package config
 
 import (
-	"fmt"
+	"errors"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"baoxue/i18n"
 )
 
 // expander replaces ${VAR}, ${VAR:-default} and $$ in scalar values. A "$"
@@ -16,7 +18,7 @@ type expander struct {
 	vars map[*yaml.Node]string
 	// bad maps each node that could not be expanded to the problem; it is
 	// reported when the node's key is known.
-	bad map[*yaml.Node]string
+	bad map[*yaml.Node]i18n.Message
 }
 
 // walk expands every scalar value below n; mapping keys are left alone.
@@ -41,7 +43,10 @@ func (e *expander) scalar(n *yaml.Node) {
 	}
 	out, first, err := expand(n.Value, e.lookup)
 	if err != nil {
-		e.bad[n] = err.Error()
+		var ie *i18n.Error
+		if errors.As(err, &ie) { // expand's errors are all catalog messages
+			e.bad[n] = ie.Msg
+		}
 		return
 	}
 	if first == "" { // only $$ escapes: not a secret
@@ -65,7 +70,7 @@ func (e *expander) scalar(n *yaml.Node) {
 }
 
 // expand returns s with references replaced and the name of the first
-// variable it used. Errors name variables, never values.
+// variable it used. Errors (*i18n.Error) name variables, never values.
 func expand(s string, lookup func(string) (string, bool)) (string, string, error) {
 	var b strings.Builder
 	first := ""
@@ -89,12 +94,11 @@ func expand(s string, lookup func(string) (string, bool)) (string, string, error
 		}
 		end := strings.IndexByte(s[i:], '}')
 		if end < 0 {
-			return "", "", fmt.Errorf("unterminated ${ in value (write $$ for a literal $)")
+			return "", "", i18n.Errorf("config.env.unterminated", "${")
 		}
-		ref := s[i+2 : i+end]
-		name, def, hasDef := strings.Cut(ref, ":-")
+		name, def, hasDef := strings.Cut(s[i+2:i+end], ":-")
 		if !validName(name) {
-			return "", "", fmt.Errorf("bad variable reference ${%s}: want ${NAME} or ${NAME:-default}", name)
+			return "", "", i18n.Errorf("config.env.bad_reference", ref(name), "${NAME}", "${NAME:-default}")
 		}
 		if first == "" {
 			first = name
@@ -104,12 +108,15 @@ func expand(s string, lookup func(string) (string, bool)) (string, string, error
 		case hasDef && (!ok || v == ""):
 			v = def
 		case !ok:
-			return "", "", fmt.Errorf("environment variable %s is not set", name)
+			return "", "", i18n.Errorf("config.env.unset", name)
 		}
 		b.WriteString(v)
 		s = s[i+end+1:]
 	}
 }
+
+// ref writes a reference to the variable name, ${name}, for a message.
+func ref(name string) string { return "${" + name + "}" }
 
 func validName(s string) bool {
 	if s == "" {

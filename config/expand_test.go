@@ -30,7 +30,7 @@ func TestExpand(t *testing.T) {
 		t.Run(tc.in, func(t *testing.T) {
 			got, first, err := expand(tc.in, lookup)
 			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
+				if err == nil || !strings.Contains(en(err), tc.err) {
 					t.Fatalf("expand(%q) error = %v, want %q", tc.in, err, tc.err)
 				}
 				return

@@ -27,7 +27,7 @@ import (
 func Load(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return nil, i18n.Errorf("config.read", err)
 	}
 	return parse(path, data, os.LookupEnv)
 }
@@ -74,6 +74,9 @@ func parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
+	if c.Lang != "" {
+		c.Lang, _ = i18n.ParseLang(string(c.Lang)) // valid: Validate checked it
+	}
 	return c, nil
 }
 
@@ -81,12 +84,12 @@ func parse(file string, data []byte, lookup func(string) (string, bool)) (*Confi
 // when the check found problems, so that Validate can report the rest: a
 // value of the wrong type or an unknown key leaves the default in place.
 func (c *Config) decode(root *yaml.Node, lookup func(string) (string, bool)) inputerr.List {
-	e := expander{lookup: lookup, vars: map[*yaml.Node]string{}, bad: map[*yaml.Node]string{}}
+	e := expander{lookup: lookup, vars: map[*yaml.Node]string{}, bad: map[*yaml.Node]i18n.Message{}}
 	e.walk(root)
 	ch := checker{src: &c.src, vars: e.vars, bad: e.bad}
 	ch.walk(root, reflect.TypeFor[Config](), "")
 	for n, msg := range ch.bad { // below unknown keys, not visited
-		ch.problem(n, "", "%s", msg)
+		ch.problemMsg(n, "", msg)
 	}
 	// Channels given in the file replace the default log channel, and the
 	// default channel is then derived from them.
@@ -95,7 +98,7 @@ func (c *Config) decode(root *yaml.Node, lookup func(string) (string, bool)) inp
 	if err := root.Decode(c); err != nil && !errors.As(err, &te) && len(ch.probs) == 0 {
 		// The checker accepts only what decodes, so this is a bug; the
 		// message may quote a value, so it is not passed on.
-		ch.problem(root, "", "cannot decode the file (the strict check missed a problem)")
+		ch.problem(root, "", "config.decode.bug")
 	}
 	return ch.probs
 }
@@ -111,7 +114,7 @@ func (c *Config) renameDeprecated() inputerr.List {
 	}
 	if _, both := c.src.marks[newKey]; both {
 		p := c.src.at(oldKey)
-		p.Msg = i18n.Raw("the old name of hours_per_session: give hours_per_session only")
+		p.Msg = i18n.M("config.deprecated.both")
 		return inputerr.List{&p}
 	}
 	h.HoursPerSession, h.HoursPerWeek = *h.HoursPerWeek, nil
@@ -120,7 +123,7 @@ func (c *Config) renameDeprecated() inputerr.List {
 		c.src.vars[newKey] = name
 	}
 	w := c.src.at(oldKey)
-	w.Msg = i18n.Raw("deprecated: the norm is class hours per session (每次2课时), not per week; rename the key to hours_per_session")
+	w.Msg = i18n.M("config.deprecated.hours_per_week")
 	c.warnings = append(c.warnings, w)
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"baoxue/i18n"
 	"baoxue/inputerr"
 	"baoxue/rules"
 )
@@ -28,6 +29,9 @@ func secrets() map[string]string {
 		"SMTP_PASSWORD":       "smtp-password-Jd58",
 	}
 }
+
+// en renders err in English, the language these tests pin wording in.
+func en(err error) string { return i18n.NewPrinter(i18n.English).Error(err) }
 
 // setEnv sets the fixtures' environment and unsets what must be unset,
 // whatever the developer's shell holds.
@@ -61,8 +65,10 @@ func TestLoadGoodFixtures(t *testing.T) {
 	}
 }
 
-// TestLoadBadFixtures loads each *.bad.yaml and compares every problem with
-// the fixture's "# want:" lines, FILE standing for the fixture's path.
+// TestLoadBadFixtures loads each *.bad.yaml and compares every problem,
+// rendered in English, with the fixture's "# want:" lines, and in Chinese,
+// the default, with its "# want-zh:" lines when it has them, FILE standing
+// for the fixture's path.
 func TestLoadBadFixtures(t *testing.T) {
 	setEnv(t)
 	files, _ := filepath.Glob("testdata/*.bad.yaml")
@@ -71,7 +77,7 @@ func TestLoadBadFixtures(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			want := wantLines(t, f)
+			want := wantLines(t, f, "# want: ")
 			c, err := Load(f)
 			if err == nil {
 				t.Fatalf("Load = %+v, want problems", c)
@@ -80,12 +86,18 @@ func TestLoadBadFixtures(t *testing.T) {
 			if !errors.As(err, &ps) {
 				t.Fatalf("Load error %v is %T, want an inputerr.List", err, err)
 			}
-			got := strings.Split(err.Error(), "\n")
+			en := ps.Localize(i18n.NewPrinter(i18n.English))
+			got := strings.Split(en, "\n")
 			if !slices.Equal(got, want) {
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
+			if want := wantLines(t, f, "# want-zh: "); len(want) > 0 {
+				if got := strings.Split(err.Error(), "\n"); !slices.Equal(got, want) {
+					t.Errorf("problems in Chinese:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+				}
+			}
 			for name, v := range secrets() {
-				if strings.Contains(err.Error(), v) {
+				if strings.Contains(en, v) || strings.Contains(err.Error(), v) {
 					t.Errorf("error contains the value of %s", name)
 				}
 			}
@@ -93,7 +105,9 @@ func TestLoadBadFixtures(t *testing.T) {
 	}
 }
 
-func wantLines(t *testing.T, file string) []string {
+// wantLines returns the lines of file that start with prefix, without it,
+// FILE standing for the file's path. A fixture must have "# want: " lines.
+func wantLines(t *testing.T, file, prefix string) []string {
 	t.Helper()
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -101,11 +115,11 @@ func wantLines(t *testing.T, file string) []string {
 	}
 	var want []string
 	for _, line := range strings.Split(string(data), "\n") {
-		if w, ok := strings.CutPrefix(line, "# want: "); ok {
+		if w, ok := strings.CutPrefix(line, prefix); ok {
 			want = append(want, strings.ReplaceAll(w, "FILE", file))
 		}
 	}
-	if len(want) == 0 {
+	if len(want) == 0 && prefix == "# want: " {
 		t.Fatalf("%s has no # want: lines", file)
 	}
 	return want
@@ -122,6 +136,7 @@ func TestLoadSpecExample(t *testing.T) {
 		name      string
 		got, want any
 	}{
+		{"lang", c.Lang, i18n.Chinese},
 		{"dsn", c.Database.DSN, "postgres://baoxue@db/baoxue?sslmode=require"},
 		{"rules", c.Rules, filepath.Join("testdata", "rules")},
 		{"listen", c.HTTP.Listen, "127.0.0.1:8080"},
@@ -295,7 +310,7 @@ func TestLoadOrDefault(t *testing.T) {
 			}
 			c, err := LoadOrDefault(tc.path, tc.explicit)
 			if tc.wantErr != "" {
-				if err == nil || !strings.HasPrefix(err.Error(), tc.wantErr) {
+				if err == nil || !strings.HasPrefix(en(err), tc.wantErr) {
 					t.Fatalf("err = %v, want prefix %q", err, tc.wantErr)
 				}
 				if strings.Contains(err.Error(), "pw-Tg44") {
@@ -339,7 +354,7 @@ func TestWhere(t *testing.T) {
 		t.Errorf("Where after SetOrigin = %q, want --db", got)
 	}
 	const want = "--db: database.dsn: unknown kind of database; want file:PATH (SQLite) or postgres://… (PostgreSQL)"
-	if err := c.Validate(); err == nil || err.Error() != want {
+	if err := c.Validate(); err == nil || en(err) != want {
 		t.Errorf("Validate = %v, want %s", err, want)
 	}
 }
@@ -376,7 +391,7 @@ func TestDeprecatedHoursPerWeek(t *testing.T) {
 		t.Errorf("hours_per_session = %d (hours_per_week %v), want 3 from the old key", c.HomeTeaching.HoursPerSession, c.HomeTeaching.HoursPerWeek)
 	}
 	const want = file + ":5:19: home_teaching.hours_per_week: deprecated: the norm is class hours per session (每次2课时), not per week; rename the key to hours_per_session"
-	if ws := c.Warnings(); len(ws) != 1 || ws[0].Error() != want {
+	if ws := c.Warnings(); len(ws) != 1 || ws[0].Localize(i18n.NewPrinter(i18n.English)) != want {
 		t.Errorf("warnings = %v, want [%s]", ws, want)
 	}
 
@@ -387,7 +402,7 @@ func TestDeprecatedHoursPerWeek(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = Load(bad)
-	if want := bad + ":1:33: home_teaching.hours_per_week: must be at least 1, got ${BAOXUE_TEST_HOURS} (value hidden)"; err == nil || err.Error() != want {
+	if want := bad + ":1:33: home_teaching.hours_per_week: must be at least 1, got ${BAOXUE_TEST_HOURS} (value hidden)"; err == nil || en(err) != want {
 		t.Errorf("Load = %v, want %s", err, want)
 	}
 }
@@ -409,5 +424,46 @@ func TestSpecExampleIsVerbatim(t *testing.T) {
 	_, body, _ := strings.Cut(string(fixture), "\n") // after the fixture's own comment
 	if !ok || body != block {
 		t.Errorf("testdata/spec.good.yaml differs from the example of SPEC §8:\n%s\nwant:\n%s", body, block)
+	}
+}
+
+// TestLang: lang is read in the forms i18n.ParseLang knows and stored as
+// zh or en; left out, it is "" (Chinese); anything else is a problem at
+// its line, without the value when it came from the environment.
+func TestLang(t *testing.T) {
+	setEnv(t)
+	t.Setenv("BAOXUE_TEST_LANG", "klingon")
+	none := func(string) (string, bool) { return "", false }
+	for _, tc := range []struct {
+		doc  string
+		want i18n.Lang
+	}{
+		{"timezone: Asia/Shanghai\n", ""},
+		{"lang: zh\n", i18n.Chinese},
+		{"lang: en\n", i18n.English},
+		{"lang: English\n", i18n.English},
+		{"lang: zh_CN.UTF-8\n", i18n.Chinese},
+		{"lang: \"\"\n", ""},
+	} {
+		c, err := parse("f.yaml", []byte(tc.doc), none)
+		if err != nil || c.Lang != tc.want {
+			t.Errorf("parse(%q): Lang = %q, %v; want %q", tc.doc, c.Lang, err, tc.want)
+		}
+	}
+	for _, tc := range []struct{ doc, en, zh string }{
+		{"timezone: Asia/Shanghai\nlang: fr\n",
+			`f.yaml:2:7: lang: unknown language "fr" (want zh or en)`,
+			`f.yaml:2:7: lang: 不支持的语言 "fr"（可用 zh 或 en）`},
+		{"lang: ${BAOXUE_TEST_LANG}\n",
+			`f.yaml:1:7: lang: unknown language ${BAOXUE_TEST_LANG} (value hidden) (want zh or en)`,
+			`f.yaml:1:7: lang: 不支持的语言 ${BAOXUE_TEST_LANG}（值已隐藏）（可用 zh 或 en）`},
+	} {
+		_, err := parse("f.yaml", []byte(tc.doc), os.LookupEnv)
+		if err == nil || en(err) != tc.en || err.Error() != tc.zh {
+			t.Errorf("parse(%q) = %v\nwant %s\nand  %s", tc.doc, err, tc.zh, tc.en)
+		}
+	}
+	if c := Default(); c.Lang != "" || c.Validate() != nil {
+		t.Errorf("Default().Lang = %q", c.Lang)
 	}
 }

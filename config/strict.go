@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -38,17 +39,20 @@ type source struct {
 type checker struct {
 	src   *source
 	vars  map[*yaml.Node]string
-	bad   map[*yaml.Node]string
+	bad   map[*yaml.Node]i18n.Message
 	probs inputerr.List
 }
 
 var unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
 
-func (c *checker) problem(n *yaml.Node, key, format string, args ...any) {
-	c.probs = append(c.probs, &inputerr.Error{
-		File: c.src.file, Line: n.Line, Col: n.Column, Field: key,
-		Msg: i18n.Raw(fmt.Sprintf(format, args...)),
-	})
+// problem records the problem of the catalog message msg with args at the
+// node n of key.
+func (c *checker) problem(n *yaml.Node, key, msg string, args ...any) {
+	c.problemMsg(n, key, i18n.M(msg, args...))
+}
+
+func (c *checker) problemMsg(n *yaml.Node, key string, m i18n.Message) {
+	c.probs = append(c.probs, &inputerr.Error{File: c.src.file, Line: n.Line, Col: n.Column, Field: key, Msg: m})
 }
 
 func (c *checker) walk(n *yaml.Node, t reflect.Type, key string) {
@@ -60,7 +64,7 @@ func (c *checker) walk(n *yaml.Node, t reflect.Type, key string) {
 	}
 	if msg, ok := c.bad[n]; ok {
 		delete(c.bad, n)
-		c.problem(n, key, "%s", msg)
+		c.problemMsg(n, key, msg)
 		return
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
@@ -78,7 +82,7 @@ func (c *checker) walk(n *yaml.Node, t reflect.Type, key string) {
 		}
 	case reflect.Map:
 		if c.expect(n, yaml.MappingNode, key) {
-			c.mapping(n, key, func(string) (reflect.Type, bool) { return t.Elem(), true }, "")
+			c.mapping(n, key, func(string) (reflect.Type, bool) { return t.Elem(), true }, nil)
 		}
 	case reflect.Slice:
 		if c.expect(n, yaml.SequenceNode, key) {
@@ -89,18 +93,18 @@ func (c *checker) walk(n *yaml.Node, t reflect.Type, key string) {
 	case reflect.Pointer:
 		c.walk(n, t.Elem(), key)
 	default:
-		c.problem(n, key, "unsupported type %s", t) // a bug in this package
+		c.problem(n, key, "config.type.unsupported", t.String()) // a bug in this package
 	}
 }
 
 // mapping checks the keys of a mapping node; field gives the type of a key's
 // value, or false for an unknown key.
-func (c *checker) mapping(n *yaml.Node, key string, field func(string) (reflect.Type, bool), known string) {
+func (c *checker) mapping(n *yaml.Node, key string, field func(string) (reflect.Type, bool), known list) {
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			c.problem(k, key, "keys must be plain strings")
+			c.problem(k, key, "config.key.plain")
 			continue
 		}
 		if k.Value == "<<" && k.ShortTag() == "!!merge" {
@@ -109,13 +113,13 @@ func (c *checker) mapping(n *yaml.Node, key string, field func(string) (reflect.
 		}
 		sub := join(key, k.Value)
 		if line, dup := seen[k.Value]; dup {
-			c.problem(k, sub, "duplicate key (first at line %d)", line)
+			c.problem(k, sub, "config.key.duplicate", strconv.Itoa(line))
 			continue
 		}
 		seen[k.Value] = k.Line
 		ft, ok := field(k.Value)
 		if !ok {
-			c.problem(k, sub, "unknown key (known: %s)", known)
+			c.problem(k, sub, "config.key.unknown", known)
 			continue
 		}
 		c.walk(v, ft, sub)
@@ -123,7 +127,7 @@ func (c *checker) mapping(n *yaml.Node, key string, field func(string) (reflect.
 }
 
 // merge checks the mappings merged in with "<<: *anchor".
-func (c *checker) merge(v *yaml.Node, key string, field func(string) (reflect.Type, bool), known string) {
+func (c *checker) merge(v *yaml.Node, key string, field func(string) (reflect.Type, bool), known list) {
 	if v.Kind == yaml.AliasNode && v.Alias != nil {
 		v = v.Alias
 	}
@@ -135,7 +139,7 @@ func (c *checker) merge(v *yaml.Node, key string, field func(string) (reflect.Ty
 			c.merge(m, key, field, known)
 		}
 	default:
-		c.problem(v, key, "<< must merge a mapping")
+		c.problem(v, key, "config.merge")
 	}
 }
 
@@ -158,30 +162,54 @@ func (c *checker) leaf(n *yaml.Node, t reflect.Type, key string) {
 		return
 	}
 	if name, ok := c.vars[n]; ok {
-		c.problem(n, key, "the value of ${%s} is not %s", name, describe(t))
+		c.problem(n, key, "config.env.not", ref(name), describe(t))
 		return
 	}
 	var te *yaml.TypeError
 	if reflect.PointerTo(t).Implements(unmarshalerType) && errors.As(err, &te) {
-		c.problem(n, key, "%s", strings.Join(te.Errors, "; "))
+		c.problemMsg(n, key, scalarProblem(t, n, te))
 		return
 	}
-	if got, want := describeNode(n), describe(t); got == want {
-		c.problem(n, key, "%s out of range", want)
+	if got, want := describeNode(n), describe(t); got.Key == want.Key {
+		c.problem(n, key, "config.out_of_range", want)
 	} else {
-		c.problem(n, key, "expected %s, got %s", want, got)
+		c.problem(n, key, "config.expected", want, got)
 	}
+}
+
+// scalarProblem words the error te of decoding n into t, a type of this
+// package with its own UnmarshalYAML, in the catalog's words.
+func scalarProblem(t reflect.Type, n *yaml.Node, te *yaml.TypeError) i18n.Message {
+	var err error
+	switch t {
+	case reflect.TypeFor[Duration](), reflect.TypeFor[ByteSize]():
+		if n.Kind != yaml.ScalarNode {
+			return i18n.M("config.expected_only", describe(t))
+		}
+		if t == reflect.TypeFor[Duration]() {
+			_, err = ParseDuration(n.Value)
+		} else {
+			_, err = ParseByteSize(n.Value)
+		}
+	case reflect.TypeFor[StringList]():
+		return i18n.M("config.expected_only", describe(t))
+	}
+	var e *i18n.Error
+	if errors.As(err, &e) {
+		return e.Msg
+	}
+	return i18n.Raw(strings.Join(te.Errors, "; ")) // a type added without a case here
 }
 
 func (c *checker) expect(n *yaml.Node, kind yaml.Kind, key string) bool {
 	if n.Kind == kind {
 		return true
 	}
-	want := "a mapping"
+	want := i18n.M("config.type.mapping")
 	if kind == yaml.SequenceNode {
-		want = "a list"
+		want = i18n.M("config.type.list")
 	}
-	c.problem(n, key, "expected %s, got %s", want, describeNode(n))
+	c.problem(n, key, "config.expected", want, describeNode(n))
 	return false
 }
 
@@ -226,56 +254,66 @@ func fieldType(t reflect.Type, key string) (reflect.Type, bool) {
 	return nil, false
 }
 
-func knownKeys(t reflect.Type) string {
-	var names []string
+func knownKeys(t reflect.Type) list {
+	var names list
 	for f := range t.Fields() {
 		if name := yamlName(f); name != "" {
 			names = append(names, name)
 		}
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
-func describe(t reflect.Type) string {
+// list is a list of keys a message shows, joined as the reader's language
+// joins them ("a, b" in English, "a、b" in Chinese).
+type list []string
+
+// Localize joins the keys with p's separator.
+func (l list) Localize(p *i18n.Printer) string { return strings.Join(l, p.Sprintf("common.list.sep")) }
+
+// describe names what a value of type t is, for messages.
+func describe(t reflect.Type) i18n.Message {
 	switch {
 	case t == reflect.TypeFor[Duration]():
-		return "a duration like 7d or 30s"
+		return i18n.M("config.type.duration")
 	case t == reflect.TypeFor[StringList]():
-		return "a string or a list of strings"
+		return i18n.M("config.type.string_list")
 	case t == reflect.TypeFor[ByteSize]():
-		return "a size like 512MiB"
+		return i18n.M("config.type.size")
 	}
 	switch t.Kind() {
 	case reflect.Bool:
-		return "true or false"
+		return i18n.M("config.type.bool")
 	case reflect.String:
-		return "a string"
+		return i18n.M("config.type.string")
 	case reflect.Float32, reflect.Float64:
-		return "a number"
+		return i18n.M("config.type.number")
 	case reflect.Slice:
-		return "a list"
+		return i18n.M("config.type.list")
 	case reflect.Struct, reflect.Map:
-		return "a mapping"
+		return i18n.M("config.type.mapping")
 	}
-	return "an integer"
+	return i18n.M("config.type.integer")
 }
 
-func describeNode(n *yaml.Node) string {
+// describeNode names what the value of n is, for messages: as describe,
+// or its YAML tag.
+func describeNode(n *yaml.Node) i18n.Message {
 	switch n.Kind {
 	case yaml.MappingNode:
-		return "a mapping"
+		return i18n.M("config.type.mapping")
 	case yaml.SequenceNode:
-		return "a list"
+		return i18n.M("config.type.list")
 	}
 	switch n.ShortTag() {
 	case "!!int":
-		return "an integer"
+		return i18n.M("config.type.integer")
 	case "!!float":
-		return "a number"
+		return i18n.M("config.type.number")
 	case "!!bool":
-		return "true or false"
+		return i18n.M("config.type.bool")
 	case "!!str":
-		return "a string"
+		return i18n.M("config.type.string")
 	}
-	return n.ShortTag()
+	return i18n.Raw(n.ShortTag())
 }

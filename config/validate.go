@@ -25,6 +25,7 @@ import (
 // touch the file system or the network.
 func (c *Config) Validate() error {
 	v := validator{src: &c.src}
+	v.lang(c.Lang)
 	v.timezone(c.Timezone)
 	v.dsn(c.Database.DSN)
 	v.http(c.HTTP)
@@ -36,7 +37,7 @@ func (c *Config) Validate() error {
 	v.positive("retention.graduated", c.Retention.Graduated)
 	v.positive("retention.survey", c.Retention.Survey)
 	if c.Import.XLSXMaxBytes <= 0 {
-		v.add("import.xlsx_max_bytes", "must be a positive size, got %s", v.show("import.xlsx_max_bytes", c.Import.XLSXMaxBytes))
+		v.add("import.xlsx_max_bytes", "config.size.positive", v.show("import.xlsx_max_bytes", c.Import.XLSXMaxBytes))
 	}
 	v.atLeast("import.max_rows", c.Import.MaxRows, 1)
 	v.atLeast("import.max_columns", c.Import.MaxColumns, 1)
@@ -51,74 +52,83 @@ type validator struct {
 	probs inputerr.List
 }
 
-func (v *validator) add(key, format string, args ...any) {
+// add records the problem of the catalog message key with args at key.
+func (v *validator) add(key, msg string, args ...any) {
 	p := v.src.at(key)
-	p.Msg = i18n.Raw(fmt.Sprintf(format, args...))
+	p.Msg = i18n.M(msg, args...)
 	v.probs = append(v.probs, &p)
 }
 
 func (v *validator) atLeast(key string, n, least int) {
 	if n < least {
-		v.add(key, "must be at least %d, got %s", least, v.show(key, n))
+		v.add(key, "config.at_least", least, v.show(key, n))
 	}
 }
 
 func (v *validator) positive(key string, d Duration) {
 	if d <= 0 {
-		v.add(key, "must be a positive duration, got %s", v.show(key, d))
+		v.add(key, "config.duration.positive", v.show(key, d))
+	}
+}
+
+// lang checks the language of messages: "" (Chinese, the default) or what
+// i18n.ParseLang reads (zh, en, …).
+func (v *validator) lang(l i18n.Lang) {
+	if _, err := i18n.ParseLang(string(l)); err != nil {
+		v.add("lang", "config.lang.unknown", v.show("lang", string(l)))
 	}
 }
 
 func (v *validator) timezone(tz string) {
 	if tz == "" {
-		v.add("timezone", "required, for example Asia/Shanghai")
+		v.add("timezone", "config.timezone.required")
 		return
 	}
 	if _, err := time.LoadLocation(tz); err != nil {
-		v.add("timezone", "unknown time zone %s", v.show("timezone", tz))
+		v.add("timezone", "config.timezone.unknown", v.show("timezone", tz))
 	}
 }
 
 // dsn never quotes the DSN: a PostgreSQL URL may carry a password.
 func (v *validator) dsn(dsn string) {
-	const want = "want file:PATH (SQLite) or postgres://… (PostgreSQL)"
 	switch {
 	case dsn == "":
-		v.add("database.dsn", "required; %s", want)
+		v.add("database.dsn", "config.dsn.required")
 	case strings.HasPrefix(dsn, "file:"):
 		if len(dsn) == len("file:") {
-			v.add("database.dsn", "file: needs a path, for example file:baoxue.db")
+			v.add("database.dsn", "config.dsn.file")
 		}
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		if _, err := url.Parse(dsn); err != nil {
-			v.add("database.dsn", "not a valid postgres:// URL")
+			v.add("database.dsn", "config.dsn.postgres")
 		}
 	default:
-		v.add("database.dsn", "unknown kind of database; %s", want)
+		v.add("database.dsn", "config.dsn.unknown")
 	}
 }
 
 func (v *validator) http(h HTTP) {
 	if h.Listen == "" {
-		v.add("http.listen", "required, for example 127.0.0.1:8080")
+		v.add("http.listen", "config.listen.required")
 	} else if _, port, err := net.SplitHostPort(h.Listen); err != nil {
-		v.add("http.listen", "want host:port, for example 127.0.0.1:8080")
+		v.add("http.listen", "config.listen.bad")
 	} else if _, err := strconv.ParseUint(port, 10, 16); err != nil {
-		v.add("http.listen", "bad port %s: want a number from 0 to 65535", v.show("http.listen", port))
+		v.add("http.listen", "config.listen.port", v.show("http.listen", port))
 	}
 	if (h.TLSCert == "") != (h.TLSKey == "") {
-		v.add("http", "tls_cert and tls_key go together: set both or neither")
+		v.add("http", "config.tls.pair")
 	}
 	if h.PublicURL != "" && !isHTTPURL(h.PublicURL) {
-		v.add("http.public_url", "must be an absolute http:// or https:// URL")
+		v.add("http.public_url", "config.url.http")
 	}
 }
 
 // show quotes a value for a message, or names the environment variable it
-// came from: such a value may be a secret.
-func (v *validator) show(key string, val any) string {
+// came from (a message: "${NAME} (value hidden)"): such a value may be a
+// secret.
+func (v *validator) show(key string, val any) any {
 	if name, ok := v.src.vars[key]; ok {
-		return "${" + name + "} (value hidden)"
+		return i18n.M("config.value_hidden", ref(name))
 	}
 	if s, ok := val.(string); ok {
 		return strconv.Quote(s)
@@ -143,26 +153,26 @@ func (v *validator) schedules(s Schedules) {
 		switch {
 		case job.spec == Off:
 		case job.spec == "":
-			v.add(job.key, `empty: write a cron spec such as "0 19 * * *", or "off"`)
+			v.add(job.key, "config.cron.empty")
 		default:
 			_, err := cron.ParseStandard(job.spec)
 			switch _, fromEnv := v.src.vars[job.key]; {
 			case err != nil && fromEnv: // the error quotes the spec
-				v.add(job.key, "the value of ${%s} is not a cron spec", v.src.vars[job.key])
+				v.add(job.key, "config.cron.env", ref(v.src.vars[job.key]))
 			case err != nil:
-				v.add(job.key, "bad cron spec %q: %v", job.spec, err)
+				v.add(job.key, "config.cron.bad", job.spec, err)
 			}
 		}
 	}
 	if s.CatchUp < 0 {
-		v.add("schedules.catch_up", "must not be negative (0 disables catching up)")
+		v.add("schedules.catch_up", "config.catch_up.negative")
 	}
 }
 
 func (v *validator) ledger(l Ledger) {
 	r := l.CompulsoryAge
 	if r.From < 0 || r.From > r.To || r.To > 30 {
-		v.add("ledger.compulsory_age", "want 0 <= from <= to <= 30, got from %d to %d", r.From, r.To)
+		v.add("ledger.compulsory_age", "config.age_range", strconv.Itoa(r.From), strconv.Itoa(r.To))
 	}
 	v.atLeast("ledger.suspected_dropout_days", l.SuspectedDropoutDays, 1)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"baoxue/i18n"
 	"baoxue/store"
 	"baoxue/store/storetest"
 )
@@ -14,8 +15,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the .err golden files of the bad fixtures")
 
 // TestBadRows imports each testdata/*.bad.csv onto a database holding the
-// base fixtures and compares the errors with the golden *.bad.csv.err file:
-// every kind of bad row at its line and column, and nothing written.
+// base fixtures and compares the errors with the golden files, *.bad.err
+// in Chinese (the default) and *.bad.en.err in English: every kind of bad
+// row at its line and column, and nothing written.
 func TestBadRows(t *testing.T) {
 	for _, tc := range []struct{ kind, file string }{
 		{"schools", "schools.bad.csv"},
@@ -46,22 +48,24 @@ func TestBadRows(t *testing.T) {
 				before := counts(t, st)
 				bad := importBad(t, st, tc.kind, filepath.Join("testdata", tc.file), opts())
 				sameCounts(t, before, counts(t, st))
-				got := strings.ReplaceAll(bad.Error(), filepath.Join("testdata", tc.file), "FILE") + "\n"
-				golden := filepath.Join("testdata", strings.TrimSuffix(tc.file, ".csv")+".err")
-				if *update && t.Name() == "TestBadRows/"+tc.file+"/sqlite" {
-					if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
+				for ext, text := range map[string]string{".err": bad.Error(), ".en.err": bad.Localize(i18n.NewPrinter(i18n.English))} {
+					got := strings.ReplaceAll(text, filepath.Join("testdata", tc.file), "FILE") + "\n"
+					golden := filepath.Join("testdata", strings.TrimSuffix(tc.file, ".csv")+ext)
+					if *update && t.Name() == "TestBadRows/"+tc.file+"/sqlite" {
+						if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+							t.Fatal(err)
+						}
 					}
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("golden file: %v (run with -update to create it)", err)
-				}
-				if got != string(want) {
-					t.Errorf("errors differ from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
-				}
-				if bad.Total != strings.Count(string(want), "\n") {
-					t.Errorf("Total = %d, want %d", bad.Total, strings.Count(string(want), "\n"))
+					want, err := os.ReadFile(golden)
+					if err != nil {
+						t.Fatalf("golden file: %v (run with -update to create it)", err)
+					}
+					if got != string(want) {
+						t.Errorf("errors differ from %s:\ngot:\n%s\nwant:\n%s", golden, got, want)
+					}
+					if bad.Total != strings.Count(string(want), "\n") {
+						t.Errorf("Total = %d, want %d", bad.Total, strings.Count(string(want), "\n"))
+					}
 				}
 			})
 		})

@@ -54,7 +54,7 @@ func TestStagedChunksAllOrNothing(t *testing.T) {
 				if bad.Total != 1 || len(bad.Errors) != 1 {
 					t.Fatalf("errors %v, want one", bad)
 				}
-				if e := bad.Errors[0]; e.Line != chunkRows+1 || e.Field != c.col || !strings.HasPrefix(e.Msg.String(), c.msg) {
+				if e := bad.Errors[0]; e.Line != chunkRows+1 || e.Field != c.col || !strings.HasPrefix(english.Text(e.Msg), c.msg) {
 					t.Errorf("error %q, want line %d, column %s: %s…", e.Error(), chunkRows+1, c.col, c.msg)
 				}
 				sameCounts(t, before, counts(t, st))

@@ -5,7 +5,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 	"unicode/utf8"
+
+	"baoxue/i18n"
 )
 
 // maxRecordBytes bounds one CSV record: a physical line, or the lines of a
@@ -18,7 +21,7 @@ const maxRecordBytes = 64 << 10
 // the record is not read, the file goes on being checked.
 type lineProblem struct {
 	line int
-	msg  string
+	msg  i18n.Message
 }
 
 // csvReader splits CSV text, as Excel writes it (RFC 4180: a value with a
@@ -57,9 +60,6 @@ const (
 	stQuoteSeen         // just after a quote inside a quoted value: it closes it or is doubled
 )
 
-// malformedHint ends the messages about quotes.
-const malformedHint = `(a quote inside a value must be doubled: "")`
-
 // read returns the next record: its cells (valid until the next call), the
 // line where it starts, and the problems that keep it from being read (its
 // cells are then nil, so that no damaged text goes further). io.EOF ends
@@ -72,7 +72,7 @@ func (c *csvReader) read() (cells []string, start int, probs []lineProblem, err 
 	for {
 		line, ended, full, err := c.readLine()
 		if err != nil && err != io.EOF {
-			return nil, 0, nil, &badInput{line: c.line + 1, msg: fmt.Sprintf("cannot read: %v", err)}
+			return nil, 0, nil, badAt(c.line+1, "import.read.failed", err)
 		}
 		if err == io.EOF && len(line) == 0 && !ended {
 			return c.atEOF(st, start, quoteLine, probs)
@@ -113,7 +113,7 @@ func (c *csvReader) atEOF(st, start, quoteLine int, probs []lineProblem) ([]stri
 	case start == 0:
 		return nil, 0, nil, io.EOF
 	case st == stQuoted:
-		return nil, 0, nil, &badInput{line: quoteLine, msg: "malformed CSV: the quoted value that opens on this line never closes " + malformedHint}
+		return nil, 0, nil, badAt(quoteLine, "import.csv.unclosed")
 	}
 	return c.result(start, probs)
 }
@@ -147,7 +147,7 @@ func (c *csvReader) parseLine(line []byte, ended bool, st, quoteLine, cur int) (
 				seg = seg[:j]
 			}
 			if q := bytes.IndexByte(seg, '"'); q >= 0 {
-				return st, quoteLine, &badInput{line: cur, msg: "malformed CSV: bare \" in non-quoted-field " + malformedHint}
+				return st, quoteLine, badAt(cur, "import.csv.bare_quote")
 			}
 			c.buf = append(c.buf, seg...)
 			c.ends = append(c.ends, len(c.buf))
@@ -180,10 +180,9 @@ func (c *csvReader) parseLine(line []byte, ended bool, st, quoteLine, cur int) (
 				c.ends = append(c.ends, len(c.buf))
 				st = stFieldStart
 			case quoteLine < cur:
-				return st, quoteLine, &badInput{line: quoteLine, msg: fmt.Sprintf("malformed CSV: the quoted value that opens on this line "+
-					"is closed on line %d by a quote with more text after it: is a closing quote missing here? "+malformedHint, cur)}
+				return st, quoteLine, badAt(quoteLine, "import.csv.closed_later", strconv.Itoa(cur))
 			default:
-				return st, quoteLine, &badInput{line: cur, msg: "malformed CSV: extraneous or missing \" in quoted-field " + malformedHint}
+				return st, quoteLine, badAt(cur, "import.csv.extra_quote")
 			}
 			i++
 		}
@@ -238,8 +237,7 @@ func (c *csvReader) checkLine(line []byte, cur int) (lineProblem, bool) {
 		}
 	case encGB18030:
 		if i := notGBAt(line); i >= 0 {
-			return lineProblem{line: cur, msg: fmt.Sprintf("not GB18030 text at column %d, unlike the start of the file: "+
-				"save the file as CSV (UTF-8), or as CSV from Chinese Excel (GB18030), and import it again", utf8.RuneCount(line[:i])+1)}, false
+			return lineProblem{line: cur, msg: i18n.M("import.gb18030.invalid", strconv.Itoa(utf8.RuneCount(line[:i])+1))}, false
 		}
 	}
 	return lineProblem{}, true
@@ -247,7 +245,7 @@ func (c *csvReader) checkLine(line []byte, cur int) (lineProblem, bool) {
 
 // invalidUTF8 describes the first byte of line that is not UTF-8, at its
 // column (counted in characters from 1), and how many more there are.
-func invalidUTF8(line []byte) string {
+func invalidUTF8(line []byte) i18n.Message {
 	col, bad, more := 1, -1, 0
 	for i := 0; i < len(line); {
 		r, size := utf8.DecodeRune(line[i:])
@@ -263,11 +261,11 @@ func invalidUTF8(line []byte) string {
 		}
 		i += size
 	}
-	msg := fmt.Sprintf("invalid UTF-8 byte 0x%02X at column %d", line[bad], col)
+	b, at := fmt.Sprintf("0x%02X", line[bad]), strconv.Itoa(col)
 	if more > 0 {
-		msg += fmt.Sprintf(" (and %d more on this line)", more)
+		return i18n.M("import.utf8.invalid_more", b, at, more)
 	}
-	return msg + ": save the file as CSV (UTF-8), or as CSV from Chinese Excel (GB18030), and import it again"
+	return i18n.M("import.utf8.invalid", b, at)
 }
 
 // overflow skips the rest of a record longer than maxRecordBytes without
@@ -299,11 +297,11 @@ func (c *csvReader) overflow(line []byte, full, ended, inQuote bool, start, quot
 		var err error
 		chunk, ended, full, err = c.readLine()
 		if err != nil && err != io.EOF {
-			return nil, 0, nil, &badInput{line: c.line + 1, msg: fmt.Sprintf("cannot read: %v", err)}
+			return nil, 0, nil, badAt(c.line+1, "import.read.failed", err)
 		}
 		if err == io.EOF && len(chunk) == 0 && !ended {
 			if inQuote {
-				return nil, 0, nil, &badInput{line: quoteLine, msg: "malformed CSV: the quoted value that opens on this line never closes " + malformedHint}
+				return nil, 0, nil, badAt(quoteLine, "import.csv.unclosed")
 			}
 			break
 		}
@@ -317,12 +315,12 @@ func (c *csvReader) overflow(line []byte, full, ended, inQuote bool, start, quot
 // unknown), which most likely lacks its closing quote.
 func overflowProblem(start, last, spanLine int) lineProblem {
 	if last == start {
-		return lineProblem{line: start, msg: fmt.Sprintf("the line is longer than %d bytes, the most a line may have", maxRecordBytes)}
+		return lineProblem{line: start, msg: i18n.M("import.csv.line_too_long", maxRecordBytes)}
 	}
 	at := start
 	if spanLine > 0 {
 		at = spanLine
 	}
-	return lineProblem{line: at, msg: fmt.Sprintf("malformed CSV: the record of lines %d to %d is longer than %d bytes, the most a record may have: "+
-		"does a quoted value that opens on line %d lack its closing quote? "+malformedHint, start, last, maxRecordBytes, at)}
+	return lineProblem{line: at, msg: i18n.M("import.csv.record_too_long",
+		strconv.Itoa(start), strconv.Itoa(last), maxRecordBytes, strconv.Itoa(at))}
 }

@@ -24,13 +24,13 @@ func readAll(t *testing.T, in string) []string {
 		}
 		var bi *badInput
 		if errors.As(err, &bi) {
-			return append(out, fmt.Sprintf("%d!! %s", bi.line, bi.msg))
+			return append(out, fmt.Sprintf("%d!! %s", bi.line, en(bi.msg)))
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, p := range probs {
-			out = append(out, fmt.Sprintf("%d! %s", p.line, p.msg))
+			out = append(out, fmt.Sprintf("%d! %s", p.line, en(p.msg)))
 		}
 		if cells != nil {
 			out = append(out, fmt.Sprintf("%d: %s", line, strings.Join(cells, "|")))
@@ -65,17 +65,17 @@ func TestCSVReader(t *testing.T) {
 			"2! invalid UTF-8 byte 0xA0 at column 4 (and 1 more on this line): save the file as CSV (UTF-8), or as CSV from Chinese Excel (GB18030), and import it again",
 			"3: 李四|ok"}},
 		{"a line too long, then the next", "a,b\n1," + long + "\n2,y\n", []string{"1: a|b",
-			"2! the line is longer than 65536 bytes, the most a line may have", "3: 2|y"}},
+			"2! the line is longer than 65,536 bytes, the most a line may have", "3: 2|y"}},
 		{"a line too long with quotes, then the next", "a,b\n1,\"" + long + "\n\",z\n2,y\n", []string{"1: a|b",
-			`2! malformed CSV: the record of lines 2 to 3 is longer than 65536 bytes, the most a record may have: ` +
+			`2! malformed CSV: the record of lines 2 to 3 is longer than 65,536 bytes, the most a record may have: ` +
 				`does a quoted value that opens on line 2 lack its closing quote? (a quote inside a value must be doubled: "")`, "4: 2|y"}},
 		{"a missing closing quote over many lines", "a,b\n1,\"x\n" + strings.Repeat("2,y\n", 20000) + "3,z\"\n4,w\n", []string{"1: a|b",
-			`2! malformed CSV: the record of lines 2 to 20003 is longer than 65536 bytes, the most a record may have: ` +
+			`2! malformed CSV: the record of lines 2 to 20003 is longer than 65,536 bytes, the most a record may have: ` +
 				`does a quoted value that opens on line 2 lack its closing quote? (a quote inside a value must be doubled: "")`, "20004: 4|w"}},
 		{"a missing closing quote to the end of a long file", "a,b\n1,\"x\n" + strings.Repeat("2,y\n", 20000), []string{"1: a|b",
 			`2!! malformed CSV: the quoted value that opens on this line never closes (a quote inside a value must be doubled: "")`}},
 		{"a line too long at the end without line end", "a,b\n1," + long, []string{"1: a|b",
-			"2! the line is longer than 65536 bytes, the most a line may have"}},
+			"2! the line is longer than 65,536 bytes, the most a line may have"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := readAll(t, tc.in)
@@ -122,14 +122,14 @@ func TestLongLineNotInMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range probs {
-			got = append(got, fmt.Sprintf("%d! %s", p.line, p.msg))
+			got = append(got, fmt.Sprintf("%d! %s", p.line, en(p.msg)))
 		}
 		if cells != nil {
 			got = append(got, fmt.Sprintf("%d: %s", line, strings.Join(cells, "|")))
 		}
 	}
 	runtime.ReadMemStats(&after)
-	want := []string{"1: id|name", "2! the line is longer than 65536 bytes, the most a line may have", "3: S2|张三"}
+	want := []string{"1: id|name", "2! the line is longer than 65,536 bytes, the most a line may have", "3: S2|张三"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -216,7 +216,7 @@ func TestGB18030LaterLines(t *testing.T) {
 					t.Fatal(err)
 				}
 				for _, p := range rec.probs {
-					got = append(got, fmt.Sprintf("%d: %s", p.line, p.msg))
+					got = append(got, fmt.Sprintf("%d: %s", p.line, en(p.msg)))
 				}
 			}
 			if len(got) != 1 || !strings.HasPrefix(got[0], fmt.Sprintf("%d: %s", lines+1, tc.msg)) {
@@ -231,7 +231,7 @@ func TestGB18030LaterLines(t *testing.T) {
 func TestOverflowAtEOF(t *testing.T) {
 	long := strings.Repeat("x", maxRecordBytes)
 	got := readAll(t, "a,b\n1,\""+long+"\n\",z")
-	want := []string{"1: a|b", `2! malformed CSV: the record of lines 2 to 3 is longer than 65536 bytes, the most a record may have: ` +
+	want := []string{"1: a|b", `2! malformed CSV: the record of lines 2 to 3 is longer than 65,536 bytes, the most a record may have: ` +
 		`does a quoted value that opens on line 2 lack its closing quote? (a quote inside a value must be doubled: "")`}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got %q, want %q", got, want)

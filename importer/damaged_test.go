@@ -67,7 +67,7 @@ func TestEncodingDamage(t *testing.T) {
 			t.Fatal(err)
 		}
 		bad := importBad(t, st, "students", path, opts())
-		if len(bad.Errors) != 1 || bad.Errors[0].Line != 52 || !strings.HasPrefix(bad.Errors[0].Msg.String(), "invalid UTF-8 byte 0xA0 at column 7") {
+		if len(bad.Errors) != 1 || bad.Errors[0].Line != 52 || !strings.HasPrefix(english.Text(bad.Errors[0].Msg), "invalid UTF-8 byte 0xA0 at column 7") {
 			t.Errorf("damaged roster: %v, want one error at line 52: invalid UTF-8 byte 0xA0 at column 7", bad)
 		}
 		sameCounts(t, before, counts(t, st))
@@ -96,7 +96,7 @@ func TestLimits(t *testing.T) {
 		huge := strings.Repeat("张", 3_500_000)
 		_, err := importer.ImportRows(ctx, st, "students", "tests.yaml", []string{"id", "name", "birth_date", "school_id", "grade"},
 			[][]string{{"S1", huge, "2012-01-01", "SCH01", "5"}, {"S2", strings.Repeat("名", 51), "2012-01-01", "SCH01", "5"}}, []int{7, 9}, opts())
-		if err == nil || err.Error() != "tests.yaml:7: name: 3500000 characters, at most 50\ntests.yaml:9: name: 51 characters, at most 50" {
+		if err == nil || en(err) != "tests.yaml:7: name: 3,500,000 characters, at most 50\ntests.yaml:9: name: 51 characters, at most 50" {
 			t.Errorf("names too long in memory: %v", err)
 		}
 		path := writeCSV(t, t.TempDir(), "huge.csv", "id,name,birth_date,school_id,grade", 3, func(w *bufio.Writer, i int) {
@@ -110,8 +110,8 @@ func TestLimits(t *testing.T) {
 			}
 		})
 		bad := importBad(t, st, "students", path, opts())
-		got := strings.ReplaceAll(bad.Error(), path, "FILE")
-		want := "FILE:2: the line is longer than 65536 bytes, the most a line may have\n" +
+		got := strings.ReplaceAll(en(bad), path, "FILE")
+		want := "FILE:2: the line is longer than 65,536 bytes, the most a line may have\n" +
 			`FILE:3: grade: "12" is out of range or unknown: use a grade 1–9 (一年级…九年级, 初一…初三)`
 		if got != want {
 			t.Errorf("a line of 10 MB:\ngot:\n%s\nwant:\n%s", got, want)

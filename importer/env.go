@@ -76,7 +76,7 @@ func (e *env) school(r *row, col, id string) bool {
 		e.newSchools = append(e.newSchools, id)
 		return true
 	}
-	r.fail(col, "unknown school %q: import it with the schools first, or correct the code", id)
+	r.fail(col, "import.school.unknown", id)
 	return false
 }
 
@@ -95,7 +95,7 @@ func (e *env) teacher(r *row, col, id, school string) bool {
 		e.newTeachers = append(e.newTeachers, store.Teacher{ID: id, Name: id, SchoolID: school, Center: center, Role: "teacher"})
 		return true
 	}
-	r.fail(col, "unknown teacher %q: import the teachers first, or correct the id", id)
+	r.fail(col, "import.teacher.unknown", id)
 	return false
 }
 

@@ -23,9 +23,12 @@ type BadRows struct {
 	Total  int
 }
 
-// Error prints the first MaxPrinted errors, one per line, then "… and N
-// more" when there are more.
-func (b *BadRows) Error() string {
+// Error prints the problems in Chinese, the default; see Localize.
+func (b *BadRows) Error() string { return b.Localize(i18n.Default()) }
+
+// Localize prints the first MaxPrinted errors in p's language, one per
+// line, then "… and N more" when there are more.
+func (b *BadRows) Localize(p *i18n.Printer) string {
 	var sb strings.Builder
 	for i, e := range b.Errors {
 		if i == MaxPrinted {
@@ -34,10 +37,11 @@ func (b *BadRows) Error() string {
 		if i > 0 {
 			sb.WriteByte('\n')
 		}
-		sb.WriteString(e.Error())
+		sb.WriteString(e.Localize(p))
 	}
 	if more := b.Total - min(len(b.Errors), MaxPrinted); more > 0 {
-		fmt.Fprintf(&sb, "\n… and %d more", more)
+		sb.WriteByte('\n')
+		sb.WriteString(p.Sprintf("import.more", more))
 	}
 	return sb.String()
 }
@@ -57,11 +61,24 @@ type problems struct {
 	total int
 }
 
-func (p *problems) add(line int, column, format string, args ...any) {
+// add records a problem at line and column ("" for the whole row) as the
+// catalog message key with args. String arguments are copied: a cell is a
+// slice of its whole line, which a kept message must not hold on to.
+func (p *problems) add(line int, column, key string, args ...any) {
 	p.total++
 	if len(p.list) < maxKept {
-		p.list.Add(p.file, line, 0, column, i18n.Raw(fmt.Sprintf(format, args...)))
+		for i, a := range args {
+			if s, ok := a.(string); ok {
+				args[i] = strings.Clone(s)
+			}
+		}
+		p.list.Add(p.file, line, 0, column, i18n.M(key, args...))
 	}
+}
+
+// addMsg records the problem m at line and column.
+func (p *problems) addMsg(line int, column string, m i18n.Message) {
+	p.add(line, column, m.Key, m.Args...)
 }
 
 // err returns nil when there were no problems, else a *BadRows with the
@@ -72,4 +89,31 @@ func (p *problems) err() error {
 	}
 	p.list.Sort()
 	return &BadRows{Errors: p.list, Total: p.total}
+}
+
+// list is a list of names or messages a message shows, joined as the
+// reader's language joins them ("a, b" in English, "a、b" in Chinese).
+type list []any
+
+// names makes a list of strings.
+func names(ss []string) list {
+	l := make(list, len(ss))
+	for i, s := range ss {
+		l[i] = s
+	}
+	return l
+}
+
+// Localize renders the items in p's language and joins them.
+func (l list) Localize(p *i18n.Printer) string {
+	parts := make([]string, len(l))
+	for i, v := range l {
+		switch v := v.(type) {
+		case i18n.Message:
+			parts[i] = p.Text(v)
+		default:
+			parts[i] = fmt.Sprint(v)
+		}
+	}
+	return strings.Join(parts, p.Sprintf("common.list.sep"))
 }

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 
+	"baoxue/i18n"
 	"baoxue/store"
 )
 
@@ -26,17 +27,17 @@ func (b *calendarBatch) add(r *row) {
 		SchoolID: r.text("school_id"), Note: r.text("note"),
 	}
 	if v := r.text("kind"); v == "" {
-		r.fail("kind", "required value is missing: holiday (放假) or schoolday (上课, 调休)")
+		r.fail("kind", "import.value.required_choice", i18n.M("import.allowed.calendar"))
 	} else {
-		c.Kind = r.choice("kind", parseCalendarKind, "", "holiday (放假) or schoolday (上课, 调休)")
+		c.Kind = r.choice("kind", parseCalendarKind, "", i18n.M("import.allowed.calendar"))
 	}
 	if c.To == "" {
 		c.To = c.From
 	} else if c.From != "" && c.To < c.From {
-		r.fail("to", "ends (%s) before it starts (%s): swap the dates", c.To, c.From)
+		r.fail("to", "import.date.ends_before", c.To, c.From)
 	}
 	b.e.school(r, "school_id", c.SchoolID)
-	if r.bad || !once(r, b.seen, [2]string{c.From, c.SchoolID}, "from", "start date and school") {
+	if r.bad || !once(r, b.seen, [2]string{c.From, c.SchoolID}, "from", "import.key.calendar") {
 		return
 	}
 	b.rows = push(b.rows, c)
@@ -66,17 +67,17 @@ func (s *students) load(ctx context.Context, e *env) error {
 func (s *students) lookup(r *row, col string) int64 {
 	v, _ := r.cell(col)
 	if v == "" {
-		r.fail(col, "required value is missing")
+		r.fail(col, "import.value.required")
 		return 0
 	}
 	id, msg := studentNumber(v)
-	if msg != "" {
-		r.fail(col, "%s", msg)
+	if msg.Key != "" {
+		r.failMsg(col, msg)
 		return 0
 	}
 	sid, ok := s.aliases[id]
 	if !ok {
-		r.fail(col, "no student has this 学籍号: import the students first, or correct the number")
+		r.fail(col, "import.student.unknown")
 		return 0
 	}
 	return sid
@@ -104,20 +105,18 @@ func beginAttendance(ctx context.Context, e *env) (batch, error) {
 	return b, nil
 }
 
-const allowedAttendance = "absent (旷课), sick (病假), leave (事假), late (迟到), present (出勤)"
-
 func (b *attendanceBatch) add(r *row) {
 	a := store.Attendance{SID: b.s.lookup(r, "student_id"), Date: r.date("date", true), Note: r.text("note")}
 	b.e.notAfterToday(r, "date", a.Date)
 	if o := b.e.opt; o.ReportedFrom != "" && a.Date != "" && (a.Date < o.ReportedFrom || a.Date > o.ReportedTo) {
-		r.fail("date", "%s is outside --reported-dates %s..%s", a.Date, o.ReportedFrom, o.ReportedTo)
+		r.fail("date", "import.date.outside_reported", a.Date, o.ReportedFrom, o.ReportedTo)
 	}
 	if v := r.text("status"); v == "" {
-		r.fail("status", "required value is missing: use one of %s", allowedAttendance)
+		r.fail("status", "import.value.required_one_of", i18n.M("import.allowed.attendance"))
 	} else {
-		a.Status = r.choice("status", parseAttendance, "", allowedAttendance)
+		a.Status = r.choice("status", parseAttendance, "", i18n.M("import.allowed.attendance"))
 	}
-	if r.bad || !once(r, b.seen, studentDay{a.SID, a.Date}, "student_id", "student and date") {
+	if r.bad || !once(r, b.seen, studentDay{a.SID, a.Date}, "student_id", "import.key.student_date") {
 		return
 	}
 	b.rows = push(b.rows, a)
@@ -156,17 +155,15 @@ func beginContacts(ctx context.Context, e *env) (batch, error) {
 	return b, e.loadTeachers(ctx)
 }
 
-const allowedChannels = "phone (电话), visit (家访), online (线上), other (其他)"
-
 func (b *contactBatch) add(r *row) {
 	c := store.Contact{
 		SID: b.s.lookup(r, "student_id"), Date: r.date("date", true), TeacherID: r.need("teacher_id"),
-		Channel: r.choice("channel", parseChannel, "other", allowedChannels),
+		Channel: r.choice("channel", parseChannel, "other", i18n.M("import.allowed.channel")),
 		Outcome: r.text("outcome"), Note: r.text("note"),
 	}
 	b.e.teacher(r, "teacher_id", c.TeacherID, "")
 	key := store.Contact{SID: c.SID, Date: c.Date, TeacherID: c.TeacherID, Channel: c.Channel}
-	if r.bad || !once(r, b.seen, key, "student_id", "student, date, teacher and channel") {
+	if r.bad || !once(r, b.seen, key, "student_id", "import.key.contact") {
 		return
 	}
 	b.rows = push(b.rows, c)
@@ -207,7 +204,7 @@ func (b *homeTeachingBatch) add(r *row) {
 	}
 	b.e.teacher(r, "teacher_id", h.TeacherID, "")
 	key := store.HomeTeaching{SID: h.SID, Date: h.Date, TeacherID: h.TeacherID}
-	if r.bad || !once(r, b.seen, key, "student_id", "student, date and teacher") {
+	if r.bad || !once(r, b.seen, key, "student_id", "import.key.home_teaching") {
 		return
 	}
 	b.rows = push(b.rows, h)

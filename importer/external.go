@@ -7,12 +7,9 @@ import (
 	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/width"
 
+	"baoxue/i18n"
 	"baoxue/store"
 )
-
-const allowedStatuses = "enrolled (在读/在籍), suspended (休学), transferred (转出), dropped (辍学), graduated (毕业), deceased (死亡)"
-
-const allowedPlatform = allowedStatuses + ", returned (复学), out_of_school (失学)"
 
 // person reads the identity columns registry, platform and survey rows
 // share: name, birth date and national ID, checked against each other when
@@ -41,7 +38,7 @@ func withStudentNumber(r *row, id, nid, birth string, mainland bool) string {
 		r.birthMatches("id", emb, "birth_date", birth)
 		return emb
 	case nid != emb:
-		r.fail("id", "this G-学籍号 does not contain the row's national ID (G + the 18-character ID): correct one of them")
+		r.fail("id", "import.id.g_mismatch")
 	}
 	return nid
 }
@@ -62,10 +59,10 @@ func (b *registryBatch) add(r *row) {
 	name, birth, nid, mainland := person(r)
 	s.Name, s.BirthDate = name, birth
 	s.NationalID = withStudentNumber(r, s.ID, nid, s.BirthDate, mainland)
-	s.Grade = r.number("grade", parseGrade, 0, "1–9 (一年级…九年级, 初一…初三)")
-	s.Status = r.choice("status", parseStudentStatus, "", allowedStatuses)
+	s.Grade = r.number("grade", parseGrade, 0, i18n.M("import.allowed.grade_number"))
+	s.Status = r.choice("status", parseStudentStatus, "", i18n.M("import.allowed.status"))
 	b.e.school(r, "school_id", s.SchoolID)
-	if r.bad || !once(r, b.seen, s.ID, "id", "学籍号") {
+	if r.bad || !once(r, b.seen, s.ID, "id", "import.key.student_number") {
 		return
 	}
 	b.rows = push(b.rows, s)
@@ -96,9 +93,9 @@ func (b *platformBatch) add(r *row) {
 	name, birth, nid, mainland := person(r)
 	s.Name, s.BirthDate = name, birth
 	s.NationalID = withStudentNumber(r, s.ID, nid, s.BirthDate, mainland)
-	s.Status = r.choice("status", parsePlatformStatus, "", allowedPlatform)
+	s.Status = r.choice("status", parsePlatformStatus, "", i18n.M("import.allowed.platform_status"))
 	b.e.school(r, "school_id", s.SchoolID)
-	if r.bad || !once(r, b.seen, s.ID, "id", "学籍号") {
+	if r.bad || !once(r, b.seen, s.ID, "id", "import.key.student_number") {
 		return
 	}
 	b.rows = push(b.rows, s)
@@ -137,7 +134,7 @@ func (b *surveyBatch) add(r *row) {
 	} else {
 		c.PersonKey = c.Township + "|" + c.Village + "|" + NormalizeName(c.Name) + "|" + c.BirthDate
 	}
-	if !once(r, b.seen, c.PersonKey, "name", "child (same village and national ID, or name and birth date)") {
+	if !once(r, b.seen, c.PersonKey, "name", "import.key.child") {
 		return
 	}
 	b.rows = push(b.rows, c)

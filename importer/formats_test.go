@@ -114,7 +114,7 @@ func TestXLSX(t *testing.T) {
 		})
 		rows := importBad(t, st, "students", bad, opts())
 		if len(rows.Errors) != 1 || rows.Errors[0].Line != 2 || rows.Errors[0].Field != "身份证件号" ||
-			!strings.Contains(rows.Errors[0].Msg.String(), "format the column as text") {
+			!strings.Contains(english.Text(rows.Errors[0].Msg), "format the column as text") {
 			t.Errorf("numeric national ID: %v, want one error at line 2 saying to format the column as text", rows)
 		}
 	})

@@ -1,11 +1,12 @@
 package importer
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
+
+	"baoxue/i18n"
 )
 
 // column is one column of an import KIND: its name in the file format, the
@@ -105,14 +106,14 @@ func mapHeader(cols []column, unused []string, cells []string, line int, p *prob
 				near = newTypos(cols, unused)
 			}
 			if known := near.of(n); known != "" {
-				p.add(line, clean(cell), "unknown column (did you mean %q?)", known)
+				p.add(line, clean(cell), "import.header.typo", known)
 			} else if !slices.Contains(h.ignored, clean(cell)) {
 				h.ignored = append(h.ignored, clean(cell))
 			}
 			continue
 		}
 		if prev, dup := h.label[name]; dup && !or[name] {
-			p.add(line, clean(cell), "this column and %q both mean %s: delete one of them", prev, name)
+			p.add(line, clean(cell), "import.header.duplicate", prev, name)
 			continue
 		}
 		h.cells[name] = append(h.cells[name], i)
@@ -122,7 +123,7 @@ func mapHeader(cols []column, unused []string, cells []string, line int, p *prob
 	}
 	for _, c := range cols {
 		if c.required && len(h.cells[c.name]) == 0 {
-			p.add(line, c.name, "required column is missing: add a column headed %s", headerNames(c))
+			p.add(line, c.name, "import.header.missing", headerNames(c))
 		}
 	}
 	return h
@@ -154,21 +155,22 @@ func isTitle(cols []column, cells []string) bool {
 	return n <= 2
 }
 
-// headerNames lists the accepted header names of a column for messages.
-func headerNames(c column) string {
-	names := []string{c.name}
+// headerNames lists the accepted header names of a column for messages:
+// its name, and "NAME (or ALIAS, …)" when it has Chinese aliases.
+func headerNames(c column) any {
+	var aliases []string
 	for i, a := range c.aliases {
 		if i == 4 {
 			break
 		}
 		if !isASCII(a) {
-			names = append(names, a)
+			aliases = append(aliases, a)
 		}
 	}
-	if len(names) == 1 {
-		return names[0]
+	if len(aliases) == 0 {
+		return c.name
 	}
-	return fmt.Sprintf("%s (or %s)", names[0], strings.Join(names[1:], ", "))
+	return i18n.M("import.header.names", c.name, names(aliases))
 }
 
 func isASCII(s string) bool {

@@ -107,7 +107,7 @@ func TestIDType(t *testing.T) {
 		if err == nil {
 			t.Fatal("bad identity numbers were imported")
 		}
-		lines := strings.Split(err.Error(), "\n")
+		lines := strings.Split(en(err), "\n")
 		if len(lines) != len(want) {
 			t.Fatalf("errors:\n%v\nwant %d", err, len(want))
 		}

@@ -9,9 +9,17 @@ import (
 	"testing"
 	"time"
 
+	"baoxue/i18n"
 	"baoxue/importer"
 	"baoxue/store"
 )
+
+// english renders in English, the language the tests pin most wording in
+// (the Chinese default has tests of its own).
+var english = i18n.NewPrinter(i18n.English)
+
+// en renders err in English.
+func en(err error) string { return english.Error(err) }
 
 // testNow is the fixed import time of the tests (a Friday, Asia/Shanghai).
 func testNow() time.Time {

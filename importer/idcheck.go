@@ -2,64 +2,59 @@ package importer
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
 
+	"baoxue/i18n"
 	"baoxue/idnum"
 )
 
-// msgScientific is the fix for identity numbers Excel turned into numbers.
-const msgScientific = "the number is in scientific notation (like 5.00234E+17): Excel has turned it into a number " +
-	"and lost its last digits; format the column as text (设置单元格格式 → 文本), enter the full numbers again and re-export"
+// msgScientific is the catalog key of the fix for identity numbers Excel
+// turned into numbers.
+const msgScientific = "import.id.scientific"
 
 // nationalID normalises a national ID cell ("" stays ""): x becomes X and a
-// 15-digit old-format number becomes the 18-character form. msg is non-empty
+// 15-digit old-format number becomes the 18-character form. msg has a Key
 // when the number is unusable, and says why without repeating it.
-func nationalID(v string) (id, msg string) {
+func nationalID(v string) (id string, msg i18n.Message) {
 	if v == "" {
-		return "", ""
+		return "", msg
 	}
 	if isScientific(v) {
-		return "", msgScientific
+		return "", i18n.M(msgScientific)
 	}
 	v = strings.ToUpper(v)
 	if len(v) == 15 && allDigits(v) {
 		id, err := idnum.From15(v)
 		if err != nil {
-			return "", "this 15-digit old-format ID has no real birth date in it (digits 7–12): check the number"
+			return "", i18n.M("import.id.old_birth")
 		}
-		return id, ""
+		return id, msg
 	}
 	if len(v) != 18 {
-		return "", fmt.Sprintf("a national ID has 18 characters (or 15 digits in the old form), this one has %d: check the number", len([]rune(v)))
+		return "", i18n.M("import.id.length", len([]rune(v)))
 	}
 	if err := idnum.Valid(v); err != nil {
 		return "", idProblem(v, err)
 	}
-	return v, ""
+	return v, msg
 }
 
 // idProblem explains an idnum.Valid error for the user.
-func idProblem(v string, err error) string {
+func idProblem(v string, err error) i18n.Message {
 	switch {
 	case errors.Is(err, idnum.ErrChecksum):
-		msg := "the check character (the last one) does not match the other 17 digits: check the number"
 		if strings.HasSuffix(v, "00") {
-			msg += "; if the column was a number in Excel its last digits were lost: format it as text and enter them again"
+			return i18n.M("import.id.checksum_00")
 		}
-		return msg
+		return i18n.M("import.id.checksum")
 	case errors.Is(err, idnum.ErrBirthDate):
-		return "the birth date inside the number (digits 7–14) is not a real date: check the number"
+		return i18n.M("import.id.birth")
 	default:
-		return "a national ID is 17 digits and a check character (0–9 or X): check the number"
+		return i18n.M("import.id.format")
 	}
 }
-
-// allowedIDTypes are the 身份证件类型 values messages suggest.
-const allowedIDTypes = "居民身份证 (1) or 户口簿 for a mainland ID; 护照 (A), 港澳台居民居住证, 港澳居民来往内地通行证, " +
-	"台湾居民来往大陆通行证, 外国人永久居留身份证 (9) or 其他 (Z) for another document"
 
 // parseIDType reads 身份证件类型: "mainland" for a mainland ID number (the
 // 居民身份证, and the 户口簿, which carries the same number) and "other" for
@@ -86,22 +81,22 @@ func parseIDType(v string) (string, bool) {
 // an upper-case letter and check character. A G number must be G followed by
 // a valid national ID. Other identifiers are kept as they are (rule tests
 // use short ones like S1).
-func studentNumber(v string) (id, msg string) {
+func studentNumber(v string) (id string, msg i18n.Message) {
 	if v == "" {
-		return "", ""
+		return "", msg
 	}
 	if isScientific(v) {
-		return "", msgScientific
+		return "", i18n.M(msgScientific)
 	}
 	if len(v) == 19 && isLetter(v[0]) {
 		v = strings.ToUpper(v)
 		if v[0] == 'G' {
 			if err := idnum.Valid(v[1:]); err != nil {
-				return "", "a G-学籍号 is G followed by the student's national ID, and here " + idProblem(v[1:], err)
+				return "", i18n.M("import.id.g_number", idProblem(v[1:], err))
 			}
 		}
 	}
-	return v, ""
+	return v, msg
 }
 
 // embeddedID returns the national ID inside a G-学籍号, or "".

@@ -87,19 +87,33 @@ type Summary struct {
 	ReportedSchools          int
 }
 
-// String renders the summary as "students: 1234 rows (1200 new, 34
-// updated)", adding ", 5 missing from the roster" after a snapshot that
-// marked students.
-func (s Summary) String() string {
-	out := fmt.Sprintf("%s: %d rows (%d new, %d updated", s.Kind, s.Rows, s.New, s.Updated)
+// String renders the summary in Chinese, the default; see Localize.
+func (s Summary) String() string { return s.Localize(i18n.Default()) }
+
+// Localize renders the summary in p's language, in English as "students:
+// 1,234 rows (1,200 new, 34 updated)", adding ", 5 missing from the roster"
+// after a snapshot that marked students, and "; every school (12) reported
+// FROM to TO" after an attendance import with --reported.
+func (s Summary) Localize(p *i18n.Printer) string {
+	var out string
 	if s.Missing > 0 {
-		out += fmt.Sprintf(", %d missing from the roster", s.Missing)
+		out = p.Sprintf("import.summary.missing", s.Kind, s.Rows, s.New, s.Updated, s.Missing)
+	} else {
+		out = p.Sprintf("import.summary", s.Kind, s.Rows, s.New, s.Updated)
 	}
-	out += ")"
 	if s.ReportedFrom != "" {
-		out += fmt.Sprintf("; every school (%d) reported %s to %s", s.ReportedSchools, s.ReportedFrom, s.ReportedTo)
+		out += p.Sprintf("import.summary.reported", s.ReportedSchools, s.ReportedFrom, s.ReportedTo)
 	}
 	return out
+}
+
+// IgnoredNotice is the notice of the columns of file the import did not
+// read (Summary.Ignored); ok is false when it read them all.
+func (s Summary) IgnoredNotice(file string) (notice i18n.Message, ok bool) {
+	if len(s.Ignored) == 0 {
+		return i18n.Message{}, false
+	}
+	return i18n.M("import.ignored", file, names(s.Ignored)), true
 }
 
 // ImportFile imports one CSV or XLSX file of the given KIND all-or-nothing
@@ -135,7 +149,7 @@ func ImportRows(ctx context.Context, st *store.Store, kind, source string, heade
 func lookupKind(kind string) (*kindSpec, error) {
 	k := kindByName(strings.ReplaceAll(kind, "_", "-"))
 	if k == nil {
-		return nil, fmt.Errorf("%w %q: want one of %s", ErrUnknownKind, kind, strings.Join(Kinds, ", "))
+		return nil, i18n.Errorf("import.kind.unknown", ErrUnknownKind, kind, names(Kinds))
 	}
 	return k, nil
 }
@@ -144,9 +158,9 @@ func lookupKind(kind string) (*kindSpec, error) {
 func fileError(file string, err error) error {
 	var bi *badInput
 	if errors.As(err, &bi) {
-		return &BadRows{Errors: inputerr.List{{File: file, Line: bi.line, Msg: i18n.Raw(bi.msg)}}, Total: 1}
+		return &BadRows{Errors: inputerr.List{{File: file, Line: bi.line, Msg: bi.msg}}, Total: 1}
 	}
-	return fmt.Errorf("import %s: %w", file, err)
+	return i18n.Errorf("import.failed_file", file, err)
 }
 
 // importLock serialises imports, and imports with writing evaluations, on
@@ -162,16 +176,16 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 		opt.Actor = "unknown"
 	}
 	if opt.Snapshot && k.name != "students" {
-		return Summary{}, fmt.Errorf("import %s: --snapshot applies to students only", k.name)
+		return Summary{}, i18n.Errorf("import.option.only", k.name, "--snapshot", "students")
 	}
 	if opt.AllowMassUpdate && k.name != "students" {
-		return Summary{}, fmt.Errorf("import %s: --allow-mass-update applies to students only", k.name)
+		return Summary{}, i18n.Errorf("import.option.only", k.name, "--allow-mass-update", "students")
 	}
 	if opt.Reported && k.name != "attendance" {
-		return Summary{}, fmt.Errorf("import %s: --reported applies to attendance only", k.name)
+		return Summary{}, i18n.Errorf("import.option.only", k.name, "--reported", "attendance")
 	}
 	if (opt.ReportedFrom != "") != (opt.ReportedTo != "") || (opt.ReportedFrom != "" && (!opt.Reported || opt.ReportedTo < opt.ReportedFrom)) {
-		return Summary{}, fmt.Errorf("import %s: the reported dates must be FROM..TO with FROM not after TO, with --reported", k.name)
+		return Summary{}, i18n.Errorf("import.option.dates", k.name)
 	}
 	now := opt.Now()
 	p := &problems{file: file}
@@ -182,24 +196,24 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 
 	tx, err := st.BeginBulk(ctx, importLock)
 	if err != nil {
-		return Summary{}, fmt.Errorf("import %s: %w", file, err)
+		return Summary{}, i18n.Errorf("import.failed_file", file, err)
 	}
 	defer tx.Rollback()
 	e := &env{tx: tx, opt: opt, now: now, today: now.Format(store.DateFormat), h: h}
 	b, err := k.begin(ctx, e)
 	if err != nil {
-		return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
+		return Summary{}, i18n.Errorf("import.failed", k.name, file, err)
 	}
 	rows, err := readRows(ctx, src, h, p, b, opt.Progress)
 	if err != nil {
-		return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
+		return Summary{}, i18n.Errorf("import.failed", k.name, file, err)
 	}
 	if opt.Reported && rows == 0 && opt.ReportedFrom == "" {
-		p.add(h.line, "", "--reported: the file has no rows, so it names no day; name the days with --reported-dates FROM..TO (a day without any absence in the district), or import them with `baoxue import reports FILE`")
+		p.add(h.line, "", "import.reported.no_rows")
 	}
 	if c, ok := b.(finalChecker); ok && p.total == 0 {
 		if err := c.finalCheck(ctx, p); err != nil {
-			return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
+			return Summary{}, i18n.Errorf("import.failed", k.name, file, err)
 		}
 	}
 	if err := p.err(); err != nil {
@@ -207,7 +221,7 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 	}
 	res, err := b.write(ctx)
 	if err != nil {
-		return Summary{}, fmt.Errorf("import %s %s: %w", k.name, file, err)
+		return Summary{}, i18n.Errorf("import.failed", k.name, file, err)
 	}
 	sum := Summary{Kind: k.name, File: file, Rows: rows, New: res.New, Updated: res.Updated, Missing: res.missing,
 		Ignored: h.ignored, ReportedFrom: res.reported[0], ReportedTo: res.reported[1], ReportedSchools: res.reportedSchools}
@@ -223,7 +237,7 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 		return Summary{}, err
 	}
 	if err := tx.Commit(); err != nil {
-		return Summary{}, fmt.Errorf("import %s %s: commit: %w", k.name, file, err)
+		return Summary{}, i18n.Errorf("import.failed", k.name, file, err)
 	}
 	return sum, nil
 }
@@ -235,7 +249,7 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 func readHeader(k *kindSpec, src source, file string, p *problems) (*header, error) {
 	first, err := nextHeader(src)
 	if err == io.EOF {
-		p.add(1, "", "the file is empty: the first line must be the header")
+		p.add(1, "", "import.file.empty")
 		return nil, p.err()
 	}
 	if err != nil {
@@ -272,7 +286,7 @@ func readRows(ctx context.Context, src source, h *header, p *problems, b batch, 
 		if err != nil {
 			var bi *badInput
 			if errors.As(err, &bi) {
-				p.add(bi.line, "", "%s", bi.msg)
+				p.addMsg(bi.line, "", bi.msg)
 				break
 			}
 			return n, err

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -56,12 +57,12 @@ func newShape(cells []string) *shape {
 	return s
 }
 
-// label names cell i in messages: its header, else its position.
+// label names cell i in messages by its header; "" when it has none.
 func (s *shape) label(i int) string {
-	if i < len(s.texts) && s.texts[i] != "" {
+	if i < len(s.texts) {
 		return s.texts[i]
 	}
-	return fmt.Sprintf("column %d", i+1)
+	return ""
 }
 
 // limitsOf sets, once, the limit of each header cell from the column it
@@ -92,7 +93,7 @@ func (s *shape) limitsOf(h *header) {
 func (h *header) check(rec record, p *problems) bool {
 	if len(rec.probs) > 0 {
 		for _, pr := range rec.probs {
-			p.add(pr.line, "", "%s", pr.msg)
+			p.addMsg(pr.line, "", pr.msg)
 		}
 		return false
 	}
@@ -100,13 +101,12 @@ func (h *header) check(rec record, p *problems) bool {
 	ok := true
 	n := len(rec.cells)
 	if rec.whole && n < s.width {
-		p.add(rec.line, "", "%d cells where the header has %d: a row has a cell for every column, empty or not (is a separator missing?)", n, s.width)
+		p.add(rec.line, "", "import.row.short", n, s.width)
 		ok = false
 	}
 	for i := s.width; i < n; i++ {
 		if v := clean(rec.cells[i]); v != "" {
-			p.add(rec.line, "", "%d cells where the header has %d: cell %d (%s) is beyond the last column "+
-				"(is a separator too many, or a value with a separator not in quotes?)", n, s.width, i+1, excerpt(v))
+			p.add(rec.line, "", "import.row.beyond", n, s.width, strconv.Itoa(i+1), excerpt(v))
 			ok = false
 			break
 		}
@@ -125,7 +125,11 @@ func (h *header) check(rec record, p *problems) bool {
 			v = cleanText(c)
 		}
 		if k := utf8.RuneCountInString(v); k > limit {
-			p.add(rec.line, s.label(i), "%d characters, at most %d", k, limit)
+			if l := s.label(i); l != "" {
+				p.add(rec.line, l, "import.cell.too_long", k, limit)
+			} else {
+				p.add(rec.line, "", "import.cell.too_long_at", strconv.Itoa(i+1), k, limit)
+			}
 			ok = false
 		}
 	}

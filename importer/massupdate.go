@@ -2,9 +2,9 @@ package importer
 
 import (
 	"context"
-	"fmt"
 	"unicode/utf8"
 
+	"baoxue/i18n"
 	"baoxue/store"
 )
 
@@ -80,17 +80,12 @@ func (n *renames) tooMany() bool {
 }
 
 // problem describes the renames for the refusal.
-func (n *renames) problem() string {
-	eg := ""
+func (n *renames) problem() i18n.Message {
+	eg := make([]string, len(n.examples))
 	for i, x := range n.examples {
-		if i > 0 {
-			eg += ", "
-		}
-		eg += x[0] + " → " + x[1]
+		eg[i] = x[0] + " → " + x[1]
 	}
-	return fmt.Sprintf("%d of the %d stored students in this file would get another name (for example %s): nothing was imported. "+
-		"A roster saved in another encoding, or with its name column shifted, does this; if the new names are right, "+
-		"import it again with --allow-mass-update", n.changed, n.matched, eg)
+	return i18n.M("import.mass_update", n.changed, n.matched, names(eg))
 }
 
 // storedNames passes the stored name of each student whose sid is a key

@@ -2,6 +2,8 @@ package importer
 
 import (
 	"strconv"
+
+	"baoxue/i18n"
 )
 
 // The defaults of Limits, which are also those of baoxue.yaml's import
@@ -81,9 +83,9 @@ func thousands(n int64) string {
 	return string(out)
 }
 
-// byteSize renders a size as config writes it when it can ("512 MiB"),
-// else in bytes ("1,000,000 bytes").
-func byteSize(n int64) string {
+// byteSize renders a size for a message as config writes it when it can
+// ("512 MiB"), else in bytes (a message: "1,000,000 bytes").
+func byteSize(n int64) any {
 	for _, u := range []struct {
 		name  string
 		shift uint
@@ -92,5 +94,5 @@ func byteSize(n int64) string {
 			return thousands(n>>u.shift) + " " + u.name
 		}
 	}
-	return thousands(n) + " bytes"
+	return i18n.M("import.bytes", n)
 }

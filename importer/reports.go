@@ -41,9 +41,9 @@ func (b *reportBatch) add(r *row) {
 	b.e.school(r, "school_id", rep.SchoolID)
 	b.e.notAfterToday(r, "date", rep.Date)
 	if rep.Expected >= 0 && rep.Present > rep.Expected {
-		r.fail("present", "%d present is more than the %d expected", rep.Present, rep.Expected)
+		r.fail("present", "import.reports.present", rep.Present, rep.Expected)
 	}
-	if r.bad || !once(r, b.seen, [2]string{rep.SchoolID, rep.Date}, "school_id", "school and date") {
+	if r.bad || !once(r, b.seen, [2]string{rep.SchoolID, rep.Date}, "school_id", "import.key.school_date") {
 		return
 	}
 	b.rows = push(b.rows, rep)
@@ -80,7 +80,7 @@ func dateRange(n int, date func(int) string) (from, to string) {
 // would otherwise mark a month as reported.
 func (e *env) notAfterToday(r *row, col, date string) {
 	if date != "" && date > e.today && !e.opt.AllowFuture {
-		r.fail(col, "%s is after today (%s): a typo?", date, e.today)
+		r.fail(col, "import.date.after_today", date, e.today)
 	}
 }
 
@@ -92,7 +92,7 @@ func (r *row) count(name string) int {
 	}
 	n, err := strconv.Atoi(strings.TrimSuffix(v, ".0"))
 	if err != nil || n < 0 {
-		r.fail(name, "%q is not a head count (a whole number from 0)", v)
+		r.fail(name, "import.head_count", v)
 		return -1
 	}
 	return n

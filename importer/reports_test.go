@@ -107,13 +107,13 @@ func TestDatesAfterToday(t *testing.T) {
 		att := filepath.Join(dir, "att.csv")
 		writeText(t, att, "学籍号,日期,考勤状态\nG500234201105010015,2026-11-27,旷课\nG500234201105010015,2026-12-31,旷课\n")
 		bad := importBad(t, st, "attendance", att, opts())
-		if !strings.Contains(bad.Error(), ":3: 日期: 2026-12-31 is after today (2026-11-27)") {
+		if !strings.Contains(en(bad), ":3: 日期: 2026-12-31 is after today (2026-11-27)") {
 			t.Errorf("attendance error: %v", bad)
 		}
 		rep := filepath.Join(dir, "rep.csv")
 		writeText(t, rep, "学校代码,日期\nSCH01,2027-11-27\n")
 		bad = importBad(t, st, "reports", rep, opts())
-		if !strings.Contains(bad.Error(), ":2: 日期: 2027-11-27 is after today") {
+		if !strings.Contains(en(bad), ":2: 日期: 2027-11-27 is after today") {
 			t.Errorf("reports error: %v", bad)
 		}
 		opt := opts()
@@ -134,7 +134,7 @@ func TestReportedDates(t *testing.T) {
 		opt := opts()
 		opt.Reported, opt.ReportedFrom, opt.ReportedTo = true, "2026-11-26", "2026-11-27"
 		sum := importAt(t, st, "attendance", empty, opt)
-		if got := sum.String(); !strings.HasSuffix(got, "; every school (2) reported 2026-11-26 to 2026-11-27") {
+		if got := sum.Localize(english); !strings.HasSuffix(got, "; every school (2) reported 2026-11-26 to 2026-11-27") {
 			t.Errorf("summary %q", got)
 		}
 		if got := dump(t, st, `SELECT COUNT(*) FROM attendance_reports WHERE source = 'district'`); got[0] != "4" {
@@ -143,7 +143,7 @@ func TestReportedDates(t *testing.T) {
 		outside := filepath.Join(dir, "outside.csv")
 		writeText(t, outside, "学籍号,日期,考勤状态\nG500234201105010015,2026-11-25,旷课\n")
 		bad := importBad(t, st, "attendance", outside, opt)
-		if !strings.Contains(bad.Error(), "2026-11-25 is outside --reported-dates 2026-11-26..2026-11-27") {
+		if !strings.Contains(en(bad), "2026-11-25 is outside --reported-dates 2026-11-26..2026-11-27") {
 			t.Errorf("outside error: %v", bad)
 		}
 	})
@@ -179,7 +179,7 @@ func TestRealColumnsNearKnownOnes(t *testing.T) {
 		rep := filepath.Join(dir, "rep.csv")
 		writeText(t, rep, "学校代玛,上报日其\nSCH01,2026-11-02\n")
 		bad := importBad(t, st, "reports", rep, opts())
-		if !strings.Contains(bad.Error(), `:1: 学校代玛: unknown column (did you mean "学校代码"?)`) {
+		if !strings.Contains(en(bad), `:1: 学校代玛: unknown column (did you mean "学校代码"?)`) {
 			t.Errorf("typo header: %v", bad)
 		}
 	})

@@ -2,8 +2,10 @@ package importer
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
+	"baoxue/i18n"
 	"baoxue/store"
 )
 
@@ -20,7 +22,7 @@ func beginSchools(_ context.Context, e *env) (batch, error) {
 
 func (b *schoolBatch) add(r *row) {
 	s := store.School{ID: r.need("id"), Name: r.need("name"), Center: r.need("center"), Township: r.text("township")}
-	if r.bad || !once(r, b.seen, s.ID, "id", "school id") {
+	if r.bad || !once(r, b.seen, s.ID, "id", "import.key.school_id") {
 		return
 	}
 	b.rows = push(b.rows, s)
@@ -32,10 +34,11 @@ func (b *schoolBatch) write(ctx context.Context) (result, error) {
 }
 
 // once records a key at the row's line and fails the row when an earlier
-// row of the file had the same key.
+// row of the file had the same key; what is the catalog key that names
+// the key ("import.key.school_id").
 func once[K comparable](r *row, seen map[K]int, key K, col, what string) bool {
 	if prev, ok := seen[key]; ok {
-		r.fail(col, "the same %s as line %d: each must appear once in a file (merge or delete one row)", what, prev)
+		r.fail(col, "import.duplicate", i18n.M(what), strconv.Itoa(prev))
 		return false
 	}
 	seen[key] = r.line
@@ -59,26 +62,24 @@ func beginTeachers(ctx context.Context, e *env) (batch, error) {
 	return &teacherBatch{e: e, seen: make(map[string]int)}, nil
 }
 
-const allowedRoles = "teacher (教师), principal (校长), center_admin (中心管理员), district_admin (区管理员)"
-
 func (b *teacherBatch) add(r *row) {
 	t := store.Teacher{
 		ID: r.need("id"), Name: r.need("name"), SchoolID: r.text("school_id"), Center: r.text("center"),
-		Role:  r.choice("role", parseRole, "teacher", allowedRoles),
+		Role:  r.choice("role", parseRole, "teacher", i18n.M("import.allowed.role")),
 		Phone: r.text("phone"), WecomUserID: r.text("wecom_userid"), DingtalkUserID: r.text("dingtalk_userid"),
 		Email: r.text("email"),
 	}
 	switch {
 	case t.Role == "center_admin" && t.Center == "":
-		r.fail("center", "a center_admin needs the center (教育管理中心) they administer")
+		r.fail("center", "import.teacher.center")
 	case t.Role != "center_admin" && t.Role != "district_admin" && t.SchoolID == "":
-		r.fail("school_id", "required for a %s: the school they work at (only center and district admins have none)", t.Role)
+		r.fail("school_id", "import.teacher.school", t.Role)
 	}
 	b.e.school(r, "school_id", t.SchoolID)
 	if t.Email != "" && !strings.Contains(t.Email, "@") {
-		r.fail("email", "%q is not an e-mail address", t.Email)
+		r.fail("email", "import.email.bad", t.Email)
 	}
-	if r.bad || !once(r, b.seen, t.ID, "id", "teacher id") {
+	if r.bad || !once(r, b.seen, t.ID, "id", "import.key.teacher_id") {
 		return
 	}
 	b.rows = push(b.rows, t)
@@ -111,7 +112,7 @@ func beginVillages(ctx context.Context, e *env) (batch, error) {
 func (b *villageBatch) add(r *row) {
 	v := store.Village{Village: r.need("village"), Township: r.text("township"), SchoolID: r.need("school_id")}
 	b.e.school(r, "school_id", v.SchoolID)
-	if r.bad || !once(r, b.seen, [2]string{v.Township, v.Village}, "village", "township and village") {
+	if r.bad || !once(r, b.seen, [2]string{v.Township, v.Village}, "village", "import.key.village") {
 		return
 	}
 	b.rows = push(b.rows, v)

@@ -3,6 +3,8 @@ package importer
 import (
 	"strconv"
 	"strings"
+
+	"baoxue/i18n"
 )
 
 // row reads the cells of one data row by column name, recording every
@@ -27,16 +29,19 @@ func (r *row) label(name string) string {
 	return name
 }
 
-// fail records a problem with the column name (or the whole row when name
-// is "").
-func (r *row) fail(name, format string, args ...any) {
+// fail records the problem of catalog key with args in the column name (or
+// the whole row when name is "").
+func (r *row) fail(name, key string, args ...any) {
 	r.bad = true
 	col := ""
 	if name != "" {
 		col = r.label(name)
 	}
-	r.p.add(r.line, col, format, args...)
+	r.p.add(r.line, col, key, args...)
 }
+
+// failMsg records the problem m in the column name.
+func (r *row) failMsg(name string, m i18n.Message) { r.fail(name, m.Key, m.Args...) }
 
 // cell returns the cleaned first cell of a column and its index (-1 when the
 // file lacks the column or the row is short). A free-text column keeps its
@@ -62,7 +67,7 @@ func (r *row) text(name string) string {
 func (r *row) need(name string) string {
 	v, _ := r.cell(name)
 	if v == "" {
-		r.fail(name, "required value is missing")
+		r.fail(name, "import.value.required")
 	}
 	return v
 }
@@ -73,7 +78,7 @@ func (r *row) date(name string, required bool) string {
 	v, i := r.cell(name)
 	if v == "" {
 		if required {
-			r.fail(name, "required date is missing: write it as YYYY-MM-DD")
+			r.fail(name, "import.date.required")
 		}
 		return ""
 	}
@@ -87,7 +92,7 @@ func (r *row) date(name string, required bool) string {
 	}
 	d, ok := parseDate(v)
 	if !ok {
-		r.fail(name, "%q is not a date: write YYYY-MM-DD (2011/5/1, 20110501 and 2011.05.01 are read too)", v)
+		r.fail(name, "import.date.bad", v)
 		return ""
 	}
 	if len(r.dates) < 100000 {
@@ -98,27 +103,27 @@ func (r *row) date(name string, required bool) string {
 
 // choice reads an enumerated column in any of its spellings (and the
 // code-name forms of the registry export); empty gives def.
-func (r *row) choice(name string, parse func(string) (string, bool), def, allowed string) string {
+func (r *row) choice(name string, parse func(string) (string, bool), def string, allowed i18n.Message) string {
 	v, _ := r.cell(name)
 	if v == "" {
 		return def
 	}
 	c, ok := codeName(v, parse)
 	if !ok {
-		r.fail(name, "unknown value %q: use one of %s", v, allowed)
+		r.fail(name, "import.choice.unknown", v, allowed)
 	}
 	return c
 }
 
 // number reads an enumerated integer column; empty gives def.
-func (r *row) number(name string, parse func(string) (int, bool), def int, allowed string) int {
+func (r *row) number(name string, parse func(string) (int, bool), def int, allowed i18n.Message) int {
 	v, _ := r.cell(name)
 	if v == "" {
 		return def
 	}
 	n, ok := codeName(v, parse)
 	if !ok {
-		r.fail(name, "%q is out of range or unknown: use %s", v, allowed)
+		r.fail(name, "import.number.unknown", v, allowed)
 	}
 	return n
 }
@@ -137,7 +142,7 @@ func (r *row) flag(name string, parse func(string) (bool, bool)) bool {
 		}
 		b, ok := codeName(v, parse)
 		if !ok {
-			r.fail(name, "unknown value %q: use 1 or 0 (是/否, Y/N, true/false)", v)
+			r.fail(name, "import.flag.unknown", v)
 			continue
 		}
 		out = out || b
@@ -153,11 +158,11 @@ func (r *row) positive(name string) int {
 	}
 	n, err := strconv.Atoi(strings.TrimSuffix(v, ".0"))
 	if err != nil {
-		r.fail(name, "%q is not a whole number", v)
+		r.fail(name, "import.number.whole", v)
 		return 0
 	}
 	if n <= 0 {
-		r.fail(name, "must be greater than 0, not %d", n)
+		r.fail(name, "import.number.positive", n)
 	}
 	return n
 }
@@ -167,7 +172,7 @@ func (r *row) positive(name string) int {
 // empty, or says 居民身份证 or 户口簿 (see parseIDType). An unknown type is
 // a problem of the row, whose number is then not checked as well.
 func (r *row) mainlandID() bool {
-	return r.choice("id_type", parseIDType, "mainland", allowedIDTypes) == "mainland"
+	return r.choice("id_type", parseIDType, "mainland", i18n.M("import.allowed.id_type")) == "mainland"
 }
 
 // nationalID reads a national ID column: a mainland number is checked and
@@ -177,14 +182,14 @@ func (r *row) nationalID(name string, mainland bool) string {
 	v, _ := r.cell(name)
 	if !mainland {
 		if isScientific(v) {
-			r.fail(name, "%s", msgScientific)
+			r.fail(name, msgScientific)
 			return ""
 		}
 		return v
 	}
 	id, msg := nationalID(v)
-	if msg != "" {
-		r.fail(name, "%s", msg)
+	if msg.Key != "" {
+		r.failMsg(name, msg)
 	}
 	return id
 }
@@ -194,13 +199,13 @@ func (r *row) studentNumber(name string, required bool) string {
 	v, _ := r.cell(name)
 	if v == "" {
 		if required {
-			r.fail(name, "required value is missing")
+			r.fail(name, "import.value.required")
 		}
 		return ""
 	}
 	id, msg := studentNumber(v)
-	if msg != "" {
-		r.fail(name, "%s", msg)
+	if msg.Key != "" {
+		r.failMsg(name, msg)
 	}
 	return id
 }
@@ -211,8 +216,7 @@ func (r *row) birthMatches(nidColumn, nid, birthColumn, birth string) {
 		return
 	}
 	if b := birthDateOf(nid); b != birth {
-		r.fail(birthColumn, "%s does not agree with the birth date %s inside the %s: correct one of them",
-			birth, b, r.label(nidColumn))
+		r.fail(birthColumn, "import.birth.mismatch", birth, b, r.label(nidColumn))
 	}
 }
 
@@ -222,8 +226,7 @@ func (r *row) disabilityType() string {
 	v := r.text("disability_type")
 	t, ok := parseDisabilityType(v)
 	if !ok {
-		r.fail("disability_type", "unknown value %q: use one of %s, 其他, or 无 (codes 1–7 of the registry are read too)",
-			v, strings.Join(disabilityTypes, ", "))
+		r.fail("disability_type", "import.disability_type.unknown", v)
 	}
 	return t
 }

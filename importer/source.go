@@ -4,14 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
+
+	"baoxue/i18n"
 )
 
 // record is one line (CSV) or row (XLSX) of an input, header included.
@@ -43,11 +45,25 @@ type source interface {
 // at a line when known.
 type badInput struct {
 	line int
-	msg  string
+	msg  i18n.Message
 }
 
-// Error renders the problem with its line, for wrapping outside BadRows.
-func (b *badInput) Error() string { return fmt.Sprintf("line %d: %s", b.line, b.msg) }
+// Error renders the problem with its line in Chinese, the default, for
+// wrapping outside BadRows; see Localize.
+func (b *badInput) Error() string { return b.Localize(i18n.Default()) }
+
+// Localize renders the problem with its line in p's language.
+func (b *badInput) Localize(p *i18n.Printer) string {
+	return p.Sprintf("import.at_line", strconv.Itoa(b.line), b.msg)
+}
+
+// bad makes a *badInput of the file as a whole with the message key and args.
+func bad(key string, args ...any) *badInput { return &badInput{msg: i18n.M(key, args...)} }
+
+// badAt makes a *badInput at line with the message key and args.
+func badAt(line int, key string, args ...any) *badInput {
+	return &badInput{line: line, msg: i18n.M(key, args...)}
+}
 
 // openSource opens a CSV or XLSX file. XLSX is recognised by its extension
 // or the zip signature, and read within lim; anything else is read as CSV.
@@ -55,9 +71,9 @@ func openSource(path string, lim Limits) (source, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, &badInput{msg: "no such file"}
+			return nil, bad("import.file.missing")
 		}
-		return nil, &badInput{msg: fmt.Sprintf("cannot open: %v", err)}
+		return nil, bad("import.open.failed", err)
 	}
 	head := make([]byte, 8)
 	n, _ := io.ReadFull(f, head)
@@ -69,10 +85,10 @@ func openSource(path string, lim Limits) (source, error) {
 		return openXLSX(path, lim)
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}) || ext == ".xls":
 		f.Close()
-		return nil, &badInput{msg: "this is an old Excel .xls file: save it as .xlsx or as CSV and import that"}
+		return nil, bad("import.file.xls")
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		f.Close()
-		return nil, &badInput{msg: "this file is UTF-16 text (Excel's \"Unicode text\"): save it as CSV (UTF-8) instead"}
+		return nil, bad("import.file.utf16")
 	}
 	src, err := newCSV(f)
 	if err != nil {
@@ -102,7 +118,7 @@ func newCSV(f io.ReadSeekCloser) (*csvSource, error) {
 	}
 	enc, bom, err := sniffEncoding(f)
 	if err != nil {
-		return nil, &badInput{msg: fmt.Sprintf("cannot read: %v", err)}
+		return nil, bad("import.read.failed", err)
 	}
 	if _, err := f.Seek(int64(bom), io.SeekStart); err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"baoxue/i18n"
 	"baoxue/idnum"
 	"baoxue/store"
 )
@@ -86,34 +87,32 @@ func beginStudents(ctx context.Context, e *env) (batch, error) {
 	return b, nil
 }
 
-const allowedPoverty = "none (无), former_registered (脱贫户), marginal (边缘户), monitored (监测户)"
-
 // read reads and checks the cells of one row into a student.
 func (b *studentBatch) read(r *row) store.Student {
 	mainland := r.mainlandID()
 	s := store.Student{
 		ID:   r.studentNumber("id", true),
-		Name: r.need("name"), Gender: r.choice("gender", parseGender, "", "男 or 女 (M/F, 1/2)"),
+		Name: r.need("name"), Gender: r.choice("gender", parseGender, "", i18n.M("import.allowed.gender")),
 		BirthDate: r.date("birth_date", true), NationalID: r.nationalID("national_id", mainland),
 		SchoolID: r.need("school_id"), Class: r.text("class"),
 		HomeroomTeacherID: r.text("homeroom_teacher_id"),
-		Status:            r.choice("status", parseStudentStatus, "enrolled", allowedStatuses),
+		Status:            r.choice("status", parseStudentStatus, "enrolled", i18n.M("import.allowed.status")),
 		SuspendedUntil:    r.date("suspended_until", false), ReturnedAt: r.date("returned_at", false),
 		Township: r.text("township"), Village: r.text("village"),
-		LeftBehind: r.number("left_behind", parseLeftBehind, 0, "0 (非留守儿童), 1 (单亲留守儿童) or 2 (双亲留守儿童)"),
+		LeftBehind: r.number("left_behind", parseLeftBehind, 0, i18n.M("import.allowed.left_behind")),
 		Migrant:    r.flag("migrant", parseBool), Returning: r.flag("returning", parseBool),
 		Orphan: r.flag("orphan", parseOrphan), Boarding: boarding(r),
 		Disabled: r.flag("disabled", parseBool), DisabilityType: r.disabilityType(),
-		DisabilityLevel:  r.number("disability_level", parseDisabilityLevel, 0, "0–4 (一级…四级, 1 most severe)"),
+		DisabilityLevel:  r.number("disability_level", parseDisabilityLevel, 0, i18n.M("import.allowed.disability_level")),
 		Hardship:         r.flag("hardship", parseHardship),
-		Poverty:          r.choice("poverty", parsePoverty, "none", allowedPoverty),
+		Poverty:          r.choice("poverty", parsePoverty, "none", i18n.M("import.allowed.poverty")),
 		HomeTaught:       r.flag("home_taught", parseBool),
 		PairingTeacherID: r.text("pairing_teacher_id"), GuardianPhone: r.text("guardian_phone"),
 	}
 	if v := r.text("grade"); v == "" {
-		r.fail("grade", "required value is missing: 1–9")
+		r.fail("grade", "import.grade.required")
 	} else {
-		s.Grade = r.number("grade", parseGrade, 0, "a grade 1–9 (一年级…九年级, 初一…初三)")
+		s.Grade = r.number("grade", parseGrade, 0, i18n.M("import.allowed.grade"))
 	}
 	if !r.h.has("disabled") {
 		// 残疾人类型 or 残疾等级 without a 是否残疾 column still says so.
@@ -129,7 +128,7 @@ func (b *studentBatch) read(r *row) store.Student {
 		r.birthMatches("national_id", given, "birth_date", s.BirthDate)
 	}
 	if s.BirthDate != "" && s.BirthDate > b.e.today {
-		r.fail("birth_date", "%s is in the future: check the date", s.BirthDate)
+		r.fail("birth_date", "import.birth.future", s.BirthDate)
 	}
 	return s
 }
@@ -138,7 +137,7 @@ func (b *studentBatch) read(r *row) store.Student {
 // either says so.
 func boarding(r *row) bool {
 	yes := r.flag("boarding", parseBoarding)
-	mode := r.choice("study_mode", parseStudyMode, "", "走读 (1) or 住校 (2)")
+	mode := r.choice("study_mode", parseStudyMode, "", i18n.M("import.allowed.study_mode"))
 	return yes || mode == "boarding"
 }
 
@@ -156,14 +155,14 @@ func (b *studentBatch) add(r *row) {
 	} else {
 		nid = strings.Clone(nid)
 	}
-	if !once(r, b.seenID, id, "id", "学籍号") {
+	if !once(r, b.seenID, id, "id", "import.key.student_number") {
 		return
 	}
-	if s.NationalID != "" && !once(r, b.seenNID, nid, "national_id", "national ID") {
+	if s.NationalID != "" && !once(r, b.seenNID, nid, "national_id", "import.key.national_id") {
 		return
 	}
 	sid, ok := b.match(r, s)
-	if !ok || (sid != 0 && !once(r, b.seenSID, sid, "id", "student (matched by 学籍号 or national ID)")) {
+	if !ok || (sid != 0 && !once(r, b.seenSID, sid, "id", "import.key.student")) {
 		return
 	}
 	b.schools[s.SchoolID] = true
@@ -220,7 +219,7 @@ func (b *studentBatch) finalCheck(ctx context.Context, p *problems) error {
 		return b.stageErr
 	}
 	if !b.e.opt.AllowMassUpdate && b.renames.tooMany() {
-		p.add(0, "", "%s", b.renames.problem())
+		p.addMsg(0, "", b.renames.problem())
 	}
 	return nil
 }
@@ -241,11 +240,10 @@ func (b *studentBatch) match(r *row, s store.Student) (int64, bool) {
 	other := b.byNID[s.NationalID]
 	switch {
 	case other == -1:
-		r.fail("national_id", "two stored students have this national ID: correct them before importing this row")
+		r.fail("national_id", "import.id.shared")
 		return 0, false
 	case byID && other != 0 && other != sid:
-		r.fail("national_id", "this national ID belongs to another stored student (学籍号 %s): correct the ID or the 学籍号",
-			idnum.Mask(b.idx.Students[other].ID))
+		r.fail("national_id", "import.id.other_student", idnum.Mask(b.idx.Students[other].ID))
 		return 0, false
 	case byID:
 		return sid, true

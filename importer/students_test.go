@@ -19,8 +19,8 @@ func TestReimportUpdates(t *testing.T) {
 		base(t, st)
 		keys := dump(t, st, `SELECT id, key, sid FROM students ORDER BY id`)
 		sum := importOK(t, st, "students", "students.corrected.csv", opts())
-		if sum.String() != "students: 3 rows (0 new, 3 updated)" {
-			t.Errorf("summary %q", sum.String())
+		if sum.Localize(english) != "students: 3 rows (0 new, 3 updated)" || sum.String() != "students：3 行（新增 0，更新 3）" {
+			t.Errorf("summary %q, %q", sum.Localize(english), sum.String())
 		}
 		equalLines(t, "keys and sids unchanged", dump(t, st, `SELECT id, key, sid FROM students ORDER BY id`), keys)
 		equalLines(t, "corrected", dump(t, st, `SELECT id, class, homeroom_teacher_id, left_behind, poverty, status
@@ -133,8 +133,8 @@ func TestSnapshot(t *testing.T) {
 		opt := opts()
 		opt.Snapshot = true
 		sum := importOK(t, st, "students", "students.snapshot.csv", opt)
-		if sum.Missing != 1 || sum.String() != "students: 1 rows (0 new, 1 updated, 1 missing from the roster)" {
-			t.Errorf("snapshot summary %q", sum.String())
+		if sum.Missing != 1 || sum.Localize(english) != "students: 1 row (0 new, 1 updated, 1 missing from the roster)" {
+			t.Errorf("snapshot summary %q", sum.Localize(english))
 		}
 		// B1 (SCH01, enrolled) is missing; S3 is suspended, B2 and 张三 are of SCH02.
 		equalLines(t, "missing", dump(t, st, `SELECT id, status, missing_since FROM students ORDER BY id`), []string{
@@ -155,7 +155,7 @@ func TestImplicitRefs(t *testing.T) {
 		header := []string{"id", "name", "birth_date", "school_id", "grade", "homeroom_teacher_id"}
 		rows := [][]string{{"S1", "张三", "2011-05-01", "X", "9", "TX"}}
 		_, err := importer.ImportRows(ctx, st, "students", "tests.yaml", header, rows, []int{12}, opts())
-		if err == nil || err.Error() != `tests.yaml:12: school_id: unknown school "X": import it with the schools first, or correct the code` {
+		if err == nil || en(err) != `tests.yaml:12: school_id: unknown school "X": import it with the schools first, or correct the code` {
 			t.Errorf("without implicit refs: %v", err)
 		}
 		opt := opts()
@@ -185,9 +185,13 @@ func TestErrorList(t *testing.T) {
 	if !ok || bad.Total != 120 {
 		t.Fatalf("got %v, want 120 bad rows", err)
 	}
-	lines := strings.Split(bad.Error(), "\n")
+	lines := strings.Split(bad.Localize(english), "\n")
 	if len(lines) != 51 || lines[0] != "many.csv:2: center: required value is missing" || lines[50] != "… and 70 more" {
 		t.Errorf("error text: %d lines, first %q, last %q", len(lines), lines[0], lines[len(lines)-1])
+	}
+	lines = strings.Split(bad.Error(), "\n") // in Chinese, the default
+	if len(lines) != 51 || lines[0] != "many.csv:2: center: 缺少必填的值" || lines[50] != "……另有 70 个问题" {
+		t.Errorf("error text in Chinese: %d lines, first %q, last %q", len(lines), lines[0], lines[len(lines)-1])
 	}
 	if _, err := importer.ImportRows(context.Background(), st, "pupils", "x", nil, nil, nil, opts()); err == nil ||
 		!strings.Contains(err.Error(), "未知的导入类型") {

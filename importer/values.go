@@ -7,18 +7,24 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"baoxue/civil"
 )
 
 // clean trims a cell of a single-line column: white space (including the
 // full-width space and the tab some users type before long numbers) at
 // either end, the ="…" wrapper that forces Excel to keep a number as text,
+// one leading apostrophe (' or ＇, Excel's mark of a number kept as text),
 // and anywhere in it the characters that are never data (see invisible),
 // line breaks and tabs among them: no cell can forge a line of a summary,
-// nor turn text around with a bidirectional override.
+// nor turn text around with a bidirectional override. Full-width digits,
+// Latin letters and date separators become ASCII (civil.FoldWidth:
+// Ｇ５００…, ２０２６－０３－１６).
 func clean(s string) string { return cleanCell(s, false) }
 
 // cleanText cleans a free-text cell (a note): as clean, but line breaks
-// stay (a note may span lines) and a tab becomes a space.
+// stay (a note may span lines), a tab becomes a space, and the text keeps
+// its apostrophe and its full-width characters.
 func cleanText(s string) string { return cleanCell(s, true) }
 
 func cleanCell(s string, multiline bool) string {
@@ -28,6 +34,12 @@ func cleanCell(s string, multiline bool) string {
 	s = strings.TrimFunc(s, isBlank)
 	if len(s) >= 3 && s[0] == '=' && s[1] == '"' && s[len(s)-1] == '"' {
 		s = strings.TrimFunc(s[2:len(s)-1], isBlank)
+	}
+	if !multiline {
+		s = dropApostrophe(s)
+		if mayFold(s) {
+			s = civil.FoldWidth(s)
+		}
 	}
 	if hasInvisible(s) {
 		s = strings.TrimFunc(strings.Map(func(r rune) rune {
@@ -91,6 +103,25 @@ func hasInvisible(s string) bool {
 		}
 	}
 	return false
+}
+
+// dropApostrophe removes one leading apostrophe (' or the full-width ＇)
+// and the white space after it.
+func dropApostrophe(s string) string {
+	switch {
+	case strings.HasPrefix(s, "'"):
+		return strings.TrimLeftFunc(s[1:], isBlank)
+	case strings.HasPrefix(s, "＇"):
+		return strings.TrimLeftFunc(s[len("＇"):], isBlank)
+	}
+	return s
+}
+
+// mayFold reports whether s may hold a character civil.FoldWidth changes
+// (U+FF01–U+FF5E start with the byte 0xEF, U+3000 with 0xE3 0x80 0x80),
+// looking at bytes: this is on every cell of every row.
+func mayFold(s string) bool {
+	return strings.IndexByte(s, 0xEF) >= 0 || strings.Contains(s, "\u3000")
 }
 
 func isBlank(r rune) bool {
@@ -420,39 +451,21 @@ func parseChannel(v string) (string, bool) {
 	return "", false
 }
 
-// parseDate reads YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD (months and days with
-// one or two digits, as Excel writes them), YYYYMMDD and YYYY年M月D日, with
-// an optional time of day after a space or T (Excel's "2011/5/1 0:00"). It
-// returns the date as YYYY-MM-DD, or ok false when it is not a real date
-// between 1900 and 2100.
+// parseDate reads a date as people write it (civil.ParseWritten):
+// YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD (months and days with one or two
+// digits, as Excel writes them), YYYYMMDD and YYYY年M月D日, in half-width or
+// full-width digits, with an optional time of day after a space or T
+// (Excel's "2011/5/1 0:00"). It returns the date as YYYY-MM-DD, or ok false
+// when it is not a real date between 1900 and 2100.
 func parseDate(v string) (string, bool) {
-	if i := strings.IndexAny(v, " T"); i > 0 {
-		v = v[:i]
+	day, err := civil.ParseWritten(v)
+	if err != nil {
+		return "", false
 	}
-	var y, m, d int
-	switch {
-	case len(v) == 8 && allDigits(v):
-		y, m, d = atoi(v[:4]), atoi(v[4:6]), atoi(v[6:])
-	default:
-		if strings.Contains(v, "年") {
-			v = strings.TrimSuffix(strings.NewReplacer("年", "-", "月", "-").Replace(v), "日")
-		}
-		sep := strings.IndexAny(v, "-/.")
-		if sep != 4 {
-			return "", false
-		}
-		parts := strings.Split(v, v[sep:sep+1])
-		if len(parts) != 3 || len(parts[1]) < 1 || len(parts[1]) > 2 || len(parts[2]) < 1 || len(parts[2]) > 2 {
-			return "", false
-		}
-		for _, p := range parts {
-			if !allDigits(p) {
-				return "", false
-			}
-		}
-		y, m, d = atoi(parts[0]), atoi(parts[1]), atoi(parts[2])
+	if y, _, _ := day.Date(); y < 1900 || y > 2100 {
+		return "", false
 	}
-	return makeDate(y, m, d)
+	return day.String(), true
 }
 
 func makeDate(y, m, d int) (string, bool) {
@@ -528,12 +541,4 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-func atoi(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		n = n*10 + int(s[i]-'0')
-	}
-	return n
 }

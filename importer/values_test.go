@@ -3,7 +3,13 @@ package importer
 import (
 	"strings"
 	"testing"
+
+	"baoxue/i18n"
 )
+
+// en renders a message in English, the language the tests of this package
+// pin their wording in.
+func en(m i18n.Message) string { return i18n.NewPrinter(i18n.English).Text(m) }
 
 func TestParseDate(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
@@ -15,6 +21,12 @@ func TestParseDate(t *testing.T) {
 		{"2026/3/9 0:00", "2026-03-09"},
 		{"2026-03-09T00:00:00", "2026-03-09"},
 		{"2024-02-29", "2024-02-29"},
+		{"２０２６－０３－１６", "2026-03-16"},
+		{"２０２６．３．９", "2026-03-09"},
+		{"２０２６年３月９日", "2026-03-09"},
+		{"２０２６０３０９", "2026-03-09"},
+		{"2100-12-31", "2100-12-31"},
+		{"2101-01-01", ""},
 		{"2026-02-29", ""},
 		{"2026-13-01", ""},
 		{"26-03-09", ""},
@@ -149,7 +161,11 @@ func TestIdentityNumbers(t *testing.T) {
 		{"50023420110501001", "", "18 characters"},
 		{"5002342011050100A5", "", "17 digits and a check character"},
 	} {
-		got, msg := nationalID(tc.in)
+		got, m := nationalID(tc.in)
+		msg := en(m)
+		if m.Key == "" {
+			msg = ""
+		}
 		if got != tc.want || (tc.msg == "") != (msg == "") || !strings.Contains(msg, tc.msg) {
 			t.Errorf("nationalID(%q) = %q, %q; want %q, …%s…", tc.in, got, msg, tc.want, tc.msg)
 		}
@@ -165,7 +181,11 @@ func TestIdentityNumbers(t *testing.T) {
 		{"G500234201105010016", "", "check character"},
 		{"5.00234E+17", "", "scientific notation"},
 	} {
-		got, msg := studentNumber(tc.in)
+		got, m := studentNumber(tc.in)
+		msg := en(m)
+		if m.Key == "" {
+			msg = ""
+		}
 		if got != tc.want || (tc.msg == "") != (msg == "") || !strings.Contains(msg, tc.msg) {
 			t.Errorf("studentNumber(%q) = %q, %q; want %q, …%s…", tc.in, got, msg, tc.want, tc.msg)
 		}
@@ -177,6 +197,10 @@ func TestCleanAndHeaders(t *testing.T) {
 		"  SCH01 ": "SCH01", "\t500234201105010015": "500234201105010015", `="G500234201105010015"`: "G500234201105010015",
 		"\u3000张三\u3000": "张三", "a\x00b": "ab", "张\x1f三": "张三", "张\n三": "张三", "张\r\n三\t丰": "张三丰",
 		"\u202e三张": "三张", "张\u2066三\u2069": "张三", "\u200f\u202d 张三": "张三", "张\u200b\ufeff三\u0085": "张三",
+		// Full width as Chinese input methods type it, and Excel's apostrophe.
+		"Ｇ５００２３４２０１１０５０１００１５": "G500234201105010015", "２０２６－０３－１６": "2026-03-16", "ＳＣＨ０１\u3000": "SCH01",
+		"'500234201105010015": "500234201105010015", "＇500234201105010015": "500234201105010015", "' 12": "12",
+		"''S1": "'S1", `="'S1"`: "S1", "张'三": "张'三", "'": "",
 	} {
 		if got := clean(in); got != want {
 			t.Errorf("clean(%q) = %q, want %q", in, got, want)
@@ -185,6 +209,7 @@ func TestCleanAndHeaders(t *testing.T) {
 	// A note keeps its line breaks, not its bidirectional overrides.
 	for in, want := range map[string]string{
 		"line 1\nline 2": "line 1\nline 2", "a\tb\u202e\n": "a b", "\u2067家访\u2069\n\n已联系": "家访\n\n已联系",
+		"'引用的话": "'引用的话", "ＡＢ：１": "ＡＢ：１",
 	} {
 		if got := cleanText(in); got != want {
 			t.Errorf("cleanText(%q) = %q, want %q", in, got, want)

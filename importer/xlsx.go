@@ -5,12 +5,13 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path"
 	"strings"
 	"unicode/utf8"
+
+	"baoxue/i18n"
 )
 
 // xlsxSource streams the first sheet of an XLSX workbook (see sheetReader)
@@ -34,22 +35,22 @@ type xlsxSource struct {
 	done    bool
 }
 
-// What the messages call the parts they are about.
+// What the messages call the parts they are about: catalog keys.
 const (
-	partIndex   = "the list of sheets"
-	partStrings = "the shared strings"
-	partSheet   = "the first sheet"
+	partIndex   = "import.xlsx.part.index"
+	partStrings = "import.xlsx.part.strings"
+	partSheet   = "import.xlsx.part.sheet"
 )
 
 func openXLSX(name string, lim Limits) (source, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, &badInput{msg: fmt.Sprintf("cannot open: %v", err)}
+		return nil, bad("import.open.failed", err)
 	}
 	info, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, &badInput{msg: fmt.Sprintf("cannot open: %v", err)}
+		return nil, bad("import.open.failed", err)
 	}
 	src, err := newXLSX(f, info.Size(), lim)
 	if err != nil {
@@ -65,7 +66,7 @@ func openXLSX(name string, lim Limits) (source, error) {
 func newXLSX(r io.ReaderAt, size int64, lim Limits) (*xlsxSource, error) {
 	lim = lim.withDefaults()
 	if size == 0 {
-		return nil, &badInput{msg: "not an .xlsx workbook: the file is empty"}
+		return nil, bad("import.xlsx.empty_file")
 	}
 	head := make([]byte, len(oleSignature))
 	n, _ := r.ReadAt(head, 0)
@@ -76,9 +77,9 @@ func newXLSX(r io.ReaderAt, size int64, lim Limits) (*xlsxSource, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // no part is written to disk
 		if bytes.HasPrefix(head, []byte("PK")) {
-			return nil, &badInput{msg: "the workbook is damaged: its zip directory cannot be read (is the file complete? copy or download it again)"}
+			return nil, bad("import.xlsx.zip_directory")
 		}
-		return nil, &badInput{msg: "not an .xlsx workbook: the file is not a zip archive, as every .xlsx file is (a CSV file must be named .csv)"}
+		return nil, bad("import.xlsx.not_zip")
 	}
 	s := &xlsxSource{lim: lim, book: newBook(zr, lim.XLSXMaxBytes)}
 	sheetPart, stringsPart, err := s.readIndex()
@@ -104,13 +105,13 @@ func (s *xlsxSource) readIndex() (sheetPart, stringsPart *zip.File, err error) {
 	}
 	wbPart := s.book.part(wb)
 	if wbPart == nil {
-		return nil, nil, &badInput{msg: "not an .xlsx workbook: the zip archive has no workbook in it"}
+		return nil, nil, bad("import.xlsx.no_workbook")
 	}
 	if err := s.book.read(wbPart, func(x *xmlReader) (err error) { s.index, err = readWorkbook(x); return err }); err != nil {
 		return nil, nil, s.problem(partIndex, err)
 	}
 	if s.index.count == 0 {
-		return nil, nil, &badInput{msg: "the workbook has no sheet"}
+		return nil, nil, bad("import.xlsx.no_sheet")
 	}
 	return s.firstSheet(wb)
 }
@@ -133,7 +134,7 @@ func (s *xlsxSource) workbookPath() (string, error) {
 		}
 	}
 	if strings.HasSuffix(wb, ".bin") {
-		return "", &badInput{msg: "this is an Excel binary workbook (.xlsb): save it as .xlsx or as CSV and import that"}
+		return "", bad("import.xlsx.xlsb")
 	}
 	return wb, nil
 }
@@ -166,7 +167,7 @@ func (s *xlsxSource) firstSheet(wb string) (sheetPart, stringsPart *zip.File, er
 		return nil, nil, nil // a chart sheet: no cells
 	}
 	if sheetRel == nil || s.book.part(sheetRel.target) == nil {
-		return nil, nil, &badInput{msg: fmt.Sprintf("the workbook is damaged: its first sheet %s has no content", first.label())}
+		return nil, nil, bad("import.xlsx.damaged", i18n.M("import.xlsx.no_content", first.label()))
 	}
 	return s.book.part(sheetRel.target), s.book.part(stringsName), nil
 }
@@ -228,8 +229,7 @@ func (s *xlsxSource) next() (record, error) {
 		return record{}, s.problem(partSheet, err)
 	case line > s.lim.MaxRows:
 		s.done = true
-		return record{}, &badInput{msg: fmt.Sprintf("the first sheet has more than %s rows (import.max_rows in baoxue.yaml)",
-			thousands(int64(s.lim.MaxRows)))}
+		return record{}, bad("import.xlsx.max_rows", s.lim.MaxRows)
 	}
 	s.emitted = true
 	return record{line: line, cells: cells, raws: cells, date1904: s.index.date1904}, nil
@@ -262,17 +262,16 @@ func (s *xlsxSource) close() error {
 func (s *xlsxSource) emptyProblem() *badInput {
 	first := s.index.sheets[0]
 	if s.index.count == 1 {
-		return &badInput{msg: fmt.Sprintf("the workbook's only sheet %s is empty", first.label())}
+		return bad("import.xlsx.only_sheet_empty", first.label())
 	}
-	names := make([]string, 0, len(s.index.sheets)+1)
+	sheets := make(list, 0, len(s.index.sheets)+1)
 	for _, sh := range s.index.sheets {
-		names = append(names, sh.label())
+		sheets = append(sheets, sh.label())
 	}
 	if s.index.count > len(s.index.sheets) {
-		names = append(names, fmt.Sprintf("… (%d sheets)", s.index.count))
+		sheets = append(sheets, i18n.M("import.xlsx.sheet_count", s.index.count))
 	}
-	return &badInput{msg: fmt.Sprintf("the first sheet %s is empty; the workbook has sheets %s: move the data to the first sheet",
-		first.label(), strings.Join(names, ", "))}
+	return bad("import.xlsx.first_empty", first.label(), sheets)
 }
 
 // problem turns an error of reading a part into bad input: at the row
@@ -289,63 +288,69 @@ func (s *xlsxSource) problem(part string, err error) *badInput {
 	return &badInput{line: line, msg: s.contentProblem(part, err)}
 }
 
-const damaged = "the workbook is damaged: "
+// damaged says that the workbook is damaged, and how (a message key of
+// the catalog with args).
+func damaged(key string, args ...any) i18n.Message {
+	return i18n.M("import.xlsx.damaged", i18n.M(key, args...))
+}
 
 // fileProblem words the problems of the file as a whole: its size and its
 // zip archive.
-func (s *xlsxSource) fileProblem(part string, err error) (string, bool) {
+func (s *xlsxSource) fileProblem(part string, err error) (i18n.Message, bool) {
 	switch {
 	case errors.Is(err, errXLSXBudget):
-		what := "the first sheet and its shared strings unzip"
 		if part == partIndex {
-			what = "the workbook's list of sheets unzips"
+			return i18n.M("import.xlsx.budget_index", byteSize(s.lim.XLSXMaxBytes)), true
 		}
-		return fmt.Sprintf("%s to more than %s (import.xlsx_max_bytes in baoxue.yaml)", what, byteSize(s.lim.XLSXMaxBytes)), true
+		return i18n.M("import.xlsx.budget_sheet", byteSize(s.lim.XLSXMaxBytes)), true
 	case errors.Is(err, zip.ErrChecksum):
-		return damaged + part + " fails its checksum (copy or download the file again)", true
+		return damaged("import.xlsx.checksum", i18n.M(part)), true
 	case errors.Is(err, zip.ErrFormat), errors.Is(err, io.ErrUnexpectedEOF):
-		return damaged + part + " is not as long as the zip directory says (copy or download the file again)", true
+		return damaged("import.xlsx.short", i18n.M(part)), true
 	case errors.Is(err, zip.ErrAlgorithm):
-		return part + " is compressed in a way baoxue does not read: save the workbook again in Excel or WPS", true
+		return i18n.M("import.xlsx.compression", i18n.M(part)), true
 	}
-	return "", false
+	return i18n.Message{}, false
 }
 
 // contentProblem words the problems of a part's XML and of the sheet's
 // cells.
-func (s *xlsxSource) contentProblem(part string, err error) string {
+func (s *xlsxSource) contentProblem(part string, err error) i18n.Message {
 	var (
-		syntax *xml.SyntaxError
-		rowNum *badRowNumber
-		ref    *badCellRef
-		shared *badSharedString
-		cols   *tooManyColumns
-		long   *cellTooLong
+		syntax  *xml.SyntaxError
+		rowNum  *badRowNumber
+		ref     *badCellRef
+		shared  *badSharedString
+		cols    *tooManyColumns
+		long    *cellTooLong
+		charset *unknownCharset
 	)
+	what := i18n.M(part)
 	switch {
 	case errors.Is(err, errXMLToken):
-		return damaged + fmt.Sprintf("%s has a tag or a text longer than %s, which no workbook has", part, byteSize(xlsxMaxToken))
+		return damaged("import.xlsx.token", what, byteSize(xlsxMaxToken))
 	case errors.Is(err, errXMLDoctype):
-		return damaged + part + " has a document type declaration (<!DOCTYPE>), which no workbook has"
+		return damaged("import.xlsx.doctype", what)
 	case errors.Is(err, errXMLDepth):
-		return damaged + fmt.Sprintf("%s nests elements more than %d deep, which no workbook does", part, xlsxMaxDepth)
+		return damaged("import.xlsx.depth", what, xlsxMaxDepth)
 	case errors.Is(err, errCellTooLong):
-		return fmt.Sprintf("%s hold a text of more than %s characters, more than a cell can", part, thousands(xlsxMaxCellChars))
+		return i18n.M("import.xlsx.part_cell_too_long", what, xlsxMaxCellChars)
 	case errors.As(err, &syntax):
-		return damaged + fmt.Sprintf("%s is not well-formed XML (%s)", part, cut(syntax.Msg))
+		return damaged("import.xlsx.xml", what, cut(syntax.Msg))
 	case errors.As(err, &cols):
-		return fmt.Sprintf("the first sheet has more than %s columns: cell %s has a value (import.max_columns in baoxue.yaml)",
-			thousands(int64(s.lim.MaxColumns)), cols.ref)
+		return i18n.M("import.xlsx.max_columns", s.lim.MaxColumns, cols.ref)
 	case errors.As(err, &long):
-		return fmt.Sprintf("cell %s holds more than %s characters, more than a cell can", long.ref, thousands(xlsxMaxCellChars))
+		return i18n.M("import.xlsx.cell_too_long", long.ref, xlsxMaxCellChars)
 	case errors.As(err, &shared):
-		return damaged + fmt.Sprintf("cell %s refers to shared string %s, but there are %d", shared.ref, shared.v, shared.n)
+		return damaged("import.xlsx.shared_string", shared.ref, shared.v, shared.n)
 	case errors.As(err, &rowNum):
-		return damaged + fmt.Sprintf("the row number %s is not a number from 1 up", rowNum.r)
+		return damaged("import.xlsx.row_number", rowNum.r)
 	case errors.As(err, &ref):
-		return damaged + fmt.Sprintf("%s is not a cell reference such as B7", ref.r)
+		return damaged("import.xlsx.cell_ref", ref.r)
+	case errors.As(err, &charset):
+		return damaged("import.xlsx.unreadable", what, i18n.M("import.xlsx.charset", charset.label))
 	}
-	return damaged + fmt.Sprintf("%s cannot be read (%s)", part, cut(err.Error()))
+	return damaged("import.xlsx.unreadable", what, cut(err.Error()))
 }
 
 // cut shortens a message of a library, which may quote the workbook.

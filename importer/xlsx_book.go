@@ -7,6 +7,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"baoxue/i18n"
 )
 
 // xlsxBook is the zip package of a workbook: its parts, and the budget of
@@ -162,10 +164,10 @@ func readWorkbook(x *xmlReader) (xlsxIndex, error) {
 	}
 }
 
-// label names a sheet in messages.
-func (s xlsxSheet) label() string {
+// label names a sheet in messages: its name quoted, and hidden when it is.
+func (s xlsxSheet) label() any {
 	if s.hidden {
-		return quoteShort(s.name) + " (hidden)"
+		return i18n.M("import.xlsx.hidden", quoteShort(s.name))
 	}
 	return quoteShort(s.name)
 }
@@ -178,10 +180,9 @@ var oleSignature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 // stream called EncryptedPackage, from an old .xls file.
 func oleProblem(r io.ReaderAt, size int64) *badInput {
 	if containsUTF16(r, size, "EncryptedPackage") {
-		return &badInput{msg: "the workbook is encrypted with a password: open it in Excel or WPS, remove the password " +
-			"and save it, or save it as CSV, and import that"}
+		return bad("import.xlsx.encrypted")
 	}
-	return &badInput{msg: "this is an old Excel .xls file: save it as .xlsx or as CSV and import that"}
+	return bad("import.file.xls")
 }
 
 // containsUTF16 reports whether the file holds s in UTF-16LE, the encoding

@@ -312,6 +312,9 @@ func TestXLSXHandWritten(t *testing.T) {
 			err: "0: the workbook is damaged: the first sheet has a tag or a text longer than 1 MiB, which no workbook has"},
 		{name: "comment of 2 MiB", parts: map[string]string{"xl/sharedStrings.xml": sstXML(`<!--` + strings.Repeat("<a>", 1<<20) + `-->`)},
 			err: "0: the workbook is damaged: the shared strings has a tag or a text longer than 1 MiB, which no workbook has"},
+		{name: "unknown encoding", parts: map[string]string{"xl/worksheets/sheet1.xml": `<?xml version="1.0" encoding="GB9999"?><worksheet ` + mainNS +
+			`><sheetData/></worksheet>`},
+			err: `0: the workbook is damaged: the first sheet cannot be read (unknown encoding "GB9999")`},
 		{name: "shared string too long", parts: map[string]string{"xl/sharedStrings.xml": sstXML(`<si><t>` + strings.Repeat("长", 40000) + `</t></si>`)},
 			err: "0: the shared strings hold a text of more than 32,767 characters, more than a cell can"},
 	}
@@ -328,11 +331,34 @@ func TestXLSXHandWritten(t *testing.T) {
 					t.Errorf("error %v", err)
 				case tc.err != "" && !errors.As(err, &bi):
 					t.Errorf("error %v, want %s", err, tc.err)
-				case tc.err != "" && fmt.Sprintf("%d: %s", bi.line, bi.msg) != tc.err:
+				case tc.err != "" && fmt.Sprintf("%d: %s", bi.line, en(bi.msg)) != tc.err:
 					t.Errorf("error\n%d: %s\nwant\n%s", bi.line, bi.msg, tc.err)
 				}
 			}
 		})
+	}
+}
+
+// TestXLSXProblemsInChinese: the problems of a workbook are said in
+// Chinese, the default, sheets and parts named as a reader of Chinese
+// names them.
+func TestXLSXProblemsInChinese(t *testing.T) {
+	for _, tc := range []struct {
+		parts map[string]string
+		want  string
+	}{
+		{map[string]string{"xl/workbook.xml": `<workbook ` + mainNS + ` ` + relNS + `><sheets>` +
+			`<sheet name="代码" sheetId="1" state="hidden" r:id="rId1"/><sheet name="学生" sheetId="2" r:id="rId3"/></sheets></workbook>`},
+			`第 0 行：第一个工作表 "代码"（隐藏） 是空的（工作簿中的工作表："代码"（隐藏）、"学生"）：请把数据移到第一个工作表`},
+		{map[string]string{"xl/worksheets/sheet1.xml": sheetXML(`<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></row>`)},
+			"第 2 行：工作簿已损坏：第一个工作表不是格式正确的 XML（element <c> closed by </row>）"},
+		{map[string]string{"xl/sharedStrings.xml": sstXML(`<!--` + strings.Repeat("<a>", 1<<20) + `-->`)},
+			"第 0 行：工作簿已损坏：共享字符串中有超过 1 MiB 的标签或文本，正常的工作簿不会这样"},
+	} {
+		_, err := readXLSX(handWorkbook(t, tc.parts, zip.Deflate), Limits{})
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("error %v\nwant  %s", err, tc.want)
+		}
 	}
 }
 

@@ -243,8 +243,8 @@ func TestXLSXBombs(t *testing.T) {
 				t.Fatalf("import: %v, want bad input", err)
 			}
 			got := bad.Errors[len(bad.Errors)-1]
-			if got.Line != tc.line || got.Msg.String() != tc.want {
-				t.Errorf("got line %d: %s\nwant line %d: %s", got.Line, got.Msg, tc.line, tc.want)
+			if got.Line != tc.line || english.Text(got.Msg) != tc.want {
+				t.Errorf("got line %d: %s\nwant line %d: %s", got.Line, english.Text(got.Msg), tc.line, tc.want)
 			}
 			// Generous bounds for a loaded machine under -race; the refusal
 			// itself takes milliseconds and a few MB.
@@ -296,13 +296,13 @@ func TestXLSXLimits(t *testing.T) {
 
 	five := writeWorkbook(t, [][]any{header, school(1), school(2), school(3), school(4)}, nil)
 	p := onlyProblem(t, func() error { _, err := importXLSX(t, st, five, importer.Limits{MaxRows: 4}); return err }())
-	if want := five + ": the first sheet has more than 4 rows (import.max_rows in baoxue.yaml)"; p.Error() != want {
+	if want := five + ": the first sheet has more than 4 rows (import.max_rows in baoxue.yaml)"; en(p) != want {
 		t.Errorf("got  %s\nwant %s", p, want)
 	}
 
 	wide := writeWorkbook(t, [][]any{header, school(1), {"SCH09", "学校", "中心", nil, "备注"}}, nil)
 	p = onlyProblem(t, func() error { _, err := importXLSX(t, st, wide, importer.Limits{MaxColumns: 3}); return err }())
-	if want := wide + ":3: the first sheet has more than 3 columns: cell E3 has a value (import.max_columns in baoxue.yaml)"; p.Error() != want {
+	if want := wide + ":3: the first sheet has more than 3 columns: cell E3 has a value (import.max_columns in baoxue.yaml)"; en(p) != want {
 		t.Errorf("got  %s\nwant %s", p, want)
 	}
 }
@@ -383,7 +383,7 @@ func TestXLSXNotAWorkbook(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := importXLSX(t, st, tc.path, importer.Limits{})
 			p := onlyProblem(t, err)
-			if want := tc.path + ": " + tc.want; p.Error() != want {
+			if want := tc.path + ": " + tc.want; en(p) != want {
 				t.Errorf("got  %s\nwant %s", p, want)
 			}
 		})
@@ -420,7 +420,7 @@ func TestXLSXDamagedCellsReported(t *testing.T) {
 	path := replaceParts(t, base, map[string]rawPart{sheet1: stored(sheet)})
 	_, err := importXLSX(t, st, path, importer.Limits{})
 	p := onlyProblem(t, err)
-	if want := path + ":3: the workbook is damaged: the first sheet is not well-formed XML (unexpected EOF)"; p.Error() != want {
+	if want := path + ":3: the workbook is damaged: the first sheet is not well-formed XML (unexpected EOF)"; en(p) != want {
 		t.Errorf("got  %s\nwant %s", p, want)
 	}
 	if got := dump(t, st, `SELECT count(*) FROM schools`); len(got) != 1 || got[0] != "0" {

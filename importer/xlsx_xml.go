@@ -222,10 +222,16 @@ func newXMLReader(r io.Reader) *xmlReader {
 func xmlCharset(label string, in io.Reader) (io.Reader, error) {
 	enc, err := htmlindex.Get(label)
 	if err != nil {
-		return nil, fmt.Errorf("unknown encoding %s", quoteShort(label))
+		return nil, &unknownCharset{label: quoteShort(label)}
 	}
 	return transform.NewReader(in, enc.NewDecoder()), nil
 }
+
+// unknownCharset is the error of a part whose XML declaration names an
+// encoding xmlCharset does not know; label is quoted.
+type unknownCharset struct{ label string }
+
+func (e *unknownCharset) Error() string { return "unknown encoding " + e.label }
 
 // token returns the next token; io.EOF after the last. Character data is
 // valid until the next call.

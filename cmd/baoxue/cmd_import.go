@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"baoxue/civil"
+	"baoxue/i18n"
 	"baoxue/importer"
 	"baoxue/report"
 )
@@ -21,30 +23,30 @@ func cmdImport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	kinds := importer.Kinds
+	kinds := strings.Join(importer.Kinds, a.p.Sprintf("common.list.sep"))
 	if len(pos) < 2 {
-		return badf("usage: baoxue import KIND FILE...  (KIND: %s)", strings.Join(kinds, ", "))
+		return importBad("import.cmd.usage", kinds)
 	}
 	kind, files := pos[0], pos[1:]
-	if !slices.Contains(kinds, kind) {
-		return badf("import: unknown KIND %q (want one of: %s)", kind, strings.Join(kinds, ", "))
+	if !slices.Contains(importer.Kinds, kind) {
+		return importBad("import.cmd.unknown_kind", kind, kinds)
 	}
 	if *snapshot && kind != "students" {
-		return badf("import: --snapshot applies to students only")
+		return importBad("import.cmd.only", "--snapshot", "students")
 	}
 	if *massUpdate && kind != "students" {
-		return badf("import: --allow-mass-update applies to students only")
+		return importBad("import.cmd.only", "--allow-mass-update", "students")
 	}
 	if *reported && kind != "attendance" {
-		return badf("import: --reported applies to attendance only")
+		return importBad("import.cmd.only", "--reported", "attendance")
 	}
 	var from, to string
 	if *dates != "" {
 		if !*reported {
-			return badf("import: --reported-dates goes with --reported")
+			return importBad("import.cmd.dates_need_reported")
 		}
 		if from, to, err = dateRange(*dates); err != nil {
-			return badf("import: --reported-dates: %v", err)
+			return importBad("import.cmd.dates_bad", err)
 		}
 	}
 	st, err := a.store(ctx, create)
@@ -67,27 +69,35 @@ func cmdImport(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		if len(sum.Ignored) > 0 {
-			fmt.Fprintf(a.stderr, "%s: ignored columns: %s\n", f, strings.Join(sum.Ignored, ", "))
+		if notice, ok := sum.IgnoredNotice(f); ok {
+			fmt.Fprintln(a.stderr, a.p.Text(notice))
 		}
-		fmt.Fprintln(a.stdout, sum.String())
+		fmt.Fprintln(a.stdout, sum.Localize(a.p))
 	}
 	return nil
 }
 
-// dateRange parses FROM..TO or a single DATE (YYYY-MM-DD).
+// importBad is a mistake on the command line of import (exit status 1),
+// the catalog message key with args.
+func importBad(key string, args ...any) error { return badInput{i18n.Errorf(key, args...)} }
+
+// dateRange parses FROM..TO or a single DATE, each as people write dates
+// (civil.ParseWritten: 2026-03-09, 2026/3/9, 2026年3月9日, full-width
+// digits), into YYYY-MM-DD.
 func dateRange(s string) (from, to string, err error) {
-	from, to, ok := strings.Cut(s, "..")
+	first, last, ok := strings.Cut(s, "..")
 	if !ok {
-		to = from
+		last = first
 	}
-	for _, d := range []string{from, to} {
-		if _, err := time.Parse("2006-01-02", d); err != nil {
-			return "", "", fmt.Errorf("%q is not FROM..TO or one date, each YYYY-MM-DD", s)
+	var days [2]civil.Day
+	for i, d := range []string{first, last} {
+		if days[i], err = civil.ParseWritten(d); err != nil {
+			return "", "", i18n.Errorf("import.cmd.dates_format", s)
 		}
 	}
+	from, to = days[0].String(), days[1].String()
 	if to < from {
-		return "", "", fmt.Errorf("%s is before %s", to, from)
+		return "", "", i18n.Errorf("import.cmd.dates_order", to, from)
 	}
 	return from, to, nil
 }

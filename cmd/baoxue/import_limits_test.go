@@ -26,11 +26,11 @@ func TestImportLimitsFromConfig(t *testing.T) {
 	write(t, filepath.Join(dir, "small.yaml"), "import: {max_rows: 2}\n")
 	write(t, filepath.Join(dir, "enough.yaml"), "import: {max_rows: 3, max_columns: 3, xlsx_max_bytes: 64KiB}\n")
 
-	code, _, errs := cli(t, dir, "--lang", "en", "--config", "small.yaml", "--db", db, "import", "schools", "schools.xlsx")
-	if want := "schools.xlsx: the first sheet has more than 2 rows (import.max_rows in baoxue.yaml)"; code != 1 || !strings.Contains(errs, want) {
+	code, _, errs := cli(t, dir, "--config", "small.yaml", "--db", db, "import", "schools", "schools.xlsx")
+	if want := "schools.xlsx: 第一个工作表超过 2 行（baoxue.yaml 中的 import.max_rows）"; code != 1 || !strings.Contains(errs, want) {
 		t.Errorf("max_rows 2: exit %d, %s\nwant exit 1, %s", code, errs, want)
 	}
-	if code, out, errs := cli(t, dir, "--lang", "en", "--config", "enough.yaml", "--db", db, "import", "schools", "schools.xlsx"); code != 0 || !strings.Contains(out, "schools: 2 rows") {
+	if code, out, errs := cli(t, dir, "--config", "enough.yaml", "--db", db, "import", "schools", "schools.xlsx"); code != 0 || !strings.Contains(out, "schools：2 行") {
 		t.Errorf("max_rows 3: exit %d\n%s%s", code, out, errs)
 	}
 }
