@@ -176,7 +176,7 @@ func fill(ctx context.Context, out io.Writer, st *store.Store, dir string, opt O
 		if err != nil {
 			return nil, i18n.Errorf("demo.import", kind, err)
 		}
-		fmt.Fprintf(out, "  %s\n", sum)
+		fmt.Fprintf(out, "  %s\n", sum.Localize(opt.Printer))
 	}
 	return engine.Evaluate(ctx, st, opt.Rules, engine.Options{At: civil.DayOf(opt.At),
 		Progress: report.NewProgress(opt.Progress).In(opt.Printer)})

@@ -77,6 +77,20 @@ type Localized interface {
 type Printer struct {
 	lang Lang
 	p    *message.Printer
+	// errs renders errors of packages that may not import i18n (the
+	// store); see WithErrors.
+	errs func(p *Printer, err error) (string, bool)
+}
+
+// WithErrors returns a copy of p that renders an error that does not
+// implement Localized with render, when render reports true: the errors of
+// packages below the catalog (the store's typed errors) are rendered by the
+// program that knows them, wherever they appear, also as the argument of a
+// message.
+func (p *Printer) WithErrors(render func(p *Printer, err error) (string, bool)) *Printer {
+	c := *p
+	c.errs = render
+	return &c
 }
 
 // Default returns the Chinese Printer.
@@ -118,13 +132,18 @@ func (p *Printer) Fprintln(w io.Writer, key string, args ...any) (int, error) {
 func (p *Printer) Text(m Message) string { return p.Sprintf(m.Key, m.Args...) }
 
 // Error renders err: with its Localize method when it implements
-// Localized, else err.Error().
+// Localized, else as WithErrors says, else err.Error().
 func (p *Printer) Error(err error) string {
 	if err == nil {
 		return ""
 	}
 	if l, ok := err.(Localized); ok {
 		return l.Localize(p)
+	}
+	if p.errs != nil {
+		if s, ok := p.errs(p, err); ok {
+			return s
+		}
 	}
 	return err.Error()
 }

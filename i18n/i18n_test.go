@@ -107,3 +107,25 @@ func TestParseLang(t *testing.T) {
 		t.Errorf("ParseLang(fr) = %v", err)
 	}
 }
+
+type floorError struct{}
+
+func (floorError) Error() string { return "floor" }
+
+func TestWithErrors(t *testing.T) {
+	p := NewPrinter(English).WithErrors(func(p *Printer, err error) (string, bool) {
+		if _, ok := err.(floorError); ok {
+			return "rendered " + string(p.Lang()), true
+		}
+		return "", false
+	})
+	if got := p.Error(Errorf("common.error", floorError{})); got != "error: rendered en" {
+		t.Errorf("an argument error: %q", got)
+	}
+	if got := p.Error(errors.New("other")); got != "other" {
+		t.Errorf("another error: %q", got)
+	}
+	if got := NewPrinter(English).Error(floorError{}); got != "floor" {
+		t.Errorf("without WithErrors: %q", got)
+	}
+}

@@ -141,7 +141,7 @@ func newApp(g global, stdout, stderr io.Writer) (*app, error) {
 		cfg = a.configLang()
 	}
 	lang, err := chooseLang(g.lang, env, cfg)
-	a.p = i18n.NewPrinter(lang)
+	a.p = newPrinter(lang)
 	return a, err
 }
 
@@ -156,11 +156,8 @@ func (a *app) configLang() string {
 	return langOf(c)
 }
 
-// langOf returns lang: of c.
-//
-// TODO(i11 merge): return c.Lang (config.Config's Lang field comes with the
-// config helper's branch); until then baoxue.yaml does not choose.
-func langOf(c *config.Config) string { return "" }
+// langOf returns lang: of c ("" when not set).
+func langOf(c *config.Config) string { return string(c.Lang) }
 
 // app is what a command works with: flags, configuration and, once asked
 // for, the store (at this build's schema).

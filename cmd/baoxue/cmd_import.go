@@ -63,7 +63,7 @@ func cmdImport(ctx context.Context, a *app, args []string) error {
 	for _, f := range files {
 		sum, err := importer.ImportFile(ctx, st, kind, f, importer.Options{
 			Snapshot: *snapshot, AllowMassUpdate: *massUpdate, Reported: *reported, ReportedFrom: from, ReportedTo: to,
-			Progress: report.NewProgress(a.terminal()), Actor: actor(), Now: now,
+			Progress: report.NewProgress(a.terminal()).In(a.p), Actor: actor(), Now: now,
 			Limits: importer.Limits{XLSXMaxBytes: int64(c.Import.XLSXMaxBytes), MaxRows: c.Import.MaxRows, MaxColumns: c.Import.MaxColumns},
 		})
 		if err != nil {

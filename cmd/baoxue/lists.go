@@ -9,7 +9,7 @@ import (
 
 // printerOf is the Printer the lists (alerts, tasks, runs) speak through:
 // Chinese, the default, until the language can be chosen.
-func printerOf(*app) *i18n.Printer { return i18n.Default() }
+func printerOf(a *app) *i18n.Printer { return a.p }
 
 // oneOf returns the index of the flag that is set among names (set[i] for
 // names[i]), or -1 when none is; more than one is a usage error of the

@@ -212,6 +212,14 @@ func render(p *i18n.Printer, err error) string {
 	return err.Error()
 }
 
+// newPrinter returns the Printer of lang that renders the store's typed
+// errors wherever they appear (the store may not import the catalog).
+func newPrinter(lang i18n.Lang) *i18n.Printer {
+	return i18n.NewPrinter(lang).WithErrors(func(p *i18n.Printer, err error) (string, bool) {
+		return storeText(p, err, "")
+	})
+}
+
 // storeErr is an error of store.OpenWith (or of a Store), rendered by
 // storeText; where is the database as the user named it, redacted, for
 // the errors that do not carry it.
