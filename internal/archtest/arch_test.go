@@ -53,12 +53,29 @@ func layerRules() []rule {
 		{pkg: "synth", never: []string{"engine"}, why: "synth generates data; it never imports engine"},
 		{pkg: "report", only: []string{"engine", "rules", "civil", "idnum", "i18n"},
 			why: "report renders what the engine decided: it imports only engine, rules, civil, idnum and i18n; never store, so it writes nothing"},
+		{pkg: "notifier/internal/httpapi", only: []string{"notifier"},
+			why: "notifier/internal/httpapi is the channels' HTTP plumbing: it imports only notifier"},
+	}
+	for _, ch := range channelPackages {
+		rs = append(rs, rule{pkg: ch, only: []string{"notifier", "config", "notifier/internal/httpapi"},
+			why: ch + " knows only its wire format: it imports only notifier, config and notifier/internal/httpapi"})
 	}
 	for _, p := range lower {
 		rs = append(rs, rule{pkg: p, never: []string{"server", "scheduler"},
 			why: "imports point down: only cmd/baoxue (and server, scheduler themselves) import server and scheduler"})
 	}
 	return rs
+}
+
+// channelPackages are the notifier's channels, each knowing only its wire
+// format: it gets a rendered message and delivers it, and imports neither
+// the engine, the store nor the renderers.
+var channelPackages = []string{"notifier/wecom", "notifier/dingtalk", "notifier/email"}
+
+// channelLibraries are the libraries outside the standard library a
+// channel may import: the ones of its wire format.
+var channelLibraries = map[string][]string{
+	"notifier/email": {"github.com/wneessen/go-mail"},
 }
 
 // TestLayers fails on an import of a package of ours that docs/architecture.md
@@ -98,6 +115,30 @@ func TestLayers(t *testing.T) {
 						t.Errorf("%s imports %s: %s", im.file, im.full, r.why)
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestChannelLibraries fails on a channel package importing a library
+// outside the standard library that is not its wire format's.
+func TestChannelLibraries(t *testing.T) {
+	root, module := moduleRoot(t)
+	for _, f := range moduleFiles(t, root) {
+		if !slices.Contains(channelPackages, f.pkg) {
+			continue
+		}
+		for _, s := range f.ast.Imports {
+			full, _ := strconv.Unquote(s.Path.Value)
+			first, _, _ := strings.Cut(full, "/")
+			if !strings.Contains(first, ".") || full == module || strings.HasPrefix(full, module+"/") {
+				continue // the standard library, or ours (TestLayers)
+			}
+			if !slices.ContainsFunc(channelLibraries[f.pkg], func(lib string) bool {
+				return full == lib || strings.HasPrefix(full, lib+"/")
+			}) {
+				t.Errorf("%s imports %s: a channel package knows only its wire format; its libraries are %v",
+					f.rel, full, channelLibraries[f.pkg])
 			}
 		}
 	}
