@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,11 +68,24 @@ func TestWritingRunsQueue(t *testing.T) {
 		s.school("SCH01", "C1")
 		s.student("S1", "SCH01", 9, "")
 		set := compile(t, lifecycleRules)
-		inTx, release := make(chan struct{}), make(chan struct{})
+		// The store reports a wait only while BeginBulk is blocked: A
+		// commits once B is seen waiting for the lock A holds.
+		waiting := make(chan struct{})
+		var once sync.Once
+		st.SetLockWait(store.LockWait{Waiting: func(store.Holder) { once.Do(func() { close(waiting) }) }})
+		inTx := make(chan struct{})
 		errA, errB := make(chan error, 1), make(chan error, 1)
 		go func() {
 			_, err := Evaluate(context.Background(), st, set, Options{At: day(t, "2026-03-17"),
-				beforeCommit: func() error { close(inTx); <-release; return nil }})
+				beforeCommit: func() error {
+					close(inTx)
+					select {
+					case <-waiting:
+						return nil
+					case <-time.After(time.Minute):
+						return errors.New("the second run never waited for the first")
+					}
+				}})
 			errA <- err
 		}()
 		<-inTx
@@ -79,13 +93,6 @@ func TestWritingRunsQueue(t *testing.T) {
 			_, err := Evaluate(context.Background(), st, set, Options{At: day(t, "2026-03-10")})
 			errB <- err
 		}()
-		time.Sleep(300 * time.Millisecond) // B waits on the lock A holds
-		select {
-		case err := <-errB:
-			t.Fatalf("the second run did not wait for the first: %v", err)
-		default:
-		}
-		close(release)
 		if err := <-errA; err != nil {
 			t.Fatal(err)
 		}

@@ -116,6 +116,9 @@ func TestLifecycleTable(t *testing.T) {
 			var fs []firing
 			if row.fires {
 				i := slices.IndexFunc(set.Rules, func(r *rules.Rule) bool { return r.ID == row.rule })
+				if i < 0 {
+					t.Fatalf("no rule %q in the table's rule set", row.rule)
+				}
 				fs = []firing{{rule: set.Rules[i], stu: &FiredStudent{SID: 1, ID: "S1", School: "SCH01", Grade: 9, Homeroom: "T1"}}}
 			}
 			p := l.decide(fs)

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"baoxue/store"
@@ -102,7 +103,7 @@ func TestLifecycle(t *testing.T) {
 		if n := s.count("outbox", "recipient = 'T1' AND payload LIKE '%学生S1近14天缺勤2天%'"); n != 2 {
 			t.Fatalf("the reminder's digest lacks the message (%d digests with it, want 2)", n)
 		}
-		if len(res.Escalations) != 2 || res.Escalations[0].To[0] != "P1" || res.Escalations[1].To[0] != "A1" {
+		if len(res.Escalations) != 2 || !slices.Equal(res.Escalations[0].To, []string{"P1"}) || !slices.Equal(res.Escalations[1].To, []string{"A1"}) {
 			t.Fatalf("escalations = %+v, want level 1 to P1 and level 2 to A1", res.Escalations)
 		}
 		res = evalAt(t, st, lifecycleRules, "2026-03-18", false)
