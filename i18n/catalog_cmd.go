@@ -43,11 +43,9 @@ var _ = register([]entry{
 	{Key: "cmd.rules.test.summary", Zh: "运行规则的单元测试（SPEC 第 6 节）", En: "run rule unit tests (SPEC section 6)"},
 	{Key: "cmd.rules.show_defaults.summary", Zh: "打印内置的默认规则", En: "print the built-in default rules"},
 	{Key: "cmd.eval.summary", Zh: "评估规则，生成预警和帮扶任务", En: "evaluate the rules, raising alerts and tasks"},
-	{Key: "cmd.alerts.summary", Zh: "列出预警：[--open|--resolved|--retired] [--school S] [--center C] [--rule R] [--since DATE] [--json]",
-		En: "list alerts: [--open|--resolved|--retired] [--school S] [--center C] [--rule R] [--since DATE] [--json]"},
-	{Key: "cmd.tasks.summary", Zh: "列出帮扶任务：[--open|--overdue|--closed] [--teacher T] [--school S] [--at DATE] [--json]",
-		En: "list follow-up tasks: [--open|--overdue|--closed] [--teacher T] [--school S] [--at DATE] [--json]"},
-	{Key: "cmd.runs.summary", Zh: "列出已记录的运行，最近的在前：[--limit N] [--json]", En: "list the recorded runs, latest first: [--limit N] [--json]"},
+	{Key: "cmd.alerts.summary", Zh: "列出预警，可按状态、学校、管理中心、规则或日期筛选", En: "list the alerts, by state, school, center, rule or date"},
+	{Key: "cmd.tasks.summary", Zh: "列出帮扶任务，可按状态、教师或学校筛选", En: "list the follow-up tasks, by state, teacher or school"},
+	{Key: "cmd.runs.summary", Zh: "列出已记录的运行，最近的在前", En: "list the recorded runs, latest first"},
 	{Key: "cmd.migrate.summary", Zh: "创建或升级数据库结构（只有这个命令会升级结构）", En: "create or upgrade the database schema (the only command that upgrades it)"},
 	{Key: "cmd.version.summary", Zh: "打印这个构建的版本、修订和时间", En: "print the version, revision and time of this build"},
 	{Key: "cmd.help.summary", Zh: "列出全部命令，或显示某个命令的用法和选项", En: "list the commands, or show a command's usage and flags"},
@@ -88,6 +86,32 @@ var _ = register([]entry{
 	one("gen.file_rows", "%-18s %9d 行", 2, "%-18s %9d row", "%-18s %9d rows"),
 	{Key: "gen.wrote", Zh: "已写入 %s；请按以下顺序导入：baoxue import KIND %s", En: "wrote %s; import the files in this order: baoxue import KIND %s"},
 	{Key: "gen.kinds", Zh: "  KIND：%s", En: "  KIND: %s"},
+
+	// demo
+	{Key: "demo.flag.students", Zh: "模拟区县的学生人数", En: "students in the synthetic district"},
+	{Key: "demo.flag.seed", Zh: "模拟区县的随机种子", En: "random seed of the district"},
+
+	// eval
+	{Key: "eval.flag.at", Zh: "评估日期：2026-03-09、2026/3/9、2026.3.9 或 2026年3月9日（默认：配置时区的今天）",
+		En: "evaluation date: 2026-03-09, 2026/3/9, 2026.3.9 or 2026年3月9日 (default: today in the configured timezone)"},
+	{Key: "eval.flag.dry_run", Zh: "只计算并打印结果，不写入数据库，也不发送任何通知", En: "compute and print, write and send nothing"},
+	{Key: "eval.flag.json", Zh: "输出 JSON 行（SPEC 第 7 节），而不是摘要", En: "print JSON lines (SPEC §7) instead of a summary"},
+	{Key: "eval.flag.campaign", Zh: "按活动月的运行方式评估：march（三月活动月）、may（五月攻坚月）或 september（九月活动月）",
+		En: "evaluate as the campaign run would: march, may or september"},
+	{Key: "eval.flag.force", Zh: "允许写入的运行使用早于最近一次运行的日期，或没有任何学校上报考勤的日期",
+		En: "allow a writing run at a date before the latest run, or at a date no school has reported"},
+	{Key: "eval.flag.retire", Zh: "允许写入的运行注销已删除或已停用的规则的未结预警",
+		En: "let a writing run retire the open alerts of rules that were removed or disabled"},
+
+	// import
+	{Key: "import.cmd.flag.snapshot", Zh: "仅用于 students：文件是其中各学校完整的学籍名册",
+		En: "students only: the file is the complete roster of the schools it contains"},
+	{Key: "import.cmd.flag.allow_mass_update", Zh: "仅用于 students：允许文件改动其匹配的已有学生中超过 10%% 的姓名",
+		En: "students only: let the file change the names of more than 10%% of the stored students it matches"},
+	{Key: "import.cmd.flag.reported", Zh: "仅用于 attendance：文件覆盖每所学校从首日到末日的每一天",
+		En: "attendance only: the file covers every school for every day from its first date to its last"},
+	{Key: "import.cmd.flag.reported_dates", Zh: "与 --reported 一起使用：文件覆盖的日期，FROM..TO 或单个 DATE（没有数据行的文件则表示这些天全区无人缺勤）",
+		En: "with --reported: the days the file covers, FROM..TO or one DATE (a file without rows then reports a day with no absence anywhere)"},
 
 	// migrate
 	{Key: "migrate.no_args", Zh: "migrate：不接受参数", En: "migrate: takes no arguments"},

@@ -16,7 +16,7 @@ var _ = register([]entry{
 	{Key: "lists.flag.closed", Zh: "只列已关闭的任务", En: "only tasks that are closed"},
 	{Key: "lists.flag.teacher", Zh: "只列分派给该教师（教师编号）的任务", En: "only tasks assigned to this teacher (their id)"},
 	{Key: "lists.flag.at", Zh: "判断逾期的日期（默认：配置时区的今天）", En: "the day tasks are overdue at (default: today in the configured timezone)"},
-	{Key: "lists.flag.limit", Zh: "最多列出最近的几次运行（0：全部）", En: "list at most this many of the latest runs (0: all)"},
+	{Key: "lists.flag.limit", Zh: "最多列出最近的几次运行，0 表示全部", En: "list at most this many of the latest runs (0: all)"},
 	{Key: "lists.err.exclusive", Zh: "baoxue %s：%s 和 %s 不能同时使用", En: "baoxue %s: %s and %s cannot be used together"},
 	{Key: "lists.err.argument", Zh: "baoxue %s：多余的参数 %q", En: "baoxue %s: unexpected argument %q"},
 	{Key: "lists.err.date", Zh: "baoxue %s：%s：%s", En: "baoxue %s: %s: %s"},

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -176,9 +175,6 @@ type app struct {
 	didLoad bool
 	cfg     *config.Config
 	st      *store.Store
-	// probe: the app of flagSetOf, which runs a command only to see its
-	// flags; it has no configuration, hence no database.
-	probe bool
 }
 
 // badInput marks an error as the user's to fix (exit status 1): a flag or
@@ -198,21 +194,9 @@ func (badInput) BadInput() bool { return true }
 // bad returns the bad input of the catalog message key with args.
 func bad(key string, args ...any) error { return badInput{i18n.Errorf(key, args...)} }
 
-// badf returns bad input of an English text.
-//
-// Deprecated: use bad with a catalog key; badf remains for the commands
-// whose messages are not in the catalog yet.
-func badf(format string, args ...any) error { return badInput{fmt.Errorf(format, args...)} }
-
-// errProbe refuses the configuration to the app of flagSetOf.
-var errProbe = errors.New("probing a command for its flags")
-
 // load reads the configuration file once (LoadOrDefault: the built-in
 // defaults when an implicit baoxue.yaml is absent).
 func (a *app) load() (*config.Config, error) {
-	if a.probe {
-		return nil, errProbe
-	}
 	if !a.didLoad {
 		a.loaded, a.loadErr = config.LoadOrDefault(a.global.config, a.configSet)
 		a.didLoad = true

@@ -29,7 +29,7 @@ func TestIsBadInput(t *testing.T) {
 		{"inputerr.List (config, rules, rules test)", wrap(list.Err()), true},
 		{"inputerr.Error (rules test)", wrap(&inputerr.Error{File: "t.yaml", Msg: i18n.Raw("bad")}), true},
 		{"importer.BadRows", wrap(&importer.BadRows{Total: 1}), true},
-		{"badf", wrap(badf("usage")), true},
+		{"bad", wrap(bad("migrate.no_args")), true},
 		{"engine.ErrNoStudents", wrap(engine.ErrNoStudents), true},
 		{"engine.ErrNotReported", wrap(engine.ErrNotReported), true},
 		{"engine.ErrRetire", wrap(engine.ErrRetire), true},

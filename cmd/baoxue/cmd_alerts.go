@@ -2,22 +2,33 @@ package main
 
 import (
 	"context"
+	"flag"
 
 	"baoxue/report"
 	"baoxue/store"
 )
 
+// alertsFlags are the flags of alerts.
+type alertsFlags struct {
+	open, resolved, retired, json bool
+	school, center, rule, since   string
+}
+
+func (f *alertsFlags) define(fs *flag.FlagSet) {
+	fs.BoolVar(&f.open, "open", false, "lists.flag.open.alerts")
+	fs.BoolVar(&f.resolved, "resolved", false, "lists.flag.resolved")
+	fs.BoolVar(&f.retired, "retired", false, "lists.flag.retired")
+	fs.StringVar(&f.school, "school", "", "lists.flag.school S")
+	fs.StringVar(&f.center, "center", "", "lists.flag.center C")
+	fs.StringVar(&f.rule, "rule", "", "lists.flag.rule R")
+	fs.StringVar(&f.since, "since", "", "lists.flag.since DATE")
+	fs.BoolVar(&f.json, "json", false, "lists.flag.json")
+}
+
 func cmdAlerts(ctx context.Context, a *app, args []string) error {
-	p := printerOf(a)
+	var fl alertsFlags
 	fs := newFlags("alerts", a.stderr)
-	open := fs.Bool("open", false, p.Sprintf("lists.flag.open.alerts"))
-	resolved := fs.Bool("resolved", false, p.Sprintf("lists.flag.resolved"))
-	retired := fs.Bool("retired", false, p.Sprintf("lists.flag.retired"))
-	school := fs.String("school", "", p.Sprintf("lists.flag.school"))
-	center := fs.String("center", "", p.Sprintf("lists.flag.center"))
-	rule := fs.String("rule", "", p.Sprintf("lists.flag.rule"))
-	since := fs.String("since", "", p.Sprintf("lists.flag.since"))
-	asJSON := fs.Bool("json", false, p.Sprintf("lists.flag.json"))
+	fl.define(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -25,16 +36,16 @@ func cmdAlerts(ctx context.Context, a *app, args []string) error {
 	if err := noArguments("alerts", pos); err != nil {
 		return err
 	}
-	i, err := oneOf("alerts", []string{"open", "resolved", "retired"}, *open, *resolved, *retired)
+	i, err := oneOf("alerts", []string{"open", "resolved", "retired"}, fl.open, fl.resolved, fl.retired)
 	if err != nil {
 		return err
 	}
-	f := store.AlertFilter{School: *school, Center: *center, Rule: *rule}
+	f := store.AlertFilter{School: fl.school, Center: fl.center, Rule: fl.rule}
 	if i >= 0 {
 		f.State = []store.AlertState{store.AlertsOpen, store.AlertsResolved, store.AlertsRetired}[i]
 	}
-	if *since != "" {
-		d, err := writtenDay(a, "alerts", "since", *since)
+	if fl.since != "" {
+		d, err := writtenDay(a, "alerts", "since", fl.since)
 		if err != nil {
 			return err
 		}
@@ -44,7 +55,7 @@ func cmdAlerts(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := report.NewAlerts(a.stdout, p, *asJSON)
+	out := report.NewAlerts(a.stdout, a.p, fl.json)
 	if err := st.StreamAlerts(ctx, f, func(r *store.AlertRow) error {
 		row := listedAlert(r)
 		return out.Write(&row)

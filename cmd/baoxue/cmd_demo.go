@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"os"
 	"strings"
 
@@ -11,10 +12,21 @@ import (
 	"baoxue/store"
 )
 
+// demoFlags are the flags of demo.
+type demoFlags struct {
+	students int
+	seed     int64
+}
+
+func (f *demoFlags) define(fs *flag.FlagSet) {
+	fs.IntVar(&f.students, "students", 5000, "demo.flag.students N")
+	fs.Int64Var(&f.seed, "seed", 1, "demo.flag.seed S")
+}
+
 func cmdDemo(ctx context.Context, a *app, args []string) error {
+	var f demoFlags
 	fs := newFlags("demo", a.stderr)
-	n := fs.Int("students", 5000, "students in the synthetic district")
-	seed := fs.Int64("seed", 1, "random seed of the district")
+	f.define(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -38,7 +50,7 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	err = demo.Run(ctx, a.stdout, demo.Options{Path: path, Students: *n, Seed: *seed, Rules: rs, Progress: a.terminal(), Printer: a.p})
+	err = demo.Run(ctx, a.stdout, demo.Options{Path: path, Students: f.students, Seed: f.seed, Rules: rs, Progress: a.terminal(), Printer: a.p})
 	// A path in a directory that is not there is --db's to fix.
 	if errors.Is(err, demo.ErrNotDemo) || errors.Is(err, os.ErrNotExist) {
 		return badInput{err}

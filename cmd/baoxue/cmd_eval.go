@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"runtime/debug"
 	"time"
 
@@ -12,14 +13,25 @@ import (
 	"baoxue/rules"
 )
 
+// evalFlags are the flags of eval.
+type evalFlags struct {
+	at, campaign             string
+	dry, json, force, retire bool
+}
+
+func (f *evalFlags) define(fs *flag.FlagSet) {
+	fs.StringVar(&f.at, "at", "", "eval.flag.at DATE")
+	fs.BoolVar(&f.dry, "dry-run", false, "eval.flag.dry_run")
+	fs.BoolVar(&f.json, "json", false, "eval.flag.json")
+	fs.StringVar(&f.campaign, "campaign", "", "eval.flag.campaign march|may|september")
+	fs.BoolVar(&f.force, "force", false, "eval.flag.force")
+	fs.BoolVar(&f.retire, "retire", false, "eval.flag.retire")
+}
+
 func cmdEval(ctx context.Context, a *app, args []string) error {
+	var f evalFlags
 	fs := newFlags("eval", a.stderr)
-	at := fs.String("at", "", "evaluation date: 2026-03-09, 2026/3/9, 2026.3.9 or 2026年3月9日 (default: today in the configured timezone)")
-	dry := fs.Bool("dry-run", false, "compute and print, write and send nothing")
-	asJSON := fs.Bool("json", false, "print JSON lines (SPEC §7) instead of a summary")
-	campaign := fs.String("campaign", "", "evaluate as the campaign run would: march, may or september")
-	force := fs.Bool("force", false, "allow a writing run at a date before the latest run, or at a date no school has reported")
-	retire := fs.Bool("retire", false, "let a writing run retire the open alerts of rules that were removed or disabled")
+	f.define(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -27,17 +39,17 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	if len(pos) > 0 {
 		return badInput{i18n.Errorf("eval.unexpected_arg", pos[0])}
 	}
-	if *campaign != "" && !rules.IsCampaign(*campaign) {
-		return badInput{i18n.Errorf("eval.bad_campaign", *campaign)}
+	if f.campaign != "" && !rules.IsCampaign(f.campaign) {
+		return badInput{i18n.Errorf("eval.bad_campaign", f.campaign)}
 	}
 	c, err := a.conf()
 	if err != nil {
 		return err
 	}
 	t := civil.DayOf(time.Now().In(c.Location))
-	if *at != "" {
-		if t, err = civil.ParseWritten(*at); err != nil {
-			return badInput{i18n.Errorf("eval.bad_at", *at)}
+	if f.at != "" {
+		if t, err = civil.ParseWritten(f.at); err != nil {
+			return badInput{i18n.Errorf("eval.bad_at", f.at)}
 		}
 	}
 	set, err := a.ruleSet()
@@ -45,7 +57,7 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	use := readWrite
-	if *dry {
+	if f.dry {
 		use = readOnly
 	}
 	st, err := a.store(ctx, use)
@@ -57,13 +69,13 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(1536 << 20)
 	res, err := engine.Evaluate(ctx, st, set, engine.Options{
-		At: t, Campaign: *campaign, DryRun: *dry, Force: *force, Retire: *retire, Messages: *asJSON,
+		At: t, Campaign: f.campaign, DryRun: f.dry, Force: f.force, Retire: f.retire, Messages: f.json,
 		PairingCap: c.Pairing.MaxPerTeacher, Norms: c.Norms(), Progress: report.NewProgress(a.terminal()).In(a.p),
 	})
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if f.json {
 		// Standard output stays JSON lines; what a person must know goes
 		// beside it.
 		for _, w := range res.Warnings {

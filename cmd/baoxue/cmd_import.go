@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,12 +14,23 @@ import (
 	"baoxue/report"
 )
 
+// importFlags are the flags of import.
+type importFlags struct {
+	snapshot, massUpdate, reported bool
+	dates                          string
+}
+
+func (f *importFlags) define(fs *flag.FlagSet) {
+	fs.BoolVar(&f.snapshot, "snapshot", false, "import.cmd.flag.snapshot")
+	fs.BoolVar(&f.massUpdate, "allow-mass-update", false, "import.cmd.flag.allow_mass_update")
+	fs.BoolVar(&f.reported, "reported", false, "import.cmd.flag.reported")
+	fs.StringVar(&f.dates, "reported-dates", "", "import.cmd.flag.reported_dates FROM..TO")
+}
+
 func cmdImport(ctx context.Context, a *app, args []string) error {
+	var f importFlags
 	fs := newFlags("import", a.stderr)
-	snapshot := fs.Bool("snapshot", false, "students only: the file is the complete roster of the schools it contains")
-	massUpdate := fs.Bool("allow-mass-update", false, "students only: let the file change the names of more than 10% of the stored students it matches")
-	reported := fs.Bool("reported", false, "attendance only: the file covers every school for every day from its first date to its last")
-	dates := fs.String("reported-dates", "", "with --reported: the days the file covers, FROM..TO or one DATE (a file without rows then reports a day with no absence anywhere)")
+	f.define(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -31,21 +43,21 @@ func cmdImport(ctx context.Context, a *app, args []string) error {
 	if !slices.Contains(importer.Kinds, kind) {
 		return importBad("import.cmd.unknown_kind", kind, kinds)
 	}
-	if *snapshot && kind != "students" {
+	if f.snapshot && kind != "students" {
 		return importBad("import.cmd.only", "--snapshot", "students")
 	}
-	if *massUpdate && kind != "students" {
+	if f.massUpdate && kind != "students" {
 		return importBad("import.cmd.only", "--allow-mass-update", "students")
 	}
-	if *reported && kind != "attendance" {
+	if f.reported && kind != "attendance" {
 		return importBad("import.cmd.only", "--reported", "attendance")
 	}
 	var from, to string
-	if *dates != "" {
-		if !*reported {
+	if f.dates != "" {
+		if !f.reported {
 			return importBad("import.cmd.dates_need_reported")
 		}
-		if from, to, err = dateRange(*dates); err != nil {
+		if from, to, err = dateRange(f.dates); err != nil {
 			return importBad("import.cmd.dates_bad", err)
 		}
 	}
@@ -60,16 +72,16 @@ func cmdImport(ctx context.Context, a *app, args []string) error {
 	}
 	// Dates the import records (a snapshot's missing_since) are local dates.
 	now := func() time.Time { return time.Now().In(c.Location) }
-	for _, f := range files {
-		sum, err := importer.ImportFile(ctx, st, kind, f, importer.Options{
-			Snapshot: *snapshot, AllowMassUpdate: *massUpdate, Reported: *reported, ReportedFrom: from, ReportedTo: to,
+	for _, file := range files {
+		sum, err := importer.ImportFile(ctx, st, kind, file, importer.Options{
+			Snapshot: f.snapshot, AllowMassUpdate: f.massUpdate, Reported: f.reported, ReportedFrom: from, ReportedTo: to,
 			Progress: report.NewProgress(a.terminal()).In(a.p), Actor: actor(), Now: now,
 			Limits: importer.Limits{XLSXMaxBytes: int64(c.Import.XLSXMaxBytes), MaxRows: c.Import.MaxRows, MaxColumns: c.Import.MaxColumns},
 		})
 		if err != nil {
 			return err
 		}
-		if notice, ok := sum.IgnoredNotice(f); ok {
+		if notice, ok := sum.IgnoredNotice(file); ok {
 			fmt.Fprintln(a.stderr, a.p.Text(notice))
 		}
 		fmt.Fprintln(a.stdout, sum.Localize(a.p))

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"os"
 	"strings"
 
@@ -21,16 +22,19 @@ func cmdRules(ctx context.Context, a *app, args []string) error {
 	case "test":
 		return rulesTest(ctx, a, args[1:])
 	case "show-defaults":
-		return showDefaults(a)
+		return showDefaults(a, args[1:])
 	}
 	return badInput{i18n.Errorf("rules.cmd.unknown", args[0])}
 }
 
 // rulesCheck loads PATHs, or the configured rules, or the built-in ones, and
 // prints every problem at once.
-func rulesCheck(a *app, paths []string) error {
+func rulesCheck(a *app, args []string) error {
+	paths, err := parseFlags(newFlags("rules check", a.stderr), args)
+	if err != nil {
+		return err
+	}
 	var set *rules.Set
-	var err error
 	what := a.p.Sprintf("rules.check.builtin")
 	switch {
 	case len(paths) > 0:
@@ -64,11 +68,19 @@ func rulesCheck(a *app, paths []string) error {
 	return nil
 }
 
+// rulesTestFlags are the flags of rules test.
+type rulesTestFlags struct{ verbose bool }
+
+func (f *rulesTestFlags) define(fs *flag.FlagSet) {
+	fs.BoolVar(&f.verbose, "v", false, "ruletest.flag.v")
+}
+
 // rulesTest runs rule unit tests: rules test [-v] FILE...; -v prints the
 // message of each expected firing.
 func rulesTest(ctx context.Context, a *app, args []string) error {
+	var f rulesTestFlags
 	fs := newFlags("rules test", a.stderr)
-	verbose := fs.Bool("v", false, a.p.Sprintf("ruletest.flag.v"))
+	f.define(fs)
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -76,7 +88,7 @@ func rulesTest(ctx context.Context, a *app, args []string) error {
 	if len(files) == 0 {
 		return badInput{i18n.Errorf("ruletest.usage")}
 	}
-	sum, err := ruletest.Run(ctx, files, a.stdout, ruletest.Options{Printer: a.p, Verbose: *verbose})
+	sum, err := ruletest.Run(ctx, files, a.stdout, ruletest.Options{Printer: a.p, Verbose: f.verbose})
 	if err != nil {
 		return err
 	}
@@ -86,7 +98,15 @@ func rulesTest(ctx context.Context, a *app, args []string) error {
 	return nil
 }
 
-func showDefaults(a *app) error {
+// showDefaults prints the built-in rules.
+func showDefaults(a *app, args []string) error {
+	pos, err := parseFlags(newFlags("rules show-defaults", a.stderr), args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return bad("cmd.unexpected_arg", "rules show-defaults", pos[0])
+	}
 	b, err := rules.DefaultYAML(a.p)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"strconv"
 
 	"baoxue/i18n"
@@ -9,11 +10,21 @@ import (
 	"baoxue/store"
 )
 
+// runsFlags are the flags of runs.
+type runsFlags struct {
+	limit int
+	json  bool
+}
+
+func (f *runsFlags) define(fs *flag.FlagSet) {
+	fs.IntVar(&f.limit, "limit", 20, "lists.flag.limit N")
+	fs.BoolVar(&f.json, "json", false, "lists.flag.json")
+}
+
 func cmdRuns(ctx context.Context, a *app, args []string) error {
-	p := printerOf(a)
+	var fl runsFlags
 	fs := newFlags("runs", a.stderr)
-	limit := fs.Int("limit", 20, p.Sprintf("lists.flag.limit"))
-	asJSON := fs.Bool("json", false, p.Sprintf("lists.flag.json"))
+	fl.define(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -21,15 +32,15 @@ func cmdRuns(ctx context.Context, a *app, args []string) error {
 	if err := noArguments("runs", pos); err != nil {
 		return err
 	}
-	if *limit < 0 {
-		return badInput{i18n.Errorf("lists.err.limit", strconv.Itoa(*limit))}
+	if fl.limit < 0 {
+		return badInput{i18n.Errorf("lists.err.limit", strconv.Itoa(fl.limit))}
 	}
 	st, err := a.store(ctx, readOnly)
 	if err != nil {
 		return err
 	}
-	out := report.NewRuns(a.stdout, p, *asJSON)
-	if err := st.StreamRuns(ctx, *limit, func(r *store.Run) error {
+	out := report.NewRuns(a.stdout, a.p, fl.json)
+	if err := st.StreamRuns(ctx, fl.limit, func(r *store.Run) error {
 		row := report.Run{ID: r.ID, Kind: r.Kind, At: r.At, Campaign: r.Campaign, RulesChecksum: r.RulesChecksum,
 			Students: r.Students, AlertsNew: r.AlertsNew, AlertsOngoing: r.AlertsOngoing, AlertsResolved: r.AlertsResolved,
 			AlertsRetired: r.AlertsRetired, SchoolsBehind: r.SchoolsBehind, Forced: r.Forced,

@@ -2,21 +2,32 @@ package main
 
 import (
 	"context"
+	"flag"
 
 	"baoxue/report"
 	"baoxue/store"
 )
 
+// tasksFlags are the flags of tasks.
+type tasksFlags struct {
+	open, overdue, closed, json bool
+	teacher, school, at         string
+}
+
+func (f *tasksFlags) define(fs *flag.FlagSet) {
+	fs.BoolVar(&f.open, "open", false, "lists.flag.open.tasks")
+	fs.BoolVar(&f.overdue, "overdue", false, "lists.flag.overdue")
+	fs.BoolVar(&f.closed, "closed", false, "lists.flag.closed")
+	fs.StringVar(&f.teacher, "teacher", "", "lists.flag.teacher T")
+	fs.StringVar(&f.school, "school", "", "lists.flag.school S")
+	fs.StringVar(&f.at, "at", "", "lists.flag.at DATE")
+	fs.BoolVar(&f.json, "json", false, "lists.flag.json")
+}
+
 func cmdTasks(ctx context.Context, a *app, args []string) error {
-	p := printerOf(a)
+	var fl tasksFlags
 	fs := newFlags("tasks", a.stderr)
-	open := fs.Bool("open", false, p.Sprintf("lists.flag.open.tasks"))
-	overdue := fs.Bool("overdue", false, p.Sprintf("lists.flag.overdue"))
-	closed := fs.Bool("closed", false, p.Sprintf("lists.flag.closed"))
-	teacher := fs.String("teacher", "", p.Sprintf("lists.flag.teacher"))
-	school := fs.String("school", "", p.Sprintf("lists.flag.school"))
-	at := fs.String("at", "", p.Sprintf("lists.flag.at"))
-	asJSON := fs.Bool("json", false, p.Sprintf("lists.flag.json"))
+	fl.define(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -24,15 +35,15 @@ func cmdTasks(ctx context.Context, a *app, args []string) error {
 	if err := noArguments("tasks", pos); err != nil {
 		return err
 	}
-	i, err := oneOf("tasks", []string{"open", "overdue", "closed"}, *open, *overdue, *closed)
+	i, err := oneOf("tasks", []string{"open", "overdue", "closed"}, fl.open, fl.overdue, fl.closed)
 	if err != nil {
 		return err
 	}
-	f := store.TaskFilter{Teacher: *teacher, School: *school}
+	f := store.TaskFilter{Teacher: fl.teacher, School: fl.school}
 	if i >= 0 {
 		f.State = []store.TaskState{store.TasksOpen, store.TasksOverdue, store.TasksClosed}[i]
 	}
-	day, err := writtenDay(a, "tasks", "at", *at)
+	day, err := writtenDay(a, "tasks", "at", fl.at)
 	if err != nil {
 		return err
 	}
@@ -41,7 +52,7 @@ func cmdTasks(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := report.NewTasks(a.stdout, p, *asJSON)
+	out := report.NewTasks(a.stdout, a.p, fl.json)
 	if err := st.StreamTasks(ctx, f, func(r *store.TaskRow) error {
 		row := report.Task{ID: r.ID, Alert: r.AlertID, Kind: r.Kind, Rule: r.Rule, Status: r.Status, Overdue: r.Overdue,
 			Escalation: r.Escalation, Due: r.Due, Created: r.CreatedAt, Closed: r.ClosedAt, Outcome: r.Outcome,

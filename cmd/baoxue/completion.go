@@ -20,7 +20,7 @@ func cmdCompletion(ctx context.Context, a *app, args []string) error {
 	if len(args) != 1 {
 		return bad("completion.usage")
 	}
-	specs := a.specs(ctx)
+	specs := a.specs()
 	switch args[0] {
 	case "bash":
 		return bashCompletion(a.stdout, specs)
@@ -47,17 +47,17 @@ type spec struct {
 type flagSpec struct{ name, arg, usage string }
 
 // specs describes every command of the registry.
-func (a *app) specs(ctx context.Context) []spec {
+func (a *app) specs() []spec {
 	var out []spec
 	for _, c := range commands() {
-		out = append(out, a.spec(ctx, c))
+		out = append(out, a.spec(c))
 	}
 	return out
 }
 
-func (a *app) spec(ctx context.Context, c command) spec {
+func (a *app) spec(c command) spec {
 	s := spec{name: c.name, summary: a.p.Sprintf(c.summary)}
-	flagSetOf(ctx, a, c).VisitAll(func(f *flag.Flag) {
+	flagSetOf(c).VisitAll(func(f *flag.Flag) {
 		usage, arg := flagUsage(a.p, f)
 		s.flags = append(s.flags, flagSpec{f.Name, arg, usage})
 	})
@@ -65,7 +65,7 @@ func (a *app) spec(ctx context.Context, c command) spec {
 		s.args = append(s.args, strings.Trim(w, "[]"))
 	}
 	for _, sub := range c.subs {
-		s.subs = append(s.subs, a.spec(ctx, sub))
+		s.subs = append(s.subs, a.spec(sub))
 	}
 	return s
 }

@@ -34,7 +34,7 @@ func cmdHelp(ctx context.Context, a *app, args []string) error {
 		}
 		c, path = sub, append(path, sub.name)
 	}
-	a.commandHelp(a.stdout, path, c, flagSetOf(ctx, a, c))
+	a.commandHelp(a.stdout, path, c, flagSetOf(c))
 	return nil
 }
 
@@ -73,23 +73,11 @@ func names(cs []command) []string {
 	return out
 }
 
-// flagSetOf returns c's flags: declared by c.flags or, when a command has
-// not declared them, the flag set its run parses, obtained by running it
-// with --help on an app without configuration (every command parses its
-// flags before it does anything).
-func flagSetOf(ctx context.Context, a *app, c command) *flag.FlagSet {
+// flagSetOf returns c's flags, as c.flags declares them.
+func flagSetOf(c command) *flag.FlagSet {
 	fs := newFlags(c.name, nil)
-	if c.flags != nil || c.run == nil {
-		if c.flags != nil {
-			c.flags(fs)
-		}
-		return fs
-	}
-	probe := &app{global: a.global, name: c.name, stdout: io.Discard, stderr: io.Discard, p: a.p, probe: true}
-	defer probe.close()
-	var h helpRequested
-	if err := c.run(ctx, probe, []string{"--help"}); errors.As(err, &h) {
-		return h.fs
+	if c.flags != nil {
+		c.flags(fs)
 	}
 	return fs
 }
@@ -102,15 +90,10 @@ func flagSetOf(ctx context.Context, a *app, c command) *flag.FlagSet {
 //
 //	fs.StringVar(&f.out, "out", "", "gen.flag.out DIR")
 //
-// A usage that is not a catalog key (a command whose flags are not in the
-// catalog yet) is shown as it is, with a placeholder by the flag's type.
+// Without a placeholder, one is chosen by the flag's type.
 func flagUsage(p *i18n.Printer, f *flag.Flag) (text, arg string) {
 	key, arg, _ := strings.Cut(f.Usage, " ")
-	if i18n.Has(p.Lang(), key) {
-		text = p.Sprintf(key)
-	} else {
-		text, arg = f.Usage, ""
-	}
+	text = p.Sprintf(key)
 	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 		return text, ""
 	}
@@ -193,6 +176,9 @@ func (a *app) commandHelp(w io.Writer, path []string, c command, fs *flag.FlagSe
 	fs.VisitAll(func(f *flag.Flag) {
 		text, arg := flagUsage(p, f)
 		left := "--" + f.Name
+		if len(f.Name) == 1 {
+			left = "-" + f.Name // rules test -v
+		}
 		if arg != "" {
 			left += " " + arg
 		}
@@ -205,7 +191,7 @@ func (a *app) commandHelp(w io.Writer, path []string, c command, fs *flag.FlagSe
 		fmt.Fprintf(w, "  %s\n", usageLine(p, name, len(flags) > 0, c.args))
 	}
 	for _, s := range c.subs {
-		fmt.Fprintf(w, "  %s\n", usageLine(p, name+" "+s.name, false, s.args))
+		fmt.Fprintf(w, "  %s\n", usageLine(p, name+" "+s.name, hasFlags(s), s.args))
 	}
 	if len(flags) > 0 {
 		fmt.Fprintln(w)
@@ -238,6 +224,13 @@ func (a *app) commandHelp(w io.Writer, path []string, c command, fs *flag.FlagSe
 		globals = append(globals, "--"+f.name)
 	}
 	p.Fprintln(w, "help.see_global", strings.Join(globals, p.Sprintf("common.list.sep")))
+}
+
+// hasFlags reports whether c declares a flag.
+func hasFlags(c command) bool {
+	n := 0
+	flagSetOf(c).VisitAll(func(*flag.Flag) { n++ })
+	return n > 0
 }
 
 // usageLine is "baoxue NAME [flags] ARGS".

@@ -57,8 +57,8 @@ func TestHelpEveryCommand(t *testing.T) {
 }
 
 // TestHelpSaysFlags: a command's help lists its flags with their
-// descriptions from the catalog and their defaults; a command that does
-// not declare its flags yet still shows those it parses.
+// descriptions from the catalog, the placeholders of their values and
+// their defaults.
 func TestHelpSaysFlags(t *testing.T) {
 	dir := t.TempDir()
 	_, out, _ := cli(t, dir, "gen", "--help")
@@ -73,14 +73,28 @@ func TestHelpSaysFlags(t *testing.T) {
 			t.Errorf("help gen --lang en lacks %q:\n%s", want, out)
 		}
 	}
-	_, out, _ = cli(t, dir, "help", "eval")
-	for _, want := range []string{"--at ", "--dry-run", "--campaign ", "--json", "--force", "--retire"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("help eval lacks %q:\n%s", want, out)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"help", "eval"}, []string{"--at DATE ", "评估日期：", "--dry-run ", "不写入数据库", "--campaign march|may|september ", "--json ", "--force ", "--retire "}},
+		{[]string{"demo", "-h"}, []string{"--students N ", "模拟区县的学生人数（默认 5000）", "--seed S "}},
+		{[]string{"help", "import"}, []string{"--snapshot ", "完整的学籍名册", "--allow-mass-update ", "10% 的姓名", "--reported ", "--reported-dates FROM..TO "}},
+		{[]string{"alerts", "--help"}, []string{"--open ", "--resolved ", "--retired ", "--school S ", "--center C ", "--rule R ", "--since DATE ", "--json "}},
+		{[]string{"help", "tasks"}, []string{"--open ", "--overdue ", "--closed ", "--teacher T ", "--school S ", "--at DATE ", "--json "}},
+		{[]string{"help", "runs"}, []string{"--limit N ", "0 表示全部（默认 20）", "--json "}},
+		{[]string{"help", "rules", "test"}, []string{"baoxue rules test [选项] FILE...", "  -v  打印每个预期触发的 message"}},
+		{[]string{"--lang", "en", "help", "runs"}, []string{"--limit N  list at most this many of the latest runs (0: all) (default 20)"}},
+	} {
+		_, out, _ = cli(t, dir, tc.args...)
+		for _, want := range tc.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("%v lacks %q:\n%s", tc.args, want, out)
+			}
 		}
 	}
 	_, out, _ = cli(t, dir, "rules", "--help")
-	for _, want := range []string{"baoxue rules check [PATH...]", "baoxue rules test FILE...", "baoxue rules show-defaults", "子命令："} {
+	for _, want := range []string{"baoxue rules check [PATH...]", "baoxue rules test [选项] FILE...", "baoxue rules show-defaults", "子命令："} {
 		if !strings.Contains(out, want) {
 			t.Errorf("rules --help lacks %q:\n%s", want, out)
 		}
@@ -159,6 +173,14 @@ func TestErrorsAreChinese(t *testing.T) {
 		{"--config", "missing.yaml", "eval"},
 		{"completion"},
 		{"completion", "tcsh"},
+		{"import", "--snapshot", "attendance", "a.csv"},
+		{"alerts", "--open", "--retired"},
+		{"tasks", "--at", "tomorrow"},
+		{"runs", "--limit", "-1"},
+		{"rules", "check", "--strict"},
+		{"rules", "test", "--verbose"},
+		{"rules", "show-defaults", "extra"},
+		{"demo", "--students", "many"},
 	} {
 		code, out, errs := cli(t, dir, args...)
 		if code != 1 || out != "" || !strings.ContainsFunc(errs, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {

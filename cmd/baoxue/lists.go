@@ -7,10 +7,6 @@ import (
 	"baoxue/i18n"
 )
 
-// printerOf is the Printer the lists (alerts, tasks, runs) speak through:
-// Chinese, the default, until the language can be chosen.
-func printerOf(a *app) *i18n.Printer { return a.p }
-
 // oneOf returns the index of the flag that is set among names (set[i] for
 // names[i]), or -1 when none is; more than one is a usage error of the
 // command cmd.

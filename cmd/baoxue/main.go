@@ -83,11 +83,11 @@ type command struct {
 	// completion reads KIND (the import KINDs), FILE, PATH and DIR (files),
 	// and words separated by |.
 	args string
-	// flags declares the command's flags on fs, as run parses them, so that
-	// help and completion show the flags run takes (see flagUsage for the
-	// usage text of a flag). noFlags for a command without flags. nil: not
-	// declared yet; help and completion then ask run itself, with --help,
-	// for its flag set (see flagSetOf).
+	// flags declares the command's flags on fs, as run parses them (the
+	// define method of the command's flags type, which run calls too), so
+	// that help and completion show the flags run takes; a flag's usage is
+	// a catalog key (see flagUsage). noFlags for a command without flags.
+	// Every command declares its flags (a test sees to it).
 	flags func(fs *flag.FlagSet)
 	// subs are the subcommands (rules check, rules test, …); run receives
 	// the subcommand's name as its first argument.
@@ -101,18 +101,18 @@ func noFlags(*flag.FlagSet) {}
 // commands is the registry of the commands, in the order help lists them.
 func commands() []command {
 	return []command{
-		{name: "demo", summary: "cmd.demo.summary", run: cmdDemo},
-		{name: "gen", summary: "cmd.gen.summary", flags: func(fs *flag.FlagSet) { new(genFlags).define(fs) }, run: cmdGen},
-		{name: "import", summary: "cmd.import.summary", args: "KIND FILE...", run: cmdImport},
+		{name: "demo", summary: "cmd.demo.summary", flags: new(demoFlags).define, run: cmdDemo},
+		{name: "gen", summary: "cmd.gen.summary", flags: new(genFlags).define, run: cmdGen},
+		{name: "import", summary: "cmd.import.summary", args: "KIND FILE...", flags: new(importFlags).define, run: cmdImport},
 		{name: "rules", summary: "cmd.rules.summary", flags: noFlags, run: cmdRules, subs: []command{
 			{name: "check", summary: "cmd.rules.check.summary", args: "[PATH...]", flags: noFlags},
-			{name: "test", summary: "cmd.rules.test.summary", args: "FILE...", flags: noFlags},
+			{name: "test", summary: "cmd.rules.test.summary", args: "FILE...", flags: new(rulesTestFlags).define},
 			{name: "show-defaults", summary: "cmd.rules.show_defaults.summary", flags: noFlags},
 		}},
-		{name: "eval", summary: "cmd.eval.summary", run: cmdEval},
-		{name: "alerts", summary: "cmd.alerts.summary", run: cmdAlerts},
-		{name: "tasks", summary: "cmd.tasks.summary", run: cmdTasks},
-		{name: "runs", summary: "cmd.runs.summary", run: cmdRuns},
+		{name: "eval", summary: "cmd.eval.summary", flags: new(evalFlags).define, run: cmdEval},
+		{name: "alerts", summary: "cmd.alerts.summary", flags: new(alertsFlags).define, run: cmdAlerts},
+		{name: "tasks", summary: "cmd.tasks.summary", flags: new(tasksFlags).define, run: cmdTasks},
+		{name: "runs", summary: "cmd.runs.summary", flags: new(runsFlags).define, run: cmdRuns},
 		{name: "migrate", summary: "cmd.migrate.summary", flags: noFlags, run: cmdMigrate},
 		{name: "version", summary: "cmd.version.summary", flags: noFlags, run: cmdVersion},
 		{name: "help", summary: "cmd.help.summary", args: "[COMMAND]", flags: noFlags, run: cmdHelp},
