@@ -180,6 +180,7 @@ func TestLoadFullExample(t *testing.T) {
 	ding, _ := c.Notifier.Channel("ding-groups")
 	mail, _ := c.Notifier.Channel("mail")
 	hook, _ := c.Notifier.Channel("hook")
+	groups, _ := c.Notifier.Channel("school-groups")
 	checks := []struct {
 		name      string
 		got, want any
@@ -191,6 +192,8 @@ func TestLoadFullExample(t *testing.T) {
 		{"smtp", mail.SMTP, SMTP{Host: "smtp.edu.example", Port: 465, TLS: TLSImplicit, Username: "baoxue@edu.example", Password: secrets()["SMTP_PASSWORD"]}},
 		{"hook header", hook.Headers["X-District"], "500154"},
 		{"hook timeout", hook.Timeout, Duration(5 * time.Second)},
+		{"per_minute", groups.PerMinute, 18},
+		{"per_minute default", hook.PerMinute, 0},
 		{"route by role list", c.Notifier.Route("SCH01", "", "district_admin", "critical"), "mail"},
 		{"route needs all keys", c.Notifier.Route("SCH01", "", "district_admin", "high"), "teachers"},
 		{"route by center", c.Notifier.Route("SCH05", "临江片区", "teacher", "low"), "ding-teachers"},

@@ -66,6 +66,11 @@ type Channel struct {
 	From string `yaml:"from"`
 	// Timeout bounds one delivery attempt. Default 10s.
 	Timeout Duration `yaml:"timeout"`
+	// PerMinute caps the messages a minute the channel sends to one
+	// destination (a robot's URL, an application). Default 0: the
+	// platform's documented limit (20 for a WeCom or DingTalk group
+	// robot), none for a channel whose platform documents none.
+	PerMinute int `yaml:"per_minute"`
 }
 
 // SMTP is the mail server of an email channel.

@@ -70,6 +70,9 @@ func (v *validator) channel(key string, ch Channel) {
 	if ch.Timeout <= 0 {
 		v.add(key+".timeout", "config.duration.positive_bare")
 	}
+	if ch.PerMinute < 0 {
+		v.add(key+".per_minute", "config.notifier.per_minute", v.show(key+".per_minute", ch.PerMinute))
+	}
 	// need and may are keys besides name, type and timeout; mode is the
 	// kind of channel as messages name it.
 	var need, may []string

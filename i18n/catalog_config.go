@@ -7,6 +7,7 @@ package i18n
 // "${name}" in a text as a variable of its own, so a reference ${VAR} is
 // always an argument.
 var _ = register([]entry{
+	{Key: "config.notifier.per_minute", Zh: "应为 0（按平台的限制）或更大，实际为 %s", En: "must be 0 (the platform's limit) or more, got %s"},
 	{Key: "config.read", Zh: "读取配置：%s", En: "read config: %s"},
 	{Key: "config.required", Zh: "必填", En: "required"},
 	{Key: "config.value_hidden", Zh: "%s（值已隐藏）", En: "%s (value hidden)"},

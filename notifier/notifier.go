@@ -46,10 +46,13 @@ type Message struct {
 
 // Limits says what a channel can carry: whether it posts to a group (no
 // student names, no special-group labels: counts per teacher, an @mention
-// and a link), and the largest body in bytes (0: no limit), so that a long
-// digest is cut at a line boundary with "另有 N 项" and the link.
+// and a link), whether it masks names (the log channel: 张*, no messages,
+// no sensitive rule names), and the largest body in bytes (0: no limit),
+// so that a long digest is cut at a line boundary with "另有 N 项" and the
+// link. Group wins over Masked.
 type Limits struct {
 	Group    bool
+	Masked   bool
 	MaxBytes int
 }
 

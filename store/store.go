@@ -317,3 +317,6 @@ const DateFormat = "2006-01-02"
 
 // FormatTime renders an instant as stored.
 func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
+
+// ParseTime reads an instant as stored (FormatTime).
+func ParseTime(s string) (time.Time, error) { return time.Parse(TimeFormat, s) }

@@ -75,3 +75,40 @@ func (s *queries) TeacherRefs(ctx context.Context) (map[string]TeacherRef, error
 	}
 	return out, nil
 }
+
+// TeachersByID returns the teachers of ids that exist, by id, with the
+// addresses the notification channels know them by. A teacher's Center is
+// their school's when the row names none (only center admins name one).
+// Ids that are not in the directory are absent from the map.
+func (s *queries) TeachersByID(ctx context.Context, ids []string) (map[string]Teacher, error) {
+	out := make(map[string]Teacher, len(ids))
+	const chunk = 500 // well within either engine's limit on parameters
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT t.id, t.name, t.school_id,
+			COALESCE(NULLIF(t.center, ''), s.center, ''), t.role, t.phone, t.wecom_userid, t.dingtalk_userid, t.email
+			FROM teachers t LEFT JOIN schools s ON s.id = t.school_id WHERE t.id IN (`+placeholders(len(part))+`)`), args...)
+		if err != nil {
+			return nil, fmt.Errorf("read teachers: %w", err)
+		}
+		for rows.Next() {
+			var t Teacher
+			if err := rows.Scan(&t.ID, &t.Name, &t.SchoolID, &t.Center, &t.Role, &t.Phone, &t.WecomUserID,
+				&t.DingtalkUserID, &t.Email); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read teachers: %w", err)
+			}
+			out[t.ID] = t
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read teachers: %w", err)
+		}
+	}
+	return out, nil
+}

@@ -113,6 +113,7 @@ func commands() []command {
 		{name: "alerts", summary: "cmd.alerts.summary", flags: new(alertsFlags).define, run: cmdAlerts},
 		{name: "tasks", summary: "cmd.tasks.summary", flags: new(tasksFlags).define, run: cmdTasks},
 		{name: "runs", summary: "cmd.runs.summary", flags: new(runsFlags).define, run: cmdRuns},
+		{name: "outbox", summary: "cmd.outbox.summary", flags: noFlags, run: cmdOutbox, subs: outboxCommands()},
 		{name: "migrate", summary: "cmd.migrate.summary", flags: noFlags, run: cmdMigrate},
 		{name: "version", summary: "cmd.version.summary", flags: noFlags, run: cmdVersion},
 		{name: "help", summary: "cmd.help.summary", args: "[COMMAND]", flags: noFlags, run: cmdHelp},
@@ -190,6 +191,10 @@ func (a *app) exit(err error) int {
 		a.commandHelp(a.stdout, []string{c.name}, c, help.fs)
 		return exitOK
 	}
+	var shown errShown
+	if errors.As(err, &shown) {
+		return shown.code
+	}
 	if inputerr.IsBadInput(err) {
 		io.WriteString(a.stderr, render(a.p, err)+"\n")
 		return exitBad
@@ -197,6 +202,12 @@ func (a *app) exit(err error) int {
 	a.p.Fprintln(a.stderr, "main.failed_cmd", a.name, render(a.p, err))
 	return exitRuntime
 }
+
+// errShown is a failure the command has already told the user about (the
+// summary of `outbox flush`), with the exit status it calls for.
+type errShown struct{ code int }
+
+func (e errShown) Error() string { return "exit status " + strconv.Itoa(e.code) }
 
 // render says err in the reader's language: with its Localize method when
 // it has one, the store's errors (which cannot render themselves: store

@@ -1,0 +1,57 @@
+package i18n
+
+// Digests: what a teacher reads on a channel (package report, digest.go).
+// Rule names and alert messages come from the rule files as they are.
+var _ = register([]entry{
+	{Key: "digest.title", Zh: "保学提醒｜%s｜%s", En: "Baoxue digest | %s | %s"},
+	one("digest.alerts.new", "新预警 %d 条：", 1, "%d new alert:", "%d new alerts:"),
+	one("digest.alerts.reminder", "仍在持续的预警 %d 条（提醒）：", 1, "%d alert still firing (reminder):", "%d alerts still firing (reminder):"),
+	{Key: "digest.alert", Zh: "【%s】%s：%s", En: "[%s] %s: %s"},
+	one("digest.tasks", "新任务 %d 项：", 1, "%d new task:", "%d new tasks:"),
+	{Key: "digest.task", Zh: "%s：%s，%s 前完成", En: "%s: %s, due %s"},
+	one("digest.escalations", "逾期任务 %d 项（已转给您）：", 1, "%d overdue task passed to you:", "%d overdue tasks passed to you:"),
+	{Key: "digest.escalation", Zh: "%s：%s，原定 %s 前完成", En: "%s: %s, was due %s"},
+	{Key: "digest.escalation.task", Zh: "跟进任务", En: "follow-up task"},
+	one("digest.pairings", "新结对学生 %d 名：", 1, "%d student newly paired with you:", "%d students newly paired with you:"),
+	{Key: "digest.pairing", Zh: "%s（%s）", En: "%s (%s)"},
+	one("digest.unreported", "考勤未上报的学校 %d 所：", 1, "%d school has not reported attendance:", "%d schools have not reported attendance:"),
+	one("digest.unreported.behind", "%[2]s（%[3]s），%[1]d 名学生，考勤最后上报于 %[4]s，按该日评估", 1,
+		"%[2]s (%[3]s), %[1]d student, attendance last reported %[4]s, evaluated as of that day",
+		"%[2]s (%[3]s), %[1]d students, attendance last reported %[4]s, evaluated as of that day"),
+	one("digest.unreported.never", "%[2]s（%[3]s），%[1]d 名学生，回溯期内没有考勤上报，未评估", 1,
+		"%[2]s (%[3]s), %[1]d student, no attendance reported in the lookback: not evaluated",
+		"%[2]s (%[3]s), %[1]d students, no attendance reported in the lookback: not evaluated"),
+	{Key: "digest.more", Zh: "另有 %d 项，详见：%s", En: "%d more, see %s"},
+	{Key: "digest.link", Zh: "详情：%s", En: "Details: %s"},
+	{Key: "digest.link.label", Zh: "查看详情", En: "Details"},
+	{Key: "digest.sep", Zh: "，", En: ", "},
+	{Key: "digest.who", Zh: "%s（%s）", En: "%s (%s)"},
+	{Key: "digest.sensitive", Zh: "（敏感规则）", En: "(sensitive rule)"},
+	{Key: "digest.mention", Zh: "@%s", En: "@%s"},
+	{Key: "digest.group.line", Zh: "%s：%s", En: "%s: %s"},
+	one("digest.group.alerts", "新预警 %d 条", 1, "%d new alert", "%d new alerts"),
+	one("digest.group.reminders", "持续预警 %d 条", 1, "%d alert still firing", "%d alerts still firing"),
+	one("digest.group.tasks", "新任务 %d 项", 1, "%d new task", "%d new tasks"),
+	one("digest.group.escalations", "逾期任务 %d 项", 1, "%d overdue task", "%d overdue tasks"),
+	one("digest.group.pairings", "新结对学生 %d 名", 1, "%d newly paired student", "%d newly paired students"),
+	one("digest.group.unreported", "未上报考勤的学校 %d 所", 1, "%d school not reporting attendance", "%d schools not reporting attendance"),
+	{Key: "digest.severity.info", Zh: "提示", En: "info"},
+	{Key: "digest.severity.low", Zh: "低", En: "low"},
+	{Key: "digest.severity.medium", Zh: "中", En: "medium"},
+	{Key: "digest.severity.high", Zh: "高", En: "high"},
+	{Key: "digest.severity.critical", Zh: "紧急", En: "critical"},
+	{Key: "digest.task.contact_guardian", Zh: "联系监护人", En: "contact the guardian"},
+	{Key: "digest.task.home_visit", Zh: "家访", En: "home visit"},
+	{Key: "digest.task.pairing", Zh: "一对一帮扶", En: "one-to-one pairing"},
+	{Key: "digest.task.counselling", Zh: "心理辅导", En: "counselling"},
+	{Key: "digest.task.return_plan", Zh: "制定复学方案（一人一案）", En: "return plan"},
+	{Key: "digest.task.home_teaching", Zh: "送教上门", En: "home teaching"},
+	{Key: "digest.task.verify", Zh: "核实情况", En: "verify"},
+})
+
+// The engine's reasons for a pairing (engine/pairing.go), as a digest says them.
+var _ = register([]entry{
+	{Key: "digest.pairing.homeroom", Zh: "班主任，未超过帮扶上限", En: "homeroom teacher, under the cap"},
+	{Key: "digest.pairing.least_loaded", Zh: "本校帮扶学生最少的教师", En: "least-loaded teacher of the school"},
+	{Key: "digest.pairing.at_cap", Zh: "本校教师均已达帮扶上限，帮扶学生最少的教师", En: "every teacher of the school is at the cap; least-loaded teacher"},
+})

@@ -1,0 +1,258 @@
+package report
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"baoxue/engine"
+	"baoxue/i18n"
+	"baoxue/rules"
+)
+
+// DigestMode says what of a digest a channel may show (SPEC §8).
+type DigestMode int
+
+const (
+	// DigestPersonal is for a channel that reaches one teacher (an app
+	// message, a work notice, email, a webhook): students' names in full,
+	// rule names, messages, tasks with their due dates. Identity numbers
+	// never: the digest holds none, and any that a message carries is
+	// masked.
+	DigestPersonal DigestMode = iota
+	// DigestGroup is for a group chat (a WeCom or DingTalk robot): no
+	// student names, no rule names (a rule's name may reveal a special
+	// group), no messages: per teacher, counts of what is new, an
+	// @mention and a link to the teacher's page.
+	DigestGroup
+	// DigestMasked is for the log channel: students' names masked (张*),
+	// no messages (they name the student in full), and the names of
+	// sensitive rules withheld.
+	DigestMasked
+)
+
+// DigestTo is the teacher a digest is rendered for.
+type DigestTo struct {
+	Teacher string
+	Name    string
+	// Phone, when known, is @mentioned on a group channel.
+	Phone string
+}
+
+// DigestOptions says how to render a digest for one channel.
+type DigestOptions struct {
+	Mode DigestMode
+	// MaxBytes bounds each of Text, Markdown and HTML in bytes of UTF-8;
+	// 0 is no bound. A longer digest is cut after a whole item, with a
+	// last line saying how many items were left out and where to read
+	// them (Link); never inside a character.
+	MaxBytes int
+	// Link is the teacher's page (TeacherLink); "" shows none.
+	Link string
+}
+
+// RenderedDigest is a digest rendered for one channel.
+type RenderedDigest struct {
+	// Title is one line: a mail subject, a card's heading.
+	Title string
+	// Text, Markdown and HTML are the body in each form the channels send.
+	Text, Markdown, HTML string
+	// Mentions are the phone numbers a group message @mentions.
+	Mentions []string
+	// Payload is the digest as JSON, holding what the mode may show: for a
+	// webhook's body.
+	Payload []byte
+	// Cut is how many items Text left out to stay within MaxBytes.
+	Cut int
+}
+
+// TeacherLink returns the link to a teacher's page: publicURL (the
+// configuration's http.public_url) followed by /t/ and the teacher's id.
+// Without a public URL the link is the relative path /t/ID, which the
+// teacher can open only from a page of the server: set http.public_url for
+// links that work from a phone.
+func TeacherLink(publicURL, teacher string) string {
+	return strings.TrimSuffix(publicURL, "/") + "/t/" + url.PathEscape(teacher)
+}
+
+// WorstSeverity returns the most severe severity among the digest's alerts,
+// "" when it has none: the severity a route matches.
+func WorstSeverity(d *engine.Digest) string {
+	worst := ""
+	for _, a := range d.Alerts {
+		if rules.SeverityRank(a.Severity) > rules.SeverityRank(worst) {
+			worst = a.Severity
+		}
+	}
+	return worst
+}
+
+// RenderDigest renders d for to, as o says, in p's language. The sentences
+// come from the message catalog; rule names and messages come from the rule
+// files as they are.
+func RenderDigest(p *i18n.Printer, d *engine.Digest, to DigestTo, o DigestOptions) (*RenderedDigest, error) {
+	name := to.Name
+	if name == "" {
+		name = to.Teacher
+	}
+	doc := digestDoc{p: p, link: o.Link}
+	if o.Mode == DigestMasked {
+		name = MaskName(name)
+	}
+	doc.title = p.Sprintf("digest.title", name, d.At)
+	var mentions []string
+	if o.Mode == DigestGroup {
+		doc.secs = []section{{items: []string{groupLine(p, d, name)}}}
+		if to.Phone != "" {
+			mentions = []string{to.Phone}
+		}
+	} else {
+		doc.secs = personalSections(p, d, o.Mode == DigestMasked)
+	}
+	payload, err := digestPayload(d, to, o)
+	if err != nil {
+		return nil, fmt.Errorf("digest for %s: %w", to.Teacher, err)
+	}
+	r := &RenderedDigest{Title: doc.title, Mentions: mentions, Payload: payload}
+	r.Text, r.Cut = doc.fit(formatText, o.MaxBytes)
+	r.Markdown, _ = doc.fit(formatMarkdown, o.MaxBytes)
+	r.HTML, _ = doc.fit(formatHTML, o.MaxBytes)
+	return r, nil
+}
+
+// groupLine is the one line a group chat gets about a teacher: an
+// @mention and counts, nothing about any student.
+func groupLine(p *i18n.Printer, d *engine.Digest, name string) string {
+	var news, reminders int
+	for _, a := range d.Alerts {
+		if a.New {
+			news++
+		} else {
+			reminders++
+		}
+	}
+	var counts []string
+	for _, c := range []struct {
+		key string
+		n   int
+	}{
+		{"digest.group.alerts", news}, {"digest.group.reminders", reminders}, {"digest.group.tasks", len(d.Tasks)},
+		{"digest.group.escalations", len(d.Escalations)}, {"digest.group.pairings", len(d.Pairings)},
+		{"digest.group.unreported", len(d.Unreported)},
+	} {
+		if c.n > 0 {
+			counts = append(counts, p.Sprintf(c.key, c.n))
+		}
+	}
+	return p.Sprintf("digest.group.line", p.Sprintf("digest.mention", name), strings.Join(counts, p.Sprintf("digest.sep")))
+}
+
+// personalSections lists what the teacher must know, section by section:
+// new alerts, reminders, new tasks, escalations, pairings, unreported
+// schools. masked masks names, leaves out messages and withholds the names
+// of sensitive rules and the rules of tasks (whose sensitivity a digest
+// does not carry).
+func personalSections(p *i18n.Printer, d *engine.Digest, masked bool) []section {
+	who := func(name, class string) string {
+		if masked {
+			name = MaskName(name)
+		}
+		if class = strings.TrimSpace(class); class != "" {
+			return p.Sprintf("digest.who", name, class)
+		}
+		return name
+	}
+	ruleNames := map[string]string{}
+	for _, a := range d.Alerts {
+		if !a.Sensitive || !masked {
+			ruleNames[a.Rule] = a.RuleName
+		}
+	}
+	var news, reminders []string
+	for _, a := range d.Alerts {
+		rule := a.RuleName
+		if masked && a.Sensitive {
+			rule = p.Sprintf("digest.sensitive")
+		}
+		item := p.Sprintf("digest.alert", severityLabel(p, a.Severity), rule, who(a.Name, a.Class))
+		if msg := oneLine(a.Message); msg != "" && !masked {
+			item += " " + ScrubIdentityNumbers(msg)
+		}
+		if a.New {
+			news = append(news, item)
+		} else {
+			reminders = append(reminders, item)
+		}
+	}
+	var tasks, escal, pairs, unrep []string
+	for _, t := range d.Tasks {
+		tasks = append(tasks, p.Sprintf("digest.task", taskLabel(p, t.Kind), who(t.Name, ""), t.Due))
+	}
+	for _, e := range d.Escalations {
+		rule := ruleNames[e.Rule]
+		if rule == "" && !masked {
+			rule = e.Rule
+		}
+		if rule == "" {
+			rule = p.Sprintf("digest.escalation.task")
+		}
+		escal = append(escal, p.Sprintf("digest.escalation", rule, who(e.Name, ""), e.Due))
+	}
+	for _, pr := range d.Pairings {
+		pairs = append(pairs, p.Sprintf("digest.pairing", who(pr.Name, ""), pairingReason(p, pr.Reason)))
+	}
+	for _, u := range d.Unreported {
+		if u.Evaluated && u.ReportedThrough != "" {
+			unrep = append(unrep, p.Sprintf("digest.unreported.behind", u.Students, u.Name, u.School, u.ReportedThrough))
+		} else {
+			unrep = append(unrep, p.Sprintf("digest.unreported.never", u.Students, u.Name, u.School))
+		}
+	}
+	var secs []section
+	for _, s := range []struct {
+		key   string
+		items []string
+	}{
+		{"digest.alerts.new", news}, {"digest.alerts.reminder", reminders}, {"digest.tasks", tasks},
+		{"digest.escalations", escal}, {"digest.pairings", pairs}, {"digest.unreported", unrep},
+	} {
+		if len(s.items) > 0 {
+			secs = append(secs, section{head: p.Sprintf(s.key, len(s.items)), items: s.items})
+		}
+	}
+	return secs
+}
+
+func severityLabel(p *i18n.Printer, s string) string {
+	if rules.SeverityRank(s) == 0 {
+		return s
+	}
+	return p.Sprintf("digest.severity." + s)
+}
+
+func taskLabel(p *i18n.Printer, kind string) string {
+	if i18n.Has(p.Lang(), "digest.task."+kind) {
+		return p.Sprintf("digest.task." + kind)
+	}
+	return kind
+}
+
+// pairingReasons maps the engine's reasons for a pairing to catalog keys.
+var pairingReasons = map[string]string{
+	"homeroom teacher, under the cap":                                 "digest.pairing.homeroom",
+	"least-loaded teacher of the school":                              "digest.pairing.least_loaded",
+	"every teacher of the school is at the cap; least-loaded teacher": "digest.pairing.at_cap",
+}
+
+func pairingReason(p *i18n.Printer, reason string) string {
+	if key, ok := pairingReasons[reason]; ok {
+		return p.Sprintf(key)
+	}
+	return reason
+}
+
+// oneLine joins the lines of a message with spaces, so that every item of
+// a digest is one line and a cut falls between items.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,288 @@
+package report
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"baoxue/engine"
+	"baoxue/i18n"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/digest-*.golden from the current output")
+
+func loadDigest(t *testing.T) *engine.Digest {
+	t.Helper()
+	b, err := os.ReadFile("testdata/digest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d engine.Digest
+	if err := json.Unmarshal(b, &d); err != nil {
+		t.Fatal(err)
+	}
+	return &d
+}
+
+// longDigest has n new alerts, enough to pass any channel's limit.
+func longDigest(n int) *engine.Digest {
+	d := &engine.Digest{Run: 8, At: "2026-03-10", Teacher: "T001"}
+	for i := range n {
+		d.Alerts = append(d.Alerts, engine.DigestAlert{Rule: "grade9-absence", RuleName: "九年级学生连续缺勤",
+			Severity: "high", StudentKey: fmt.Sprintf("k%04d", i), Name: fmt.Sprintf("学生%d号", i), Class: "九年级2班",
+			Message: fmt.Sprintf("学生%d号近14天缺勤%d天。", i, i%9+2), New: true})
+	}
+	d.Tasks = []engine.DigestTask{{Kind: "home_visit", Rule: "grade9-absence", Name: "学生0号", Due: "2026-03-12"}}
+	return d
+}
+
+var to = DigestTo{Teacher: "T001", Name: "王芳", Phone: "13800000001"}
+
+const link = "https://baoxue.example/t/T001"
+
+// render renders d in every form for the golden files.
+func renderDigest(t *testing.T, p *i18n.Printer, d *engine.Digest, o DigestOptions) string {
+	t.Helper()
+	r, err := RenderDigest(p, d, to, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "== title\n%s\n== text (%d bytes, %d cut)\n%s\n== markdown (%d bytes)\n%s\n== html (%d bytes)\n%s\n",
+		r.Title, len(r.Text), r.Cut, r.Text, len(r.Markdown), r.Markdown, len(r.HTML), r.HTML)
+	fmt.Fprintf(&b, "== mentions\n%v\n== payload\n%s\n", r.Mentions, r.Payload)
+	return b.String()
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", path, got)
+	}
+}
+
+// identityNumber matches an 18-character national ID or a 15-digit old one
+// standing alone (a run of 16 digits is no identity number: an opaque
+// student key may be one).
+var identityNumber = regexp.MustCompile(`(^|[^0-9])([0-9]{17}[0-9Xx]|[0-9]{15})([^0-9Xx]|$)`)
+
+// TestDigestGolden renders the digest for every mode, in Chinese (and one
+// in English), plus a digest cut to WeCom's text limit, and compares each
+// with its golden file. No identity number may appear in any of them.
+func TestDigestGolden(t *testing.T) {
+	zh, en := i18n.NewPrinter(i18n.Chinese), i18n.NewPrinter(i18n.English)
+	d := loadDigest(t)
+	for _, tc := range []struct {
+		name string
+		p    *i18n.Printer
+		d    *engine.Digest
+		o    DigestOptions
+	}{
+		{"personal", zh, d, DigestOptions{Mode: DigestPersonal, Link: link}},
+		{"personal-en", en, d, DigestOptions{Mode: DigestPersonal, Link: link}},
+		{"group", zh, d, DigestOptions{Mode: DigestGroup, Link: link, MaxBytes: 4096}},
+		{"masked", zh, d, DigestOptions{Mode: DigestMasked, Link: link}},
+		{"cut", zh, longDigest(40), DigestOptions{Mode: DigestPersonal, Link: link, MaxBytes: 2048}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := renderDigest(t, tc.p, tc.d, tc.o)
+			golden(t, "digest-"+tc.name, got)
+			if m := identityNumber.FindString(got); m != "" {
+				t.Errorf("an identity number %s in the %s rendering", m, tc.name)
+			}
+		})
+	}
+}
+
+// TestDigestGroupShowsNoStudent: a group chat gets counts, an @mention and
+// a link: no student's name, no rule's name, no message, in any form or
+// the payload.
+func TestDigestGroupShowsNoStudent(t *testing.T) {
+	d := loadDigest(t)
+	r, err := RenderDigest(i18n.Default(), d, to, DigestOptions{Mode: DigestGroup, Link: link})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for form, s := range map[string]string{"text": r.Text, "markdown": r.Markdown, "html": r.HTML, "payload": string(r.Payload)} {
+		for _, secret := range forbiddenInGroup(d) {
+			if strings.Contains(s, secret) {
+				t.Errorf("group %s shows %q:\n%s", form, secret, s)
+			}
+		}
+		if !strings.Contains(s, link) {
+			t.Errorf("group %s has no link:\n%s", form, s)
+		}
+	}
+	if !strings.Contains(r.Text, "@王芳") || !slices.Equal(r.Mentions, []string{"13800000001"}) {
+		t.Errorf("group text mentions %v:\n%s", r.Mentions, r.Text)
+	}
+	if !strings.Contains(r.Text, "新预警 2 条") || !strings.Contains(r.Text, "新任务 2 项") {
+		t.Errorf("group text lacks its counts:\n%s", r.Text)
+	}
+}
+
+// forbiddenInGroup lists what of d a group chat must not show: students'
+// names and keys, rule names and ids, messages, pairing reasons.
+func forbiddenInGroup(d *engine.Digest) []string {
+	var out []string
+	for _, a := range d.Alerts {
+		out = append(out, a.Name, a.StudentKey, a.RuleName, a.Rule, a.Class)
+		out = append(out, strings.Split(a.Message, "\n")...)
+	}
+	for _, t := range d.Tasks {
+		out = append(out, t.Name, t.StudentKey)
+	}
+	for _, e := range d.Escalations {
+		out = append(out, e.Name, e.StudentKey)
+	}
+	for _, p := range d.Pairings {
+		out = append(out, p.Name, p.StudentKey)
+	}
+	return out
+}
+
+// TestDigestMaskedShowsNoName: the log's rendering masks every student's
+// name, shows no message and withholds sensitive rules' names and ids.
+func TestDigestMaskedShowsNoName(t *testing.T) {
+	d := loadDigest(t)
+	r, err := RenderDigest(i18n.Default(), d, to, DigestOptions{Mode: DigestMasked, Link: link})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forbidden := []string{"王芳", "留守儿童", "left-behind-absence", "近14天"}
+	for _, a := range d.Alerts {
+		forbidden = append(forbidden, a.Name)
+	}
+	for form, s := range map[string]string{"text": r.Text, "markdown": r.Markdown, "html": r.HTML, "payload": string(r.Payload)} {
+		for _, f := range forbidden {
+			if strings.Contains(s, f) {
+				t.Errorf("masked %s shows %q:\n%s", form, f, s)
+			}
+		}
+	}
+	if !strings.Contains(r.Text, "张**") || !strings.Contains(r.Text, "（敏感规则）") {
+		t.Errorf("masked text:\n%s", r.Text)
+	}
+}
+
+// TestDigestPersonalShowsNames: a personal channel shows names in full
+// and rule names, but masks an identity number a message carries.
+func TestDigestPersonalShowsNames(t *testing.T) {
+	d := loadDigest(t)
+	r, err := RenderDigest(i18n.Default(), d, to, DigestOptions{Mode: DigestPersonal, Link: link})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"张三丰", "李小红", "留守儿童近两周缺勤两天以上", "G500234********0015", "2026-03-12", "临江小学"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("personal text lacks %q:\n%s", want, r.Text)
+		}
+	}
+	if strings.Contains(string(r.Payload), "G500234201105010015") {
+		t.Errorf("payload carries the identity number: %s", r.Payload)
+	}
+}
+
+// TestDigestCut: at every limit, each form stays within it, is valid
+// UTF-8, keeps whole lines of the full rendering, and says how many items
+// it left out; the items shown and those counted add up.
+func TestDigestCut(t *testing.T) {
+	d := longDigest(40)
+	p := i18n.Default()
+	full, err := RenderDigest(p, d, to, DigestOptions{Mode: DigestPersonal, Link: link})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fullLines := map[string]bool{}
+	for _, s := range []string{full.Text, full.Markdown, full.HTML} {
+		for _, l := range strings.Split(s, "\n") {
+			fullLines[l] = true
+		}
+	}
+	more := regexp.MustCompile(`另有 (\d+) 项，详见：`)
+	for max := 150; max <= len(full.HTML)+10; max += 97 {
+		r, err := RenderDigest(p, d, to, DigestOptions{Mode: DigestPersonal, Link: link, MaxBytes: max})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for form, s := range map[string]string{"text": r.Text, "markdown": r.Markdown, "html": r.HTML} {
+			if len(s) > max || !utf8.ValidString(s) {
+				t.Fatalf("max %d: %s is %d bytes (valid UTF-8: %v)", max, form, len(s), utf8.ValidString(s))
+			}
+			lines := strings.Split(s, "\n")
+			last := lines[len(lines)-1]
+			m := more.FindStringSubmatch(last)
+			if m == nil {
+				if s != map[string]string{"text": full.Text, "markdown": full.Markdown, "html": full.HTML}[form] {
+					t.Errorf("max %d: %s changed without saying what it left out:\n%s", max, form, s)
+				}
+				continue
+			}
+			for _, l := range lines[:len(lines)-1] {
+				if !fullLines[l] {
+					t.Errorf("max %d: %s has a line the full digest does not: %q", max, form, l)
+				}
+			}
+			if !strings.Contains(last, "baoxue.example/t/T001") {
+				t.Errorf("max %d: %s's last line has no link: %q", max, form, last)
+			}
+			if form == "text" {
+				shown := strings.Count(s, "\n· ")
+				var cut int
+				fmt.Sscan(m[1], &cut)
+				if shown+cut != 41 || cut != r.Cut {
+					t.Errorf("max %d: %d shown + %d cut (Cut %d), want 41 items", max, shown, cut, r.Cut)
+				}
+			}
+		}
+	}
+}
+
+func TestTeacherLinkAndWorstSeverity(t *testing.T) {
+	for _, tc := range []struct{ base, id, want string }{
+		{"https://baoxue.example", "T001", "https://baoxue.example/t/T001"},
+		{"https://baoxue.example/", "T 1/2", "https://baoxue.example/t/T%201%2F2"},
+		{"", "T001", "/t/T001"},
+	} {
+		if got := TeacherLink(tc.base, tc.id); got != tc.want {
+			t.Errorf("TeacherLink(%q, %q) = %q, want %q", tc.base, tc.id, got, tc.want)
+		}
+	}
+	if got := WorstSeverity(loadDigest(t)); got != "high" {
+		t.Errorf("WorstSeverity = %q, want high", got)
+	}
+	if got := WorstSeverity(&engine.Digest{}); got != "" {
+		t.Errorf("WorstSeverity of no alerts = %q", got)
+	}
+}
+
+func TestScrubIdentityNumbers(t *testing.T) {
+	for in, want := range map[string]string{
+		"学籍号G500234201105010015。": "学籍号G500234********0015。",
+		"身份证50023420110501001X":   "身份证500234********001X",
+		"旧号 500234110501001 ":     "旧号 500234*****1001 ",
+		"电话 13800000001":          "电话 13800000001",
+		"2026-03-10":              "2026-03-10",
+	} {
+		if got := ScrubIdentityNumbers(in); got != want {
+			t.Errorf("ScrubIdentityNumbers(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
