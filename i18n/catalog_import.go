@@ -5,6 +5,8 @@ package i18n
 // problem is printed after "FILE:LINE: COLUMN: ", so it starts lower case
 // in English. Values the user gave are quoted with %q in both languages.
 var _ = register([]entry{
+	{Key: "import.identity_in_column", Zh: "这里是一个身份证件号（%s）：各列是否错位了？姓名、班级等列不能填证件号，否则会在遮蔽姓名的地方原样显示",
+		En: "this is an identity number (%s): are the columns shifted? a name, class or village never is one, and it would show in full where names are masked"},
 	// Values of a row.
 	{Key: "import.value.required", Zh: "缺少必填的值", En: "required value is missing"},
 	{Key: "import.value.required_choice", Zh: "缺少必填的值：可填 %s", En: "required value is missing: %s"},

@@ -162,6 +162,7 @@ func (b *contactBatch) add(r *row) {
 		Outcome: r.text("outcome"), Note: r.text("note"),
 	}
 	b.e.teacher(r, "teacher_id", c.TeacherID, "")
+	b.e.notAfterToday(r, "date", c.Date)
 	key := store.Contact{SID: c.SID, Date: c.Date, TeacherID: c.TeacherID, Channel: c.Channel}
 	if r.bad || !once(r, b.seen, key, "student_id", "import.key.contact") {
 		return
@@ -203,6 +204,7 @@ func (b *homeTeachingBatch) add(r *row) {
 		ClassHours: r.positive("class_hours"), Remote: r.flag("remote", parseBool),
 	}
 	b.e.teacher(r, "teacher_id", h.TeacherID, "")
+	b.e.notAfterToday(r, "date", h.Date)
 	key := store.HomeTeaching{SID: h.SID, Date: h.Date, TeacherID: h.TeacherID}
 	if r.bad || !once(r, b.seen, key, "student_id", "import.key.home_teaching") {
 		return

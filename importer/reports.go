@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"baoxue/i18n"
+	"baoxue/inputerr"
 	"baoxue/store"
 )
 
@@ -75,9 +77,10 @@ func dateRange(n int, date func(int) string) (from, to string) {
 	return from, to
 }
 
-// notAfterToday fails a date after the day of the import: attendance and
-// reports are of days that happened, and a typo such as 12-31 for 12-03
-// would otherwise mark a month as reported.
+// notAfterToday fails a date after the day of the import: attendance,
+// reports, contacts and home-teaching sessions are of days that happened,
+// and a typo such as 12-31 for 12-03 would otherwise mark a month as
+// reported or a family as visited.
 func (e *env) notAfterToday(r *row, col, date string) {
 	if date != "" && date > e.today && !e.opt.AllowFuture {
 		r.fail(col, "import.date.after_today", date, e.today)
@@ -108,6 +111,9 @@ func recordReports(ctx context.Context, e *env, from, to string) (covered [2]str
 		f, t := e.opt.ReportedFrom, e.opt.ReportedTo
 		if f == "" {
 			f, t = from, to
+		}
+		if t > e.today && !e.opt.AllowFuture {
+			return covered, 0, inputerr.Error{Field: "--reported-dates", Msg: i18n.M("import.date.after_today", t, e.today)}
 		}
 		days, err := daysBetween(f, t)
 		if err != nil {

@@ -116,6 +116,27 @@ func TestDatesAfterToday(t *testing.T) {
 		if !strings.Contains(en(bad), ":2: 日期: 2027-11-27 is after today") {
 			t.Errorf("reports error: %v", bad)
 		}
+		for kind, text := range map[string]string{
+			"contacts":      "学籍号,日期,教师工号\nG500234201105010015,2026-12-25,T01\n",
+			"home-teaching": "学籍号,日期,教师工号,课时\nG500234201105010015,2027-01-15,T01,2\n",
+		} {
+			path := filepath.Join(dir, kind+".csv")
+			writeText(t, path, text)
+			if bad := importBad(t, st, kind, path, opts()); !strings.Contains(en(bad), ":2: 日期: ") || !strings.Contains(en(bad), "is after today (2026-11-27)") {
+				t.Errorf("%s error: %v", kind, bad)
+			}
+		}
+		empty := filepath.Join(dir, "empty.csv")
+		writeText(t, empty, "学籍号,日期,考勤状态\n")
+		future := opts()
+		future.Reported, future.ReportedFrom, future.ReportedTo = true, "2026-11-27", "2026-12-04"
+		if _, err := importer.ImportFile(context.Background(), st, "attendance", empty, future); err == nil ||
+			!strings.Contains(english.Error(err), "--reported-dates: 2026-12-04 is after today (2026-11-27)") {
+			t.Errorf("--reported-dates after today: %v", err)
+		}
+		if got := dump(t, st, `SELECT COUNT(*) FROM attendance_reports WHERE date > '2026-11-27'`); got[0] != "0" {
+			t.Errorf("reports after today were written: %v", got)
+		}
 		opt := opts()
 		opt.AllowFuture = true
 		importAt(t, st, "attendance", att, opt)

@@ -130,7 +130,32 @@ func (b *studentBatch) read(r *row) store.Student {
 	if s.BirthDate != "" && s.BirthDate > b.e.today {
 		r.fail("birth_date", "import.birth.future", s.BirthDate)
 	}
+	// An identity number in a free column is a shifted row: kept, it would
+	// show in full wherever names and classes are shown masked.
+	for _, col := range []string{"name", "class", "township", "village", "guardian_phone"} {
+		if v := r.text(col); looksLikeIdentityNumber(v) {
+			r.fail(col, "import.identity_in_column", idnum.Mask(strings.TrimLeft(v, "GJLgjl")))
+		}
+	}
 	return s
+}
+
+// looksLikeIdentityNumber reports whether v is shaped like a national ID
+// number (18 characters, the last a digit or X) or a 学籍号 (G, J or L and
+// such a number): a value no name, class or village ever is.
+func looksLikeIdentityNumber(v string) bool {
+	if len(v) == 19 && strings.ContainsRune("GJLgjl", rune(v[0])) {
+		v = v[1:]
+	}
+	if len(v) != 18 {
+		return false
+	}
+	for i := 0; i < 17; i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return v[17] >= '0' && v[17] <= '9' || v[17] == 'X' || v[17] == 'x'
 }
 
 // boarding reads 是否住校 and the registry's 就读方式: the child boards when
