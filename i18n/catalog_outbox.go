@@ -43,6 +43,6 @@ var _ = register([]entry{
 	{Key: "outbox.retry.missing", Zh: "outbox retry：没有编号为 %s 的通知", En: "outbox retry: no notification #%s"},
 	{Key: "outbox.retry.sent", Zh: "#%s 已发送，不会再发", En: "#%s was sent: it is not sent again"},
 	{Key: "outbox.retry.pending", Zh: "#%s 仍在等待发送，无需重新排队", En: "#%s is still pending: nothing to requeue"},
-	one("outbox.retry.done", "已重新排队 %d 条通知；baoxue outbox flush 或守护进程会发送", 1,
-		"requeued %d notification; baoxue outbox flush or the daemon sends it", "requeued %d notifications; baoxue outbox flush or the daemon sends them"),
+	one("outbox.retry.done", "已重新排队 %d 条通知；baoxue outbox flush 会发送", 1,
+		"requeued %d notification; baoxue outbox flush sends it", "requeued %d notifications; baoxue outbox flush sends them"),
 })

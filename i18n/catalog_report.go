@@ -57,11 +57,11 @@ var _ = register([]entry{
 		Zh: "将注销 %d 条预警（写入运行须加 --retire）：规则 %s 已不再加载或已停用；其任务以 rule_retired 关闭",
 		En: "%d alerts would retire (a writing run needs --retire): rule %s is no longer loaded or is disabled; their tasks close as rule_retired"},
 	{Key: "report.summary.tasks",
-		Zh: "已创建任务 %d 项，安排结对帮扶教师 %d 名，上报逾期任务 %d 项",
-		En: "%d tasks created, %d pairing teachers assigned, %d escalations"},
+		Zh: "已创建任务 %d 项，为 %d 名学生安排结对帮扶教师，逾期任务升级 %d 项",
+		En: "%d tasks created, pairing teachers assigned to %d students, %d escalations"},
 	{Key: "report.summary.tasks_dry",
-		Zh: "将创建任务 %d 项，安排结对帮扶教师 %d 名，上报逾期任务 %d 项",
-		En: "would create %d tasks, assign %d pairing teachers and escalate %d tasks"},
+		Zh: "将创建任务 %d 项，为 %d 名学生安排结对帮扶教师，升级逾期任务 %d 项",
+		En: "would create %d tasks, assign pairing teachers to %d students and escalate %d tasks"},
 	{Key: "report.summary.none", Zh: "没有规则触发。", En: "No rule fired."},
 	{Key: "report.summary.by_severity", Zh: "按风险等级：", En: "By severity:"},
 	{Key: "report.summary.by_rule", Zh: "按规则：", En: "By rule:"},
@@ -70,8 +70,8 @@ var _ = register([]entry{
 
 	// The demo's overview.
 	{Key: "report.overview.head",
-		Zh: "默认规则在 %s 的评估：评估学生 %d 名，有风险 %d 名（预警 %d 条），创建任务 %d 项，安排结对帮扶教师 %d 名。",
-		En: "Evaluation of the default rules at %s: %d students evaluated, %d at risk (%d alerts), %d tasks created, %d pairing teachers assigned."},
+		Zh: "默认规则在 %s 的评估：评估学生 %d 名，有风险 %d 名（预警 %d 条），创建任务 %d 项，为 %d 名学生安排结对帮扶教师。",
+		En: "Evaluation of the default rules at %s: %d students evaluated, %d at risk (%d alerts), %d tasks created, pairing teachers assigned to %d students."},
 	{Key: "report.overview.by_group", Zh: "有风险的学生，按特殊群体：", En: "Students at risk by special group:"},
 	{Key: "report.overview.by_grade", Zh: "有风险的学生，按年级：", En: "Students at risk by grade:"},
 	{Key: "report.overview.by_school", Zh: "有风险学生最多的学校：", En: "Schools with the most students at risk:"},
@@ -99,9 +99,11 @@ var _ = register([]entry{
 		Zh: "%s 的上报不完整：上报缺勤 %d 人（应到 %d，实到 %d），已导入缺勤记录 %d 条",
 		En: "incomplete report %s: %d absent reported (%d expected, %d present), %d absence records imported"},
 	{Key: "report.unreported.hint",
-		Zh: "这些学校学生的预警保持不变（逾期任务照常上报）。请导入其考勤（baoxue import attendance FILE；\n" +
+		Zh: "按最近上报日评估的学校，此后的缺勤要等考勤导入后才能发现；未评估的学校预警保持不变（逾期任务照常升级）。\n" +
+			"请导入其考勤（baoxue import attendance FILE；" +
 			"覆盖全区的文件加 --reported）或每日上报（baoxue import reports FILE）。",
-		En: "Their alerts stay as they are (overdue tasks still escalate). Import their attendance (baoxue import attendance FILE;\n" +
+		En: "A school evaluated as of its last reported day shows no absence after it until its attendance is imported; a school not evaluated keeps its alerts (overdue tasks still escalate).\n" +
+			"Import their attendance (baoxue import attendance FILE; " +
 			"--reported for a district-wide file) or their daily reports (baoxue import reports FILE)."},
 	{Key: "report.gaps.head",
 		Zh: "数据缺口（%d 处；相应预警已改发给下列替代对象，或无人接收）：",
@@ -130,6 +132,8 @@ var _ = register([]entry{
 var _ = register([]entry{
 	{Key: "eval.unexpected_arg", Zh: "eval：多余的参数 %q", En: "eval: unexpected argument %q"},
 	{Key: "eval.bad_campaign", Zh: "eval：--campaign %q：只能是 march、may 或 september", En: "eval: --campaign %q: want march, may or september"},
+	{Key: "eval.future", Zh: "eval：--at %s 晚于今天（%s）：正式评估不能评估还没到的日子，否则之后每天的评估都会被拒绝；是否填错了？（试运行用 --dry-run；确需运行请加 --force）",
+		En: "eval: --at %s is after today (%s): a writing run cannot evaluate a day that has not come, or every later daily run would be refused; a typo? (--dry-run to try it; --force to run anyway)"},
 	{Key: "eval.bad_at",
 		Zh: "eval：--at：%q 不是有效日期（可写作 2026-03-09、2026/3/9、2026.3.9 或 2026年3月9日）",
 		En: "eval: --at: date %q is not a valid date (write it 2026-03-09, 2026/3/9, 2026.3.9 or 2026年3月9日)"},

@@ -46,11 +46,17 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	t := civil.DayOf(time.Now().In(c.Location))
+	today := civil.DayOf(time.Now().In(c.Location))
+	t := today
 	if f.at != "" {
 		if t, err = civil.ParseWritten(f.at); err != nil {
 			return badInput{i18n.Errorf("eval.bad_at", f.at)}
 		}
+	}
+	// A writing run after today would resolve what has not happened yet
+	// and refuse every real run before it: a typo, unless forced.
+	if t > today && !f.dry && !f.force {
+		return badInput{i18n.Errorf("eval.future", t.String(), today.String())}
 	}
 	set, err := a.ruleSet()
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // evalDistrict imports a school, a teacher and a grade-9 student absent
@@ -63,5 +64,27 @@ func TestEvalSummaryAndJSON(t *testing.T) {
 		if code != 0 || !strings.Contains(out, `"message":"张一是初三学生，近14天缺勤2天（其中旷课2天）。\n初三是辍学高发期`) {
 			t.Errorf("eval %v: exit %d\n%s%s", args, code, out, errs)
 		}
+	}
+}
+
+// TestEvalRefusesAFutureWritingRun: a writing run after today would resolve
+// alerts on days that have not come and then refuse every real run before
+// it; a dry run may look ahead.
+func TestEvalRefusesAFutureWritingRun(t *testing.T) {
+	dir := t.TempDir()
+	db := "file:" + filepath.Join(dir, "t.db")
+	if code, out, errs := cli(t, dir, "--db", db, "migrate"); code != 0 {
+		t.Fatalf("migrate: exit %d\n%s%s", code, out, errs)
+	}
+	future := time.Now().AddDate(0, 0, 3).Format("2006-01-02")
+	code, out, errs := cli(t, dir, "--db", db, "eval", "--at", future)
+	if code != 1 || !strings.Contains(errs, "晚于今天") || !strings.Contains(errs, "--force") {
+		t.Fatalf("a writing run at %s: exit %d\n%s%s", future, code, out, errs)
+	}
+	if _, out, errs = cli(t, dir, "--db", db, "runs", "--json"); out != "" {
+		t.Fatalf("a run was recorded: %s%s", out, errs)
+	}
+	if code, _, errs = cli(t, dir, "--db", db, "eval", "--at", future, "--dry-run"); strings.Contains(errs, "晚于今天") {
+		t.Fatalf("a dry run at %s was refused as in the future: exit %d\n%s", future, code, errs)
 	}
 }
