@@ -90,6 +90,8 @@ type plan struct {
 	escalations []Escalation
 	gaps        []Gap
 	unreported  []Unreported
+	// undelivered are the notifications of earlier runs to report.
+	undelivered []undelivered
 }
 
 // openBy indexes open alerts by (rule, student): it is built once per run,

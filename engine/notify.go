@@ -24,6 +24,11 @@ type Digest struct {
 	// Unreported, for center admins: schools of the center whose
 	// attendance is not reported through At.
 	Unreported []DigestSchool `json:"unreported,omitempty"`
+	// Undelivered, for center admins: notifications to teachers of the
+	// center that ended failed or undeliverable since the last run, at
+	// most MaxUndeliveredListed; UndeliveredMore counts the rest.
+	Undelivered     []DigestUndelivered `json:"undelivered,omitempty"`
+	UndeliveredMore int                 `json:"undelivered_more,omitempty"`
 }
 
 // DigestSchool is a school whose attendance is not reported: its students
@@ -128,6 +133,16 @@ func notifications(runID int64, t civil.Day, p *plan, escalated []Escalation) ([
 			dg := get(admin)
 			dg.Unreported = append(dg.Unreported, DigestSchool{School: u.School, Name: u.Name, Students: u.Students,
 				ReportedThrough: u.ReportedThrough, Since: u.Since, Evaluated: u.Evaluated})
+		}
+	}
+	for _, u := range p.undelivered {
+		for _, admin := range u.admins {
+			dg := get(admin)
+			if len(dg.Undelivered) < MaxUndeliveredListed {
+				dg.Undelivered = append(dg.Undelivered, u.DigestUndelivered)
+			} else {
+				dg.UndeliveredMore++
+			}
 		}
 	}
 	teachers := make([]string, 0, len(digests))

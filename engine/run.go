@@ -57,6 +57,14 @@ type Result struct {
 	Unreported []Unreported
 	// NotEvaluated counts the students of schools not evaluated at all.
 	NotEvaluated int
+	// Undelivered are the notifications of earlier runs that ended failed
+	// or undeliverable and that no run has reported yet, in outbox order:
+	// a writing run reports them (its summary, the center admins' digests)
+	// and records that it did; a dry run shows what it would report.
+	// UndeliveredUnlisted counts those no center admin's digest lists
+	// (the recipient is not in the directory, or the center has no admin).
+	Undelivered         []DigestUndelivered
+	UndeliveredUnlisted int
 	// Counts. WouldResolve is, for a dry run, how many alerts a writing run
 	// would resolve.
 	New, Ongoing, Notified, TasksCreated, WouldResolve int
@@ -204,6 +212,7 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	p := l.decide(sc.firings)
 	l.escalate(p, state.overdue)
 	p.unreported = unreported(rp, sc.perSchool, sc.skipped, state.dir, cal)
+	p.undelivered = undeliveredFor(state.undelivered, state.dir)
 	phase("decide", "open alerts", len(state.open))
 	res := newResult(p, opt, n)
 	res.NotEvaluated = skipped
@@ -250,7 +259,19 @@ func newResult(p *plan, opt *Options, students int) *Result {
 		}
 	}
 	res.TasksCreated += len(p.pairTasks)
+	res.setUndelivered(p.undelivered)
 	return res
+}
+
+// setUndelivered lists the undelivered notifications the run reports.
+func (res *Result) setUndelivered(us []undelivered) {
+	res.Undelivered, res.UndeliveredUnlisted = make([]DigestUndelivered, len(us)), 0
+	for i, u := range us {
+		res.Undelivered[i] = u.DigestUndelivered
+		if len(u.admins) == 0 {
+			res.UndeliveredUnlisted++
+		}
+	}
 }
 
 // runState is what the lifecycle reads besides the facts.
@@ -260,6 +281,8 @@ type runState struct {
 	index   openBy
 	loads   map[string]int
 	overdue []store.OverdueTask
+	// undelivered are the notifications no run has reported yet.
+	undelivered []store.Undelivered
 }
 
 // readState reads the lifecycle state; it hands the open alerts to msgs as
@@ -288,6 +311,9 @@ func readState(ctx context.Context, st *store.Store, t civil.Day, msgs *messageN
 		return nil, err
 	}
 	if rs.overdue, err = st.OverdueTasks(ctx, t.String()); err != nil {
+		return nil, err
+	}
+	if rs.undelivered, err = st.UnreportedOutbox(ctx); err != nil {
 		return nil, err
 	}
 	return rs, nil
@@ -375,6 +401,13 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 		if ok {
 			escalated = append(escalated, e)
 		}
+	}
+	reported := make([]int64, len(p.undelivered))
+	for i, u := range p.undelivered {
+		reported[i] = u.ID
+	}
+	if err := tx.ReportOutbox(ctx, runID, reported); err != nil {
+		return err
 	}
 	msgs, err := notifications(runID, t, p, escalated)
 	if err != nil {

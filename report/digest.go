@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"baoxue/engine"
@@ -138,7 +139,7 @@ func groupLine(p *i18n.Printer, d *engine.Digest, name string) string {
 	}{
 		{"digest.group.alerts", news}, {"digest.group.reminders", reminders}, {"digest.group.tasks", len(d.Tasks)},
 		{"digest.group.escalations", len(d.Escalations)}, {"digest.group.pairings", len(d.Pairings)},
-		{"digest.group.unreported", len(d.Unreported)},
+		{"digest.group.unreported", len(d.Unreported)}, {"digest.group.undelivered", len(d.Undelivered) + d.UndeliveredMore},
 	} {
 		if c.n > 0 {
 			counts = append(counts, p.Sprintf(c.key, c.n))
@@ -208,19 +209,90 @@ func personalSections(p *i18n.Printer, d *engine.Digest, masked bool) []section 
 			unrep = append(unrep, p.Sprintf("digest.unreported.never", u.Students, u.Name, u.School))
 		}
 	}
+	undeliv := undeliveredItems(p, d, masked)
 	var secs []section
 	for _, s := range []struct {
 		key   string
 		items []string
+		n     int
 	}{
-		{"digest.alerts.new", news}, {"digest.alerts.reminder", reminders}, {"digest.tasks", tasks},
-		{"digest.escalations", escal}, {"digest.pairings", pairs}, {"digest.unreported", unrep},
+		{"digest.alerts.new", news, len(news)}, {"digest.alerts.reminder", reminders, len(reminders)},
+		{"digest.tasks", tasks, len(tasks)}, {"digest.escalations", escal, len(escal)},
+		{"digest.pairings", pairs, len(pairs)}, {"digest.unreported", unrep, len(unrep)},
+		{"digest.undelivered", undeliv, len(d.Undelivered) + d.UndeliveredMore},
 	} {
 		if len(s.items) > 0 {
-			secs = append(secs, section{head: p.Sprintf(s.key, len(s.items)), items: s.items})
+			secs = append(secs, section{head: p.Sprintf(s.key, s.n), items: s.items})
 		}
 	}
 	return secs
+}
+
+// undeliveredItems lists, for a center admin, the notifications to the
+// center's teachers that could not be delivered: the teacher, the school,
+// the channel and why, and a last item counting those not listed. masked
+// masks the teachers' names (the log channel).
+func undeliveredItems(p *i18n.Printer, d *engine.Digest, masked bool) []string {
+	var items []string
+	for _, u := range d.Undelivered {
+		name := u.TeacherName
+		if masked {
+			name = MaskName(name)
+		}
+		where := TeacherLabel(p, u.Teacher, name)
+		if u.School != "" {
+			where = p.Sprintf("digest.undelivered.where", where, SchoolLabel(p, u.School, u.SchoolName))
+		}
+		status := p.Sprintf("digest.undelivered.status." + u.Status)
+		if !i18n.Has(p.Lang(), "digest.undelivered.status."+u.Status) {
+			status = u.Status
+		}
+		why := OutboxReason(p, u.Reason)
+		id := strconv.FormatInt(u.ID, 10)
+		if u.Channel != "" {
+			items = append(items, p.Sprintf("digest.undelivered.item", id, where, status, u.Channel, why))
+		} else {
+			items = append(items, p.Sprintf("digest.undelivered.item_nochannel", id, where, status, why))
+		}
+	}
+	if d.UndeliveredMore > 0 && len(items) > 0 {
+		items = append(items, p.Sprintf("digest.undelivered.more", d.UndeliveredMore))
+	}
+	return items
+}
+
+// outboxReasons are the reasons the notifier and its channels record for
+// a notification they cannot address (Channel.Address), by the catalog
+// key that says them to a person. The outbox keeps them in English (they
+// are what `outbox list --json` shows); a failure's reason is the
+// platform's answer and is shown as it is.
+var outboxReasons = map[string]string{
+	"no wecom_userid":             "outbox.reason.no_wecom_userid",
+	"no dingtalk_userid":          "outbox.reason.no_dingtalk_userid",
+	"no email":                    "outbox.reason.no_email",
+	"email is not a mail address": "outbox.reason.bad_email",
+}
+
+// OutboxReason says in p's language why a notification was not delivered,
+// reason being what the outbox recorded: the reasons of outboxReasons, a
+// recipient missing from the teachers directory and an unconfigured
+// channel are translated; any other reason (a platform's error) is shown
+// as it is.
+func OutboxReason(p *i18n.Printer, reason string) string {
+	if key, ok := outboxReasons[reason]; ok {
+		return p.Sprintf(key)
+	}
+	if id, ok := strings.CutPrefix(reason, "recipient "); ok {
+		if id, ok := strings.CutSuffix(id, " is not in the teachers directory"); ok {
+			return p.Sprintf("outbox.reason.not_in_directory", id)
+		}
+	}
+	if name, ok := strings.CutPrefix(reason, "no channel named "); ok {
+		if name, ok := strings.CutSuffix(name, " is configured"); ok {
+			return p.Sprintf("outbox.reason.no_channel", strings.Trim(name, `"`))
+		}
+	}
+	return reason
 }
 
 func severityLabel(p *i18n.Printer, s string) string {

@@ -197,6 +197,7 @@ type groupPayload struct {
 	Escalations       int    `json:"escalations"`
 	Pairings          int    `json:"pairings"`
 	UnreportedSchools int    `json:"unreported_schools"`
+	Undelivered       int    `json:"undelivered,omitempty"`
 	Link              string `json:"link,omitempty"`
 }
 
@@ -211,7 +212,8 @@ type personalPayload struct {
 func digestPayload(d *engine.Digest, to DigestTo, o DigestOptions) ([]byte, error) {
 	if o.Mode == DigestGroup {
 		g := groupPayload{Run: d.Run, At: d.At, Teacher: d.Teacher, TeacherName: to.Name, Tasks: len(d.Tasks),
-			Escalations: len(d.Escalations), Pairings: len(d.Pairings), UnreportedSchools: len(d.Unreported), Link: o.Link}
+			Escalations: len(d.Escalations), Pairings: len(d.Pairings), UnreportedSchools: len(d.Unreported),
+			Undelivered: len(d.Undelivered) + d.UndeliveredMore, Link: o.Link}
 		for _, a := range d.Alerts {
 			if a.New {
 				g.NewAlerts++
@@ -252,6 +254,11 @@ func digestPayload(d *engine.Digest, to DigestTo, o DigestOptions) ([]byte, erro
 		for i, p := range d.Pairings {
 			p.Name = MaskName(p.Name)
 			c.Pairings[i] = p
+		}
+		c.Undelivered = make([]engine.DigestUndelivered, len(d.Undelivered))
+		for i, u := range d.Undelivered {
+			u.TeacherName = MaskName(u.TeacherName)
+			c.Undelivered[i] = u
 		}
 	}
 	return json.Marshal(c)

@@ -133,8 +133,87 @@ func TestDigestGroupShowsNoStudent(t *testing.T) {
 	if !strings.Contains(r.Text, "@王芳") || !slices.Equal(r.Mentions, []string{"13800000001"}) {
 		t.Errorf("group text mentions %v:\n%s", r.Mentions, r.Text)
 	}
-	if !strings.Contains(r.Text, "新预警 2 条") || !strings.Contains(r.Text, "新任务 2 项") {
+	if !strings.Contains(r.Text, "新预警 2 条") || !strings.Contains(r.Text, "新任务 2 项") || !strings.Contains(r.Text, "未送达的通知 5 条") {
 		t.Errorf("group text lacks its counts:\n%s", r.Text)
+	}
+	// The undelivered notifications a center admin hears of are counted,
+	// not listed: which teacher lacks which address is for the admin.
+	for _, u := range d.Undelivered {
+		for _, s := range []string{r.Text, r.Markdown, r.HTML, string(r.Payload)} {
+			if strings.Contains(s, u.Reason) || strings.Contains(s, u.Teacher) {
+				t.Errorf("group rendering lists undelivered #%d:\n%s", u.ID, s)
+			}
+		}
+	}
+}
+
+// TestDigestUndelivered: a center admin's personal digest lists the
+// undelivered notifications of the center's teachers, each with its
+// number, teacher, school, channel and reason (translated when it is one
+// of ours), counts those not listed, and says where to see them all.
+func TestDigestUndelivered(t *testing.T) {
+	d := loadDigest(t)
+	for _, tc := range []struct {
+		lang i18n.Lang
+		want []string
+	}{
+		{i18n.Chinese, []string{"未能送达的通知 5 条",
+			"· #12 陈静（T017），城关中学（SCH02）：渠道 teachers 无法送达，教师没有企业微信账号（wecom_userid）",
+			"· #15 刘洋（T023），临江小学（SCH03）：渠道 teachers 发送失败，wecom send: userid invalid",
+			"· #16 T099：无法送达，收件人 T099 不在教师名单中",
+			"· 另有 2 条未列出，完整列表：baoxue outbox list --undeliverable --failed"}},
+		{i18n.English, []string{"5 notifications could not be delivered",
+			"· #12 T017 陈静, SCH02 城关中学: undeliverable on channel teachers (no wecom_userid)",
+			"· #16 T099: undeliverable (recipient T099 is not in the teachers directory)",
+			"· 2 more not listed"}},
+	} {
+		r, err := RenderDigest(i18n.NewPrinter(tc.lang), d, to, DigestOptions{Mode: DigestPersonal, Link: link})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(r.Text, w) {
+				t.Errorf("%s: personal text lacks %q:\n%s", tc.lang, w, r.Text)
+			}
+		}
+	}
+	r, err := RenderDigest(i18n.Default(), d, to, DigestOptions{Mode: DigestMasked, Link: link})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(r.Text+string(r.Payload), "陈静") || !strings.Contains(r.Text, "#12 陈*（T017）") {
+		t.Errorf("masked rendering of the undelivered:\n%s\n%s", r.Text, r.Payload)
+	}
+	r, err = RenderDigest(i18n.Default(), &engine.Digest{Run: 8, At: "2026-03-10", Teacher: "A1",
+		Undelivered: []engine.DigestUndelivered{{ID: 3, Status: "failed", Teacher: "T1", Reason: "x"}}}, to, DigestOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "保学提醒｜王芳｜2026-03-10\n未能送达的通知 1 条（补全教师的联系方式后，可用 baoxue outbox retry 编号 重新发送）：\n· #3 T1：发送失败，x"; r.Text != want {
+		t.Errorf("a digest of one undelivered notification:\n%s\nwant\n%s", r.Text, want)
+	}
+}
+
+// TestOutboxReason: the reasons the notifier records for a recipient it
+// cannot address read in the reader's language; a platform's error is
+// shown as it is.
+func TestOutboxReason(t *testing.T) {
+	zh, en := i18n.NewPrinter(i18n.Chinese), i18n.NewPrinter(i18n.English)
+	for _, tc := range []struct{ in, zh, en string }{
+		{"no wecom_userid", "教师没有企业微信账号（wecom_userid）", "no wecom_userid"},
+		{"no dingtalk_userid", "教师没有钉钉账号（dingtalk_userid）", "no dingtalk_userid"},
+		{"no email", "教师没有邮箱", "no email"},
+		{"email is not a mail address", "教师的邮箱格式不正确", "email is not a mail address"},
+		{"recipient T9 is not in the teachers directory", "收件人 T9 不在教师名单中", "recipient T9 is not in the teachers directory"},
+		{`no channel named "hook" is configured`, "没有配置名为 hook 的渠道", "no channel named hook is configured"},
+		{"webhook hook: HTTP 404 Not Found", "webhook hook: HTTP 404 Not Found", "webhook hook: HTTP 404 Not Found"},
+	} {
+		if got := OutboxReason(zh, tc.in); got != tc.zh {
+			t.Errorf("OutboxReason(zh, %q) = %q, want %q", tc.in, got, tc.zh)
+		}
+		if got := OutboxReason(en, tc.in); got != tc.en {
+			t.Errorf("OutboxReason(en, %q) = %q, want %q", tc.in, got, tc.en)
+		}
 	}
 }
 

@@ -42,6 +42,7 @@ func WriteSummary(w io.Writer, p *i18n.Printer, res *engine.Result) error {
 		tasks = "report.summary.tasks_dry"
 	}
 	fmt.Fprintf(bw, "  %s\n", p.Sprintf(tasks, res.TasksCreated, len(res.Pairings), len(res.Escalations)))
+	writeUndelivered(bw, p, res)
 	for _, warn := range res.Warnings {
 		fmt.Fprintf(bw, "  %s\n", p.Sprintf("common.warning", warn))
 	}
@@ -83,6 +84,29 @@ func WriteSummary(w io.Writer, p *i18n.Printer, res *engine.Result) error {
 	writeUrgent(bw, p, res, AtRisk(res), urgentCount)
 	writeGaps(bw, p, res)
 	return bw.Flush()
+}
+
+// writeUndelivered counts the notifications of earlier runs that could not
+// be delivered and that this run reports (or, dry, would report), and says
+// how to list them.
+func writeUndelivered(w io.Writer, p *i18n.Printer, res *engine.Result) {
+	if len(res.Undelivered) == 0 {
+		return
+	}
+	undeliverable := 0
+	for _, u := range res.Undelivered {
+		if u.Status == "undeliverable" {
+			undeliverable++
+		}
+	}
+	key := "outbox.summary.undelivered"
+	if res.DryRun {
+		key = "outbox.summary.undelivered_dry"
+	}
+	fmt.Fprintf(w, "  %s\n", p.Sprintf(key, len(res.Undelivered), undeliverable, len(res.Undelivered)-undeliverable))
+	if res.UndeliveredUnlisted > 0 {
+		fmt.Fprintf(w, "  %s\n", p.Sprintf("outbox.summary.unlisted", res.UndeliveredUnlisted))
+	}
 }
 
 // writeRetired says which rules' alerts were (or would be) retired.

@@ -292,7 +292,9 @@ func (s *queries) ListOutbox(ctx context.Context, f OutboxFilter, fn func(Outbox
 
 // RequeueOutbox makes failed and undeliverable rows pending again, due at
 // now, with no attempts counted (their last error stays until the next
-// attempt): the rows named by ids, and with allFailed every failed row.
+// attempt) and not reported (a row that ends failed or undeliverable again
+// is reported again): the rows named by ids, and with allFailed every
+// failed row.
 // Sent and pending rows are left as they are: a sent row is never sent
 // twice. It returns the ids it requeued, in order.
 func (s *queries) RequeueOutbox(ctx context.Context, now time.Time, ids []int64, allFailed bool) ([]int64, error) {
@@ -309,7 +311,7 @@ func (s *queries) RequeueOutbox(ctx context.Context, now time.Time, ids []int64,
 		return nil, nil
 	}
 	rows, err := s.db.QueryContext(ctx, s.rebind(`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?,
-		claimed_by = '', claimed_until = '' WHERE `+strings.Join(which, " OR ")+` RETURNING id`), args...)
+		claimed_by = '', claimed_until = '', reported_run = NULL WHERE `+strings.Join(which, " OR ")+` RETURNING id`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("requeue outbox rows: %w", err)
 	}
@@ -327,4 +329,61 @@ func (s *queries) RequeueOutbox(ctx context.Context, now time.Time, ids []int64,
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out, nil
+}
+
+// Undelivered is a notification that ended failed or undeliverable, as a
+// run reports it to the center admins (SPEC §8): who it was for, where
+// they teach and why it was not delivered; never what it says.
+type Undelivered struct {
+	ID int64
+	// RunID is the run that queued it; 0 when none.
+	RunID  int64
+	Status string
+	// Recipient is the teacher's id; Name, School (id), SchoolName and
+	// Center are "" for a recipient not in the teachers directory. Center
+	// is the teacher's, else their school's.
+	Recipient, Name, School, SchoolName, Center string
+	// Channel is the channel it was last given to ("" when none could be
+	// chosen); Reason is why it was not delivered.
+	Channel, Reason string
+}
+
+// UnreportedOutbox returns, in id order, the failed and undeliverable rows
+// no run has reported yet (ReportOutbox), with their recipient's name,
+// school and center.
+func (s *queries) UnreportedOutbox(ctx context.Context) ([]Undelivered, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT o.id, COALESCE(o.run_id, 0), o.status, o.recipient,
+		COALESCE(t.name, ''), COALESCE(t.school_id, ''), COALESCE(s.name, ''), COALESCE(NULLIF(t.center, ''), s.center, ''),
+		o.routed_channel, o.last_error
+		FROM outbox o LEFT JOIN teachers t ON t.id = o.recipient LEFT JOIN schools s ON s.id = t.school_id
+		WHERE o.reported_run IS NULL AND o.status IN ('failed', 'undeliverable') ORDER BY o.id`)
+	if err != nil {
+		return nil, fmt.Errorf("read the undelivered notifications: %w", err)
+	}
+	defer rows.Close()
+	var out []Undelivered
+	for rows.Next() {
+		var u Undelivered
+		if err := rows.Scan(&u.ID, &u.RunID, &u.Status, &u.Recipient, &u.Name, &u.School, &u.SchoolName, &u.Center,
+			&u.Channel, &u.Reason); err != nil {
+			return nil, fmt.Errorf("read the undelivered notifications: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the undelivered notifications: %w", err)
+	}
+	return out, nil
+}
+
+// ReportOutbox records that run runID reported the rows ids
+// (UnreportedOutbox): no later run reports them again, unless RequeueOutbox
+// makes one pending and it fails again. A row requeued meanwhile is left
+// as it is.
+func (tx *Tx) ReportOutbox(ctx context.Context, runID int64, ids []int64) error {
+	if err := tx.execIn(ctx, `UPDATE outbox SET reported_run = ?
+		WHERE reported_run IS NULL AND status IN ('failed', 'undeliverable') AND id IN (?)`, []any{runID}, ids); err != nil {
+		return fmt.Errorf("mark undelivered notifications reported: %w", err)
+	}
+	return nil
 }

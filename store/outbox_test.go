@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -282,6 +283,81 @@ func TestTeachersByID(t *testing.T) {
 		}
 		if got, err := st.TeachersByID(ctx, []string{"T3"}); err != nil || got["T3"].Center != "C2" {
 			t.Errorf("T3's center = %q, %v; want its school's, C2", got["T3"].Center, err)
+		}
+	})
+}
+
+// TestOutboxReportedOnce: the failed and undeliverable rows are read with
+// their recipient's name, school and center until a run reports them;
+// then no more, until a requeued one fails again.
+func TestOutboxReportedOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		if err := st.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.UpsertSchools(ctx, []store.School{{ID: "SCH01", Name: "一中", Center: "C1"}}, nil, t0); err != nil {
+				return err
+			}
+			_, err := tx.UpsertTeachers(ctx, []store.Teacher{{ID: "T1", Name: "王老师", SchoolID: "SCH01", Role: "teacher"}}, nil, t0)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		enqueue(t, st, t0, 4)
+		if _, err := st.ClaimOutbox(ctx, "a", t0, t0.Add(time.Minute), 10); err != nil {
+			t.Fatal(err)
+		}
+		for id, r := range map[int64]store.OutboxResult{
+			1: {Status: store.OutboxUndeliverable, Channel: "teachers", Error: "no wecom_userid"},
+			2: {Status: store.OutboxFailed, Channel: "hook", Attempted: true, Error: "webhook hook: HTTP 404 Not Found"},
+			3: {Status: store.OutboxSent, Channel: "hook", Attempted: true, SentAt: t0},
+		} {
+			if _, err := st.FinishOutbox(ctx, id, "a", r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		st.ReleaseOutbox(ctx, "a")
+		unreported := func() []string {
+			t.Helper()
+			us, err := st.UnreportedOutbox(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, u := range us {
+				out = append(out, fmt.Sprintf("%d run %d %s %s %s %s %s/%s %s: %s", u.ID, u.RunID, u.Status, u.Recipient, u.Name,
+					u.School, u.SchoolName, u.Center, u.Channel, u.Reason))
+			}
+			return out
+		}
+		want := []string{"1 run 1 undeliverable T1 王老师 SCH01 一中/C1 teachers: no wecom_userid",
+			"2 run 1 failed T2   / hook: webhook hook: HTTP 404 Not Found"}
+		if got := unreported(); !slices.Equal(got, want) {
+			t.Fatalf("unreported = %q\nwant %q", got, want)
+		}
+		if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.ReportOutbox(ctx, 9, []int64{1, 2, 3}) }); err != nil {
+			t.Fatal(err)
+		}
+		if got := unreported(); len(got) != 0 {
+			t.Errorf("unreported after run 9 reported them = %q", got)
+		}
+		var reported []int64
+		if err := st.RawSelect(ctx, &reported, `SELECT COALESCE(reported_run, 0) FROM outbox ORDER BY id`); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(reported, []int64{9, 9, 0, 0}) {
+			t.Errorf("reported_run = %v, want [9 9 0 0] (sent and pending rows are never reported)", reported)
+		}
+		if _, err := st.RequeueOutbox(ctx, t0.Add(time.Hour), []int64{2}, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ClaimOutbox(ctx, "b", t0.Add(time.Hour), t0.Add(2*time.Hour), 10); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.FinishOutbox(ctx, 2, "b", store.OutboxResult{Status: store.OutboxFailed, Attempted: true, Error: "again"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := unreported(); len(got) != 1 || !strings.HasPrefix(got[0], "2 run 1 failed T2") || !strings.HasSuffix(got[0], ": again") {
+			t.Errorf("unreported after row 2 failed again = %q, want row 2 once more", got)
 		}
 	})
 }

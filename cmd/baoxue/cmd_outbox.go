@@ -21,6 +21,7 @@ import (
 	"baoxue/notifier/email"
 	"baoxue/notifier/webhook"
 	"baoxue/notifier/wecom"
+	"baoxue/report"
 	"baoxue/store"
 )
 
@@ -112,7 +113,7 @@ func outboxList(ctx context.Context, a *app, args []string) error {
 		if *asJSON {
 			return enc.Encode(newOutboxLine(r))
 		}
-		writeOutboxRow(w, r, c.Location)
+		writeOutboxRow(w, a.p, r, c.Location)
 		return nil
 	})
 	if err != nil {
@@ -168,7 +169,7 @@ func writeOutboxHeader(w io.Writer, p *i18n.Printer) {
 	writeCells(w, cells)
 }
 
-func writeOutboxRow(w io.Writer, r store.OutboxRow, loc *time.Location) {
+func writeOutboxRow(w io.Writer, p *i18n.Printer, r store.OutboxRow, loc *time.Location) {
 	l := newOutboxLine(r)
 	where := strings.Trim(r.School+"/"+r.Center, "/")
 	next := l.NextAttemptAt
@@ -176,7 +177,7 @@ func writeOutboxRow(w io.Writer, r store.OutboxRow, loc *time.Location) {
 		next = l.SentAt
 	}
 	writeCells(w, []string{"#" + strconv.FormatInt(r.ID, 10), r.Status, strconv.Itoa(r.Attempts), r.Recipient, where,
-		l.Channel, localTime(r.CreatedAt, loc), localTime(next, loc), oneLine(r.LastError)})
+		l.Channel, localTime(r.CreatedAt, loc), localTime(next, loc), oneLine(report.OutboxReason(p, r.LastError))})
 }
 
 // writeCells writes one line of cells padded to outboxWidths, as wide as
@@ -288,7 +289,8 @@ func writeFlushSummary(w io.Writer, p *i18n.Printer, s *notifier.Summary) {
 				p.Fprintln(w, "outbox.flush."+status)
 				head = true
 			}
-			p.Fprintln(w, "outbox.flush.row", strconv.FormatInt(e.ID, 10), e.Teacher, e.Name, e.School, e.Center, e.Channel, e.Reason)
+			p.Fprintln(w, "outbox.flush.row", strconv.FormatInt(e.ID, 10), e.Teacher, e.Name, e.School, e.Center, e.Channel,
+				report.OutboxReason(p, e.Reason))
 		}
 	}
 }

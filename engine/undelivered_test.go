@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"testing"
+	"time"
+
+	"baoxue/store"
+	"baoxue/store/storetest"
+)
+
+// TestUndeliveredReportedOnce: the notifications earlier runs queued that
+// ended undeliverable or failed are counted in the next run's result and
+// listed in the digests of their center's admins (no other admin's, no
+// teacher's), and only once: a dry run shows them without marking them,
+// the writing run marks them, the run after lists them no more.
+func TestUndeliveredReportedOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		s := seed{t, st}
+		s.school("SCH01", "C1")
+		s.school("SCH02", "C2")
+		s.teacher("T1", "SCH01", "C1", "teacher")
+		s.teacher("T2", "SCH02", "", "teacher")
+		s.teacher("A1", "", "C1", "center_admin")
+		s.teacher("A2", "", "C2", "center_admin")
+		s1 := s.student("S1", "SCH01", 9, "T1")
+		s.absent(s1, "absent", "2026-03-09", "2026-03-10")
+		evalAt(t, st, lifecycleRules, "2026-03-10", false) // queues T1's digest, #1
+
+		// Three more rows, as earlier runs queued them: T2's, and one for a
+		// recipient the directory does not know.
+		if err := st.InTx(ctx, func(tx *store.Tx) error {
+			return tx.Enqueue(ctx, "2026-03-10T12:00:00.000000Z", []store.OutboxMessage{
+				{DedupKey: "x:2", RunID: 1, Recipient: "T2", Kind: "digest", Payload: `{}`},
+				{DedupKey: "x:3", RunID: 1, Recipient: "T9", Kind: "digest", Payload: `{}`},
+				{DedupKey: "x:4", RunID: 1, Recipient: "T1", Kind: "digest", Payload: `{}`},
+			})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now().Add(time.Hour) // the first run queued its row now
+		if _, err := st.ClaimOutbox(ctx, "d", t0, t0.Add(time.Minute), 10); err != nil {
+			t.Fatal(err)
+		}
+		for id, r := range map[int64]store.OutboxResult{
+			1: {Status: store.OutboxUndeliverable, Channel: "teachers", Error: "no wecom_userid"},
+			2: {Status: store.OutboxFailed, Channel: "hook", Attempted: true, Error: "webhook hook: HTTP 404 Not Found"},
+			3: {Status: store.OutboxUndeliverable, Channel: "teachers", Error: "recipient T9 is not in the teachers directory"},
+			4: {Status: store.OutboxSent, Channel: "teachers", Attempted: true, SentAt: t0},
+		} {
+			if _, err := st.FinishOutbox(ctx, id, "d", r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := []DigestUndelivered{
+			{ID: 1, Status: "undeliverable", Teacher: "T1", TeacherName: "教师T1", School: "SCH01", SchoolName: "SCH01学校",
+				Center: "C1", Channel: "teachers", Reason: "no wecom_userid"},
+			{ID: 2, Status: "failed", Teacher: "T2", TeacherName: "教师T2", School: "SCH02", SchoolName: "SCH02学校",
+				Center: "C2", Channel: "hook", Reason: "webhook hook: HTTP 404 Not Found"},
+			{ID: 3, Status: "undeliverable", Teacher: "T9", Channel: "teachers", Reason: "recipient T9 is not in the teachers directory"},
+		}
+		dry := evalAt(t, st, lifecycleRules, "2026-03-11", true)
+		if !slices.Equal(dry.Undelivered, want) || dry.UndeliveredUnlisted != 1 {
+			t.Fatalf("dry run: undelivered %+v (unlisted %d)\nwant %+v (unlisted 1)", dry.Undelivered, dry.UndeliveredUnlisted, want)
+		}
+		res := evalAt(t, st, lifecycleRules, "2026-03-11", false)
+		if !slices.Equal(res.Undelivered, want) || res.UndeliveredUnlisted != 1 {
+			t.Fatalf("writing run: undelivered %+v (unlisted %d)", res.Undelivered, res.UndeliveredUnlisted)
+		}
+		digest := func(run int64, teacher string) *Digest {
+			t.Helper()
+			var payload []string
+			if err := st.RawSelect(ctx, &payload, `SELECT payload FROM outbox WHERE recipient = ? AND run_id = ?`, teacher, run); err != nil {
+				t.Fatal(err)
+			}
+			if len(payload) == 0 {
+				return nil
+			}
+			var d Digest
+			if err := json.Unmarshal([]byte(payload[0]), &d); err != nil {
+				t.Fatal(err)
+			}
+			return &d
+		}
+		if d := digest(res.RunID, "A1"); d == nil || !slices.Equal(d.Undelivered, want[:1]) {
+			t.Errorf("A1's digest = %+v, want #1 listed", d)
+		}
+		if d := digest(res.RunID, "A2"); d == nil || !slices.Equal(d.Undelivered, want[1:2]) {
+			t.Errorf("A2's digest = %+v, want #2 listed", d)
+		}
+		if d := digest(res.RunID, "T1"); d != nil && len(d.Undelivered) > 0 {
+			t.Errorf("a teacher's digest lists undelivered notifications: %+v", d.Undelivered)
+		}
+		if n := s.count("outbox", "reported_run = ?", res.RunID); n != 3 {
+			t.Errorf("%d rows reported by run %d, want 3", n, res.RunID)
+		}
+		again := evalAt(t, st, lifecycleRules, "2026-03-12", false)
+		if len(again.Undelivered) != 0 {
+			t.Errorf("the next run reports them again: %+v", again.Undelivered)
+		}
+		if d := digest(again.RunID, "A1"); d != nil && len(d.Undelivered) > 0 {
+			t.Errorf("the next run lists them again for A1: %+v", d.Undelivered)
+		}
+	})
+}
+
+// TestUndeliveredListBounded: a digest lists at most MaxUndeliveredListed
+// undelivered notifications and counts the rest.
+func TestUndeliveredListBounded(t *testing.T) {
+	p := &plan{}
+	for i := range MaxUndeliveredListed + 7 {
+		p.undelivered = append(p.undelivered, undelivered{DigestUndelivered: DigestUndelivered{ID: int64(i + 1)}, admins: []string{"A1"}})
+	}
+	msgs, err := notifications(9, day(t, "2026-03-10"), p, nil)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("notifications = %d, %v", len(msgs), err)
+	}
+	var d Digest
+	if err := json.Unmarshal([]byte(msgs[0].Payload), &d); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Undelivered) != MaxUndeliveredListed || d.UndeliveredMore != 7 || d.Undelivered[0].ID != 1 {
+		t.Errorf("A1's digest lists %d, counts %d more", len(d.Undelivered), d.UndeliveredMore)
+	}
+}
