@@ -3,6 +3,10 @@ package i18n
 // The outbox commands: baoxue outbox list | flush | retry. Notification
 // ids are passed as strings (they are identifiers, not counts).
 var _ = register([]entry{
+	{Key: "outbox.status.pending", Zh: "待发送", En: "pending"},
+	{Key: "outbox.status.sent", Zh: "已发送", En: "sent"},
+	{Key: "outbox.status.failed", Zh: "发送失败", En: "failed"},
+	{Key: "outbox.status.undeliverable", Zh: "无法送达", En: "undeliverable"},
 	{Key: "outbox.usage", Zh: "用法：baoxue outbox list [--pending|--failed|--sent|--undeliverable] [--json] | outbox flush [--max-wait DURATION] | outbox retry ID...|--failed",
 		En: "usage: baoxue outbox list [--pending|--failed|--sent|--undeliverable] [--json] | outbox flush [--max-wait DURATION] | outbox retry ID...|--failed"},
 	{Key: "cmd.outbox.summary", Zh: "发件箱：查看、发送、重新排队待发的通知", En: "the outbox: list, deliver and requeue the notifications to send"},

@@ -4,6 +4,7 @@ package i18n
 // demo's overview, the most urgent students, progress lines, and the words
 // every summary shares (grades, schools, teachers, severities, groups).
 var _ = register([]entry{
+	{Key: "report.class_in_grade", Zh: "%s%s", En: "%s, %s"},
 	// Words shared by every summary.
 	{Key: "report.grade.1", Zh: "一年级", En: "grade 1"},
 	{Key: "report.grade.2", Zh: "二年级", En: "grade 2"},

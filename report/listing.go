@@ -194,8 +194,8 @@ func alertCells(p *i18n.Printer, a *Alert) []string {
 	if a.Task != nil {
 		teacher, due = named(p, a.Task.AssigneeName, a.Task.Assignee), a.Task.Due
 	}
-	return []string{a.Opened, a.Ended, state, a.Rule, a.Severity, MaskName(a.StudentName), a.Class,
-		named(p, a.SchoolName, a.School), teacher, due}
+	return []string{a.Opened, a.Ended, state, a.Rule, SeverityName(p, a.Severity), MaskName(a.StudentName),
+		classLabel(p, a.Grade, a.Class), named(p, a.SchoolName, a.School), teacher, due}
 }
 
 func taskLine(t *Task) any {
@@ -223,8 +223,17 @@ func taskCells(p *i18n.Printer, t *Task) []string {
 	case 2:
 		escalated = p.Sprintf("lists.escalated.center")
 	}
-	return []string{t.Due, state, escalated, t.Kind, t.Rule, MaskName(t.StudentName), t.Class,
-		named(p, t.SchoolName, t.School), named(p, t.AssigneeName, t.Assignee)}
+	return []string{t.Due, state, escalated, taskLabel(p, t.Kind), t.Rule, MaskName(t.StudentName),
+		classLabel(p, t.Grade, t.Class), named(p, t.SchoolName, t.School), named(p, t.AssigneeName, t.Assignee)}
+}
+
+// classLabel names a class with its grade (九年级6班), as the summary does:
+// "6班" alone is one of several in a school.
+func classLabel(p *i18n.Printer, grade int, class string) string {
+	if grade <= 0 {
+		return class
+	}
+	return p.Sprintf("report.class_in_grade", GradeName(p, grade), class)
 }
 
 func runCells(p *i18n.Printer, r *Run) []string {

@@ -40,14 +40,14 @@ func TestAlertTable(t *testing.T) {
 		want string
 	}{
 		{i18n.Chinese, "" +
-			"开始日期    结束日期    状态               规则            级别  学生  班级  学校               负责教师    截止日期\n" +
-			"2026-03-10              未解除             grade9-absence  high  张**  3班   临江中学（SCH01）  王芳（T1）  2026-03-12\n" +
-			"2026-03-10  2026-03-20  学生离校：dropped  grade9-absence  high  李*   3班   SCH01\n" +
+			"开始日期    结束日期    状态               规则            级别    学生  班级       学校               负责教师    截止日期\n" +
+			"2026-03-10              未解除             grade9-absence  高风险  张**  九年级3班  临江中学（SCH01）  王芳（T1）  2026-03-12\n" +
+			"2026-03-10  2026-03-20  学生离校：dropped  grade9-absence  高风险  李*   九年级3班  SCH01\n" +
 			"共 2 条预警\n"},
 		{i18n.English, "" +
-			"Opened      Ended       State                  Rule            Severity  Student  Class  School            Teacher    Due\n" +
-			"2026-03-10              open                   grade9-absence  high      张**     3班    临江中学 (SCH01)  王芳 (T1)  2026-03-12\n" +
-			"2026-03-10  2026-03-20  student left: dropped  grade9-absence  high      李*      3班    SCH01\n" +
+			"Opened      Ended       State                  Rule            Severity  Student  Class         School            Teacher    Due\n" +
+			"2026-03-10              open                   grade9-absence  high      张**     grade 9, 3班  临江中学 (SCH01)  王芳 (T1)  2026-03-12\n" +
+			"2026-03-10  2026-03-20  student left: dropped  grade9-absence  high      李*      grade 9, 3班  SCH01\n" +
 			"2 alerts\n"},
 	} {
 		t.Run(string(tc.lang), func(t *testing.T) {
@@ -88,10 +88,10 @@ func TestTaskTable(t *testing.T) {
 	closed.Status, closed.Outcome = "closed", "resolved"
 	got := render(t, func(b *strings.Builder) *Listing[Task] { return NewTasks(b, i18n.Default(), false) }, late, acked, closed)
 	want := "" +
-		"截止日期    状态              已升级至  任务              规则            学生  班级  学校               负责教师\n" +
-		"2026-03-12  逾期              管理中心  contact_guardian  grade9-absence  张**  3班   临江中学（SCH01）  王芳（T1）\n" +
-		"2026-03-12  已接收                      contact_guardian  grade9-absence  张**  3班   临江中学（SCH01）  王芳（T1）\n" +
-		"2026-03-12  已关闭：resolved            contact_guardian  grade9-absence  张**  3班   临江中学（SCH01）  王芳（T1）\n" +
+		"截止日期    状态              已升级至  任务        规则            学生  班级  学校               负责教师\n" +
+		"2026-03-12  逾期              管理中心  联系监护人  grade9-absence  张**  3班   临江中学（SCH01）  王芳（T1）\n" +
+		"2026-03-12  已接收                      联系监护人  grade9-absence  张**  3班   临江中学（SCH01）  王芳（T1）\n" +
+		"2026-03-12  已关闭：resolved            联系监护人  grade9-absence  张**  3班   临江中学（SCH01）  王芳（T1）\n" +
 		"共 3 项任务\n"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
@@ -163,7 +163,7 @@ func TestTableStreams(t *testing.T) {
 	l.Close()
 	lines := strings.Split(b.String(), "\n")
 	first, last := lines[1], lines[fitRows+2]
-	if i, j := strings.Index(first, "high"), strings.Index(last, "high"); j-i != len("a-much-longer-rule-id")-len("grade9-absence") {
+	if i, j := strings.Index(first, "高风险"), strings.Index(last, "高风险"); j-i != len("a-much-longer-rule-id")-len("grade9-absence") {
 		t.Errorf("a wider cell after the fitted rows:\n%s\n%s", first, last)
 	}
 }

@@ -176,7 +176,7 @@ func writeOutboxRow(w io.Writer, p *i18n.Printer, r store.OutboxRow, loc *time.L
 	if next == "" {
 		next = l.SentAt
 	}
-	writeCells(w, []string{"#" + strconv.FormatInt(r.ID, 10), r.Status, strconv.Itoa(r.Attempts), r.Recipient, where,
+	writeCells(w, []string{"#" + strconv.FormatInt(r.ID, 10), outboxStatus(p, r.Status), strconv.Itoa(r.Attempts), r.Recipient, where,
 		l.Channel, localTime(r.CreatedAt, loc), localTime(next, loc), oneLine(report.OutboxReason(p, r.LastError))})
 }
 
@@ -260,7 +260,10 @@ func outboxFlush(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := notifier.NewDispatcher(st, c.Notifier, chans, notifier.Options{Printer: a.p, PublicURL: c.HTTP.PublicURL, Logger: logger})
+	// What teachers receive is in the installation's language (lang: in
+	// baoxue.yaml, Chinese by default), never in that of whoever runs the
+	// flush (--lang, BAOXUE_LANG).
+	d, err := notifier.NewDispatcher(st, c.Notifier, chans, notifier.Options{Printer: newPrinter(c.Lang), PublicURL: c.HTTP.PublicURL, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -354,4 +357,12 @@ func outboxRetry(ctx context.Context, a *app, args []string) error {
 	}
 	a.p.Fprintln(a.stdout, "outbox.retry.done", len(done))
 	return nil
+}
+
+// outboxStatus names a status of store.OutboxStatuses in p's language.
+func outboxStatus(p *i18n.Printer, status string) string {
+	if i18n.Has(p.Lang(), "outbox.status."+status) {
+		return p.Sprintf("outbox.status." + status)
+	}
+	return status
 }

@@ -37,7 +37,7 @@ func TestOutboxFlushWithTheLogChannel(t *testing.T) {
 	db := "file:" + filepath.Join(dir, "t.db")
 	district(t, dir, db)
 	code, out, errs := cli(t, dir, "--db", db, "outbox", "list")
-	if code != 0 || !strings.Contains(out, "#1") || !strings.Contains(out, "pending") || !strings.Contains(out, "SCH01/C1") {
+	if code != 0 || !strings.Contains(out, "#1") || !strings.Contains(out, "待发送") || !strings.Contains(out, "SCH01/C1") {
 		t.Fatalf("list: exit %d\n%s%s", code, out, errs)
 	}
 	code, out, errs = cli(t, dir, "--db", db, "outbox", "flush")
@@ -93,7 +93,7 @@ func TestOutboxFlushFailedExits1(t *testing.T) {
 	if strings.Contains(out+errs, "SECRETKEY") {
 		t.Errorf("flush printed the URL's key:\n%s%s", out, errs)
 	}
-	if code, out, _ := cli(t, dir, "--db", db, "outbox", "list", "--failed"); code != 0 || !strings.Contains(out, "failed") || !strings.Contains(out, "404") {
+	if code, out, _ := cli(t, dir, "--db", db, "outbox", "list", "--failed"); code != 0 || !strings.Contains(out, "发送失败") || !strings.Contains(out, "404") {
 		t.Errorf("list --failed: exit %d\n%s", code, out)
 	}
 	if code, out, errs := cli(t, dir, "--db", db, "outbox", "retry", "--failed"); code != 0 || !strings.Contains(out, "已重新排队 1 条") {
