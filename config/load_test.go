@@ -470,3 +470,15 @@ func TestLang(t *testing.T) {
 		t.Errorf("Default().Lang = %q", c.Lang)
 	}
 }
+
+// TestBarePathDSN: a bare path of a SQLite file is read as the store reads
+// it (--db city.db), not refused as an unknown kind of database.
+func TestBarePathDSN(t *testing.T) {
+	for dsn, ok := range map[string]bool{"city.db": true, "data/x.sqlite": true, "sqlite:x.db": false, "city": false} {
+		c := Default()
+		c.Database.DSN = dsn
+		if err := c.Validate(); (err == nil) != ok {
+			t.Errorf("Validate with dsn %q = %v, want ok %v", dsn, err, ok)
+		}
+	}
+}

@@ -102,6 +102,9 @@ func (v *validator) dsn(dsn string) {
 		if _, err := url.Parse(dsn); err != nil {
 			v.add("database.dsn", "config.dsn.postgres")
 		}
+	case !strings.Contains(dsn, ":") && (strings.HasSuffix(dsn, ".db") || strings.HasSuffix(dsn, ".sqlite")):
+		// A bare path of a SQLite file, as the store reads it (--db
+		// city.db): nothing to check before it is opened.
 	default:
 		v.add("database.dsn", "config.dsn.unknown")
 	}

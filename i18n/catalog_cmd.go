@@ -5,6 +5,9 @@ package i18n
 // Commands, flags, placeholders (FILE, KIND, DSN) and config keys are
 // interfaces and stay as they are in both languages.
 var _ = register([]entry{
+	{Key: "gen.no_out", Zh: "baoxue gen：缺少 --out DIR（写入 CSV 文件的目录）", En: "baoxue gen: --out DIR is missing (the directory to write the CSV files to)"},
+	{Key: "gen.students", Zh: "baoxue gen：--students 应为正整数（如 --students 100000），得到 %s", En: "baoxue gen: --students wants a positive number (say --students 100000), got %s"},
+	{Key: "demo.students", Zh: "baoxue demo：--students %s：应为正整数（默认 5000）", En: "baoxue demo: --students %s: want a positive number (default 5000)"},
 	// Errors and notices of the command line.
 	{Key: "main.failed", Zh: "baoxue：%s", En: "baoxue: %s"},
 	{Key: "main.failed_cmd", Zh: "baoxue %s：%s", En: "baoxue %s: %s"},

@@ -156,15 +156,15 @@ var _ = register([]entry{
 	{Key: "import.file.utf16", Zh: "这是 UTF-16 文本文件（Excel 的“Unicode 文本”）：请改存为 CSV（UTF-8）",
 		En: `this file is UTF-16 text (Excel's "Unicode text"): save it as CSV (UTF-8) instead`},
 	{Key: "import.utf8.invalid",
-		Zh: "第 %[2]s 列有无效的 UTF-8 字节 %[1]s：请把文件另存为 CSV（UTF-8），或用中文版 Excel 另存为 CSV（GB18030），再重新导入",
-		En: "invalid UTF-8 byte %s at column %s: save the file as CSV (UTF-8), or as CSV from Chinese Excel (GB18030), and import it again"},
+		Zh: "本行第 %[2]s 个字符处有无效的 UTF-8 字节 %[1]s：请把文件另存为 CSV（UTF-8），或用中文版 Excel 另存为 CSV（GB18030），再重新导入",
+		En: "invalid UTF-8 byte %s at character %s of the line: save the file as CSV (UTF-8), or as CSV from Chinese Excel (GB18030), and import it again"},
 	{Key: "import.utf8.invalid_more",
-		Zh: "第 %[2]s 列有无效的 UTF-8 字节 %[1]s（本行还有 %[3]d 个）：请把文件另存为 CSV（UTF-8），或用中文版 Excel 另存为 CSV（GB18030），再重新导入",
-		En: "invalid UTF-8 byte %s at column %s (and %d more on this line): save the file as CSV (UTF-8), " +
+		Zh: "本行第 %[2]s 个字符处有无效的 UTF-8 字节 %[1]s（本行还有 %[3]d 个）：请把文件另存为 CSV（UTF-8），或用中文版 Excel 另存为 CSV（GB18030），再重新导入",
+		En: "invalid UTF-8 byte %s at character %s of the line (and %d more on this line): save the file as CSV (UTF-8), " +
 			"or as CSV from Chinese Excel (GB18030), and import it again"},
 	{Key: "import.gb18030.invalid",
-		Zh: "第 %s 列不是 GB18030 文本，与文件开头不一致：请把文件另存为 CSV（UTF-8），或用中文版 Excel 另存为 CSV（GB18030），再重新导入",
-		En: "not GB18030 text at column %s, unlike the start of the file: save the file as CSV (UTF-8), " +
+		Zh: "本行第 %s 个字符处不是 GB18030 文本，与文件开头不一致：请把文件另存为 CSV（UTF-8），或用中文版 Excel 另存为 CSV（GB18030），再重新导入",
+		En: "not GB18030 text at character %s of the line, unlike the start of the file: save the file as CSV (UTF-8), " +
 			"or as CSV from Chinese Excel (GB18030), and import it again"},
 	{Key: "import.csv.unclosed", Zh: `CSV 格式错误：本行开始的带引号的值一直没有结束（值中的引号要写两个：""）`,
 		En: `malformed CSV: the quoted value that opens on this line never closes (a quote inside a value must be doubled: "")`},

@@ -62,7 +62,7 @@ func TestCSVReader(t *testing.T) {
 			`2!! malformed CSV: the quoted value that opens on this line is closed on line 3 by a quote with more text after it: ` +
 				`is a closing quote missing here? (a quote inside a value must be doubled: "")`}},
 		{"invalid UTF-8 at its line and column", "a,b\n张三,\xa0x\xff\n李四,ok\n", []string{"1: a|b",
-			"2! invalid UTF-8 byte 0xA0 at column 4 (and 1 more on this line): save the file as CSV (UTF-8), or as CSV from Chinese Excel (GB18030), and import it again",
+			"2! invalid UTF-8 byte 0xA0 at character 4 of the line (and 1 more on this line): save the file as CSV (UTF-8), or as CSV from Chinese Excel (GB18030), and import it again",
 			"3: 李四|ok"}},
 		{"a line too long, then the next", "a,b\n1," + long + "\n2,y\n", []string{"1: a|b",
 			"2! the line is longer than 65,536 bytes, the most a line may have", "3: 2|y"}},
@@ -194,8 +194,8 @@ func TestGB18030LaterLines(t *testing.T) {
 		tail      []byte
 	}{
 		// 张三丰 decodes as 寮犱笁涓 and a byte that starts no character.
-		{"utf-8 appended", "not GB18030 text at column 12, unlike the start of the file", []byte("S99999,张三丰,2012-01-01,SCH01,5,临江镇\n")},
-		{"user-defined character", "not GB18030 text at column 8, unlike the start of the file", append([]byte("S99999,\xaa\xa1"), gbk(t, "三,2012-01-01,SCH01,5,临江镇\n")...)},
+		{"utf-8 appended", "not GB18030 text at character 12 of the line, unlike the start of the file", []byte("S99999,张三丰,2012-01-01,SCH01,5,临江镇\n")},
+		{"user-defined character", "not GB18030 text at character 8 of the line, unlike the start of the file", append([]byte("S99999,\xaa\xa1"), gbk(t, "三,2012-01-01,SCH01,5,临江镇\n")...)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := append(append([]byte(nil), body...), tc.tail...)

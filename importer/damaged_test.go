@@ -67,8 +67,8 @@ func TestEncodingDamage(t *testing.T) {
 			t.Fatal(err)
 		}
 		bad := importBad(t, st, "students", path, opts())
-		if len(bad.Errors) != 1 || bad.Errors[0].Line != 52 || !strings.HasPrefix(english.Text(bad.Errors[0].Msg), "invalid UTF-8 byte 0xA0 at column 7") {
-			t.Errorf("damaged roster: %v, want one error at line 52: invalid UTF-8 byte 0xA0 at column 7", bad)
+		if len(bad.Errors) != 1 || bad.Errors[0].Line != 52 || !strings.HasPrefix(english.Text(bad.Errors[0].Msg), "invalid UTF-8 byte 0xA0 at character 7 of the line") {
+			t.Errorf("damaged roster: %v, want one error at line 52: invalid UTF-8 byte 0xA0 at character 7 of the line", bad)
 		}
 		sameCounts(t, before, counts(t, st))
 		equalLines(t, "names after the damaged roster", dump(t, st, `SELECT id, name, township FROM students ORDER BY id`), names)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"strconv"
 	"strings"
 
 	"baoxue/demo"
@@ -33,6 +34,9 @@ func cmdDemo(ctx context.Context, a *app, args []string) error {
 	}
 	if len(pos) > 0 {
 		return badInput{i18n.Errorf("demo.unexpected_arg", pos[0])}
+	}
+	if f.students <= 0 {
+		return bad("demo.students", strconv.Itoa(f.students))
 	}
 	// Not the configured database: the demo has a file of its own, apart
 	// from the baoxue.db that import fills.

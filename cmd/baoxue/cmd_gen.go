@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"baoxue/i18n"
@@ -40,8 +41,11 @@ func cmdGen(ctx context.Context, a *app, args []string) error {
 	if len(pos) > 0 {
 		return bad("cmd.unexpected_arg", "gen", pos[0])
 	}
-	if f.students <= 0 || f.out == "" {
-		return bad("gen.usage")
+	if f.students <= 0 {
+		return bad("gen.students", strconv.Itoa(f.students))
+	}
+	if f.out == "" {
+		return bad("gen.no_out")
 	}
 	if !f.force {
 		for _, kind := range importer.Kinds {
