@@ -69,6 +69,7 @@ var _ = register([]entry{
 	one("lists.total.alerts", "共 %d 条预警", 1, "%d alert", "%d alerts"),
 	one("lists.total.tasks", "共 %d 项任务", 1, "%d task", "%d tasks"),
 	one("lists.total.runs", "共 %d 次运行", 1, "%d run", "%d runs"),
+	one("lists.total.outbox", "共 %d 条通知", 1, "%d notification", "%d notifications"),
 	{Key: "lists.none.alerts", Zh: "没有符合条件的预警。", En: "No alerts match."},
 	{Key: "lists.none.tasks", Zh: "没有符合条件的任务。", En: "No tasks match."},
 	{Key: "lists.none.runs", Zh: "还没有运行记录：baoxue eval 运行一次评估。", En: "No runs yet: baoxue eval runs an evaluation."},

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"io"
 	"log/slog"
@@ -11,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"golang.org/x/text/width"
 
 	"baoxue/config"
 	"baoxue/i18n"
@@ -101,109 +97,32 @@ func outboxList(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := bufio.NewWriter(a.stdout)
-	defer w.Flush()
-	enc := json.NewEncoder(w)
-	n := 0
-	err = st.ListOutbox(ctx, store.OutboxFilter{Statuses: f.statuses}, func(r store.OutboxRow) error {
-		if n == 0 && !*asJSON {
-			writeOutboxHeader(w, a.p)
-		}
-		n++
-		if *asJSON {
-			return enc.Encode(newOutboxLine(r))
-		}
-		writeOutboxRow(w, a.p, r, c.Location)
-		return nil
-	})
-	if err != nil {
+	out := report.NewOutbox(a.stdout, a.p, *asJSON)
+	if err := st.ListOutbox(ctx, store.OutboxFilter{Statuses: f.statuses}, func(r store.OutboxRow) error {
+		o := listedOutbox(r, c.Location)
+		return out.Write(&o)
+	}); err != nil {
 		return err
 	}
-	if n == 0 && !*asJSON {
-		a.p.Fprintln(w, "outbox.list.none")
-	}
-	return nil
+	return out.Close()
 }
 
-// outboxLine is a row of `outbox list --json`: everything but the payload.
-type outboxLine struct {
-	ID        int64  `json:"id"`
-	Status    string `json:"status"`
-	Recipient string `json:"recipient"`
-	School    string `json:"school"`
-	Center    string `json:"center"`
-	// Channel is the one the row was last given to, else the one asked
-	// for ("" routes by configuration).
-	Channel       string `json:"channel"`
-	Kind          string `json:"kind"`
-	Run           int64  `json:"run,omitempty"`
-	Attempts      int    `json:"attempts"`
-	CreatedAt     string `json:"created_at"`
-	NextAttemptAt string `json:"next_attempt_at,omitempty"`
-	SentAt        string `json:"sent_at,omitempty"`
-	Error         string `json:"error,omitempty"`
-}
-
-func newOutboxLine(r store.OutboxRow) outboxLine {
-	l := outboxLine{ID: r.ID, Status: r.Status, Recipient: r.Recipient, School: r.School, Center: r.Center,
+// listedOutbox is the store's row as the listing shows it.
+func listedOutbox(r store.OutboxRow, loc *time.Location) report.Outbox {
+	o := report.Outbox{ID: r.ID, Status: r.Status, Recipient: r.Recipient, School: r.School, Center: r.Center,
 		Channel: r.Channel, Kind: r.Kind, Run: r.RunID, Attempts: r.Attempts, CreatedAt: r.CreatedAt, SentAt: r.SentAt,
 		Error: r.LastError}
 	if r.Routed != "" {
-		l.Channel = r.Routed
+		o.Channel = r.Routed
 	}
 	if r.Status == store.OutboxPending {
-		l.NextAttemptAt = r.NextAttemptAt
+		o.NextAttemptAt = r.NextAttemptAt
 	}
-	return l
-}
-
-// outboxWidths are the display widths of the columns of `outbox list`;
-// the last column, the reason, takes the rest of the line.
-var outboxWidths = []int{7, 14, 5, 10, 16, 12, 17, 18}
-
-func writeOutboxHeader(w io.Writer, p *i18n.Printer) {
-	var cells []string
-	for _, k := range []string{"id", "status", "attempts", "recipient", "where", "channel", "queued", "next", "reason"} {
-		cells = append(cells, p.Sprintf("outbox.col."+k))
+	o.Queued, o.Next = localTime(o.CreatedAt, loc), localTime(o.NextAttemptAt, loc)
+	if o.NextAttemptAt == "" {
+		o.Next = localTime(o.SentAt, loc)
 	}
-	writeCells(w, cells)
-}
-
-func writeOutboxRow(w io.Writer, p *i18n.Printer, r store.OutboxRow, loc *time.Location) {
-	l := newOutboxLine(r)
-	where := strings.Trim(r.School+"/"+r.Center, "/")
-	next := l.NextAttemptAt
-	if next == "" {
-		next = l.SentAt
-	}
-	writeCells(w, []string{"#" + strconv.FormatInt(r.ID, 10), outboxStatus(p, r.Status), strconv.Itoa(r.Attempts), r.Recipient, where,
-		l.Channel, localTime(r.CreatedAt, loc), localTime(next, loc), oneLine(report.OutboxReason(p, r.LastError))})
-}
-
-// writeCells writes one line of cells padded to outboxWidths, as wide as
-// they show (a Chinese character takes two columns).
-func writeCells(w io.Writer, cells []string) {
-	var b strings.Builder
-	for i, c := range cells {
-		b.WriteString(c)
-		if i < len(outboxWidths) {
-			b.WriteString(strings.Repeat(" ", max(outboxWidths[i]-displayWidth(c), 0)+1))
-		}
-	}
-	io.WriteString(w, strings.TrimRight(b.String(), " ")+"\n")
-}
-
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
+	return o
 }
 
 // localTime shows a stored instant in loc to the minute; "" stays "".
@@ -214,8 +133,6 @@ func localTime(s string, loc *time.Location) string {
 	}
 	return t.In(loc).Format("2006-01-02 15:04")
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 type outboxFlushFlags struct{ maxWait string }
 
@@ -357,12 +274,4 @@ func outboxRetry(ctx context.Context, a *app, args []string) error {
 	}
 	a.p.Fprintln(a.stdout, "outbox.retry.done", len(done))
 	return nil
-}
-
-// outboxStatus names a status of store.OutboxStatuses in p's language.
-func outboxStatus(p *i18n.Printer, status string) string {
-	if i18n.Has(p.Lang(), "outbox.status."+status) {
-		return p.Sprintf("outbox.status." + status)
-	}
-	return status
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"baoxue/report"
 )
 
 // district imports a school, a teacher and a student absent two days, and
@@ -54,7 +56,7 @@ func TestOutboxFlushWithTheLogChannel(t *testing.T) {
 		}
 	}
 	code, out, _ = cli(t, dir, "--db", db, "outbox", "list", "--sent", "--json")
-	var row outboxLine
+	var row report.Outbox
 	if err := json.Unmarshal([]byte(out), &row); code != 0 || err != nil || row.ID != 1 || row.Status != "sent" || row.Channel != "log" || row.SentAt == "" {
 		t.Fatalf("list --sent --json: exit %d, %+v, %v\n%s", code, row, err, out)
 	}
