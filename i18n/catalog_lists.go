@@ -2,6 +2,9 @@ package i18n
 
 // The lists of what the runs decided: `baoxue alerts`, `tasks` and `runs`.
 var _ = register([]entry{
+	{Key: "lists.err.no_school", Zh: "baoxue %s：--school %q：没有这个代码的学校（--school 用学校代码，不用校名）", En: "baoxue %s: --school %q: no school has this code (--school takes the code, not the name)"},
+	{Key: "lists.err.no_center", Zh: "baoxue %s：--center %q：没有学校属于这个片区（写法须与导入的学校文件一致）", En: "baoxue %s: --center %q: no school belongs to this center (write it as the schools file does)"},
+	{Key: "lists.err.no_teacher", Zh: "baoxue %s：--teacher %q：没有这个工号的教师", En: "baoxue %s: --teacher %q: no teacher has this id"},
 	// Flags and usage errors.
 	{Key: "lists.flag.open.alerts", Zh: "只列未解除的预警", En: "only alerts that are open"},
 	{Key: "lists.flag.resolved", Zh: "只列已解除的预警（规则不再触发，或学生已离校）", En: "only alerts that resolved (the rule stopped firing, or the student left)"},

@@ -55,6 +55,9 @@ func cmdAlerts(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := knownFilters(ctx, st, "alerts", fl.school, fl.center, ""); err != nil {
+		return err
+	}
 	out := report.NewAlerts(a.stdout, a.p, fl.json)
 	if err := st.StreamAlerts(ctx, f, func(r *store.AlertRow) error {
 		row := listedAlert(r)

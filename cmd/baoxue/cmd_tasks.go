@@ -52,6 +52,9 @@ func cmdTasks(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := knownFilters(ctx, st, "tasks", fl.school, "", fl.teacher); err != nil {
+		return err
+	}
 	out := report.NewTasks(a.stdout, a.p, fl.json)
 	if err := st.StreamTasks(ctx, f, func(r *store.TaskRow) error {
 		row := report.Task{ID: r.ID, Alert: r.AlertID, Kind: r.Kind, Rule: r.Rule, Status: r.Status, Overdue: r.Overdue,

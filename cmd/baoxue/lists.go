@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"baoxue/civil"
 	"baoxue/i18n"
+	"baoxue/store"
 )
 
 // oneOf returns the index of the flag that is set among names (set[i] for
@@ -46,6 +50,34 @@ func writtenDay(a *app, cmd, name, s string) (civil.Day, error) {
 func noArguments(cmd string, pos []string) error {
 	if len(pos) > 0 {
 		return badInput{i18n.Errorf("lists.err.argument", cmd, pos[0])}
+	}
+	return nil
+}
+
+// knownFilters refuses a --school, --center or --teacher that names no
+// school, center or teacher of the database: a code mistyped, or a name
+// given for a code, would otherwise list nothing as if nothing matched.
+func knownFilters(ctx context.Context, st *store.Store, cmd, school, center, teacher string) error {
+	if school != "" || center != "" {
+		centers, err := st.SchoolCenters(ctx)
+		if err != nil {
+			return err
+		}
+		if _, ok := centers[school]; school != "" && !ok {
+			return badInput{i18n.Errorf("lists.err.no_school", cmd, school)}
+		}
+		if center != "" && !slices.Contains(slices.Collect(maps.Values(centers)), center) {
+			return badInput{i18n.Errorf("lists.err.no_center", cmd, center)}
+		}
+	}
+	if teacher != "" {
+		ts, err := st.TeachersByID(ctx, []string{teacher})
+		if err != nil {
+			return err
+		}
+		if _, ok := ts[teacher]; !ok {
+			return badInput{i18n.Errorf("lists.err.no_teacher", cmd, teacher)}
+		}
 	}
 	return nil
 }

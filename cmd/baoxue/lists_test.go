@@ -247,6 +247,9 @@ func TestListsRefuse(t *testing.T) {
 		{[]string{"tasks", "--at", "tomorrow"}, `baoxue tasks：--at：日期 "tomorrow"`},
 		{[]string{"runs", "--limit", "-1"}, "--limit -1：应为 0（全部）或正整数"},
 		{[]string{"runs", "all"}, `baoxue runs：多余的参数 "all"`},
+		{[]string{"alerts", "--school", "一中"}, `baoxue alerts：--school "一中"：没有这个代码的学校`},
+		{[]string{"alerts", "--center", "C9"}, `baoxue alerts：--center "C9"：没有学校属于这个片区`},
+		{[]string{"tasks", "--teacher", "T9999"}, `baoxue tasks：--teacher "T9999"：没有这个工号的教师`},
 		{[]string{"alerts", "--opne"}, "没有 --opne 这个选项"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
