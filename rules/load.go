@@ -50,7 +50,7 @@ type File struct {
 
 // Load reads and compiles rule files. Each path is a file or a directory;
 // a directory contributes every *.yaml and *.yml file directly in it (not
-// in subdirectories). All files are taken in name order. On failure the
+// in subdirectories), except rule tests (*.test.yaml). All files are taken in name order. On failure the
 // error is an inputerr.List holding every problem of every file, each
 // placed at its file, line and column, its message beginning "rule ID: "
 // ("规则 ID：") when it is about one rule, in that order and, at one
@@ -156,7 +156,13 @@ func fileProblem(err error) i18n.Message {
 	return i18n.Raw(err.Error())
 }
 
+// isRuleFile says whether a file of a rules directory holds rules: a YAML
+// file, but not a rule test (NAME.test.yaml), which lives beside the rules
+// it tests (`baoxue rules test` reads those).
 func isRuleFile(name string) bool {
+	if strings.HasSuffix(name, ".test.yaml") || strings.HasSuffix(name, ".test.yml") {
+		return false
+	}
 	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
