@@ -1,6 +1,9 @@
 package rules
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // Student is the `student` object of the evaluation environment (SPEC §5).
 // The expr tags are the names rules use (`student.left_behind`); the same
@@ -9,14 +12,17 @@ import "slices"
 // Student must not get exported methods: expr exposes every exported method
 // of the environment to rules, and the rule language is a contract.
 type Student struct {
-	ID       string `expr:"id"`
-	Name     string `expr:"name"`
+	ID   string `expr:"id"`
+	Name string `expr:"name"`
+	// Gender is "M", "F" or "" (not recorded): closedValues.
 	Gender   string `expr:"gender"`
 	School   string `expr:"school"`
 	Class    string `expr:"class"`
 	Township string `expr:"township"`
 	Village  string `expr:"village"`
-	Status   string `expr:"status"`
+	// Status is "enrolled" or "suspended": only such students are
+	// evaluated (studentStatuses).
+	Status string `expr:"status"`
 	// Grade is 1–9.
 	Grade int `expr:"grade"`
 	// Stage is "primary" (grades 1–6) or "junior" (7–9).
@@ -35,11 +41,12 @@ type Student struct {
 
 	// LeftBehindParents is 0, 1 (one parent away) or 2 (both parents away).
 	LeftBehindParents int `expr:"left_behind_parents"`
-	// DisabilityType is 残疾人类型 as imported, or "".
+	// DisabilityType is 残疾人类型 as imported (one of closedValues), or "".
 	DisabilityType string `expr:"disability_type"`
 	// DisabilityLevel is 0 (none) or 1–4 (1 most severe).
 	DisabilityLevel int `expr:"disability_level"`
-	// Poverty is "none", "former_registered", "marginal" or "monitored".
+	// Poverty is "none", "former_registered", "marginal" or "monitored"
+	// (closedValues).
 	Poverty string `expr:"poverty"`
 
 	HasPairingTeacher bool `expr:"has_pairing_teacher"`
@@ -47,6 +54,42 @@ type Student struct {
 	// student never dropped out.
 	DaysSinceReturn int `expr:"days_since_return"`
 }
+
+// closedValues are the values of the string facts that form a closed set,
+// the one list of each (SPEC §5). A `when` comparing such a fact with a
+// constant outside its list could never hold, and is refused when it loads
+// (enumChecker). The importer reads what sheets say (在读, 脱贫户, 男, 4-肢体残疾)
+// into these values, and its tests check that it produces no other;
+// Student.Stage and Facts.Campaign are set by the engine. The other string
+// facts (names, classes, places, today) are open.
+var closedValues = map[string][]string{
+	"student.gender":          {"M", "F", ""},
+	"student.status":          studentStatuses[:2:2],
+	"student.stage":           {"primary", "junior"},
+	"student.disability_type": {"视力", "听力", "言语", "肢体", "智力", "精神", "多重", "其他", "残疾", ""},
+	"student.poverty":         {"none", "former_registered", "marginal", "monitored"},
+	"campaign":                append(Campaigns(), ""),
+}
+
+// studentStatuses are the statuses of the roster. Only the first two,
+// enrolled and suspended, are evaluated, so they are the values
+// student.status takes in a rule; a rule comparing it with one of the
+// others is refused as well, with its own reason.
+var studentStatuses = []string{"enrolled", "suspended", "transferred", "dropped", "graduated", "deceased"}
+
+// StudentStatuses returns the statuses of the roster: enrolled, suspended,
+// transferred, dropped, graduated, deceased. Only students enrolled or
+// suspended are evaluated (FactValues("student.status")). The slice is a
+// fresh copy.
+func StudentStatuses() []string { return slices.Clone(studentStatuses) }
+
+// FactValues returns the values the string fact named as rules name it
+// ("student.status", "campaign") takes when a rule is evaluated, or nil
+// when its values are not a closed set. The slice is a fresh copy.
+func FactValues(fact string) []string { return slices.Clone(closedValues[fact]) }
+
+// ClosedFacts returns the names of the facts FactValues knows, sorted.
+func ClosedFacts() []string { return slices.Sorted(maps.Keys(closedValues)) }
 
 // Windows answers the windowed functions of the evaluation environment for
 // the current student; the engine implements it. n is the window in calendar

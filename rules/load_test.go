@@ -34,6 +34,7 @@ func TestLoadBad(t *testing.T) {
 		{"broken-flow.bad.yaml", "unclosed YAML flow list", nil},
 		{"bad-duration.bad.yaml", "bad, negative and zero durations, task without due", nil},
 		{"bad-enum.bad.yaml", "values outside severity, notify, campaigns, task kind and assign", nil},
+		{"enum-value.bad.yaml", "facts of a closed set compared with values they never take: ==, !=, reversed, in, not in, ?., Chinese values, suggestions, statuses never evaluated", nil},
 		{"window.bad.yaml", "windowed calls without a literal window in range", nil},
 		{"missing.bad.yaml", "missing keys, empty values, wrong shapes", nil},
 		{"message.bad.yaml", "message templates with unknown names and functions", nil},

@@ -153,7 +153,9 @@ func compileWhen(src *source, id string, n *yaml.Node, report *collector) (*vm.P
 	wc.finish()
 	bc := &budgetChecker{}
 	ast.Walk(&tree.Node, bc)
-	if errs := append(wc.errs, bc.errs...); len(errs) > 0 {
+	ec := &enumChecker{}
+	ast.Walk(&tree.Node, ec)
+	if errs := slices.Concat(wc.errs, bc.errs, ec.errs); len(errs) > 0 {
 		for _, e := range errs {
 			report.whenProblem(src, n, id, e.at.Bind(tree.Source), e.msg)
 		}
