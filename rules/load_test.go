@@ -215,7 +215,7 @@ func TestLoadPaths(t *testing.T) {
 	write("a.yml", rule("a"))
 	write("notes.txt", "not a rule file")
 	write("b.test.yaml", "rule_files: [b.yaml]\ntests: []\n") // a rule test beside its rules
-	write("sub/c.yaml", rule("c")) // directories are not recursive
+	write("sub/c.yaml", rule("c"))                            // directories are not recursive
 	write("empty/README", "")
 
 	set, err := Load(dir)
