@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// JobRun is one run of a daemon job (store.JobRuns): claimed before the
+// job starts, finished when it ends. (Job, Scheduled) is unique.
+type JobRun struct {
+	// Job is the job's name ("evaluate", "campaign_march", ...).
+	Job string `db:"job"`
+	// Scheduled is the run's scheduled instant, as stored (FormatTime).
+	Scheduled string `db:"scheduled_at"`
+	// At is the day it runs as of (YYYY-MM-DD).
+	At string `db:"at_date"`
+	// Owner names the process that ran it (host and process id).
+	Owner      string         `db:"owner"`
+	StartedAt  string         `db:"started_at"`
+	FinishedAt sql.NullString `db:"finished_at"`
+	// Status is JobRunning until the run ends, then JobDone, JobFailed or
+	// JobNotBuilt.
+	Status string `db:"status"`
+	// Error is why a failed run failed.
+	Error string `db:"error"`
+}
+
+// The statuses of a JobRun.
+const (
+	JobRunning  = "running"
+	JobDone     = "done"
+	JobFailed   = "failed"
+	JobNotBuilt = "not_built"
+)
+
+// ClaimJobRun records r (with Status JobRunning) unless a run of r.Job at
+// r.Scheduled is recorded already, and reports whether it did: true means
+// the caller, and no one else, runs it. Two callers racing for one run,
+// from two processes or two databases sessions, get one true.
+func (s *queries) ClaimJobRun(ctx context.Context, r JobRun) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO job_runs (job, scheduled_at, at_date, owner, started_at, status, error)
+		VALUES (?, ?, ?, ?, ?, ?, '') ON CONFLICT (job, scheduled_at) DO NOTHING`),
+		r.Job, r.Scheduled, r.At, r.Owner, r.StartedAt, JobRunning)
+	if err != nil {
+		return false, fmt.Errorf("claim job run %s at %s: %w", r.Job, r.Scheduled, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim job run %s at %s: %w", r.Job, r.Scheduled, err)
+	}
+	return n == 1, nil
+}
+
+// FinishJobRun records how the run of job at scheduled ended: status, the
+// error text of a failed run ("" otherwise), and when.
+func (s *queries) FinishJobRun(ctx context.Context, job, scheduled, status, errText string, at time.Time) error {
+	if _, err := s.db.ExecContext(ctx, s.rebind(`UPDATE job_runs SET status = ?, error = ?, finished_at = ?
+		WHERE job = ? AND scheduled_at = ?`), status, errText, FormatTime(at), job, scheduled); err != nil {
+		return fmt.Errorf("finish job run %s at %s: %w", job, scheduled, err)
+	}
+	return nil
+}
+
+// HasJobRun reports whether a run of job at scheduled is recorded, in any
+// status.
+func (s *queries) HasJobRun(ctx context.Context, job, scheduled string) (bool, error) {
+	var n int
+	if err := s.db.GetContext(ctx, &n, s.rebind(`SELECT COUNT(*) FROM job_runs WHERE job = ? AND scheduled_at = ?`),
+		job, scheduled); err != nil {
+		return false, fmt.Errorf("read job runs: %w", err)
+	}
+	return n > 0, nil
+}
+
+// JobRuns returns the recorded runs of job ("" for every job), by job and
+// scheduled time.
+func (s *queries) JobRuns(ctx context.Context, job string) ([]JobRun, error) {
+	var rs []JobRun
+	err := s.db.SelectContext(ctx, &rs, s.rebind(`SELECT job, scheduled_at, at_date, owner, started_at, finished_at, status, error
+		FROM job_runs WHERE ? = '' OR job = ? ORDER BY job, scheduled_at`), job, job)
+	if err != nil {
+		return nil, fmt.Errorf("read job runs: %w", err)
+	}
+	return rs, nil
+}
