@@ -36,14 +36,22 @@ type undelivered struct {
 // undeliveredFor pairs the notifications no run has reported yet with the
 // admins of their recipient's center (none for a recipient outside the
 // directory, or a center without admins: the summary still counts them).
+// An admin never hears of their own undelivered notification: the digest
+// saying so could not reach them either, and would itself be reported to
+// them at the next run, and so on every run.
 func undeliveredFor(rows []store.Undelivered, dir *directory) []undelivered {
 	out := make([]undelivered, len(rows))
 	for i, r := range rows {
 		out[i] = undelivered{DigestUndelivered: DigestUndelivered{ID: r.ID, Status: r.Status, Teacher: r.Recipient,
 			TeacherName: r.Name, School: r.School, SchoolName: r.SchoolName, Center: r.Center, Channel: r.Channel,
 			Reason: r.Reason}}
-		if r.Center != "" {
-			out[i].admins = dir.centers[r.Center]
+		if r.Center == "" {
+			continue
+		}
+		for _, a := range dir.centers[r.Center] {
+			if a != r.Recipient {
+				out[i].admins = append(out[i].admins, a)
+			}
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,4 +126,60 @@ func TestUndeliveredListBounded(t *testing.T) {
 	if len(d.Undelivered) != MaxUndeliveredListed || d.UndeliveredMore != 7 || d.Undelivered[0].ID != 1 {
 		t.Errorf("A1's digest lists %d, counts %d more", len(d.Undelivered), d.UndeliveredMore)
 	}
+}
+
+// TestUndeliveredNotToItsOwnRecipient: an admin whose own digest could not
+// be delivered does not hear of it in the next one (which could not reach
+// them either, and would be reported to them at the run after, every run);
+// the other admins of the center do.
+func TestUndeliveredNotToItsOwnRecipient(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		s := seed{t, st}
+		s.school("SCH01", "C1")
+		s.teacher("A1", "", "C1", "center_admin")
+		s.teacher("A2", "", "C1", "center_admin")
+		s1 := s.student("S1", "SCH01", 9, "")
+		s.absent(s1, "absent", "2026-03-09", "2026-03-10")
+		if err := st.InTx(ctx, func(tx *store.Tx) error {
+			return tx.Enqueue(ctx, "2026-03-10T12:00:00.000000Z", []store.OutboxMessage{
+				{DedupKey: "x:1", RunID: 1, Recipient: "A1", Kind: "digest", Payload: `{}`},
+			})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Now().Add(time.Hour)
+		rows, err := st.ClaimOutbox(ctx, "d", t0, t0.Add(time.Minute), 10)
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("claim: %v, %d rows", err, len(rows))
+		}
+		if _, err := st.FinishOutbox(ctx, rows[0].ID, "d", store.OutboxResult{Status: store.OutboxUndeliverable,
+			Channel: "teachers", Error: "no email"}); err != nil {
+			t.Fatal(err)
+		}
+		res := evalAt(t, st, lifecycleRules, "2026-03-10", false)
+		if len(res.Undelivered) != 1 {
+			t.Fatalf("undelivered = %+v, want A1's row counted", res.Undelivered)
+		}
+		var payloads []string
+		if err := st.RawSelect(ctx, &payloads, `SELECT payload FROM outbox WHERE recipient = 'A1' AND run_id = ?`, res.RunID); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range payloads {
+			var d Digest
+			if err := json.Unmarshal([]byte(p), &d); err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Undelivered) > 0 {
+				t.Errorf("A1 hears of their own undelivered digest: %+v", d.Undelivered)
+			}
+		}
+		var a2 []string
+		if err := st.RawSelect(ctx, &a2, `SELECT payload FROM outbox WHERE recipient = 'A2' AND run_id = ?`, res.RunID); err != nil {
+			t.Fatal(err)
+		}
+		if len(a2) != 1 || !strings.Contains(a2[0], `"teacher":"A1"`) {
+			t.Errorf("A2's digests = %v, want one listing A1's undelivered digest", a2)
+		}
+	})
 }

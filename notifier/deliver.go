@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"baoxue/engine"
@@ -163,7 +164,7 @@ func (d *Dispatcher) outcome(j *job, err error, now time.Time) store.OutboxResul
 	if after > 0 {
 		d.pace.holdUntil(j.key, now.Add(after))
 	}
-	reason := truncate(err.Error(), 500)
+	reason := truncate(storable(err.Error()), 500)
 	attempts := j.row.Attempts + 1
 	if !retry || attempts >= d.cfg.Retry.MaxAttempts {
 		return store.OutboxResult{Status: store.OutboxFailed, Channel: j.chN, Attempted: true, Error: reason}
@@ -229,6 +230,19 @@ func (d *Dispatcher) finish(ctx context.Context, t *tally, j *job, r store.Outbo
 }
 
 // truncate cuts s to at most n bytes at a character boundary.
+// storable makes a reason safe to store and show: a receiver's reply may
+// hold NUL, which a PostgreSQL text column refuses (the row could then never
+// be recorded), control characters or invalid UTF-8.
+func storable(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7F {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s

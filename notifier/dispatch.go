@@ -235,6 +235,7 @@ func (t *tally) next(now time.Time) (time.Time, bool) {
 // at the next poll. It returns nil when ctx is done.
 func (d *Dispatcher) Run(ctx context.Context) error {
 	defer d.release(ctx)
+	failed := 0 // rounds failed in a row
 	for {
 		n, err := d.round(ctx, &tally{})
 		if errors.Is(err, errCrashed) {
@@ -248,6 +249,9 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			// What the failed round still holds is due again at once,
 			// not when the lease lapses.
 			d.release(ctx)
+			failed++
+		} else {
+			failed = 0
 		}
 		if n > 0 && err == nil {
 			continue
@@ -255,7 +259,12 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		d.countPending(ctx)
 		wait := d.opt.Poll
 		now := d.opt.Clock.Now()
-		if next, ok, err := d.st.NextOutboxAttempt(ctx); err == nil && ok && next.Sub(now) < wait {
+		if failed > 0 {
+			// The database failed us: what was released is due at once, so
+			// waiting for the next due row would resend it in a tight loop.
+			// Back off, doubling up to five minutes.
+			wait = min(d.opt.Poll<<min(failed-1, 5), 5*time.Minute)
+		} else if next, ok, err := d.st.NextOutboxAttempt(ctx); err == nil && ok && next.Sub(now) < wait {
 			wait = max(next.Sub(now), 0)
 		}
 		d.sleepOrWake(ctx, wait)
@@ -329,10 +338,13 @@ func (d *Dispatcher) round(ctx context.Context, t *tally) (int, error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	g, gctx := errgroup.WithContext(ctx)
+	// Destinations are independent: a failure to record one row must not
+	// cancel the sends in flight to others (they would be released unrecorded
+	// and sent again), so the group shares no cancelling context.
+	var g errgroup.Group
 	g.SetLimit(d.opt.Concurrency)
 	for _, k := range keys {
-		g.Go(func() error { return d.deliverAll(gctx, t, byKey[k]) })
+		g.Go(func() error { return d.deliverAll(ctx, t, byKey[k]) })
 	}
 	return len(rows), g.Wait()
 }

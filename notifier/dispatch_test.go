@@ -416,3 +416,18 @@ func TestNewChannels(t *testing.T) {
 		t.Error("NewDispatcher accepted a default channel that was not built")
 	}
 }
+
+// TestReasonsAreStorable: a receiver's reply copied into a reason may hold
+// NUL (which a PostgreSQL text column refuses: the row could never be
+// recorded), control characters or invalid UTF-8.
+func TestReasonsAreStorable(t *testing.T) {
+	for in, want := range map[string]string{
+		"HTTP 502: \x00\x1f\x8b\x08 gzip": "HTTP 502:   \uFFFD  gzip",
+		"line\nbreak\ttab":                "line break tab",
+		"正常的原因":                           "正常的原因",
+	} {
+		if got := notifier.Storable(in); got != want {
+			t.Errorf("storable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

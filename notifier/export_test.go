@@ -6,3 +6,6 @@ func SetCrash(d *Dispatcher, crash func(id int64) bool) { d.crash = crash }
 
 // ErrCrashed is what a dispatcher killed by SetCrash returns.
 var ErrCrashed = errCrashed
+
+// Storable is storable, for tests.
+var Storable = storable

@@ -133,7 +133,7 @@ func lookup(cmds []command, name string) (command, bool) {
 
 // later lists the SPEC's commands that this version does not have yet, so
 // that they fail with a clear message rather than "unknown command".
-var later = map[string]bool{"campaign": true, "ledger": true, "outbox": true, "token": true, "audit": true,
+var later = map[string]bool{"campaign": true, "ledger": true, "token": true, "audit": true,
 	"rollover": true, "serve": true, "purge": true}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

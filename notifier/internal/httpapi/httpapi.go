@@ -105,21 +105,30 @@ func transportError(err error) error {
 	return err
 }
 
+// MaxRetryAfter bounds the wait a Retry-After header may ask for: a
+// receiver that asks for years (or a number that would overflow) must not
+// hold every message to its app or robot for the life of the process.
+const MaxRetryAfter = 24 * time.Hour
+
 // RetryAfter parses a Retry-After header (delay-seconds or an HTTP date,
-// RFC 9110 §10.2.3) into a wait from now; 0 when absent, malformed or past.
+// RFC 9110 §10.2.3) into a wait from now, at most MaxRetryAfter; 0 when
+// absent, malformed or past.
 func RetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(v); err == nil {
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if n <= 0 {
 			return 0
+		}
+		if n >= int64(MaxRetryAfter/time.Second) {
+			return MaxRetryAfter
 		}
 		return time.Duration(n) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), MaxRetryAfter)
 	}
 	return 0
 }

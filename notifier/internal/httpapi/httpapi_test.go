@@ -14,13 +14,16 @@ import (
 func TestRetryAfter(t *testing.T) {
 	now := time.Date(2025, 3, 3, 12, 0, 0, 0, time.UTC)
 	for v, want := range map[string]time.Duration{
-		"":     0,
-		"120":  2 * time.Minute,
-		"0":    0,
-		"-5":   0,
-		"soon": 0,
-		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
-		now.Add(-time.Hour).Format(http.TimeFormat):       0,
+		"":            0,
+		"120":         2 * time.Minute,
+		"0":           0,
+		"-5":          0,
+		"soon":        0,
+		"86400000":    MaxRetryAfter, // 1,000 days: capped
+		"99999999999": MaxRetryAfter, // would overflow time.Duration
+		now.Add(3 * 24 * time.Hour).Format(http.TimeFormat): MaxRetryAfter,
+		now.Add(90 * time.Second).Format(http.TimeFormat):   90 * time.Second,
+		now.Add(-time.Hour).Format(http.TimeFormat):         0,
 	} {
 		if got := RetryAfter(v, now); got != want {
 			t.Errorf("RetryAfter(%q) = %v, want %v", v, got, want)
