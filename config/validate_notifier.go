@@ -5,10 +5,16 @@ import (
 	"net/mail"
 	"slices"
 	"strconv"
+	"time"
 
 	"baoxue/i18n"
 	"baoxue/rules"
 )
+
+// MaxChannelTimeout bounds a channel's timeout well inside the lease a
+// dispatcher holds on a notification while it sends it (10 minutes): a send
+// outlasting the lease could be made again by another dispatcher.
+const MaxChannelTimeout = 5 * time.Minute
 
 func (v *validator) notifier(n Notifier) {
 	if len(n.Channels) == 0 {
@@ -69,6 +75,8 @@ func (v *validator) channel(key string, ch Channel) {
 	}
 	if ch.Timeout <= 0 {
 		v.add(key+".timeout", "config.duration.positive_bare")
+	} else if time.Duration(ch.Timeout) > MaxChannelTimeout {
+		v.add(key+".timeout", "config.channel.timeout_max", MaxChannelTimeout.String())
 	}
 	if ch.PerMinute < 0 {
 		v.add(key+".per_minute", "config.notifier.per_minute", v.show(key+".per_minute", ch.PerMinute))

@@ -7,6 +7,7 @@ package i18n
 // "${name}" in a text as a variable of its own, so a reference ${VAR} is
 // always an argument.
 var _ = register([]entry{
+	{Key: "config.channel.timeout_max", Zh: "最长 %s（发送时间不能超过发件箱对一条通知的租约，否则另一个发送进程可能重发）", En: "at most %s (a send must end well within the lease a dispatcher holds on a notification, or another could send it again)"},
 	{Key: "config.notifier.per_minute", Zh: "应为 0（按平台的限制）或更大，实际为 %s", En: "must be 0 (the platform's limit) or more, got %s"},
 	{Key: "config.read", Zh: "读取配置：%s", En: "read config: %s"},
 	{Key: "config.required", Zh: "必填", En: "required"},
