@@ -466,6 +466,7 @@ func TestNoCommandPrintsAPassword(t *testing.T) {
 		"alerts":     {{"alerts", "--open"}},
 		"tasks":      {{"tasks", "--overdue", "--json"}},
 		"runs":       {{"runs"}},
+		"outbox":     {{"outbox", "list"}, {"outbox", "flush"}, {"outbox", "retry", "--failed"}},
 	}
 	for name := range later {
 		runs[name] = [][]string{{name}}
