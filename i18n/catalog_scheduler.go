@@ -5,6 +5,9 @@ package i18n
 // rendered by the command). The first argument of the run lines is the
 // job's label (scheduler.job.*); dates are YYYY-MM-DD strings.
 var _ = register([]entry{
+	one("scheduler.interrupted", "上一个调度进程留下 %d 个未结束的运行（进程中断）：将重新运行", 1,
+		"%d run left running by the previous scheduler (it was interrupted): it runs again",
+		"%d runs left running by the previous scheduler (they were interrupted): they run again"),
 	{Key: "scheduler.job.evaluate", Zh: "晚间评估", En: "the evening evaluation"},
 	{Key: "scheduler.job.home_teaching", Zh: "送教上门周检", En: "the weekly home-teaching check"},
 	{Key: "scheduler.job.escalate", Zh: "逾期任务升级", En: "the escalation of overdue tasks"},

@@ -220,6 +220,13 @@ func (s *Scheduler) lead(ctx context.Context, l *store.Leader) {
 	s.leading.Store(true)
 	defer s.leading.Store(false)
 	s.log.Info(s.opt.Printer.Sprintf("scheduler.leading"))
+	// Holding the lock, no other scheduler runs a job: a run still
+	// recorded as running died with its scheduler, and runs again.
+	if n, err := s.st.InterruptJobRuns(lctx, s.opt.Clock.Now()); err != nil {
+		s.log.Error(s.opt.Printer.Sprintf("scheduler.record_failed", "job_runs", s.opt.Printer.Error(err)))
+	} else if n > 0 {
+		s.log.Warn(s.opt.Printer.Sprintf("scheduler.interrupted", n))
+	}
 
 	var runs sync.WaitGroup
 	defer runs.Wait()

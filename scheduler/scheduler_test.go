@@ -307,3 +307,38 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// TestInterruptedRunRunsAgain: a run its scheduler left running (the
+// process died mid-run) is run again by the scheduler that takes the lock
+// next, once.
+func TestInterruptedRunRunsAgain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		clock := &fakeClock{}
+		clock.Set(at("2027-03-03 10:00"))
+		evening := store.FormatTime(at("2027-03-02 19:00"))
+		if ok, err := st.ClaimJobRun(ctx, store.JobRun{Job: string(Evaluate), Scheduled: evening, At: "2027-03-02",
+			Owner: "dead", StartedAt: evening}); err != nil || !ok {
+			t.Fatalf("claim as the dead scheduler: %v, %v", ok, err)
+		}
+		rec := &recorder{}
+		s := newScheduler(t, st, config.Default(), rec.jobs(Evaluate), clock)
+		rctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- s.Run(rctx) }()
+		for deadline := time.Now().Add(20 * time.Second); len(rec.got(Evaluate)) == 0 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if got := rec.got(Evaluate); !slices.Equal(got, []string{"2027-03-02"}) {
+			t.Fatalf("evaluate ran as of %v, want 2027-03-02 once", got)
+		}
+		rs := runsOf(t, st, Evaluate)
+		if len(rs) != 1 || rs[0].Status != store.JobDone || rs[0].Owner == "dead" {
+			t.Errorf("records %+v, want the interrupted run done by the new scheduler", rs)
+		}
+	})
+}

@@ -33,16 +33,22 @@ const (
 	JobDone     = "done"
 	JobFailed   = "failed"
 	JobNotBuilt = "not_built"
+	// JobInterrupted is a run its scheduler left running: the process
+	// died or lost the scheduler lock before it ended. It is run again.
+	JobInterrupted = "interrupted"
 )
 
 // ClaimJobRun records r (with Status JobRunning) unless a run of r.Job at
-// r.Scheduled is recorded already, and reports whether it did: true means
+// r.Scheduled is recorded already (an interrupted one is claimed again),
+// and reports whether it did: true means
 // the caller, and no one else, runs it. Two callers racing for one run,
 // from two processes or two databases sessions, get one true.
 func (s *queries) ClaimJobRun(ctx context.Context, r JobRun) (bool, error) {
 	res, err := s.db.ExecContext(ctx, s.rebind(`INSERT INTO job_runs (job, scheduled_at, at_date, owner, started_at, status, error)
-		VALUES (?, ?, ?, ?, ?, ?, '') ON CONFLICT (job, scheduled_at) DO NOTHING`),
-		r.Job, r.Scheduled, r.At, r.Owner, r.StartedAt, JobRunning)
+		VALUES (?, ?, ?, ?, ?, ?, '') ON CONFLICT (job, scheduled_at) DO UPDATE
+		SET owner = excluded.owner, started_at = excluded.started_at, status = excluded.status, error = '', finished_at = NULL
+		WHERE job_runs.status = ?`),
+		r.Job, r.Scheduled, r.At, r.Owner, r.StartedAt, JobRunning, JobInterrupted)
 	if err != nil {
 		return false, fmt.Errorf("claim job run %s at %s: %w", r.Job, r.Scheduled, err)
 	}
@@ -63,12 +69,25 @@ func (s *queries) FinishJobRun(ctx context.Context, job, scheduled, status, errT
 	return nil
 }
 
+// InterruptJobRuns marks every run still recorded as running interrupted,
+// at instant at, and returns how many: the scheduler that starts them calls
+// it when it takes the scheduler lock, since no other scheduler can be
+// running a job then, so a run left running died with its process.
+func (s *queries) InterruptJobRuns(ctx context.Context, at time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, s.rebind(`UPDATE job_runs SET status = ?, finished_at = ? WHERE status = ?`),
+		JobInterrupted, FormatTime(at), JobRunning)
+	if err != nil {
+		return 0, fmt.Errorf("interrupt job runs: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // HasJobRun reports whether a run of job at scheduled is recorded, in any
-// status.
+// status but interrupted (which is to run again).
 func (s *queries) HasJobRun(ctx context.Context, job, scheduled string) (bool, error) {
 	var n int
-	if err := s.db.GetContext(ctx, &n, s.rebind(`SELECT COUNT(*) FROM job_runs WHERE job = ? AND scheduled_at = ?`),
-		job, scheduled); err != nil {
+	if err := s.db.GetContext(ctx, &n, s.rebind(`SELECT COUNT(*) FROM job_runs WHERE job = ? AND scheduled_at = ? AND status <> ?`),
+		job, scheduled, JobInterrupted); err != nil {
 		return false, fmt.Errorf("read job runs: %w", err)
 	}
 	return n > 0, nil
