@@ -3,6 +3,7 @@ package i18n
 // Digests: what a teacher reads on a channel (package report, digest.go).
 // Rule names and alert messages come from the rule files as they are.
 var _ = register([]entry{
+	{Key: "digest.undelivered.reason_hidden", Zh: "接收方返回了错误（原文见 baoxue outbox list）", En: "the receiver answered with an error (its words: baoxue outbox list)"},
 	{Key: "digest.title", Zh: "保学提醒｜%s｜%s", En: "Baoxue digest | %s | %s"},
 	one("digest.alerts.new", "新预警 %d 条：", 1, "%d new alert:", "%d new alerts:"),
 	one("digest.alerts.reminder", "仍在持续的预警 %d 条（提醒）：", 1, "%d alert still firing (reminder):", "%d alerts still firing (reminder):"),

@@ -248,6 +248,11 @@ func undeliveredItems(p *i18n.Printer, d *engine.Digest, masked bool) []string {
 			status = u.Status
 		}
 		why := OutboxReason(p, u.Reason)
+		if masked && why == u.Reason && why != "" {
+			// A receiver's own words may echo what it was sent, names
+			// included: the masked log shows our reasons only.
+			why = p.Sprintf("digest.undelivered.reason_hidden")
+		}
 		id := strconv.FormatInt(u.ID, 10)
 		if u.Channel != "" {
 			items = append(items, p.Sprintf("digest.undelivered.item", id, where, status, u.Channel, why))
