@@ -114,6 +114,7 @@ func commands() []command {
 		{name: "tasks", summary: "cmd.tasks.summary", flags: new(tasksFlags).define, run: cmdTasks},
 		{name: "runs", summary: "cmd.runs.summary", flags: new(runsFlags).define, run: cmdRuns},
 		{name: "outbox", summary: "cmd.outbox.summary", flags: noFlags, run: cmdOutbox, subs: outboxCommands()},
+		{name: "serve", summary: "cmd.serve.summary", flags: new(serveFlags).define, run: cmdServe},
 		{name: "migrate", summary: "cmd.migrate.summary", flags: noFlags, run: cmdMigrate},
 		{name: "version", summary: "cmd.version.summary", flags: noFlags, run: cmdVersion},
 		{name: "help", summary: "cmd.help.summary", args: "[COMMAND]", flags: noFlags, run: cmdHelp},
@@ -134,7 +135,7 @@ func lookup(cmds []command, name string) (command, bool) {
 // later lists the SPEC's commands that this version does not have yet, so
 // that they fail with a clear message rather than "unknown command".
 var later = map[string]bool{"campaign": true, "ledger": true, "token": true, "audit": true,
-	"rollover": true, "serve": true, "purge": true}
+	"rollover": true, "purge": true}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	g, rest, gerr := parseGlobal(args)
@@ -258,6 +259,7 @@ func storeText(p *i18n.Printer, err error, where string) (string, bool) {
 		none   *store.NoDatabaseError
 		schema *store.SchemaError
 		lock   *store.LockTimeoutError
+		held   *store.LeaderHeldError
 	)
 	switch {
 	case errors.As(err, &none):
@@ -272,6 +274,12 @@ func storeText(p *i18n.Printer, err error, where string) (string, bool) {
 		return p.Sprintf("store.schema_older", schema.Where, strconv.Itoa(schema.Version), strconv.Itoa(schema.Want)), true
 	case errors.As(err, &lock):
 		return p.Sprintf("store.lock_timeout", lock.Where, lock.Timeout.String(), holderText(p, lock.Holder)), true
+	case errors.As(err, &held):
+		holder := held.Holder
+		if holder == "" {
+			holder = p.Sprintf("serve.holder_unknown")
+		}
+		return p.Sprintf("scheduler.leader_held", held.Where, holder), true
 	case errors.Is(err, store.ErrUnreachable):
 		return unreachableText(p, err, where)
 	}

@@ -59,8 +59,8 @@ func TestExitStatuses(t *testing.T) {
 		{"help en", []string{"help", "--lang", "en"}, 0, "Usage: baoxue", ""},
 		{"unknown command", []string{"frobnicate"}, 1, "", `baoxue：没有 "frobnicate" 这个命令`},
 		{"unknown command en", []string{"--lang", "en", "frobnicate"}, 1, "", `unknown command "frobnicate"`},
-		{"later command", []string{"serve"}, 1, "", "baoxue serve：这个版本还没有这个命令"},
-		{"later command en", []string{"serve", "--lang=en"}, 1, "", "not available in this version yet"},
+		{"later command", []string{"token"}, 1, "", "baoxue token：这个版本还没有这个命令"},
+		{"later command en", []string{"token", "--lang=en"}, 1, "", "not available in this version yet"},
 		{"import good", []string{"--lang", "en", "--db", db, "import", "schools", "schools.csv"}, 0, "schools: 1 row", ""},
 		{"import bad rows", []string{"--lang", "en", "--db", db, "import", "students", "students.csv"}, 1, "", "students.csv:3: birth_date:"},
 		{"import unknown kind", []string{"--lang", "en", "--db", db, "import", "pupils", "students.csv"}, 1, "", `unknown KIND "pupils"`},
@@ -466,6 +466,7 @@ func TestNoCommandPrintsAPassword(t *testing.T) {
 		"alerts":     {{"alerts", "--open"}},
 		"tasks":      {{"tasks", "--overdue", "--json"}},
 		"runs":       {{"runs"}},
+		"serve":      {{"serve"}},
 		"outbox":     {{"outbox", "list"}, {"outbox", "flush"}, {"outbox", "retry", "--failed"}},
 	}
 	for name := range later {
