@@ -1,28 +1,18 @@
 package dingtalk
 
 import (
-	"errors"
-	"fmt"
+	"strconv"
 	"time"
 
-	"baoxue/notifier"
 	"baoxue/notifier/internal/httpapi"
 )
 
-// class is what a non-zero errcode asks of us.
-type class int
-
+// The classes of errcodes, as the tables below write them.
 const (
-	failNow class = iota // fix the configuration or the recipient; retrying cannot help
-	retryLater
-	tokenExpired // fetch a new access token and send again, once
+	failNow      = httpapi.FailNow
+	retryLater   = httpapi.RetryLater
+	tokenExpired = httpapi.TokenExpired
 )
-
-type errcode struct {
-	class class
-	after time.Duration // for retryLater: how long to wait (0: the retry policy decides)
-	why   string        // for the operator; errmsg follows it
-}
 
 // robotBan is how long DingTalk throttles a robot that sent more than 20
 // messages in a minute.
@@ -41,33 +31,33 @@ const robotBan = 10 * time.Minute
 // 88 with sub_code, 33012, 40014, 42001, 90002). 130101 ("send too fast,
 // exceed 20 times per minute") and 300001/300005 ("token is not exist")
 // are what robots answer in practice, as reported by their users.
-var codes = map[int]errcode{
-	-1: {class: retryLater, why: "system busy"},
+var codes = map[int]httpapi.Code{
+	-1: {Class: retryLater, Why: "system busy"},
 
-	130101: {class: retryLater, after: robotBan, why: "rate limited: robot throttled for 10 minutes"},
-	410100: {class: retryLater, after: robotBan, why: "rate limited: robot throttled"},
+	130101: {Class: retryLater, After: robotBan, Why: "rate limited: robot throttled for 10 minutes"},
+	410100: {Class: retryLater, After: robotBan, Why: "rate limited: robot throttled"},
 	// 310000 is the robot's security settings refusing the message; errmsg
 	// says which: "sign not match", "keywords not in content", "invalid
 	// timestamp", "ip … not in whitelist".
-	310000: {class: failNow, why: "refused by the robot's security settings"},
-	300001: {class: failNow, why: "robot access_token invalid"},
-	300005: {class: failNow, why: "robot access_token does not exist"},
-	400013: {class: failNow, why: "group dissolved"},
-	400101: {class: failNow, why: "robot access_token does not exist"},
-	400102: {class: failNow, why: "robot disabled"},
-	400105: {class: failNow, why: "msgtype not supported"},
-	400106: {class: failNow, why: "robot does not exist"},
-	430101: {class: failNow, why: "content refused: unsafe link"},
-	430102: {class: failNow, why: "content refused: text"},
-	430103: {class: failNow, why: "content refused: image"},
-	430104: {class: failNow, why: "content refused"},
+	310000: {Class: failNow, Why: "refused by the robot's security settings"},
+	300001: {Class: failNow, Why: "robot access_token invalid"},
+	300005: {Class: failNow, Why: "robot access_token does not exist"},
+	400013: {Class: failNow, Why: "group dissolved"},
+	400101: {Class: failNow, Why: "robot access_token does not exist"},
+	400102: {Class: failNow, Why: "robot disabled"},
+	400105: {Class: failNow, Why: "msgtype not supported"},
+	400106: {Class: failNow, Why: "robot does not exist"},
+	430101: {Class: failNow, Why: "content refused: unsafe link"},
+	430102: {Class: failNow, Why: "content refused: text"},
+	430103: {Class: failNow, Why: "content refused: image"},
+	430104: {Class: failNow, Why: "content refused"},
 
-	40014: {class: tokenExpired, why: "access_token invalid"},
-	42001: {class: tokenExpired, why: "access_token expired"},
+	40014: {Class: tokenExpired, Why: "access_token invalid"},
+	42001: {Class: tokenExpired, Why: "access_token expired"},
 	// 90002: the server's calls are banned for a while for calling too
 	// often; errmsg says until when.
-	90002: {class: retryLater, after: time.Minute, why: "rate limited: calls temporarily banned"},
-	33012: {class: failNow, why: "userid invalid"},
+	90002: {Class: retryLater, After: time.Minute, Why: "rate limited: calls temporarily banned"},
+	33012: {Class: failNow, Why: "userid invalid"},
 }
 
 // reply is the envelope of every DingTalk API answer. errcode 88 is an
@@ -82,7 +72,7 @@ type reply struct {
 // classify turns a non-zero errcode into an error: retryable for
 // retryLater (and tokenExpired, should a caller not refresh), plain for the
 // rest. what names the call ("robot", "send", "gettoken").
-func classify(what string, r reply) (class, error) {
+func classify(what string, r reply) (httpapi.Class, error) {
 	code, msg := r.ErrCode, r.ErrMsg
 	if code == 88 {
 		// An authentication failure; a sub_code 40014 or 42001 is the
@@ -95,20 +85,9 @@ func classify(what string, r reply) (class, error) {
 			msg = r.SubMsg
 		}
 	}
-	c, known := codes[code]
-	text := fmt.Sprintf("dingtalk %s: errcode %d", what, r.ErrCode)
+	label := strconv.Itoa(r.ErrCode)
 	if r.SubCode != "" {
-		text += "/" + r.SubCode
+		label += "/" + r.SubCode
 	}
-	if known {
-		text += " " + c.why
-	}
-	if m := httpapi.Short(msg); m != "" {
-		text += " (" + m + ")"
-	}
-	err := errors.New(text)
-	if c.class == retryLater || c.class == tokenExpired {
-		return c.class, notifier.Retry(err, c.after)
-	}
-	return c.class, err
+	return httpapi.Classify(codes, "dingtalk", what, code, label, msg)
 }
