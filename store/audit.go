@@ -7,9 +7,12 @@ import (
 )
 
 // Audit is one entry of the append-only audit table: who (Actor, e.g.
-// "cli:alice" or "teacher:T001") did what (Action: import, export, read,
-// change, token, reload) to what (Object), with Detail.
+// "cli:alice", or "token:7/T001" for the teacher API) did what (Action:
+// import, export, read, change, token, reload) to what (Object), with
+// Detail.
 type Audit struct {
+	// ID is the entry's number, set when it is read back (StreamAudit).
+	ID                            int64
 	At                            time.Time
 	Actor, Action, Object, Detail string
 }
@@ -43,4 +46,34 @@ func (s *queries) CountAuditExcept(ctx context.Context, actor, action string) (i
 		return 0, fmt.Errorf("count audit entries: %w", err)
 	}
 	return n, nil
+}
+
+// StreamAudit calls fn for every audit entry made at or after since (an
+// instant; the zero time for all), oldest first (by time, then by number),
+// in one streamed query. fn must not keep the pointer past its call; an
+// error from fn stops the stream and is returned as it is.
+func (s *queries) StreamAudit(ctx context.Context, since time.Time, fn func(*Audit) error) error {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, at, actor, action, object, detail FROM audit
+		WHERE at >= ? ORDER BY at, id`), FormatTime(since))
+	if err != nil {
+		return fmt.Errorf("read audit: %w", err)
+	}
+	defer rows.Close()
+	var a Audit
+	var at string
+	for rows.Next() {
+		if err := rows.Scan(&a.ID, &at, &a.Actor, &a.Action, &a.Object, &a.Detail); err != nil {
+			return fmt.Errorf("read audit: %w", err)
+		}
+		if a.At, err = ParseTime(at); err != nil {
+			return fmt.Errorf("read audit entry %d: %w", a.ID, err)
+		}
+		if err := fn(&a); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read audit: %w", err)
+	}
+	return nil
 }

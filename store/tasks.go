@@ -62,10 +62,12 @@ func (s *queries) OverdueTasks(ctx context.Context, at string) ([]OverdueTask, e
 }
 
 // EscalateTask records escalation level of a task once: it returns false
-// when that level was already recorded.
+// when that level was already recorded, or the task is closed (a teacher
+// closed it through the API after the run read it as overdue).
 func (tx *Tx) EscalateTask(ctx context.Context, runID int64, taskID int64, level int, at string) (bool, error) {
-	res, err := tx.db.ExecContext(ctx, tx.rebind(`INSERT INTO escalations (task_id, level, at, run_id) VALUES (?, ?, ?, ?)
-		ON CONFLICT (task_id, level) DO NOTHING`), taskID, level, at, runID)
+	res, err := tx.db.ExecContext(ctx, tx.rebind(`INSERT INTO escalations (task_id, level, at, run_id)
+		SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM tasks WHERE id = ? AND status IN ('open', 'acked'))
+		ON CONFLICT (task_id, level) DO NOTHING`), taskID, level, at, runID, taskID)
 	if err != nil {
 		return false, fmt.Errorf("escalate task %d: %w", taskID, err)
 	}
@@ -129,6 +131,10 @@ type TaskRow struct {
 	SchoolName   string
 	Assignee     string
 	AssigneeName string
+	// ClosedBy and CloseNote are the teacher who closed the task through
+	// the API and what they wrote ("" for a task a run closed, or open).
+	ClosedBy  string
+	CloseNote string
 }
 
 // StreamTasks calls fn for every task f selects, the most urgent first (by
@@ -153,29 +159,17 @@ func (s *queries) StreamTasks(ctx context.Context, f TaskFilter, fn func(*TaskRo
 	}
 	w.add(f.Teacher != "", `t.assignee = ?`, f.Teacher)
 	w.add(f.School != "", `t.school_id = ?`, f.School)
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT t.id, COALESCE(t.alert_id, 0), t.kind, t.rule, t.status, t.outcome,
-		t.due, t.created_at, COALESCE(t.closed_at, ''), t.escalation,
-		CASE WHEN t.status IN ('open', 'acked') AND t.due <= ? THEN 1 ELSE 0 END,
-		COALESCE(s.key, ''), COALESCE(s.name, ''), COALESCE(s.grade, 0), COALESCE(s.class, ''),
-		t.school_id, COALESCE(sc.name, ''), t.assignee, COALESCE(te.name, '')
-		FROM tasks t
-		LEFT JOIN students s ON s.sid = t.sid
-		LEFT JOIN schools sc ON sc.id = t.school_id
-		LEFT JOIN teachers te ON te.id = t.assignee`+w.String()+`
+	rows, err := s.db.QueryContext(ctx, s.rebind(taskSelect+w.String()+`
 		ORDER BY t.due, t.id`), append([]any{f.At}, w.args...)...)
 	if err != nil {
 		return fmt.Errorf("read tasks: %w", err)
 	}
 	defer rows.Close()
 	var t TaskRow
-	var overdue int
 	for rows.Next() {
-		if err := rows.Scan(&t.ID, &t.AlertID, &t.Kind, &t.Rule, &t.Status, &t.Outcome, &t.Due, &t.CreatedAt, &t.ClosedAt,
-			&t.Escalation, &overdue, &t.StudentKey, &t.StudentName, &t.Grade, &t.Class,
-			&t.SchoolID, &t.SchoolName, &t.Assignee, &t.AssigneeName); err != nil {
+		if err := scanTask(rows, &t); err != nil {
 			return fmt.Errorf("read tasks: %w", err)
 		}
-		t.Overdue = overdue == 1
 		if err := fn(&t); err != nil {
 			return err
 		}
@@ -183,5 +177,29 @@ func (s *queries) StreamTasks(ctx context.Context, f TaskFilter, fn func(*TaskRo
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read tasks: %w", err)
 	}
+	return nil
+}
+
+// taskSelect reads TaskRows (scanTask); its one placeholder is the day a
+// task is judged overdue at.
+const taskSelect = `SELECT t.id, COALESCE(t.alert_id, 0), t.kind, t.rule, t.status, t.outcome,
+		t.due, t.created_at, COALESCE(t.closed_at, ''), t.escalation,
+		CASE WHEN t.status IN ('open', 'acked') AND t.due <= ? THEN 1 ELSE 0 END,
+		COALESCE(s.key, ''), COALESCE(s.name, ''), COALESCE(s.grade, 0), COALESCE(s.class, ''),
+		t.school_id, COALESCE(sc.name, ''), t.assignee, COALESCE(te.name, ''), t.closed_by, t.close_note
+		FROM tasks t
+		LEFT JOIN students s ON s.sid = t.sid
+		LEFT JOIN schools sc ON sc.id = t.school_id
+		LEFT JOIN teachers te ON te.id = t.assignee`
+
+// scanTask scans a row of taskSelect.
+func scanTask(sc interface{ Scan(...any) error }, t *TaskRow) error {
+	var overdue int
+	if err := sc.Scan(&t.ID, &t.AlertID, &t.Kind, &t.Rule, &t.Status, &t.Outcome, &t.Due, &t.CreatedAt, &t.ClosedAt,
+		&t.Escalation, &overdue, &t.StudentKey, &t.StudentName, &t.Grade, &t.Class,
+		&t.SchoolID, &t.SchoolName, &t.Assignee, &t.AssigneeName, &t.ClosedBy, &t.CloseNote); err != nil {
+		return err
+	}
+	t.Overdue = overdue == 1
 	return nil
 }

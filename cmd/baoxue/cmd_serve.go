@@ -22,6 +22,7 @@ import (
 	"baoxue/notifier"
 	"baoxue/rules"
 	"baoxue/scheduler"
+	"baoxue/server"
 	"baoxue/store"
 )
 
@@ -232,8 +233,9 @@ func (d *daemon) graceful(ctx context.Context) (context.Context, context.CancelF
 	return jctx, cancel
 }
 
-// listen starts the HTTP server on h.Listen: /healthz and /readyz for
-// now. It warns when the address is reachable beyond this machine.
+// listen starts the HTTP server on h.Listen: /healthz, /readyz and the
+// teacher API under /api/v1/. It warns when the address is reachable
+// beyond this machine.
 func (d *daemon) listen(h config.HTTP) (*http.Server, error) {
 	if h.Listen == "" {
 		return nil, nil
@@ -251,6 +253,8 @@ func (d *daemon) listen(h config.HTTP) (*http.Server, error) {
 		io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", d.readyz)
+	api := d.newAPI()
+	mux.Handle(server.Prefix, api)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(d.log.Handler(), slog.LevelWarn)}
 	go func() {

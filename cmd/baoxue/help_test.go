@@ -143,7 +143,7 @@ func TestHelpErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"help", "frobnicate"}, `baoxue：没有 "frobnicate" 这个命令`},
-		{[]string{"help", "token"}, "baoxue token：这个版本还没有这个命令"},
+		{[]string{"help", "ledger"}, "baoxue ledger：这个版本还没有这个命令"},
 		{[]string{"help", "rules", "lint"}, `baoxue rules：没有 "lint" 这个子命令（可用：check test show-defaults）`},
 	} {
 		if code, out, errs := cli(t, dir, tc.args...); code != 1 || out != "" || !strings.Contains(errs, tc.want) {

@@ -114,6 +114,8 @@ func commands() []command {
 		{name: "tasks", summary: "cmd.tasks.summary", flags: new(tasksFlags).define, run: cmdTasks},
 		{name: "runs", summary: "cmd.runs.summary", flags: new(runsFlags).define, run: cmdRuns},
 		{name: "outbox", summary: "cmd.outbox.summary", flags: noFlags, run: cmdOutbox, subs: outboxCommands()},
+		{name: "token", summary: "cmd.token.summary", flags: noFlags, run: cmdToken, subs: tokenCommands()},
+		{name: "audit", summary: "cmd.audit.summary", flags: noFlags, run: cmdAudit, subs: auditCommands()},
 		{name: "serve", summary: "cmd.serve.summary", flags: new(serveFlags).define, run: cmdServe},
 		{name: "migrate", summary: "cmd.migrate.summary", flags: noFlags, run: cmdMigrate},
 		{name: "version", summary: "cmd.version.summary", flags: noFlags, run: cmdVersion},
@@ -134,8 +136,7 @@ func lookup(cmds []command, name string) (command, bool) {
 
 // later lists the SPEC's commands that this version does not have yet, so
 // that they fail with a clear message rather than "unknown command".
-var later = map[string]bool{"campaign": true, "ledger": true, "token": true, "audit": true,
-	"rollover": true, "purge": true}
+var later = map[string]bool{"campaign": true, "ledger": true, "rollover": true, "purge": true}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	g, rest, gerr := parseGlobal(args)

@@ -59,8 +59,8 @@ func TestExitStatuses(t *testing.T) {
 		{"help en", []string{"help", "--lang", "en"}, 0, "Usage: baoxue", ""},
 		{"unknown command", []string{"frobnicate"}, 1, "", `baoxue：没有 "frobnicate" 这个命令`},
 		{"unknown command en", []string{"--lang", "en", "frobnicate"}, 1, "", `unknown command "frobnicate"`},
-		{"later command", []string{"token"}, 1, "", "baoxue token：这个版本还没有这个命令"},
-		{"later command en", []string{"token", "--lang=en"}, 1, "", "not available in this version yet"},
+		{"later command", []string{"ledger"}, 1, "", "baoxue ledger：这个版本还没有这个命令"},
+		{"later command en", []string{"ledger", "--lang=en"}, 1, "", "not available in this version yet"},
 		{"import good", []string{"--lang", "en", "--db", db, "import", "schools", "schools.csv"}, 0, "schools: 1 row", ""},
 		{"import bad rows", []string{"--lang", "en", "--db", db, "import", "students", "students.csv"}, 1, "", "students.csv:3: birth_date:"},
 		{"import unknown kind", []string{"--lang", "en", "--db", db, "import", "pupils", "students.csv"}, 1, "", `unknown KIND "pupils"`},
@@ -468,6 +468,8 @@ func TestNoCommandPrintsAPassword(t *testing.T) {
 		"runs":       {{"runs"}},
 		"serve":      {{"serve"}},
 		"outbox":     {{"outbox", "list"}, {"outbox", "flush"}, {"outbox", "retry", "--failed"}},
+		"token":      {{"token", "list"}, {"token", "create", "--teacher", "T1"}, {"token", "revoke", "1"}},
+		"audit":      {{"audit", "list"}},
 	}
 	for name := range later {
 		runs[name] = [][]string{{name}}

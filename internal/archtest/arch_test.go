@@ -35,7 +35,7 @@ var lower = []string{"engine", "ledger", "notifier", "importer", "report", "rule
 	"civil", "idnum", "inputerr", "i18n", "synth", "demo", "ruletest"}
 
 // coming are the packages STYLE.md plans that do not exist yet.
-var coming = []string{"ledger", "server"}
+var coming = []string{"ledger"}
 
 func layerRules() []rule {
 	rs := []rule{
@@ -56,6 +56,8 @@ func layerRules() []rule {
 			why: "report renders what the engine decided: it imports only engine, rules, civil, idnum and i18n; never store, so it writes nothing"},
 		{pkg: "notifier", only: []string{"report", "engine", "config", "store", "i18n"},
 			why: "notifier delivers the outbox: it imports only report (digests), engine (the Digest type), config, store and i18n, never a channel package"},
+		{pkg: "server", only: []string{"store", "engine", "civil", "config", "i18n", "idnum", "inputerr", "report", "scheduler"},
+			why: "server answers HTTP from the store: it imports only store, engine, civil, config, i18n, idnum, inputerr, report and scheduler; never a command, the notifier or the importer"},
 		{pkg: "notifier/internal/httpapi", only: []string{"notifier"},
 			why: "notifier/internal/httpapi is the channels' HTTP plumbing: it imports only notifier"},
 	}
@@ -183,7 +185,12 @@ func TestDatabaseOnlyThroughStore(t *testing.T) {
 			}
 		}
 		ast.Inspect(f.ast, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok && slices.Contains(rawMethods, sel.Sel.Name) {
+			// A call, not any selector: url.URL has a field RawQuery.
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && slices.Contains(rawMethods, sel.Sel.Name) {
 				t.Errorf("%s:%d calls %s: raw SQL is for tests; add a store method", f.rel, f.fset.Position(sel.Pos()).Line, sel.Sel.Name)
 			}
 			return true
