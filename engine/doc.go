@@ -5,7 +5,9 @@
 // ordered by student, builds each student's facts once in a compact form
 // (Facts), evaluates every compiled rule on them on all cores, and then
 // compares what fired with the alert state in the database: alerts open,
-// continue (re-notified after their cooldown) or resolve, tasks are created,
+// continue (re-notified after their cooldown), are inhibited (kept, marked,
+// neither notified nor given a task, while a rule listing theirs in
+// `inhibits` fires for the same student) or resolve, tasks are created,
 // one-to-one pairing teachers assigned, overdue tasks escalated and
 // notifications queued in the outbox, all in one transaction. A dry run
 // computes the same and writes nothing.

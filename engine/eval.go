@@ -406,8 +406,9 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 
 // messageNeed tells the workers whether a firing's message will be used: it
 // is stored with an alert that opens and sent with a notification, so a
-// firing whose alert is open and within its cooldown, or any firing of a dry
-// run, needs none, unless all asks for every message (Options.Messages).
+// firing whose alert is open, not inhibited (it may be active again, and
+// notified at once) and within its cooldown, or any firing of a dry run,
+// needs none, unless all asks for every message (Options.Messages).
 // The open alerts arrive while the scan runs; a worker waits for them at
 // its first firing.
 type messageNeed struct {
@@ -436,7 +437,7 @@ func (m *messageNeed) needed(ctx context.Context, r *rules.Rule, sid int64) bool
 		return false
 	}
 	i, ok := m.index[store.AlertKey{Rule: r.ID, SID: sid}]
-	return !ok || time.Duration(m.t-m.last[i])*24*time.Hour >= r.Cooldown
+	return !ok || m.open[i].InhibitedBy != "" || time.Duration(m.t-m.last[i])*24*time.Hour >= r.Cooldown
 }
 
 func newFired(s *student, f *rules.Facts) *FiredStudent {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"baoxue/civil"
@@ -9,17 +10,21 @@ import (
 	"baoxue/store"
 )
 
-// AlertLine is one `alert` line of `eval --json` (SPEC §7).
+// AlertLine is one `alert` line of `eval --json` (SPEC §7). InhibitedBy
+// are the rules firing for the same student that inhibit this alert (SPEC
+// §5 `inhibits`), sorted, left out when none does: an inhibited alert is
+// kept but neither notified nor given a task.
 type AlertLine struct {
-	Type       string    `json:"type"`
-	Rule       string    `json:"rule"`
-	Student    string    `json:"student"`
-	School     string    `json:"school"`
-	Severity   string    `json:"severity"`
-	Recipients []string  `json:"recipients"`
-	New        bool      `json:"new"`
-	Notified   bool      `json:"notified"`
-	Task       *TaskLine `json:"task,omitempty"`
+	Type        string    `json:"type"`
+	Rule        string    `json:"rule"`
+	Student     string    `json:"student"`
+	School      string    `json:"school"`
+	Severity    string    `json:"severity"`
+	Recipients  []string  `json:"recipients"`
+	New         bool      `json:"new"`
+	Notified    bool      `json:"notified"`
+	InhibitedBy []string  `json:"inhibited_by,omitempty"`
+	Task        *TaskLine `json:"task,omitempty"`
 	// Message is the rule's message rendered for the student, stored with
 	// an alert that opens and sent with a notification; "" (left out) when
 	// the run rendered none: a rule without a message, or, unless
@@ -29,11 +34,19 @@ type AlertLine struct {
 
 // Alert is one alert a run found firing, in one record: its line of
 // `eval --json` (with the message), the rule that fired and the student.
+// NewTask says the run created (a dry run: would create) the task of the
+// line: when the alert opens, or when it is active again after it was
+// inhibited.
 type Alert struct {
 	Line    AlertLine
 	Rule    *rules.Rule
 	Student *FiredStudent
+	NewTask bool
 }
+
+// Inhibited reports whether the alert is inhibited: kept, not notified,
+// no task (SPEC §7).
+func (a *Alert) Inhibited() bool { return len(a.Line.InhibitedBy) > 0 }
 
 // TaskLine is the follow-up task of an alert.
 type TaskLine struct {
@@ -69,6 +82,9 @@ type decision struct {
 	line    AlertLine
 	alertID int64 // the open alert, when not new
 	newTask *store.NewTask
+	// firstNotice: the alert is notified for the first time, though not
+	// new (it opened inhibited and is active now): digests show it as new.
+	firstNotice bool
 }
 
 // plan is everything a run decided, before (or instead of) writing it.
@@ -83,13 +99,18 @@ type plan struct {
 	// leftIDs are resolved alerts of students no longer evaluated
 	// (transferred, dropped, graduated, …): their tasks close with outcome
 	// "student_<status>", not "resolved", so nobody reads a dropout as solved.
-	leftIDs     map[string][]int64
-	notifyIDs   []int64
-	pairings    []Pairing
-	pairTasks   []store.NewTask
-	escalations []Escalation
-	gaps        []Gap
-	unreported  []Unreported
+	leftIDs   map[string][]int64
+	notifyIDs []int64
+	// inhibitedBy are the open alerts whose inhibiting rules change, by
+	// the new value of inhibited_by ("": active again); inhibitedTasks the
+	// alerts that become inhibited, whose open tasks close as "inhibited".
+	inhibitedBy    map[string][]int64
+	inhibitedTasks []int64
+	pairings       []Pairing
+	pairTasks      []store.NewTask
+	escalations    []Escalation
+	gaps           []Gap
+	unreported     []Unreported
 	// undelivered are the notifications of earlier runs to report.
 	undelivered []undelivered
 }
@@ -123,17 +144,18 @@ type lifecycle struct {
 func (l *lifecycle) decide(fs []firing) *plan {
 	p := &plan{decisions: make([]decision, 0, len(fs))}
 	sortFirings(fs, l.set)
-	l.pair(p, fs)
+	inhibited := inhibitions(fs)
+	l.pair(p, fs, inhibited)
 
 	stillFiring := make([]bool, len(l.open))
-	for _, f := range fs {
+	for j, f := range fs {
 		i, ok := l.index[store.AlertKey{Rule: f.rule.ID, SID: f.stu.SID}]
 		if ok {
 			stillFiring[i] = true
 		} else {
 			i = -1
 		}
-		p.decisions = append(p.decisions, l.decideFiring(p, f, i))
+		p.decisions = append(p.decisions, l.decideFiring(p, f, i, inhibited[j]))
 	}
 	l.end(p, stillFiring)
 	sortLines(p.resolved)
@@ -142,40 +164,110 @@ func (l *lifecycle) decide(fs []firing) *plan {
 }
 
 // decideFiring decides one firing: open is the index of its open alert in
-// l.open, or -1 when it has none. Gaps and reminders go to p.
-func (l *lifecycle) decideFiring(p *plan, f firing, open int) decision {
+// l.open, or -1 when it has none; inhibitedBy are the rules inhibiting it
+// (nil: none). Gaps and reminders go to p.
+func (l *lifecycle) decideFiring(p *plan, f firing, open int, inhibitedBy []string) decision {
 	d := decision{firing: f, line: AlertLine{Type: "alert", Rule: f.rule.ID, Student: f.stu.ID,
-		School: f.stu.School, Severity: f.rule.Severity}}
+		School: f.stu.School, Severity: f.rule.Severity, InhibitedBy: inhibitedBy}}
 	var gaps []Gap
 	d.line.Recipients, gaps = l.dir.recipients(f.rule.Notify, f.stu, f.rule.ID)
-	p.gaps = append(p.gaps, gaps...)
+	if inhibitedBy == nil { // an inhibited alert reaches nobody: no fallback is used
+		p.gaps = append(p.gaps, gaps...)
+	}
 	if d.line.Recipients == nil {
 		d.line.Recipients = []string{}
 	}
-	if open >= 0 {
-		a := &l.open[open]
-		d.alertID = a.ID
+	if open < 0 {
+		d.line.New = true
+		if inhibitedBy != nil {
+			return d // kept and marked: not notified, no task
+		}
+		d.line.Notified = true
+		l.createTask(p, &d)
+		return d
+	}
+	a := &l.open[open]
+	d.alertID = a.ID
+	if by := strings.Join(inhibitedBy, ","); by != a.InhibitedBy {
+		if p.inhibitedBy == nil {
+			p.inhibitedBy = map[string][]int64{}
+		}
+		p.inhibitedBy[by] = append(p.inhibitedBy[by], a.ID)
+	}
+	switch {
+	case inhibitedBy != nil:
+		// Inhibited: the inhibiting rule's alert speaks, with its task;
+		// this alert's open task closes (unless it was inhibited already).
+		if a.InhibitedBy == "" {
+			p.inhibitedTasks = append(p.inhibitedTasks, a.ID)
+		}
+		return d
+	case a.InhibitedBy != "":
+		// Active again, the inhibiting rules no longer firing: notified
+		// at once, and given a task unless it has one (a task its teacher
+		// closed before the inhibition counts: as for an open alert).
+		d.line.Notified, d.firstNotice = true, a.LastNotifiedAt == ""
+		p.notifyIDs = append(p.notifyIDs, a.ID)
+		if !a.TaskKind.Valid {
+			l.createTask(p, &d)
+			return d
+		}
+	default:
 		d.line.Notified = cooldownElapsed(a.LastNotifiedAt, l.t, f.rule.Cooldown)
 		if d.line.Notified {
 			p.notifyIDs = append(p.notifyIDs, a.ID)
 		}
-		if a.TaskKind.Valid {
-			d.line.Task = &TaskLine{Kind: a.TaskKind.String, Assignee: a.TaskAssignee.String, Due: a.TaskDue.String}
-		}
-		return d
 	}
-	d.line.New, d.line.Notified = true, true
-	if tk := f.rule.Task; tk != nil {
-		assignee, gaps := l.dir.assignee(tk.Assign, f.stu, f.rule.ID)
-		p.gaps = append(p.gaps, gaps...)
-		due := dueDate(l.cal, f.stu.School, l.t, tk.Due)
-		if assignee != "" { // else a gap, reported: a task nobody holds is not created
-			d.line.Task = &TaskLine{Kind: tk.Kind, Assignee: assignee, Due: due.String()}
-			d.newTask = &store.NewTask{SID: f.stu.SID, SchoolID: f.stu.School, Kind: tk.Kind, Rule: f.rule.ID,
-				Assignee: assignee, Due: due.String()}
-		}
+	if a.TaskKind.Valid {
+		d.line.Task = &TaskLine{Kind: a.TaskKind.String, Assignee: a.TaskAssignee.String, Due: a.TaskDue.String}
 	}
 	return d
+}
+
+// createTask gives d's alert the rule's task, due from T, unless the rule
+// has none or nobody can hold it (a gap, reported).
+func (l *lifecycle) createTask(p *plan, d *decision) {
+	tk := d.rule.Task
+	if tk == nil {
+		return
+	}
+	assignee, gaps := l.dir.assignee(tk.Assign, d.stu, d.rule.ID)
+	p.gaps = append(p.gaps, gaps...)
+	if assignee == "" {
+		return
+	}
+	due := dueDate(l.cal, d.stu.School, l.t, tk.Due)
+	d.line.Task = &TaskLine{Kind: tk.Kind, Assignee: assignee, Due: due.String()}
+	d.newTask = &store.NewTask{SID: d.stu.SID, SchoolID: d.stu.School, Kind: tk.Kind, Rule: d.rule.ID,
+		Assignee: assignee, Due: due.String()}
+}
+
+// inhibitions returns, for each firing of fs, the rules that inhibit it:
+// those among the rules listing its rule in `inhibits` that fired for the
+// same student in this run, sorted (nil when none did). Only rules that
+// ran can have fired, and rules.Compile makes sure an inhibitor runs in
+// every run its targets run in.
+func inhibitions(fs []firing) [][]string {
+	out := make([][]string, len(fs))
+	var fired map[store.AlertKey]bool
+	for i, f := range fs {
+		by := f.rule.InhibitedBy()
+		if len(by) == 0 {
+			continue
+		}
+		if fired == nil {
+			fired = make(map[store.AlertKey]bool, len(fs))
+			for _, g := range fs {
+				fired[store.AlertKey{Rule: g.rule.ID, SID: g.stu.SID}] = true
+			}
+		}
+		for _, id := range by {
+			if fired[store.AlertKey{Rule: id, SID: f.stu.SID}] {
+				out[i] = append(out[i], id)
+			}
+		}
+	}
+	return out
 }
 
 // end decides the open alerts that did not fire (stillFiring[i] false for
@@ -266,12 +358,13 @@ func (b byRuleStudent) Swap(i, j int) {
 }
 
 // pair assigns pairing teachers to students that a `pair: true` rule fired
-// for and that have none, in order of student id so the result is the same
-// whatever order the rules are in; the pairings and their tasks go to p.
-func (l *lifecycle) pair(p *plan, fs []firing) {
+// for, not inhibited (inhibited[i] for fs[i]), and that have none, in order
+// of student id so the result is the same whatever order the rules are in;
+// the pairings and their tasks go to p.
+func (l *lifecycle) pair(p *plan, fs []firing, inhibited [][]string) {
 	need := map[int64]firing{}
-	for _, f := range fs {
-		if !f.rule.Pair || f.stu.Pairing != "" {
+	for i, f := range fs {
+		if !f.rule.Pair || f.stu.Pairing != "" || inhibited[i] != nil {
 			continue
 		}
 		if prev, ok := need[f.stu.SID]; !ok || f.rule.ID < prev.rule.ID {
@@ -321,13 +414,17 @@ func dueDate(cal *Calendar, school string, t civil.Day, due time.Duration) civil
 // admins) once twice the time from creation to due has passed, counting to
 // the due date as set (moved to a school day), so a task due in 2 days
 // created on Tuesday escalates to the center on Friday. Tasks of alerts
-// resolving in this run (in p) are left alone: they close.
+// resolving or becoming inhibited in this run (in p) are left alone: they
+// close.
 func (l *lifecycle) escalate(p *plan, overdue []store.OverdueTask) {
 	closing := map[int64]bool{}
 	for _, id := range p.resolvedIDs {
 		closing[id] = true
 	}
 	for _, id := range p.retiredIDs {
+		closing[id] = true
+	}
+	for _, id := range p.inhibitedTasks {
 		closing[id] = true
 	}
 	for _, ids := range p.leftIDs {

@@ -42,7 +42,9 @@ type DigestSchool struct {
 	Evaluated       bool   `json:"evaluated"`
 }
 
-// DigestAlert is an alert in a digest: new, or a reminder after the cooldown.
+// DigestAlert is an alert in a digest: new (New; also an alert that opened
+// inhibited and is told now, active again), or a reminder after the
+// cooldown or of an alert active again after it was inhibited.
 type DigestAlert struct {
 	Rule       string `json:"rule"`
 	RuleName   string `json:"rule_name"`
@@ -102,7 +104,7 @@ func notifications(runID int64, t civil.Day, p *plan, escalated []Escalation) ([
 			dg := get(r)
 			dg.Alerts = append(dg.Alerts, DigestAlert{Rule: d.rule.ID, RuleName: d.rule.Name, Sensitive: d.rule.Sensitive,
 				Severity: d.rule.Severity, StudentKey: d.stu.Key, Name: d.stu.Name, School: d.stu.School,
-				Class: d.stu.Class, Message: d.message, New: d.line.New})
+				Class: d.stu.Class, Message: d.message, New: d.line.New || d.firstNotice})
 		}
 		if d.newTask != nil {
 			dg := get(d.newTask.Assignee)

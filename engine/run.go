@@ -65,9 +65,11 @@ type Result struct {
 	// (the recipient is not in the directory, or the center has no admin).
 	Undelivered         []DigestUndelivered
 	UndeliveredUnlisted int
-	// Counts. WouldResolve is, for a dry run, how many alerts a writing run
-	// would resolve.
-	New, Ongoing, Notified, TasksCreated, WouldResolve int
+	// Counts. New and Ongoing leave out the inhibited alerts, which
+	// Inhibited counts (new or not), so that an alert another rule speaks
+	// for is not counted twice. WouldResolve is, for a dry run, how many
+	// alerts a writing run would resolve.
+	New, Ongoing, Inhibited, Notified, TasksCreated, WouldResolve int
 	// SchoolNames and TeacherNames are the names of the directory's schools
 	// and teachers by id, for reports that show a name beside an id.
 	SchoolNames, TeacherNames map[string]string
@@ -115,7 +117,7 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	}
 	run := &store.Run{Kind: "eval", StartedAt: store.FormatTime(started), At: opt.At.String(), Campaign: opt.Campaign,
 		RulesChecksum: set.Checksum, Students: res.Students, AlertsNew: res.New, AlertsOngoing: res.Ongoing,
-		AlertsResolved: len(p.resolved), AlertsRetired: len(p.retired), SchoolsBehind: len(res.Unreported), Forced: opt.Force}
+		AlertsInhibited: res.Inhibited, AlertsResolved: len(p.resolved), AlertsRetired: len(p.retired), SchoolsBehind: len(res.Unreported), Forced: opt.Force}
 	if opt.Campaign != "" {
 		run.Kind = "campaign"
 	}
@@ -245,10 +247,13 @@ func newResult(p *plan, opt *Options, students int) *Result {
 	for _, d := range p.decisions {
 		line := d.line
 		line.Message = d.message
-		res.Alerts = append(res.Alerts, Alert{Line: line, Rule: d.rule, Student: d.stu})
-		if d.line.New {
+		res.Alerts = append(res.Alerts, Alert{Line: line, Rule: d.rule, Student: d.stu, NewTask: d.newTask != nil})
+		switch {
+		case len(d.line.InhibitedBy) > 0:
+			res.Inhibited++
+		case d.line.New:
 			res.New++
-		} else {
+		default:
 			res.Ongoing++
 		}
 		if d.line.Notified {
@@ -344,7 +349,7 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 	for _, d := range p.decisions {
 		if d.line.New {
 			opens = append(opens, store.NewAlert{Rule: d.rule.ID, SID: d.stu.SID, SchoolID: d.stu.School,
-				Severity: d.rule.Severity, Message: d.message})
+				Severity: d.rule.Severity, Message: d.message, InhibitedBy: strings.Join(d.line.InhibitedBy, ",")})
 		}
 	}
 	ids, err := tx.InsertAlerts(ctx, runID, at, opens)
@@ -363,6 +368,9 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 		}
 	}
 	if err := tx.MarkAlertsNotified(ctx, at, p.notifyIDs); err != nil {
+		return err
+	}
+	if err := writeInhibitions(ctx, tx, p, now); err != nil {
 		return err
 	}
 	if err := tx.ResolveAlerts(ctx, runID, at, now, "resolved", p.resolvedIDs); err != nil {
@@ -414,6 +422,24 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 		return err
 	}
 	return tx.Enqueue(ctx, now, msgs)
+}
+
+// writeInhibitions records which open alerts are inhibited now, and by
+// which rules, and closes the open tasks of those that became inhibited
+// (outcome "inhibited"), before the run's new tasks are written: an alert
+// active again may get a new one.
+func writeInhibitions(ctx context.Context, tx *store.Tx, p *plan, now string) error {
+	values := make([]string, 0, len(p.inhibitedBy))
+	for by := range p.inhibitedBy {
+		values = append(values, by)
+	}
+	sort.Strings(values)
+	for _, by := range values {
+		if err := tx.SetAlertsInhibitedBy(ctx, by, p.inhibitedBy[by]); err != nil {
+			return err
+		}
+	}
+	return tx.CloseAlertTasks(ctx, now, "inhibited", p.inhibitedTasks)
 }
 
 // retireError names the rules whose alerts a writing run would retire, and

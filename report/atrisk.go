@@ -28,11 +28,16 @@ type StudentRisk struct {
 
 // AtRisk lists the students with firing alerts, most urgent first: the most
 // severe alert, then the most rules, then the longest absence streak, then id.
+// Inhibited alerts are left out: the rule inhibiting one fires for the same
+// student and speaks for it.
 func AtRisk(res *engine.Result) []StudentRisk {
 	by := map[int64]int{}
 	var out []StudentRisk
 	var ranks [][]int // of each rule of out[i]
 	for _, a := range res.Alerts {
+		if a.Inhibited() {
+			continue
+		}
 		f := a.Student
 		j, ok := by[f.SID]
 		if !ok {
@@ -114,7 +119,7 @@ func groups(f *engine.FiredStudent) []string {
 func NewTasksByTeacher(res *engine.Result) map[string]int {
 	m := map[string]int{}
 	for _, a := range res.Alerts {
-		if a.Line.New && a.Line.Task != nil && a.Line.Task.Assignee != "" {
+		if (a.Line.New || a.NewTask) && a.Line.Task != nil && a.Line.Task.Assignee != "" {
 			m[a.Line.Task.Assignee]++
 		}
 	}

@@ -22,12 +22,15 @@ type Alert struct {
 	Severity string `json:"severity"`
 	// State is open, resolved or retired; Outcome says how an alert that
 	// is not open ended (resolved, rule_retired, student_<status>).
+	// InhibitedBy, for an open alert, are the rules inhibiting it (SPEC
+	// §7); LastNotified is "" for an alert never notified.
 	State         string     `json:"state"`
 	Outcome       string     `json:"outcome"`
 	Opened        string     `json:"opened"`
 	Ended         string     `json:"ended"`
 	LastNotified  string     `json:"last_notified"`
 	Notifications int        `json:"notifications"`
+	InhibitedBy   []string   `json:"inhibited_by,omitempty"`
 	StudentKey    string     `json:"student_key"`
 	StudentName   string     `json:"student_name"`
 	Grade         int        `json:"grade"`
@@ -79,20 +82,21 @@ type Task struct {
 // Run is one recorded run as `baoxue runs` lists it, and its JSON line
 // (SPEC §3).
 type Run struct {
-	ID             int64  `json:"id"`
-	Kind           string `json:"kind"`
-	At             string `json:"at"`
-	Campaign       string `json:"campaign"`
-	RulesChecksum  string `json:"rules_checksum"`
-	Students       int    `json:"students"`
-	AlertsNew      int    `json:"alerts_new"`
-	AlertsOngoing  int    `json:"alerts_ongoing"`
-	AlertsResolved int    `json:"alerts_resolved"`
-	AlertsRetired  int    `json:"alerts_retired"`
-	SchoolsBehind  int    `json:"schools_behind"`
-	Forced         bool   `json:"forced"`
-	StartedAt      string `json:"started_at"`
-	FinishedAt     string `json:"finished_at"`
+	ID              int64  `json:"id"`
+	Kind            string `json:"kind"`
+	At              string `json:"at"`
+	Campaign        string `json:"campaign"`
+	RulesChecksum   string `json:"rules_checksum"`
+	Students        int    `json:"students"`
+	AlertsNew       int    `json:"alerts_new"`
+	AlertsOngoing   int    `json:"alerts_ongoing"`
+	AlertsInhibited int    `json:"alerts_inhibited"`
+	AlertsResolved  int    `json:"alerts_resolved"`
+	AlertsRetired   int    `json:"alerts_retired"`
+	SchoolsBehind   int    `json:"schools_behind"`
+	Forced          bool   `json:"forced"`
+	StartedAt       string `json:"started_at"`
+	FinishedAt      string `json:"finished_at"`
 }
 
 // Listing writes the rows of a list one at a time, as a table a person
@@ -131,7 +135,7 @@ func NewTasks(w io.Writer, p *i18n.Printer, asJSON bool) *Listing[Task] {
 func NewRuns(w io.Writer, p *i18n.Printer, asJSON bool) *Listing[Run] {
 	return newListing(w, p, asJSON, runCells, func(r *Run) any { return r }, "lists.total.runs", "lists.none.runs",
 		"lists.col.run", "lists.col.date", "lists.col.kind", "lists.col.campaign", "lists.col.checksum",
-		"lists.col.students", "lists.col.new", "lists.col.ongoing", "lists.col.resolved", "lists.col.retired",
+		"lists.col.students", "lists.col.new", "lists.col.ongoing", "lists.col.inhibited", "lists.col.resolved", "lists.col.retired",
 		"lists.col.behind", "lists.col.forced")
 }
 
@@ -189,6 +193,9 @@ func alertCells(p *i18n.Printer, a *Alert) []string {
 	state := p.Sprintf("lists.alert." + a.State)
 	if after, ok := strings.CutPrefix(a.Outcome, "student_"); ok {
 		state = p.Sprintf("lists.alert.left", after)
+	}
+	if len(a.InhibitedBy) > 0 {
+		state = p.Sprintf("lists.alert.inhibited") // by which rules: in JSON
 	}
 	teacher, due := "", ""
 	if a.Task != nil {
@@ -249,7 +256,7 @@ func runCells(p *i18n.Printer, r *Run) []string {
 	sum := r.RulesChecksum[:min(len(r.RulesChecksum), 12)]
 	num := func(n int) string { return p.Sprintf("lists.number", n) }
 	return []string{strconv.FormatInt(r.ID, 10), r.At, kind, r.Campaign, sum, num(r.Students), num(r.AlertsNew),
-		num(r.AlertsOngoing), num(r.AlertsResolved), num(r.AlertsRetired), num(r.SchoolsBehind), forced}
+		num(r.AlertsOngoing), num(r.AlertsInhibited), num(r.AlertsResolved), num(r.AlertsRetired), num(r.SchoolsBehind), forced}
 }
 
 // named shows a school or a teacher by name with its code, or by its code

@@ -104,17 +104,18 @@ func TestTaskTable(t *testing.T) {
 
 func TestRunTable(t *testing.T) {
 	r := Run{ID: 12, Kind: "eval", At: "2026-03-10", RulesChecksum: strings.Repeat("ab", 32), Students: 200000,
-		AlertsNew: 1234, SchoolsBehind: 3, Forced: true, StartedAt: "2026-03-10T11:00:00.000000Z"}
+		AlertsNew: 1234, AlertsInhibited: 56, SchoolsBehind: 3, Forced: true, StartedAt: "2026-03-10T11:00:00.000000Z"}
 	got := render(t, func(b *strings.Builder) *Listing[Run] { return NewRuns(b, i18n.NewPrinter(i18n.English), false) }, r)
 	want := "" +
-		"Run  Date        Kind        Campaign  Rules checksum  Students  New    Ongoing  Resolved  Retired  Schools behind  Forced\n" +
-		"12   2026-03-10  evaluation            abababababab    200,000   1,234  0        0         0        3               yes\n" +
+		"Run  Date        Kind        Campaign  Rules checksum  Students  New    Ongoing  Inhibited  Resolved  Retired  Schools behind  Forced\n" +
+		"12   2026-03-10  evaluation            abababababab    200,000   1,234  0        56         0         0        3               yes\n" +
 		"1 run\n"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 	got = render(t, func(b *strings.Builder) *Listing[Run] { return NewRuns(b, i18n.Default(), true) }, r)
-	if !strings.Contains(got, `"rules_checksum":"`+r.RulesChecksum+`"`) || !strings.Contains(got, `"students":200000`) {
+	if !strings.Contains(got, `"rules_checksum":"`+r.RulesChecksum+`"`) || !strings.Contains(got, `"students":200000`) ||
+		!strings.Contains(got, `"alerts_ongoing":0,"alerts_inhibited":56,"alerts_resolved":0`) {
 		t.Errorf("run JSON: %s", got)
 	}
 }

@@ -18,8 +18,13 @@ var groupOrder = []string{"left_behind", "migrant", "returning", "orphan", "disa
 // words of the summary of `eval`.
 func WriteOverview(w io.Writer, p *i18n.Printer, res *engine.Result) {
 	risk := AtRisk(res)
-	fmt.Fprintf(w, "\n%s\n", p.Sprintf("report.overview.head", res.At.String(), res.Students, len(risk), len(res.Alerts),
-		res.TasksCreated, len(res.Pairings)))
+	if res.Inhibited > 0 {
+		fmt.Fprintf(w, "\n%s\n", p.Sprintf("report.overview.head_inhibited", res.At.String(), res.Students, len(risk),
+			len(res.Alerts)-res.Inhibited, res.Inhibited, res.TasksCreated, len(res.Pairings)))
+	} else {
+		fmt.Fprintf(w, "\n%s\n", p.Sprintf("report.overview.head", res.At.String(), res.Students, len(risk), len(res.Alerts),
+			res.TasksCreated, len(res.Pairings)))
+	}
 	byGroup, byGrade, bySchool := map[string]int{}, map[int]int{}, map[string]int{}
 	for _, s := range risk {
 		for _, g := range s.Groups {

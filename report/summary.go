@@ -32,7 +32,8 @@ func WriteSummary(w io.Writer, p *i18n.Printer, res *engine.Result) error {
 	if res.DryRun {
 		counts, resolved = "report.summary.counts_dry", res.WouldResolve
 	}
-	fmt.Fprintf(bw, "  %s\n", p.Sprintf(counts, res.Students, len(res.Alerts), res.New, res.Ongoing, res.Notified, resolved))
+	fmt.Fprintf(bw, "  %s\n", p.Sprintf(counts, res.Students, len(res.Alerts)-res.Inhibited, res.New, res.Ongoing, res.Notified, resolved))
+	writeInhibited(bw, p, res)
 	if res.NotEvaluated > 0 {
 		fmt.Fprintf(bw, "  %s\n", p.Sprintf("report.summary.not_evaluated", res.NotEvaluated))
 	}
@@ -55,6 +56,9 @@ func WriteSummary(w io.Writer, p *i18n.Printer, res *engine.Result) error {
 	bySev, byRule, bySchool := map[string]int{}, map[string]int{}, map[string]int{}
 	names := map[string]string{}
 	for _, a := range res.Alerts {
+		if a.Inhibited() {
+			continue // counted apart (writeInhibited): another rule speaks for it
+		}
 		bySev[a.Line.Severity]++
 		byRule[a.Line.Rule]++
 		bySchool[a.Line.School]++
@@ -107,6 +111,26 @@ func writeUndelivered(w io.Writer, p *i18n.Printer, res *engine.Result) {
 	if res.UndeliveredUnlisted > 0 {
 		fmt.Fprintf(w, "  %s\n", p.Sprintf("outbox.summary.unlisted", res.UndeliveredUnlisted))
 	}
+}
+
+// writeInhibited counts the inhibited alerts apart from the others, by
+// rule, so that a student another rule speaks for is not counted twice:
+// they are kept, and neither notified nor given a task (SPEC §7).
+func writeInhibited(w io.Writer, p *i18n.Printer, res *engine.Result) {
+	if res.Inhibited == 0 {
+		return
+	}
+	byRule := map[string]int{}
+	for _, a := range res.Alerts {
+		if a.Inhibited() {
+			byRule[a.Line.Rule]++
+		}
+	}
+	var parts []string
+	for _, kv := range top(byRule, 0) {
+		parts = append(parts, p.Sprintf("report.summary.inhibited_rule", kv.key, kv.n))
+	}
+	fmt.Fprintf(w, "  %s\n", p.Sprintf("report.summary.inhibited", res.Inhibited, join(p, parts)))
 }
 
 // writeRetired says which rules' alerts were (or would be) retired.

@@ -62,8 +62,9 @@ type ruleCase struct {
 	Contacts     []row     `yaml:"contacts"`
 	HomeTeaching []row     `yaml:"home_teaching"`
 	Expect       []struct {
-		Rule     string   `yaml:"rule"`
-		Students []string `yaml:"students"`
+		Rule        string   `yaml:"rule"`
+		Students    []string `yaml:"students"`
+		InhibitedBy []string `yaml:"inhibited_by"`
 	} `yaml:"expect"`
 }
 
@@ -392,12 +393,20 @@ func runRuleCase(t *testing.T, set *Set, tc ruleCase, norms Norms, tested map[st
 		hours, _ := strconv.Atoi(h["class_hours"])
 		w.sessions[h["student_id"]] = append(w.sessions[h["student_id"]], refSession{date: day(h["date"]), hours: hours})
 	}
+	// A firing is "RULE STUDENT", and " inhibited by A,B" when rules
+	// listing RULE in their inhibits fire for the same student (SPEC §5).
 	var got, want []string
 	for _, e := range tc.Expect {
 		for _, s := range e.Students {
-			want = append(want, e.Rule+" "+s)
+			w := e.Rule + " " + s
+			if len(e.InhibitedBy) > 0 {
+				w += " inhibited by " + strings.Join(slices.Sorted(slices.Values(e.InhibitedBy)), ",")
+			}
+			want = append(want, w)
 		}
 	}
+	fired := map[string]map[string]bool{} // student -> rule -> fired
+	var firings [][2]string
 	var v vm.VM
 	for _, r := range set.Rules {
 		if !r.RunsIn(tc.Campaign) {
@@ -409,22 +418,39 @@ func runRuleCase(t *testing.T, set *Set, tc ruleCase, norms Norms, tested map[st
 			}
 			f := refFacts(w, s)
 			f.Campaign, f.Norms = tc.Campaign, norms
-			fired, err := r.Eval(&v, f)
+			ok, err := r.Eval(&v, f)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if tested[r.ID] == nil {
 				tested[r.ID] = map[bool]bool{}
 			}
-			tested[r.ID][fired] = true
-			if !fired {
+			tested[r.ID][ok] = true
+			if !ok {
 				continue
 			}
-			got = append(got, r.ID+" "+s["id"])
+			if fired[s["id"]] == nil {
+				fired[s["id"]] = map[string]bool{}
+			}
+			fired[s["id"]][r.ID] = true
+			firings = append(firings, [2]string{r.ID, s["id"]})
 			if msg, err := r.Render(f); err != nil || msg == "" {
 				t.Errorf("render %s for %s: %q, %v", r.ID, s["id"], msg, err)
 			}
 		}
+	}
+	for _, f := range firings {
+		g := f[0] + " " + f[1]
+		var by []string
+		for _, id := range set.Rule(f[0]).InhibitedBy() {
+			if fired[f[1]][id] {
+				by = append(by, id)
+			}
+		}
+		if len(by) > 0 {
+			g += " inhibited by " + strings.Join(by, ",")
+		}
+		got = append(got, g)
 	}
 	slices.Sort(got)
 	slices.Sort(want)

@@ -16,7 +16,11 @@
 // sentence is a key of the i18n catalog, what expr, text/template and
 // yaml.v3 say themselves excepted): unknown keys (with a suggestion),
 // wrong types, values outside the allowed lists, bad durations, missing
-// required keys, duplicate ids across files, broken YAML. Load reports every
+// required keys, duplicate ids across files, broken YAML; and, once every
+// file is read, each `inhibits` entry (inhibit.go): an id of no rule, the
+// rule itself, a cycle, an inhibitor that does not run wherever the rule
+// it names runs. Rule.InhibitedBy gives the engine, for each rule, the
+// rules that inhibit it. Load reports every
 // problem of every file at once, as an inputerr.List, and returns no Set
 // if there is one.
 //

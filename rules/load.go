@@ -176,15 +176,25 @@ func Compile(files ...File) (*Set, error) {
 	sum := sha256.New()
 	first := map[string]*Rule{}
 	count := 0
+	var all []placedRule
+	// complete is false when a file or a rule could not be read whole:
+	// a rule `inhibits` names may be in it.
+	complete := true
 	for _, f := range files {
 		sum.Write(f.Data)
 		src := newSource(f.Name, f.Data)
 		if len(f.Data) > MaxFileSize {
 			line, col := src.position(MaxFileSize)
 			c.add(f.Name, line, col, "", i18n.M("rules.file.too_large", MaxFileSize))
+			complete = false
 			continue
 		}
-		for _, pr := range parseFile(src, &c) {
+		before := len(c.errs)
+		prs := parseFile(src, &c)
+		if len(prs) == 0 && len(c.errs) > before {
+			complete = false
+		}
+		for _, pr := range prs {
 			r := pr.rule
 			if count++; count > MaxRules {
 				c.atNode(src, pr.node, r.ID, i18n.M("rules.load.too_many_rules", MaxRules, MaxRules))
@@ -196,9 +206,12 @@ func Compile(files ...File) (*Set, error) {
 				} else {
 					first[r.ID] = r
 				}
+			} else {
+				complete = false
 			}
 			compileRule(src, pr, &c)
 			set.Rules = append(set.Rules, r)
+			all = append(all, placedRule{src: src, pr: pr})
 			if r.Enabled {
 				set.MaxWindow = max(set.MaxWindow, r.windows)
 			}
@@ -206,6 +219,9 @@ func Compile(files ...File) (*Set, error) {
 		if count > MaxRules {
 			break
 		}
+	}
+	if count <= MaxRules {
+		checkInhibits(&c, all, first, complete)
 	}
 	if len(files) == 0 {
 		c.add(".", 0, 0, "", i18n.M("rules.load.no_files"))

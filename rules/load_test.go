@@ -46,6 +46,8 @@ func TestLoadBad(t *testing.T) {
 		{"nesting.bad.yaml", "brackets nested beyond 20, more than 1000 nodes, a condition beyond 10,000 characters", nil},
 		{"message-budget.bad.yaml", "range, define, template, block, nesting, size, functions, printf widths, names in untaken branches", nil},
 		{"too-many-rules.bad.yaml", "201 rules", nil},
+		{"inhibits.bad.yaml", "inhibits: unknown ids, itself, bad ids, twice, cycles of two and three, campaign-only inhibitors", nil},
+		{"inhibits-files.bad", "inhibits: a cycle across files; no unknown id reported while a file does not parse", nil},
 		{"oversized.bad.yaml", "a rule file beyond 1 MiB", oversizedFile},
 	}
 	listed := map[string]bool{}

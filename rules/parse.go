@@ -19,7 +19,7 @@ import (
 var (
 	fileKeys = []string{"rules"}
 	ruleKeys = []string{"id", "name", "severity", "when", "campaigns", "notify", "cooldown",
-		"pair", "sensitive", "task", "message", "enabled"}
+		"pair", "sensitive", "inhibits", "task", "message", "enabled"}
 	taskKeys = []string{"kind", "assign", "due"}
 )
 
@@ -71,6 +71,9 @@ type parsedRule struct {
 	idNode  *yaml.Node // nil when the rule has no usable id
 	when    *yaml.Node
 	message *yaml.Node
+	// inhibits are the entries of `inhibits` that name a rule, in the
+	// order of Rule.Inhibits: checkInhibits places its errors at them.
+	inhibits []*yaml.Node
 }
 
 // fileParser reads one rule file's YAML tree into rules.
@@ -266,6 +269,8 @@ func (p *fileParser) rule(n *yaml.Node) (parsedRule, bool) {
 			r.Pair, _ = p.boolean(key, v)
 		case "sensitive":
 			r.Sensitive, _ = p.boolean(key, v)
+		case "inhibits":
+			r.Inhibits, pr.inhibits = p.ruleIDs(key, v)
 		case "enabled":
 			if b, ok := p.boolean(key, v); ok {
 				r.Enabled = b
@@ -382,6 +387,39 @@ func (p *fileParser) enumList(key string, v *yaml.Node, allowed []string, emptyO
 		p.errorf(v, "rules.value.empty_list", key, names(allowed))
 	}
 	return out
+}
+
+// ruleIDs reads a list of rule ids (a single id counts as a list of one;
+// an empty list is none), each with its node. That the rules exist is
+// checked once every file is read (checkInhibits).
+func (p *fileParser) ruleIDs(key string, v *yaml.Node) ([]string, []*yaml.Node) {
+	items := []*yaml.Node{v}
+	if v.Kind == yaml.SequenceNode {
+		items = v.Content
+	}
+	var ids []string
+	var nodes []*yaml.Node
+	for _, it := range items {
+		it = resolve(it)
+		if it.Kind != yaml.ScalarNode {
+			p.errorf(it, "rules.inhibits.not_id", describe(it))
+			continue
+		}
+		s, ok := p.text(key, it)
+		if !ok {
+			continue
+		}
+		if !idRE.MatchString(s) {
+			p.errorf(it, "rules.inhibits.bad_id", s)
+			continue
+		}
+		if slices.Contains(ids, s) {
+			p.errorf(it, "rules.value.twice", key, s)
+			continue
+		}
+		ids, nodes = append(ids, s), append(nodes, it)
+	}
+	return ids, nodes
 }
 
 // duration reads a duration scalar.

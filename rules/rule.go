@@ -60,7 +60,9 @@ type Task struct {
 //
 // Campaigns empty means the rule runs in every run (ordinary or campaign);
 // Notify defaults to [homeroom], Cooldown to 7 days, Enabled to true; Task is
-// nil when the rule creates none. File and Line are where the rule starts.
+// nil when the rule creates none. Inhibits are the ids of the rules whose
+// alerts for the same student this rule inhibits while it fires (SPEC §5),
+// as written. File and Line are where the rule starts.
 type Rule struct {
 	ID, Name, Severity string
 	When               string
@@ -69,11 +71,16 @@ type Rule struct {
 	Cooldown           time.Duration
 	Pair               bool
 	Sensitive          bool
+	Inhibits           []string
 	Enabled            bool
 	Task               *Task
 	Message            string
 	File               string
 	Line               int
+
+	// inhibitedBy are the ids of the rules that list this one in their
+	// Inhibits, sorted; set by Compile.
+	inhibitedBy []string
 
 	program *vm.Program
 	tmpl    *messageTemplate // nil when Message is empty
@@ -148,6 +155,11 @@ func (r *Rule) RunsIn(campaign string) bool {
 	}
 	return len(r.Campaigns) == 0 || slices.Contains(r.Campaigns, campaign)
 }
+
+// InhibitedBy returns the ids of the rules of the set that inhibit this
+// rule (list it in their `inhibits`), sorted; nil when none does. The
+// slice is shared: do not change it.
+func (r *Rule) InhibitedBy() []string { return r.inhibitedBy }
 
 // Window returns the largest window, in days, of any windowed call in the
 // rule's `when` and `message`, 0 when there is none.

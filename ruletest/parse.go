@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -19,35 +20,47 @@ import (
 	"baoxue/rules"
 )
 
-// expectation is one expected (rule, students) entry.
+// expectation is one expected (rule, students) entry. InhibitedBy, when
+// given, says that the rule fires for these students inhibited by exactly
+// those rules (SPEC §5 `inhibits`); without it the firings are expected
+// not inhibited.
 type expectation struct {
-	Rule      string
-	Students  []string
-	line, col int
+	Rule        string
+	Students    []string
+	InhibitedBy []string
+	line, col   int
+	// byLine and byCol are the positions of the ids of inhibited_by.
+	byLine, byCol []int
 }
 
 // expectKeys are the keys of an expect entry.
-var expectKeys = []string{"rule", "students"}
+var expectKeys = []string{"rule", "students", "inhibited_by"}
 
 // UnmarshalYAML keeps the entry's position for messages.
 func (e *expectation) UnmarshalYAML(n *yaml.Node) error {
 	var raw struct {
-		Rule     string   `yaml:"rule"`
-		Students []string `yaml:"students"`
+		Rule        string   `yaml:"rule"`
+		Students    []string `yaml:"students"`
+		InhibitedBy []string `yaml:"inhibited_by"`
 	}
 	if err := n.Decode(&raw); err != nil {
 		return err
 	}
-	e.Rule, e.Students, e.line, e.col = raw.Rule, raw.Students, n.Line, n.Column
+	e.Rule, e.Students, e.InhibitedBy, e.line, e.col = raw.Rule, raw.Students, raw.InhibitedBy, n.Line, n.Column
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := n.Content[i].Value; k != "rule" && k != "students" {
+		if k := n.Content[i].Value; !slices.Contains(expectKeys, k) {
 			// As yaml.v3 reports the unknown keys of the other types, so
 			// that decodeError places it with them.
 			return &yaml.TypeError{Errors: []string{"line " + strconv.Itoa(n.Content[i].Line) +
 				": field " + k + " not found in type ruletest.expectation"}}
 		}
-		if n.Content[i].Value == "rule" {
-			e.line, e.col = n.Content[i+1].Line, n.Content[i+1].Column
+		switch v := n.Content[i+1]; n.Content[i].Value {
+		case "rule":
+			e.line, e.col = v.Line, v.Column
+		case "inhibited_by":
+			for _, id := range v.Content {
+				e.byLine, e.byCol = append(e.byLine, id.Line), append(e.byCol, id.Column)
+			}
 		}
 	}
 	return nil

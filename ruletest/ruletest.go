@@ -5,7 +5,8 @@
 // the rules with the engine at the test's date exactly as `baoxue eval
 // --dry-run` would (with Options.Verbose rendering every firing's message,
 // as `eval --json` does), and compares the (rule, student)
-// pairs that fire with the full set the test expects. The rules see the
+// pairs that fire, each with the rules inhibiting it (an expectation's
+// `inhibited_by`), with the full set the test expects. The rules see the
 // built-in norms (rules.DefaultNorms) unless the test file or the test sets
 // `norms`; baoxue.yaml is not read. What it prints and every error is a
 // message of the i18n catalog, in the language of Options.Printer.
@@ -18,6 +19,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -127,16 +129,32 @@ func runFile(ctx context.Context, path string, out io.Writer, opt Options) (Summ
 }
 
 // outcome is what one test found: the expected firings that did not
-// happen and the firings not expected, each as "RULE STUDENT", sorted, and
-// with Options.Verbose the messages of the expected firings that happened.
+// happen and the firings not expected, sorted, and with Options.Verbose the
+// messages of the expected firings that happened. A firing inhibited
+// otherwise than expected is both missing (as expected) and extra (as it
+// fired).
 type outcome struct {
-	missing, extra []string
+	missing, extra []firing
 	messages       []firing
 }
 
-// firing is an expected firing that happened, with its message.
+// firing is a (rule, student) that fires, with the rules inhibiting it
+// (sorted, comma-separated; "" for none) and, when rendered, its message.
 type firing struct {
-	rule, student, message string
+	rule, student, inhibitedBy, message string
+}
+
+// key is what compare matches firings by.
+func (f firing) key() string { return f.rule + " " + f.student + " " + f.inhibitedBy }
+
+// label names the firing in what a test prints: "RULE STUDENT", and the
+// inhibiting rules when it is inhibited.
+func (f firing) label(p *i18n.Printer) string {
+	if f.inhibitedBy == "" {
+		return f.rule + " " + f.student
+	}
+	by := strings.Join(strings.Split(f.inhibitedBy, ","), p.Sprintf("common.list.sep"))
+	return p.Sprintf("ruletest.inhibited", f.rule+" "+f.student, by)
 }
 
 func (o *outcome) passed() bool { return len(o.missing) == 0 && len(o.extra) == 0 }
@@ -149,17 +167,22 @@ func (o *outcome) print(w io.Writer, p *i18n.Printer, set *rules.Set, tc *testCa
 		p.Fprintln(w, "ruletest.fail", tc.label, strconv.Itoa(tc.line), tc.At)
 	}
 	for _, m := range o.missing {
-		p.Fprintln(w, "ruletest.missing", m)
+		p.Fprintln(w, "ruletest.missing", m.label(p))
 	}
 	for _, e := range o.extra {
-		p.Fprintln(w, "ruletest.extra", e)
+		p.Fprintln(w, "ruletest.extra", e.label(p))
 	}
 	for _, f := range o.messages {
 		if r := set.Rule(f.rule); r == nil || r.Message == "" {
 			p.Fprintln(w, "ruletest.no_message", f.rule, f.student)
 			continue
 		}
-		p.Fprintln(w, "ruletest.message", f.rule, f.student)
+		if f.inhibitedBy != "" {
+			// Not sent while inhibited; sent as written once it is not.
+			p.Fprintln(w, "ruletest.message_inhibited", f.label(p))
+		} else {
+			p.Fprintln(w, "ruletest.message", f.rule, f.student)
+		}
 		for line := range strings.SplitSeq(f.message, "\n") {
 			io.WriteString(w, "      "+line+"\n")
 		}
@@ -224,40 +247,45 @@ func runTest(ctx context.Context, file string, set *rules.Set, tc *testCase, eva
 	return compare(tc, res, verbose), nil, nil
 }
 
-// compare sets the firings of res against those tc expects.
+// compare sets the firings of res against those tc expects, each with
+// the rules inhibiting it.
 func compare(tc *testCase, res *engine.Result, verbose bool) *outcome {
-	got := map[string]string{}
+	got := map[string]firing{}
 	for _, a := range res.Alerts {
-		got[a.Line.Rule+" "+a.Line.Student] = a.Line.Message
+		f := firing{rule: a.Line.Rule, student: a.Line.Student, inhibitedBy: strings.Join(a.Line.InhibitedBy, ","),
+			message: a.Line.Message}
+		got[f.key()] = f
 	}
 	want := map[string]firing{}
 	for _, e := range tc.Expect {
+		by := slices.Sorted(slices.Values(e.InhibitedBy))
 		for _, s := range e.Students {
-			want[e.Rule+" "+s] = firing{rule: e.Rule, student: s}
+			f := firing{rule: e.Rule, student: s, inhibitedBy: strings.Join(slices.Compact(by), ",")}
+			want[f.key()] = f
 		}
 	}
 	o := &outcome{}
 	for k, f := range want {
-		msg, ok := got[k]
+		g, ok := got[k]
 		switch {
 		case !ok:
-			o.missing = append(o.missing, k)
+			o.missing = append(o.missing, f)
 		case verbose:
-			f.message = msg
-			o.messages = append(o.messages, f)
+			o.messages = append(o.messages, g)
 		}
 	}
-	for k := range got {
+	for k, f := range got {
 		if _, ok := want[k]; !ok {
-			o.extra = append(o.extra, k)
+			o.extra = append(o.extra, f)
 		}
 	}
-	sort.Strings(o.missing)
-	sort.Strings(o.extra)
-	sort.Slice(o.messages, func(i, j int) bool {
-		a, b := o.messages[i], o.messages[j]
-		return a.rule < b.rule || a.rule == b.rule && a.student < b.student
-	})
+	for _, l := range [][]firing{o.missing, o.extra, o.messages} {
+		sort.Slice(l, func(i, j int) bool {
+			a, b := l[i], l[j]
+			return a.rule < b.rule || a.rule == b.rule && (a.student < b.student ||
+				a.student == b.student && a.inhibitedBy < b.inhibitedBy)
+		})
+	}
 	return o
 }
 
@@ -266,23 +294,34 @@ func compare(tc *testCase, res *engine.Result, verbose bool) *outcome {
 // "FILE: students:6: birth_date: …", LINE being the row's line in FILE.
 func tableSource(file, key string) string { return file + ": " + key }
 
-// checkExpectedRules reports each expected rule id of tc that no loaded
-// rule has: a typo there would otherwise read as a rule that failed to fire.
+// checkExpectedRules reports each expected rule id of tc (in `rule` and in
+// `inhibited_by`) that no loaded rule has: a typo there would otherwise
+// read as a rule that failed to fire.
 func checkExpectedRules(path string, tf *testFile, tc *testCase, set *rules.Set) inputerr.List {
 	var ids []string
 	for _, r := range set.Rules {
 		ids = append(ids, r.ID)
 	}
 	var l inputerr.List
+	check := func(id string, line, col int) {
+		if id == "" || set.Rule(id) != nil {
+			return
+		}
+		msg := i18n.M("ruletest.expect.no_rule", id, names(tf.RuleFiles))
+		if near := rules.Nearest(id, ids); near != "" {
+			msg = i18n.M("ruletest.expect.no_rule_near", id, names(tf.RuleFiles), near)
+		}
+		l.Add(path, line, col, "", inTest(tc, msg))
+	}
 	for _, e := range tc.Expect {
-		if e.Rule == "" || set.Rule(e.Rule) != nil {
-			continue
+		check(e.Rule, e.line, e.col)
+		for i, id := range e.InhibitedBy {
+			line, col := e.line, e.col
+			if i < len(e.byLine) {
+				line, col = e.byLine[i], e.byCol[i]
+			}
+			check(id, line, col)
 		}
-		msg := i18n.M("ruletest.expect.no_rule", e.Rule, names(tf.RuleFiles))
-		if near := rules.Nearest(e.Rule, ids); near != "" {
-			msg = i18n.M("ruletest.expect.no_rule_near", e.Rule, names(tf.RuleFiles), near)
-		}
-		l.Add(path, e.line, e.col, "", inTest(tc, msg))
 	}
 	return l
 }

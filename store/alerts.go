@@ -7,7 +7,10 @@ import (
 )
 
 // OpenAlert is an alert that has not resolved, with its student's 学籍号 and
-// the follow-up task made when it opened (if any).
+// its follow-up task (if any): the one task of the alert not closed by
+// inhibition. InhibitedBy are the ids of the rules inhibiting it, sorted and
+// comma-separated, "" when it is not inhibited; LastNotifiedAt is "" for an
+// alert never notified (it opened inhibited).
 type OpenAlert struct {
 	ID            int64  `db:"id"`
 	Rule          string `db:"rule"`
@@ -19,6 +22,7 @@ type OpenAlert struct {
 	StudentSchool  string         `db:"student_school"`
 	SchoolID       string         `db:"school_id"`
 	LastNotifiedAt string         `db:"last_notified_at"`
+	InhibitedBy    string         `db:"inhibited_by"`
 	TaskKind       sql.NullString `db:"task_kind"`
 	TaskAssignee   sql.NullString `db:"task_assignee"`
 	TaskDue        sql.NullString `db:"task_due"`
@@ -28,10 +32,10 @@ type OpenAlert struct {
 // city has a few hundred thousand, read at every run.)
 func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, ''), COALESCE(s.status, ''), COALESCE(s.school_id, ''), a.school_id,
-		a.last_notified_at, t.kind, t.assignee, t.due
+		a.last_notified_at, a.inhibited_by, t.kind, t.assignee, t.due
 		FROM alerts a
 		LEFT JOIN students s ON s.sid = a.sid
-		LEFT JOIN tasks t ON t.alert_id = a.id
+		LEFT JOIN tasks t ON t.alert_id = a.id AND t.outcome <> 'inhibited'
 		WHERE a.resolved_at IS NULL ORDER BY a.id`)
 	if err != nil {
 		return nil, fmt.Errorf("read open alerts: %w", err)
@@ -41,7 +45,7 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 	for rows.Next() {
 		var a OpenAlert
 		if err := rows.Scan(&a.ID, &a.Rule, &a.SID, &a.StudentID, &a.StudentStatus, &a.StudentSchool, &a.SchoolID, &a.LastNotifiedAt,
-			&a.TaskKind, &a.TaskAssignee, &a.TaskDue); err != nil {
+			&a.InhibitedBy, &a.TaskKind, &a.TaskAssignee, &a.TaskDue); err != nil {
 			return nil, fmt.Errorf("read open alerts: %w", err)
 		}
 		as = append(as, a)
@@ -52,20 +56,28 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 	return as, nil
 }
 
-// NewAlert is an alert to open.
+// NewAlert is an alert to open. InhibitedBy, when not "", are the ids of
+// the rules inhibiting it (sorted, comma-separated): it opens marked and
+// not notified.
 type NewAlert struct {
 	Rule, SchoolID, Severity, Message string
+	InhibitedBy                       string
 	SID                               int64
 }
 
 // InsertAlerts inserts new alerts, opened at date at in run runID (counted
-// as notified once), and returns the ids of every alert run runID opened,
-// keyed by rule and sid.
+// as notified once, unless inhibited: then never), and returns the ids of
+// every alert run runID opened, keyed by rule and sid.
 func (tx *Tx) InsertAlerts(ctx context.Context, runID int64, at string, as []NewAlert) (map[AlertKey]int64, error) {
 	err := tx.insertRows(ctx, "alerts", []string{"rule", "sid", "school_id", "severity", "message", "opened_at",
-		"opened_run", "last_notified_at", "notifications"}, len(as), func(i int, d []any) {
+		"opened_run", "last_notified_at", "notifications", "inhibited_by"}, len(as), func(i int, d []any) {
 		a := &as[i]
-		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8] = a.Rule, a.SID, a.SchoolID, a.Severity, a.Message, at, runID, at, 1
+		notified, times := at, 1
+		if a.InhibitedBy != "" {
+			notified, times = "", 0
+		}
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6] = a.Rule, a.SID, a.SchoolID, a.Severity, a.Message, at, runID
+		d[7], d[8], d[9] = notified, times, a.InhibitedBy
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open alerts: %w", err)
@@ -101,6 +113,27 @@ func (tx *Tx) MarkAlertsNotified(ctx context.Context, at string, ids []int64) er
 	if err := tx.execIn(ctx, `UPDATE alerts SET last_notified_at = ?, notifications = notifications + 1 WHERE id IN (?)`,
 		[]any{at}, ids); err != nil {
 		return fmt.Errorf("mark alerts notified: %w", err)
+	}
+	return nil
+}
+
+// SetAlertsInhibitedBy marks open alerts as inhibited by the rules of
+// inhibitedBy (sorted, comma-separated), or, with "", as active again.
+func (tx *Tx) SetAlertsInhibitedBy(ctx context.Context, inhibitedBy string, ids []int64) error {
+	if err := tx.execIn(ctx, `UPDATE alerts SET inhibited_by = ? WHERE resolved_at IS NULL AND id IN (?)`,
+		[]any{inhibitedBy}, ids); err != nil {
+		return fmt.Errorf("mark alerts inhibited: %w", err)
+	}
+	return nil
+}
+
+// CloseAlertTasks closes the open (or acknowledged) tasks of alerts with an
+// outcome at instant now, leaving the alerts open: the tasks of alerts
+// that became inhibited close as "inhibited".
+func (tx *Tx) CloseAlertTasks(ctx context.Context, now, outcome string, ids []int64) error {
+	if err := tx.execIn(ctx, `UPDATE tasks SET status = 'closed', outcome = ?, closed_at = ?
+		WHERE status IN ('open', 'acked') AND alert_id IN (?)`, []any{outcome, now}, ids); err != nil {
+		return fmt.Errorf("close tasks of inhibited alerts: %w", err)
 	}
 	return nil
 }
@@ -148,9 +181,11 @@ type AlertFilter struct {
 }
 
 // AlertRow is one alert as listed: the alert, its student, the school it
-// opened at and its follow-up task. Text a row does not have is "" (the
+// opened at and its follow-up task (a task closed because the alert was
+// inhibited is not the alert's task). Text a row does not have is "" (the
 // student of a removed roster row, a school no longer imported); TaskID is 0
-// when the alert has no task. The alert's message is not read: it may name
+// when the alert has no task. InhibitedBy are the ids of the rules
+// inhibiting an open alert, comma-separated ("" when none). The alert's message is not read: it may name
 // the student in full.
 type AlertRow struct {
 	ID             int64
@@ -161,6 +196,7 @@ type AlertRow struct {
 	Outcome        string
 	LastNotifiedAt string
 	Notifications  int
+	InhibitedBy    string
 	StudentKey     string
 	StudentName    string
 	Grade          int
@@ -209,7 +245,7 @@ func (s *queries) StreamAlerts(ctx context.Context, f AlertFilter, fn func(*Aler
 	w.add(f.Rule != "", `a.rule = ?`, f.Rule)
 	w.add(f.Since != "", `(a.opened_at >= ? OR a.resolved_at >= ?)`, f.Since, f.Since)
 	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT a.id, a.rule, a.severity, a.opened_at, COALESCE(a.resolved_at, ''),
-		a.outcome, a.last_notified_at, a.notifications,
+		a.outcome, a.last_notified_at, a.notifications, a.inhibited_by,
 		COALESCE(s.key, ''), COALESCE(s.name, ''), COALESCE(s.grade, 0), COALESCE(s.class, ''),
 		a.school_id, COALESCE(sc.name, ''), COALESCE(sc.center, ''),
 		COALESCE(t.id, 0), COALESCE(t.kind, ''), COALESCE(t.status, ''), COALESCE(t.due, ''),
@@ -217,7 +253,7 @@ func (s *queries) StreamAlerts(ctx context.Context, f AlertFilter, fn func(*Aler
 		FROM alerts a
 		LEFT JOIN students s ON s.sid = a.sid
 		LEFT JOIN schools sc ON sc.id = a.school_id
-		LEFT JOIN tasks t ON t.alert_id = a.id
+		LEFT JOIN tasks t ON t.alert_id = a.id AND t.outcome <> 'inhibited'
 		LEFT JOIN teachers te ON te.id = t.assignee`+w.String()+`
 		ORDER BY a.opened_at DESC, a.id DESC`), w.args...)
 	if err != nil {
@@ -227,7 +263,7 @@ func (s *queries) StreamAlerts(ctx context.Context, f AlertFilter, fn func(*Aler
 	var a AlertRow
 	for rows.Next() {
 		if err := rows.Scan(&a.ID, &a.Rule, &a.Severity, &a.OpenedAt, &a.EndedAt, &a.Outcome, &a.LastNotifiedAt, &a.Notifications,
-			&a.StudentKey, &a.StudentName, &a.Grade, &a.Class, &a.SchoolID, &a.SchoolName, &a.Center,
+			&a.InhibitedBy, &a.StudentKey, &a.StudentName, &a.Grade, &a.Class, &a.SchoolID, &a.SchoolName, &a.Center,
 			&a.TaskID, &a.TaskKind, &a.TaskStatus, &a.TaskDue, &a.Assignee, &a.AssigneeName); err != nil {
 			return fmt.Errorf("read alerts: %w", err)
 		}

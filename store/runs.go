@@ -6,19 +6,22 @@ import (
 	"fmt"
 )
 
-// Run is one committed evaluation or campaign run.
+// Run is one committed evaluation or campaign run. AlertsNew and
+// AlertsOngoing leave out the inhibited alerts, which AlertsInhibited
+// counts (new or not).
 type Run struct {
-	ID             int64          `db:"id"`
-	Kind           string         `db:"kind"`
-	StartedAt      string         `db:"started_at"`
-	FinishedAt     sql.NullString `db:"finished_at"`
-	At             string         `db:"at_date"`
-	Campaign       string         `db:"campaign"`
-	RulesChecksum  string         `db:"rules_checksum"`
-	Students       int            `db:"students"`
-	AlertsNew      int            `db:"alerts_new"`
-	AlertsOngoing  int            `db:"alerts_ongoing"`
-	AlertsResolved int            `db:"alerts_resolved"`
+	ID              int64          `db:"id"`
+	Kind            string         `db:"kind"`
+	StartedAt       string         `db:"started_at"`
+	FinishedAt      sql.NullString `db:"finished_at"`
+	At              string         `db:"at_date"`
+	Campaign        string         `db:"campaign"`
+	RulesChecksum   string         `db:"rules_checksum"`
+	Students        int            `db:"students"`
+	AlertsNew       int            `db:"alerts_new"`
+	AlertsOngoing   int            `db:"alerts_ongoing"`
+	AlertsInhibited int            `db:"alerts_inhibited"`
+	AlertsResolved  int            `db:"alerts_resolved"`
 	// AlertsRetired are alerts whose rule was removed or disabled.
 	AlertsRetired int `db:"alerts_retired"`
 	// SchoolsBehind are the schools evaluated as of a day before At, or
@@ -41,10 +44,10 @@ func (s *queries) LatestRunAt(ctx context.Context) (string, error) {
 func (s *queries) InsertRun(ctx context.Context, r *Run) (int64, error) {
 	var id int64
 	err := s.db.GetContext(ctx, &id, s.rebind(`INSERT INTO runs (kind, started_at, finished_at, at_date, campaign,
-		rules_checksum, students, alerts_new, alerts_ongoing, alerts_resolved, alerts_retired, schools_behind, forced)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		rules_checksum, students, alerts_new, alerts_ongoing, alerts_inhibited, alerts_resolved, alerts_retired, schools_behind, forced)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		r.Kind, r.StartedAt, r.FinishedAt, r.At, r.Campaign, r.RulesChecksum, r.Students, r.AlertsNew,
-		r.AlertsOngoing, r.AlertsResolved, r.AlertsRetired, r.SchoolsBehind, r.Forced)
+		r.AlertsOngoing, r.AlertsInhibited, r.AlertsResolved, r.AlertsRetired, r.SchoolsBehind, r.Forced)
 	if err != nil {
 		return 0, fmt.Errorf("record run: %w", err)
 	}
@@ -65,7 +68,7 @@ func (s *queries) FinishRun(ctx context.Context, id int64, at string) error {
 // past its call; an error from fn stops the stream and is returned as it is.
 func (s *queries) StreamRuns(ctx context.Context, limit int, fn func(*Run) error) error {
 	q := `SELECT id, kind, started_at, finished_at, at_date, campaign, rules_checksum, students, alerts_new,
-		alerts_ongoing, alerts_resolved, alerts_retired, schools_behind, forced FROM runs ORDER BY id DESC`
+		alerts_ongoing, alerts_inhibited, alerts_resolved, alerts_retired, schools_behind, forced FROM runs ORDER BY id DESC`
 	var args []any
 	if limit > 0 {
 		q += ` LIMIT ?`
@@ -79,7 +82,7 @@ func (s *queries) StreamRuns(ctx context.Context, limit int, fn func(*Run) error
 	var r Run
 	for rows.Next() {
 		if err := rows.Scan(&r.ID, &r.Kind, &r.StartedAt, &r.FinishedAt, &r.At, &r.Campaign, &r.RulesChecksum, &r.Students,
-			&r.AlertsNew, &r.AlertsOngoing, &r.AlertsResolved, &r.AlertsRetired, &r.SchoolsBehind, &r.Forced); err != nil {
+			&r.AlertsNew, &r.AlertsOngoing, &r.AlertsInhibited, &r.AlertsResolved, &r.AlertsRetired, &r.SchoolsBehind, &r.Forced); err != nil {
 			return fmt.Errorf("read runs: %w", err)
 		}
 		if err := fn(&r); err != nil {

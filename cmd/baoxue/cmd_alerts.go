@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"strings"
 
 	"baoxue/report"
 	"baoxue/store"
@@ -74,6 +75,9 @@ func listedAlert(r *store.AlertRow) report.Alert {
 		Opened: r.OpenedAt, Ended: r.EndedAt, LastNotified: r.LastNotifiedAt, Notifications: r.Notifications,
 		StudentKey: r.StudentKey, StudentName: r.StudentName, Grade: r.Grade, Class: r.Class,
 		School: r.SchoolID, SchoolName: r.SchoolName, Center: r.Center}
+	if r.InhibitedBy != "" && r.EndedAt == "" {
+		a.InhibitedBy = strings.Split(r.InhibitedBy, ",")
+	}
 	if r.TaskID != 0 {
 		a.Task = &report.AlertTask{ID: r.TaskID, Kind: r.TaskKind, Status: r.TaskStatus, Due: r.TaskDue,
 			Assignee: r.Assignee, AssigneeName: r.AssigneeName}

@@ -101,3 +101,28 @@ func TestRulesCommandEnglish(t *testing.T) {
 		t.Errorf("usage: %v", err)
 	}
 }
+
+// TestRulesCheckInhibits: `rules check` refuses an `inhibits` entry that
+// names no rule, and rules inhibiting each other in a cycle, at the entry,
+// naming the rule; exit 1. The built-in rules, which inhibit, pass.
+func TestRulesCheckInhibits(t *testing.T) {
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "bad.yaml"), `rules:
+  - {id: general, name: 一般, severity: low, when: absences(14) >= 2, inhibits: [specific]}
+  - {id: specific, name: 具体, severity: high, when: absences(14) >= 3, inhibits: [general, genral]}
+`)
+	code, out, errs := cli(t, dir, "rules", "check", "bad.yaml")
+	want := "bad.yaml:2:80: 规则 general：inhibits：规则互相抑制，形成环（general → specific → general）：它们同时触发时会互相压下，谁也不通知；请删去其中一处\n" +
+		"bad.yaml:3:91: 规则 specific：inhibits：没有 id 为 \"genral\" 的规则（是否应为 \"general\"？）\n"
+	if code != 1 || out != "" || errs != want {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s\nwant stderr:\n%s", code, out, errs, want)
+	}
+	if code, out, errs := cli(t, dir, "rules", "show-defaults"); code != 0 {
+		t.Fatalf("show-defaults: exit %d: %s", code, errs)
+	} else {
+		write(t, filepath.Join(dir, "defaults.yaml"), out)
+	}
+	if code, out, errs := cli(t, dir, "rules", "check", "defaults.yaml"); code != 0 || !strings.Contains(out, "检查通过") {
+		t.Errorf("the built-in rules: exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+}

@@ -42,7 +42,8 @@ func cmdRuns(ctx context.Context, a *app, args []string) error {
 	out := report.NewRuns(a.stdout, a.p, fl.json)
 	if err := st.StreamRuns(ctx, fl.limit, func(r *store.Run) error {
 		row := report.Run{ID: r.ID, Kind: r.Kind, At: r.At, Campaign: r.Campaign, RulesChecksum: r.RulesChecksum,
-			Students: r.Students, AlertsNew: r.AlertsNew, AlertsOngoing: r.AlertsOngoing, AlertsResolved: r.AlertsResolved,
+			Students: r.Students, AlertsNew: r.AlertsNew, AlertsOngoing: r.AlertsOngoing,
+			AlertsInhibited: r.AlertsInhibited, AlertsResolved: r.AlertsResolved,
 			AlertsRetired: r.AlertsRetired, SchoolsBehind: r.SchoolsBehind, Forced: r.Forced,
 			StartedAt: r.StartedAt, FinishedAt: r.FinishedAt.String}
 		return out.Write(&row)

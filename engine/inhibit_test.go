@@ -1,0 +1,300 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"baoxue/store"
+	"baoxue/store/storetest"
+)
+
+// inhibitRules: specific, which fires for left-behind students absent
+// twice, inhibits general, which fires for every student absent twice
+// (SPEC §5 `inhibits`). Both have a task; general is told to the homeroom
+// teacher, specific to the principal and the homeroom teacher.
+const inhibitRules = `
+rules:
+  - id: general
+    name: 一般缺勤
+    severity: high
+    when: absences(14) >= 2
+    cooldown: 7d
+    task: {kind: contact_guardian, assign: homeroom, due: 2d}
+    message: "一般：{{.student.name}}"
+  - id: specific
+    name: 留守儿童缺勤
+    severity: medium
+    when: student.left_behind && absences(14) >= 2
+    notify: [homeroom, principal]
+    inhibits: [general]
+    task: {kind: home_visit, assign: principal, due: 1d}
+    message: "具体：{{.student.name}}"
+`
+
+// evalMessages evaluates inhibitRules at as `eval --json` does, every
+// message rendered.
+func evalMessages(t *testing.T, st *store.Store, at string, dry bool) *Result {
+	t.Helper()
+	res, err := Evaluate(context.Background(), st, compile(t, inhibitRules), Options{At: day(t, at), DryRun: dry, Messages: true})
+	if err != nil {
+		t.Fatalf("eval at %s: %v", at, err)
+	}
+	return res
+}
+
+// line returns the alert line of rule for the student, failing when there
+// is none.
+func line(t *testing.T, res *Result, rule, student string) AlertLine {
+	t.Helper()
+	for _, a := range res.Alerts {
+		if a.Line.Rule == rule && a.Line.Student == student {
+			return a.Line
+		}
+	}
+	t.Fatalf("no %s alert for %s in %+v", rule, student, res.Alerts)
+	return AlertLine{}
+}
+
+// digests returns the digests the run queued, by teacher.
+func digests(t *testing.T, st *store.Store, run int64) map[string]Digest {
+	t.Helper()
+	var rows []struct {
+		Recipient string `db:"recipient"`
+		Payload   string `db:"payload"`
+	}
+	if err := st.RawSelect(context.Background(), &rows, `SELECT recipient, payload FROM outbox WHERE run_id = ?`, run); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Digest{}
+	for _, r := range rows {
+		var d Digest
+		if err := json.Unmarshal([]byte(r.Payload), &d); err != nil {
+			t.Fatal(err)
+		}
+		out[r.Recipient] = d
+	}
+	return out
+}
+
+// digestRules lists "RULE KEY new|reminder" for each alert of a digest,
+// and "task RULE KEY" for each task.
+func digestRules(d Digest) []string {
+	var out []string
+	for _, a := range d.Alerts {
+		kind := "reminder"
+		if a.New {
+			kind = "new"
+		}
+		out = append(out, a.Rule+" "+a.StudentKey+" "+kind)
+	}
+	for _, tk := range d.Tasks {
+		out = append(out, "task "+tk.Rule+" "+tk.StudentKey)
+	}
+	return out
+}
+
+// jsonLines renders the alert lines of res as `eval --json` prints them,
+// and with ended the resolved and retired lines (a dry run has none).
+func jsonLines(t *testing.T, res *Result, ended bool) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	for _, a := range res.Alerts {
+		if err := enc.Encode(a.Line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ended {
+		for _, l := range append(slices.Clone(res.Resolved), res.Retired...) {
+			if err := enc.Encode(l); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return b.Bytes()
+}
+
+// TestInhibition drives SPEC §7's inhibition rows through writing runs on
+// both engines: an inhibited alert is kept and marked, gets no task, is not
+// notified and is in no digest; an open alert that becomes inhibited has
+// its task closed as "inhibited"; when the inhibitor stops, the alert is
+// active again, notified at once, with a new task. A dry run says what the
+// writing run then does, and both engines print the same lines.
+func TestInhibition(t *testing.T) {
+	outputs := map[string][][]byte{}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := seed{t, st}
+		s.school("SCH01", "C1")
+		s.teacher("T1", "SCH01", "C1", "teacher")
+		s.teacher("P1", "SCH01", "C1", "principal")
+		// S1 becomes left-behind after its general alert opened; S2 is
+		// left-behind from the start; S3 never is.
+		for _, id := range []string{"S1", "S2", "S3"} {
+			sid := s.student(id, "SCH01", 9, "T1")
+			s.absent(sid, "absent", "2026-03-09", "2026-03-10")
+		}
+		s.exec(`UPDATE students SET left_behind = 2 WHERE id = 'S2'`)
+		record := func(res *Result) { outputs[t.Name()] = append(outputs[t.Name()], jsonLines(t, res, true)) }
+
+		// Tuesday: S2's general alert opens inhibited: kept, marked, not
+		// notified, no task; S1's and S3's open as usual.
+		res := evalAt(t, st, inhibitRules, "2026-03-10", false)
+		record(res)
+		if a := line(t, res, "general", "S2"); !a.New || a.Notified || a.Task != nil || !slices.Equal(a.InhibitedBy, []string{"specific"}) {
+			t.Fatalf("S2 general: %+v, want new, not notified, no task, inhibited by specific", a)
+		}
+		if a := line(t, res, "general", "S1"); !a.New || !a.Notified || a.Task == nil || a.InhibitedBy != nil {
+			t.Fatalf("S1 general: %+v", a)
+		}
+		if res.New != 3 || res.Inhibited != 1 || res.Ongoing != 0 || res.Notified != 3 || res.TasksCreated != 3 {
+			t.Fatalf("counts: new %d inhibited %d ongoing %d notified %d tasks %d; want 3 1 0 3 3",
+				res.New, res.Inhibited, res.Ongoing, res.Notified, res.TasksCreated)
+		}
+		if n := s.count("alerts", "rule = 'general' AND inhibited_by = 'specific' AND notifications = 0 AND last_notified_at = ''"); n != 1 {
+			t.Fatalf("the inhibited alert is not stored marked and unnotified (%d rows)", n)
+		}
+		if n := s.count("tasks", "rule = 'general'"); n != 2 {
+			t.Fatalf("general tasks = %d, want 2 (S1, S3)", n)
+		}
+		if n := s.count("runs", "alerts_new = 3 AND alerts_inhibited = 1"); n != 1 {
+			t.Fatalf("the run does not count the inhibited alert apart")
+		}
+		for teacher, d := range digests(t, st, res.RunID) {
+			for _, r := range digestRules(d) {
+				if strings.HasPrefix(r, "general kS2") || strings.HasPrefix(r, "task general kS2") {
+					t.Errorf("%s's digest tells of the inhibited alert: %v", teacher, digestRules(d))
+				}
+			}
+		}
+
+		// Wednesday: S1 becomes left-behind. A dry run says what the
+		// writing run does, line for line.
+		s.exec(`UPDATE students SET left_behind = 1 WHERE id = 'S1'`)
+		dry := evalMessages(t, st, "2026-03-11", true)
+		res = evalMessages(t, st, "2026-03-11", false)
+		record(res)
+		if got, want := jsonLines(t, res, false), jsonLines(t, dry, false); !bytes.Equal(got, want) {
+			t.Errorf("the writing run differs from its dry run:\n%s\nwant\n%s", got, want)
+		}
+		// S1's open general alert is inhibited: its task closes as
+		// inhibited (the principal's home visit replaces it), nothing is
+		// sent about it.
+		if a := line(t, res, "general", "S1"); a.New || a.Notified || a.Task != nil || !slices.Equal(a.InhibitedBy, []string{"specific"}) {
+			t.Fatalf("S1 general on Wednesday: %+v", a)
+		}
+		if a := line(t, res, "specific", "S1"); !a.New || !a.Notified || a.Task == nil || a.Task.Assignee != "P1" {
+			t.Fatalf("S1 specific: %+v", a)
+		}
+		if n := s.count("tasks", "rule = 'general' AND status = 'closed' AND outcome = 'inhibited'"); n != 1 {
+			t.Fatalf("S1's general task did not close as inhibited (%d)", n)
+		}
+		if n := s.count("alerts", "rule = 'general' AND resolved_at IS NULL"); n != 3 {
+			t.Fatalf("open general alerts = %d, want 3: an inhibited alert is kept", n)
+		}
+		ds := digests(t, st, res.RunID)
+		if got := digestRules(ds["T1"]); !slices.Equal(got, []string{"specific kS1 new"}) {
+			t.Errorf("T1's digest = %v, want only the specific alert", got)
+		}
+		if res.Inhibited != 2 || res.New != 1 || res.Ongoing != 2 {
+			t.Errorf("counts: inhibited %d new %d ongoing %d; want 2 1 2", res.Inhibited, res.New, res.Ongoing)
+		}
+
+		// Thursday: nothing changes; the closed task is not escalated.
+		res = evalAt(t, st, inhibitRules, "2026-03-12", false)
+		record(res)
+		for _, e := range res.Escalations {
+			if e.Rule == "general" && e.Student == "S1" {
+				t.Errorf("the inhibited alert's task escalated: %+v", e)
+			}
+		}
+
+		// Friday: neither is left-behind any more. The specific alerts
+		// resolve; the general ones are active again: notified at once
+		// (S2's for the first time, so as new in the digest) and each
+		// given a new task.
+		s.exec(`UPDATE students SET left_behind = 0`)
+		dry = evalMessages(t, st, "2026-03-13", true)
+		res = evalMessages(t, st, "2026-03-13", false)
+		record(res)
+		if got, want := jsonLines(t, res, false), jsonLines(t, dry, false); !bytes.Equal(got, want) {
+			t.Errorf("the writing run differs from its dry run:\n%s\nwant\n%s", got, want)
+		}
+		for _, id := range []string{"S1", "S2"} {
+			a := line(t, res, "general", id)
+			if a.New || !a.Notified || a.InhibitedBy != nil || a.Task == nil || a.Task.Assignee != "T1" || a.Task.Due != "2026-03-16" {
+				t.Errorf("%s general on Friday: %+v task %+v, want notified with a new task due Monday", id, a, a.Task)
+			}
+		}
+		if len(res.Resolved) != 2 || res.Inhibited != 0 {
+			t.Errorf("resolved %+v, inhibited %d", res.Resolved, res.Inhibited)
+		}
+		if n := s.count("tasks", "rule = 'general' AND status = 'open'"); n != 3 {
+			t.Errorf("open general tasks = %d, want 3", n)
+		}
+		if n := s.count("alerts", "inhibited_by <> '' AND resolved_at IS NULL"); n != 0 {
+			t.Errorf("%d open alerts still marked inhibited", n)
+		}
+		got := digestRules(digests(t, st, res.RunID)["T1"])
+		want := []string{"general kS1 reminder", "general kS2 new", "task general kS1", "task general kS2"}
+		if !slices.Equal(got, want) {
+			t.Errorf("T1's digest = %v, want %v", got, want)
+		}
+		var alerts []string
+		if err := st.StreamAlerts(context.Background(), store.AlertFilter{State: store.AlertsOpen, Rule: "general"}, func(r *store.AlertRow) error {
+			alerts = append(alerts, r.StudentKey+" "+r.TaskStatus+" "+r.InhibitedBy)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(alerts)
+		if want := []string{"kS1 open ", "kS2 open ", "kS3 open "}; !slices.Equal(alerts, want) {
+			t.Errorf("alerts listed = %q, want %q: each with its one current task", alerts, want)
+		}
+
+		// Monday: within the cooldown, no reminder and no further task.
+		res = evalAt(t, st, inhibitRules, "2026-03-16", false)
+		record(res)
+		if a := line(t, res, "general", "S2"); a.Notified || res.TasksCreated != 0 {
+			t.Errorf("Monday: %+v, %d tasks created", a, res.TasksCreated)
+		}
+	})
+	lite, pg := outputs["TestInhibition/sqlite"], outputs["TestInhibition/postgres"]
+	if lite != nil && pg != nil && !slices.EqualFunc(lite, pg, bytes.Equal) {
+		t.Errorf("SQLite and PostgreSQL outputs differ:\n%s\n%s", bytes.Join(lite, nil), bytes.Join(pg, nil))
+	}
+}
+
+// TestInhibitedTaskClosedByTeacher: an alert whose task its teacher
+// closed, then inhibited, gets no new task when active again (SPEC §7: a
+// closed task is not recreated while the alert fires), but is notified.
+func TestInhibitedTaskClosedByTeacher(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := grade9Absent(t, st)
+		s.teacher("P1", "SCH01", "C1", "principal")
+		evalAt(t, st, inhibitRules, "2026-03-10", false)
+		s.exec(`UPDATE tasks SET status = 'closed', outcome = 'reached_family'`)
+		s.exec(`UPDATE students SET left_behind = 2`)
+		res := evalAt(t, st, inhibitRules, "2026-03-11", false)
+		if a := line(t, res, "general", "S1"); a.Notified || a.InhibitedBy == nil {
+			t.Fatalf("inhibited: %+v", a)
+		}
+		if n := s.count("tasks", "outcome = 'reached_family'"); n != 1 {
+			t.Fatalf("the teacher's outcome was overwritten")
+		}
+		s.exec(`UPDATE students SET left_behind = 0`)
+		res = evalAt(t, st, inhibitRules, "2026-03-12", false)
+		a := line(t, res, "general", "S1")
+		if !a.Notified || a.Task == nil || a.Task.Due != "2026-03-12" || res.TasksCreated != 0 {
+			t.Fatalf("active again: %+v task %+v, %d tasks created; want notified, the closed task, none created",
+				a, a.Task, res.TasksCreated)
+		}
+		if n := s.count("tasks", "rule = 'general'"); n != 1 {
+			t.Fatalf("general tasks = %d, want 1", n)
+		}
+	})
+}
