@@ -38,6 +38,10 @@ type Options struct {
 	// longer loaded or are disabled (outcome rule_retired); without it such
 	// a run fails with ErrRetire.
 	Retire bool
+	// RetireRules lets a writing run retire the open alerts of these rules
+	// only (the daemon's consent, given when it took the rules that retire
+	// them); open alerts of any other rule refuse the run with ErrRetire.
+	RetireRules map[string]bool
 	// AllReported takes every school's attendance as reported through At:
 	// for rule unit tests, whose inline attendance is complete by
 	// definition. Otherwise each school is evaluated as of the last day it

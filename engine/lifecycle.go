@@ -283,12 +283,10 @@ func (l *lifecycle) end(p *plan, stillFiring []bool) {
 	for i := range l.open {
 		a := &l.open[i]
 		r := byID[a.Rule]
-		enrolled := a.StudentStatus == "enrolled" || a.StudentStatus == "suspended"
+		enrolled := atSchool(a.StudentStatus)
 		retired := r == nil || !r.Enabled
 		switch {
-		case enrolled && retired:
-			// (A student who left closes as such even when the rule went
-			// too: a dropout must not read as a retired rule.)
+		case retires(r, a.StudentStatus):
 			p.retiredIDs = append(p.retiredIDs, a.ID)
 			p.retired = append(p.retired, ResolvedLine{Type: "retired", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})
 			continue

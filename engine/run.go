@@ -20,8 +20,9 @@ import (
 var ErrNoStudents error = inputerr.Refusal("refusal.no_students")
 
 // ErrRetire is returned for a writing run that would retire alerts (their
-// rule is no longer loaded, or disabled), unless Options.Retire: a rule that
-// disappears by mistake must not close a district's cases.
+// rule is no longer loaded, or disabled), unless Options.Retire or
+// Options.RetireRules allows it: a rule that disappears by mistake must not
+// close a district's cases.
 var ErrRetire error = inputerr.Refusal("refusal.retire")
 
 // ErrEarlierThanLatest is returned for a writing run at a T before the latest
@@ -112,8 +113,8 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 		}
 		return res, nil
 	}
-	if len(p.retiredIDs) > 0 && !opt.Retire {
-		return nil, retireError(res.RetiredByRule, set)
+	if refused := opt.unconsented(res.RetiredByRule); len(refused) > 0 {
+		return nil, retireError(refused, set)
 	}
 	run := &store.Run{Kind: "eval", StartedAt: store.FormatTime(started), At: opt.At.String(), Campaign: opt.Campaign,
 		RulesChecksum: set.Checksum, Students: res.Students, AlertsNew: res.New, AlertsOngoing: res.Ongoing,
@@ -445,22 +446,8 @@ func writeInhibitions(ctx context.Context, tx *store.Tx, p *plan, now string) er
 // retireError names the rules whose alerts a writing run would retire, and
 // whether each was removed or disabled.
 func retireError(byRule map[string]int, set *rules.Set) error {
-	ids := make([]string, 0, len(byRule))
-	for id := range byRule {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	parts := make(messageList, len(ids))
-	total := 0
-	for i, id := range ids {
-		how := "engine.retire.removed"
-		if set.Rule(id) != nil {
-			how = "engine.retire.disabled"
-		}
-		parts[i] = i18n.M(how, id, byRule[id])
-		total += byRule[id]
-	}
-	return i18n.Errorf("engine.refuse.retire", ErrRetire, parts, total)
+	list, total := RetireList(byRule, set)
+	return i18n.Errorf("engine.refuse.retire", ErrRetire, list, total)
 }
 
 // messageList is messages a person reads as one list, joined as the

@@ -129,7 +129,7 @@ func ruleFileNames(p string) ([]string, *i18n.Message) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && isRuleFile(e.Name()) {
+		if e.Type().IsRegular() && IsRuleFile(e.Name()) {
 			names = append(names, filepath.Join(p, e.Name()))
 		}
 	}
@@ -156,10 +156,11 @@ func fileProblem(err error) i18n.Message {
 	return i18n.Raw(err.Error())
 }
 
-// isRuleFile says whether a file of a rules directory holds rules: a YAML
+// IsRuleFile says whether a file of a rules directory holds rules: a YAML
 // file, but not a rule test (NAME.test.yaml), which lives beside the rules
-// it tests (`baoxue rules test` reads those).
-func isRuleFile(name string) bool {
+// it tests (`baoxue rules test` reads those). The daemon watches a rules
+// directory for changes of these files only.
+func IsRuleFile(name string) bool {
 	if strings.HasSuffix(name, ".test.yaml") || strings.HasSuffix(name, ".test.yml") {
 		return false
 	}
@@ -276,7 +277,7 @@ func Defaults() (*Set, error) {
 	}
 	var files []File
 	for _, e := range entries {
-		if e.IsDir() || !isRuleFile(e.Name()) {
+		if e.IsDir() || !IsRuleFile(e.Name()) {
 			continue
 		}
 		name := path.Join("default", e.Name())

@@ -56,6 +56,29 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 	return as, nil
 }
 
+// OpenAlertCount counts the open alerts of one rule whose students have
+// one status ("" when the student is no longer in the roster).
+type OpenAlertCount struct {
+	Rule          string `db:"rule"`
+	StudentStatus string `db:"student_status"`
+	Alerts        int    `db:"alerts"`
+}
+
+// OpenAlertCounts counts the open alerts by rule and student status,
+// ordered by both: what a rule set would retire, without reading every
+// alert (the daemon asks before it takes new rules).
+func (s *queries) OpenAlertCounts(ctx context.Context) ([]OpenAlertCount, error) {
+	var cs []OpenAlertCount
+	err := s.db.SelectContext(ctx, &cs, `SELECT a.rule, COALESCE(s.status, '') AS student_status, COUNT(*) AS alerts
+		FROM alerts a LEFT JOIN students s ON s.sid = a.sid
+		WHERE a.resolved_at IS NULL
+		GROUP BY a.rule, COALESCE(s.status, '') ORDER BY a.rule, student_status`)
+	if err != nil {
+		return nil, fmt.Errorf("count open alerts: %w", err)
+	}
+	return cs, nil
+}
+
 // NewAlert is an alert to open. InhibitedBy, when not "", are the ids of
 // the rules inhibiting it (sorted, comma-separated): it opens marked and
 // not notified.

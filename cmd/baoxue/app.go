@@ -399,6 +399,13 @@ func (a *app) ruleSet() (*rules.Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	return loadRules(c)
+}
+
+// loadRules loads the rules c names (rules:, or --rules over it), or the
+// built-in defaults when it names none: what every command runs, and what
+// the daemon reloads.
+func loadRules(c *config.Config) (*rules.Set, error) {
 	if c.Rules == "" {
 		return rules.Defaults()
 	}

@@ -30,10 +30,11 @@ import (
 // and the deliveries in flight, and for the HTTP requests being answered.
 const serveGrace = 30 * time.Second
 
-type serveFlags struct{ migrate bool }
+type serveFlags struct{ migrate, retire bool }
 
 func (f *serveFlags) define(fs *flag.FlagSet) {
 	fs.BoolVar(&f.migrate, "migrate", false, "serve.flag.migrate")
+	fs.BoolVar(&f.retire, "retire", false, "serve.flag.retire")
 }
 
 // serveListening, set by tests, learns the address the HTTP server listens
@@ -83,10 +84,21 @@ func cmdServe(ctx context.Context, a *app, args []string) error {
 			l.Release()
 		}
 	}
+	retire, err := retireAtStart(ctx, st, set, f.retire)
+	if err != nil {
+		return err
+	}
 	d, err := newDaemon(ctx, a, c, st, set, logger)
 	if err != nil {
 		return err
 	}
+	if len(retire) > 0 {
+		d.reload.consent(retire)
+		list, total := engine.RetireList(retire, set)
+		logger.Warn(a.p.Sprintf("serve.retire_consented", total, list))
+	}
+	stopReloads := d.startReloads(ctx)
+	defer stopReloads()
 	sched, err := scheduler.New(st, c, d.jobs(), scheduler.Options{Logger: logger, Printer: a.p, Name: name})
 	if err != nil {
 		return badInput{err}
@@ -135,6 +147,12 @@ type daemon struct {
 	stop    context.Context
 	expired chan struct{}
 	drain   *drain
+
+	// reload reloads the rules, and keeps with them the rules whose open
+	// alerts the evaluations may retire (serve_reload.go).
+	reload *reloader
+	// api is the teacher API; its admin token check guards /-/reload.
+	api *server.API
 }
 
 // newDaemon builds the dispatcher as outbox flush does, its channels
@@ -143,6 +161,11 @@ type daemon struct {
 func newDaemon(stop context.Context, a *app, c *config.Config, st *store.Store, set *rules.Set, logger *slog.Logger) (*daemon, error) {
 	d := &daemon{a: a, c: c, st: st, log: logger, stop: stop, expired: make(chan struct{}), drain: newDrain()}
 	d.rules.Store(set)
+	object := "rules:" + c.Rules
+	if c.Rules == "" {
+		object = "rules:builtin"
+	}
+	d.reload = newReloader(d, func() (*rules.Set, error) { return loadRules(c) }, object)
 	context.AfterFunc(stop, func() { time.AfterFunc(serveGrace, func() { close(d.expired) }) })
 	chans, err := notifier.New(c.Notifier, notifier.Deps{Types: channelTypes(), Out: a.stdout, Logger: logger})
 	if err != nil {
@@ -171,13 +194,19 @@ func (d *daemon) jobs() map[scheduler.JobName]scheduler.Job {
 }
 
 // evaluate is a writing evaluation as of at, as eval runs it; the digests
-// it queues go out at once.
+// it queues go out at once. It runs on the rules loaded when it starts,
+// and retires the open alerts of the rules a reload (or serve --retire)
+// was allowed to retire, no others.
 func (d *daemon) evaluate(ctx context.Context, at civil.Day) error {
 	ctx, cancel := d.graceful(ctx)
 	defer cancel()
-	res, err := engine.Evaluate(ctx, d.st, d.rules.Load(), engine.Options{
-		At: at, PairingCap: d.c.Pairing.MaxPerTeacher, Norms: d.c.Norms(),
+	set, retire := d.ruleState()
+	res, err := engine.Evaluate(ctx, d.st, set, engine.Options{
+		At: at, PairingCap: d.c.Pairing.MaxPerTeacher, Norms: d.c.Norms(), RetireRules: retire,
 	})
+	if errors.Is(err, engine.ErrRetire) {
+		return i18n.Errorf("serve.evaluate_retire", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -253,8 +282,9 @@ func (d *daemon) listen(h config.HTTP) (*http.Server, error) {
 		io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", d.readyz)
-	api := d.newAPI()
-	mux.Handle(server.Prefix, api)
+	d.api = d.newAPI()
+	mux.Handle(server.Prefix, d.api)
+	mux.Handle("POST /-/reload", serveAdmin(d)(http.HandlerFunc(d.reloadHTTP)))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(d.log.Handler(), slog.LevelWarn)}
 	go func() {
@@ -286,7 +316,7 @@ func (d *daemon) readyz(w http.ResponseWriter, r *http.Request) {
 	} else if _, err := d.st.SchemaVersion(ctx); err != nil {
 		reason = d.a.p.Sprintf("serve.not_ready.database", render(d.a.p, err))
 	}
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	if reason != "" {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		json.NewEncoder(w).Encode(map[string]any{"ready": false, "reason": reason})
