@@ -9,7 +9,7 @@ var _ = register([]entry{
 	{Key: "serve.listen", Zh: "无法在 %s 上监听（http.listen）：%s", En: "cannot listen on %s (http.listen): %s"},
 	{Key: "serve.not_loopback", Zh: "HTTP 服务监听在 %s，本机以外也能访问；/metrics 等接口请只绑定 127.0.0.1，或在前面加访问控制",
 		En: "the HTTP server listens on %s, reachable beyond this machine; bind to 127.0.0.1 or put access control in front of it"},
-	{Key: "serve.listening", Zh: "HTTP 服务监听在 %s（/healthz、/readyz、/api/v1/）", En: "the HTTP server listens on %s (/healthz, /readyz, /api/v1/)"},
+	{Key: "serve.listening", Zh: "HTTP 服务监听在 %s（/healthz、/readyz、/metrics、/api/v1/）", En: "the HTTP server listens on %s (/healthz, /readyz, /metrics, /api/v1/)"},
 	{Key: "serve.http_failed", Zh: "HTTP 服务出错：%s", En: "the HTTP server failed: %s"},
 	{Key: "serve.started", Zh: "baoxue 服务已启动，数据库：%s", En: "baoxue serve started on %s"},
 	{Key: "serve.stopped", Zh: "baoxue 服务已停止", En: "baoxue serve stopped"},

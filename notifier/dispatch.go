@@ -208,7 +208,6 @@ func (d *Dispatcher) Flush(ctx context.Context, maxWait time.Duration) (*Summary
 	}
 	t.sum.Pending = len(t.waiting)
 	sort.Slice(t.sum.Ended, func(i, j int) bool { return t.sum.Ended[i].ID < t.sum.Ended[j].ID })
-	d.countPending(ctx)
 	return &t.sum, nil
 }
 
@@ -256,7 +255,6 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		if n > 0 && err == nil {
 			continue
 		}
-		d.countPending(ctx)
 		wait := d.opt.Poll
 		now := d.opt.Clock.Now()
 		if failed > 0 {
@@ -295,13 +293,6 @@ func (d *Dispatcher) release(ctx context.Context) {
 	}
 	if _, err := d.st.ReleaseOutbox(context.WithoutCancel(ctx), d.opt.Owner); err != nil {
 		d.opt.Logger.Warn("notifier: release outbox claims", "err", err)
-	}
-}
-
-// countPending refreshes the pending gauge of the metrics.
-func (d *Dispatcher) countPending(ctx context.Context) {
-	if p, err := d.st.PendingOutbox(context.WithoutCancel(ctx)); err == nil {
-		d.metrics.setPending(p)
 	}
 }
 

@@ -8,11 +8,12 @@ import (
 )
 
 // Metrics counts what a Dispatcher did, by channel, for the daemon's
-// /metrics. It is safe for concurrent use; Snapshot reads it.
+// /metrics (package metrics exposes them). It is safe for concurrent use;
+// Snapshot reads it. What the outbox holds, by channel and status, is the
+// database's to count (store.OutboxCounts), not the dispatcher's.
 type Metrics struct {
 	mu                                   sync.Mutex
 	sent, failed, retried, undeliverable map[string]int64
-	pending                              map[string]int
 	latency, duration                    map[string]*Histogram
 }
 
@@ -49,14 +50,11 @@ func (h *Histogram) clone() Histogram {
 	return Histogram{Bounds: h.Bounds, Counts: slices.Clone(h.Counts), Count: h.Count, Sum: h.Sum}
 }
 
-// MetricsSnapshot is the Metrics at one moment. Maps are by channel name;
-// Pending's "" counts the rows not routed yet.
+// MetricsSnapshot is the Metrics at one moment. Maps are by channel name.
 type MetricsSnapshot struct {
 	// Sent, Failed and Undeliverable count rows that ended so; Retried
 	// counts failed attempts that were scheduled again.
 	Sent, Failed, Retried, Undeliverable map[string]int64
-	// Pending is the pending rows of the whole outbox, as last counted.
-	Pending map[string]int
 	// Latency is from queued to sent; Duration is one delivery call, sent
 	// or not.
 	Latency, Duration map[string]Histogram
@@ -64,7 +62,7 @@ type MetricsSnapshot struct {
 
 func newMetrics() *Metrics {
 	return &Metrics{sent: map[string]int64{}, failed: map[string]int64{}, retried: map[string]int64{},
-		undeliverable: map[string]int64{}, pending: map[string]int{}, latency: map[string]*Histogram{},
+		undeliverable: map[string]int64{}, latency: map[string]*Histogram{},
 		duration: map[string]*Histogram{}}
 }
 
@@ -73,8 +71,7 @@ func (m *Metrics) Snapshot() MetricsSnapshot {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	s := MetricsSnapshot{Sent: maps.Clone(m.sent), Failed: maps.Clone(m.failed), Retried: maps.Clone(m.retried),
-		Undeliverable: maps.Clone(m.undeliverable), Pending: maps.Clone(m.pending),
-		Latency: map[string]Histogram{}, Duration: map[string]Histogram{}}
+		Undeliverable: maps.Clone(m.undeliverable), Latency: map[string]Histogram{}, Duration: map[string]Histogram{}}
 	for ch, h := range m.latency {
 		s.Latency[ch] = h.clone()
 	}
@@ -114,10 +111,4 @@ func (m *Metrics) observe(channel string, latency, call time.Duration, sent bool
 	if sent {
 		hist(m.latency, LatencyBounds).observe(latency)
 	}
-}
-
-func (m *Metrics) setPending(p map[string]int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.pending = p
 }

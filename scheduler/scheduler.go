@@ -68,6 +68,12 @@ type Options struct {
 	// the lock, and how long a dispatcher that failed waits to start
 	// again. Default 10s.
 	Retry time.Duration
+	// Observe, when set, is told of every run this scheduler ran and
+	// recorded, as it ends: the job, the status recorded (store.JobDone,
+	// JobFailed, JobNotBuilt) and how long the job's function took (0 for
+	// one not built). The daemon counts runs for /metrics with it, so
+	// that the scheduler knows nothing of metrics.
+	Observe func(job JobName, status string, took time.Duration)
 }
 
 // fireSlack is how far back a cron firing looks for its scheduled time
@@ -165,6 +171,15 @@ func (s *Scheduler) defaults() {
 
 // Leading reports whether this Scheduler holds the scheduler lock now.
 func (s *Scheduler) Leading() bool { return s.leading.Load() }
+
+// Jobs returns the scheduled jobs (those not "off"), in a fixed order.
+func (s *Scheduler) Jobs() []JobName {
+	names := make([]JobName, len(s.jobs))
+	for i, j := range s.jobs {
+		names[i] = j.name
+	}
+	return names
+}
 
 // Next returns the next scheduled time of job after t (zero when the job
 // is off, or has none), with the calendar as last read.
@@ -316,6 +331,7 @@ func (s *Scheduler) run(ctx context.Context, j *job, scheduled time.Time) {
 	}
 	p := s.opt.Printer
 	status, errText := store.JobDone, ""
+	var took time.Duration
 	switch {
 	case j.fn == nil:
 		status = store.JobNotBuilt
@@ -327,17 +343,22 @@ func (s *Scheduler) run(ctx context.Context, j *job, scheduled time.Time) {
 			log.Info(p.Sprintf("scheduler.start", s.label(j.name), at.String()))
 		}
 		begun := time.Now()
-		if err := call(ctx, j.fn, at); err != nil {
+		err := call(ctx, j.fn, at)
+		took = time.Since(begun)
+		if err != nil {
 			status, errText = store.JobFailed, err.Error()
 			log.Error(p.Sprintf("scheduler.failed", s.label(j.name), at.String(), p.Error(err)))
 		} else {
-			log.Info(p.Sprintf("scheduler.done", s.label(j.name), at.String()), "took", time.Since(begun).Round(time.Millisecond))
+			log.Info(p.Sprintf("scheduler.done", s.label(j.name), at.String()), "took", took.Round(time.Millisecond))
 		}
 	}
 	// The record is written even when ctx ended (the lock lost, a
 	// shutdown): the run happened, however it ended.
 	if err := s.st.FinishJobRun(context.WithoutCancel(ctx), string(j.name), key, status, errText, time.Now()); err != nil {
 		log.Error(p.Sprintf("scheduler.record_failed", s.label(j.name), p.Error(err)))
+	}
+	if s.opt.Observe != nil {
+		s.opt.Observe(j.name, status, took)
 	}
 }
 

@@ -252,18 +252,36 @@ func TestSchoolDays(t *testing.T) {
 
 // TestRunStatuses: a job not built yet is recorded and logged as such; a
 // failing or panicking job is recorded as failed and the scheduler goes on.
+// Options.Observe is told of each run with the status recorded.
 func TestRunStatuses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		clock := &fakeClock{}
 		cfg := config.Default()
 		jobs := map[JobName]Job{
-			Evaluate: func(context.Context, civil.Day) error { return errors.New("rules do not compile") },
-			Escalate: func(context.Context, civil.Day) error { panic("boom") },
+			Evaluate:     func(context.Context, civil.Day) error { return errors.New("rules do not compile") },
+			Escalate:     func(context.Context, civil.Day) error { panic("boom") },
+			HomeTeaching: func(context.Context, civil.Day) error { return nil },
 		}
 		var logs syncBuffer
-		s, err := New(st, cfg, jobs, Options{Clock: clock, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		var mu sync.Mutex
+		observed := map[JobName]string{}
+		s, err := New(st, cfg, jobs, Options{Clock: clock, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+			Observe: func(job JobName, status string, took time.Duration) {
+				mu.Lock()
+				defer mu.Unlock()
+				if _, ok := observed[job]; ok {
+					t.Errorf("%s observed twice", job)
+				}
+				observed[job] = status
+				if status == store.JobNotBuilt && took != 0 {
+					t.Errorf("%s not built took %v", job, took)
+				}
+			}})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if got := s.Jobs(); !slices.Equal(got, []JobName{Evaluate, HomeTeaching, Escalate, CampaignMarch, CampaignMay, CampaignSeptember}) {
+			t.Errorf("Jobs() = %v", got)
 		}
 		clock.Set(at("2027-03-03 10:00"))
 		tickOnce(s)
@@ -275,12 +293,20 @@ func TestRunStatuses(t *testing.T) {
 			{Evaluate, store.JobFailed, "rules do not compile"},
 			{Escalate, store.JobFailed, "panic: boom"},
 			{CampaignMarch, store.JobNotBuilt, ""},
-			{HomeTeaching, store.JobNotBuilt, ""},
+			{HomeTeaching, store.JobDone, ""},
 		} {
 			rs := runsOf(t, st, tt.job)
 			if len(rs) != 1 || rs[0].Status != tt.status || rs[0].Error != tt.err || !rs[0].FinishedAt.Valid {
 				t.Errorf("%s: records %+v, want one %s (%q)", tt.job, rs, tt.status, tt.err)
 			}
+			mu.Lock()
+			if observed[tt.job] != tt.status {
+				t.Errorf("%s: observed %q, want %q", tt.job, observed[tt.job], tt.status)
+			}
+			mu.Unlock()
+		}
+		if len(observed) != 4 {
+			t.Errorf("observed %v, want the four runs", observed)
 		}
 		for _, want := range []string{"三月控辍保学活动月（日期 2027-03-01）：这项功能尚未实现", "晚间评估（日期 2027-03-02）失败：rules do not compile"} {
 			if !strings.Contains(logs.String(), want) {

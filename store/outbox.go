@@ -222,26 +222,6 @@ func (s *queries) NextOutboxAttempt(ctx context.Context) (time.Time, bool, error
 	return t, err == nil, err
 }
 
-// PendingOutbox counts the pending rows by the channel each was last given
-// to ("" for rows not routed yet).
-func (s *queries) PendingOutbox(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT routed_channel, COUNT(*) FROM outbox WHERE status = 'pending' GROUP BY routed_channel`)
-	if err != nil {
-		return nil, fmt.Errorf("count pending outbox rows: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var ch string
-		var n int
-		if err := rows.Scan(&ch, &n); err != nil {
-			return nil, fmt.Errorf("count pending outbox rows: %w", err)
-		}
-		out[ch] = n
-	}
-	return out, rows.Err()
-}
-
 // OutboxFilter selects rows for ListOutbox; empty fields select all.
 type OutboxFilter struct {
 	Statuses []string

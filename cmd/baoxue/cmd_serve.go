@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -19,6 +20,7 @@ import (
 	"baoxue/config"
 	"baoxue/engine"
 	"baoxue/i18n"
+	"baoxue/metrics"
 	"baoxue/notifier"
 	"baoxue/rules"
 	"baoxue/scheduler"
@@ -40,6 +42,10 @@ func (f *serveFlags) define(fs *flag.FlagSet) {
 // serveListening, set by tests, learns the address the HTTP server listens
 // on (http.listen may ask for port 0).
 var serveListening func(addr string)
+
+// serveClock, set by tests, is the clock of the schedules and of /metrics'
+// today; nil is the system's.
+var serveClock scheduler.Clock
 
 // cmdServe is the daemon (SPEC §8): the schedules, the dispatcher and the
 // HTTP server's health checks, until ctx ends (SIGTERM, SIGINT).
@@ -99,10 +105,12 @@ func cmdServe(ctx context.Context, a *app, args []string) error {
 	}
 	stopReloads := d.startReloads(ctx)
 	defer stopReloads()
-	sched, err := scheduler.New(st, c, d.jobs(), scheduler.Options{Logger: logger, Printer: a.p, Name: name})
+	sched, err := scheduler.New(st, c, d.jobs(), scheduler.Options{Logger: logger, Printer: a.p, Name: name,
+		Clock: serveClock, Observe: d.observeRun})
 	if err != nil {
 		return badInput{err}
 	}
+	d.newMetrics(sched)
 	srv, err := d.listen(c.HTTP)
 	if err != nil {
 		return err
@@ -142,6 +150,8 @@ type daemon struct {
 	rules atomic.Pointer[rules.Set]
 	disp  *notifier.Dispatcher
 	log   *slog.Logger
+	// metrics is /metrics; nil until newMetrics.
+	metrics *metrics.Metrics
 	// stop is the daemon's context: it ends when the daemon is asked to
 	// stop; expired is closed serveGrace after.
 	stop    context.Context
@@ -215,8 +225,48 @@ func (d *daemon) evaluate(ctx context.Context, at civil.Day) error {
 	}
 	d.log.Info(d.a.p.Sprintf("serve.evaluated", strconv.FormatInt(res.RunID, 10), res.New, res.Notified),
 		"job", string(scheduler.Evaluate), "run", res.RunID, "new", res.New, "notified", res.Notified)
+	if d.metrics != nil {
+		d.metrics.Refresh()
+	}
 	d.disp.Wake()
 	return nil
+}
+
+// newMetrics builds /metrics over the daemon's database, dispatcher and
+// sched, its HELP texts in the installation's language (lang:); the
+// rules' last reload is the reloader's.
+func (d *daemon) newMetrics(sched *scheduler.Scheduler) {
+	var jobs, channels []string
+	for _, j := range sched.Jobs() {
+		jobs = append(jobs, string(j))
+	}
+	for _, ch := range d.c.Notifier.Channels {
+		channels = append(channels, ch.Name)
+	}
+	now := time.Now
+	if serveClock != nil {
+		now = serveClock.Now
+	}
+	bi, _ := debug.ReadBuildInfo()
+	f := readBuild(bi)
+	if f.modified {
+		f.revision += "-dirty"
+	}
+	d.metrics = metrics.New(metrics.Options{Store: d.st, Printer: newPrinter(d.c.Lang), LogPrinter: d.a.p, Logger: d.log,
+		Location: d.c.Location, Now: now, Jobs: jobs, Channels: channels,
+		Notifier: d.disp.Metrics().Snapshot, Leading: sched.Leading,
+		Reload: func() (bool, time.Time) {
+			rs := d.reloadStatus()
+			return rs.Success, rs.LoadedAt
+		},
+		Build:  metrics.Build{Version: f.version, Revision: f.revision, GoVersion: f.goVersion}})
+}
+
+// observeRun counts a run the scheduler ran (scheduler.Options.Observe).
+func (d *daemon) observeRun(job scheduler.JobName, status string, took time.Duration) {
+	if d.metrics != nil {
+		d.metrics.ObserveRun(string(job), status, took)
+	}
 }
 
 // dispatch runs the dispatcher. When the daemon stops, the deliveries in
@@ -262,9 +312,9 @@ func (d *daemon) graceful(ctx context.Context) (context.Context, context.CancelF
 	return jctx, cancel
 }
 
-// listen starts the HTTP server on h.Listen: /healthz, /readyz and the
-// teacher API under /api/v1/. It warns when the address is reachable
-// beyond this machine.
+// listen starts the HTTP server on h.Listen: /healthz, /readyz,
+// /metrics, /-/reload and the teacher API under /api/v1/. It warns when
+// the address is reachable beyond this machine.
 func (d *daemon) listen(h config.HTTP) (*http.Server, error) {
 	if h.Listen == "" {
 		return nil, nil
@@ -285,6 +335,9 @@ func (d *daemon) listen(h config.HTTP) (*http.Server, error) {
 	d.api = d.newAPI()
 	mux.Handle(server.Prefix, d.api)
 	mux.Handle("POST /-/reload", serveAdmin(d)(http.HandlerFunc(d.reloadHTTP)))
+	if d.metrics != nil {
+		mux.Handle("GET /metrics", d.metrics.Handler())
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(d.log.Handler(), slog.LevelWarn)}
 	go func() {

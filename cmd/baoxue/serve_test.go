@@ -203,8 +203,8 @@ schedules: {evaluate: "off", home_teaching: "off", escalate: "0 12 * * *", campa
 	if c, body := get("/readyz"); c != 200 || !strings.Contains(body, `"ready":true`) {
 		t.Errorf("/readyz: %d %q", c, body)
 	}
-	if c, _ := get("/metrics"); c != 404 {
-		t.Errorf("/metrics: %d, want 404 (not built yet)", c)
+	if c, body := get("/metrics"); c != 200 || !strings.Contains(body, "\nbaoxue_leader ") {
+		t.Errorf("/metrics: %d\n%s", c, body)
 	}
 
 	var out2, errb2 bytes.Buffer

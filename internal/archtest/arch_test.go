@@ -50,7 +50,9 @@ func layerRules() []rule {
 			why: "engine writes alerts, tasks and outbox rows through the store; it never imports importer, notifier, report, cmd, demo, synth or ruletest"},
 		{pkg: "importer", never: []string{"engine", "rules", "report", "ruletest", "demo"},
 			why: "importer loads files into the store; it never imports engine, rules, report, ruletest or demo"},
-		{pkg: "scheduler", never: []string{"server", "cmd"}, why: "scheduler runs the jobs it is given; it never imports server or a command"},
+		{pkg: "scheduler", never: []string{"server", "cmd", "metrics"}, why: "scheduler runs the jobs it is given; it never imports server, metrics or a command (it reports runs through Options.Observe)"},
+		{pkg: "metrics", only: []string{"civil", "i18n", "notifier", "store"},
+			why: "metrics exposes what the daemon did and the database holds: it imports only civil, i18n, notifier (its counters) and store; the scheduler reports to it through a function"},
 		{pkg: "synth", never: []string{"engine"}, why: "synth generates data; it never imports engine"},
 		{pkg: "report", only: []string{"engine", "rules", "civil", "idnum", "i18n"},
 			why: "report renders what the engine decided: it imports only engine, rules, civil, idnum and i18n; never store, so it writes nothing"},
@@ -66,8 +68,8 @@ func layerRules() []rule {
 			why: ch + " knows only its wire format: it imports only notifier, config and notifier/internal/httpapi"})
 	}
 	for _, p := range lower {
-		rs = append(rs, rule{pkg: p, never: []string{"server", "scheduler"},
-			why: "imports point down: only cmd/baoxue (and server, scheduler themselves) import server and scheduler"})
+		rs = append(rs, rule{pkg: p, never: []string{"server", "scheduler", "metrics"},
+			why: "imports point down: only cmd/baoxue (and server, scheduler themselves) import server, scheduler and metrics"})
 	}
 	return rs
 }
@@ -151,6 +153,23 @@ func TestChannelLibraries(t *testing.T) {
 			}) {
 				t.Errorf("%s imports %s: a channel package knows only its wire format; its libraries are %v",
 					f.rel, full, channelLibraries[f.pkg])
+			}
+		}
+	}
+}
+
+// TestPrometheusOnlyInMetrics fails on a package other than metrics that
+// imports Prometheus's libraries: what the daemon exposes is built in one
+// place, and the scheduler and the notifier report to it through plain Go.
+func TestPrometheusOnlyInMetrics(t *testing.T) {
+	root, _ := moduleRoot(t)
+	for _, f := range moduleFiles(t, root) {
+		if f.pkg == "metrics" {
+			continue
+		}
+		for _, s := range f.ast.Imports {
+			if full, _ := strconv.Unquote(s.Path.Value); strings.HasPrefix(full, "github.com/prometheus/") {
+				t.Errorf("%s imports %s: only metrics imports Prometheus's libraries", f.rel, full)
 			}
 		}
 	}

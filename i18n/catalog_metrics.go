@@ -1,0 +1,41 @@
+package i18n
+
+// The daemon's /metrics: the HELP texts of baoxue's metrics (what an admin
+// reads in Prometheus or Grafana) and the log lines of reading them.
+// Metric names, label names and label values stay English.
+var _ = register([]entry{
+	{Key: "metrics.help.job_runs", Zh: "本进程运行的调度任务次数，按任务（job）和结果（status：done 完成，failed 失败，not_built 尚未实现）",
+		En: "Runs of the scheduled jobs by this process, by job and status (done, failed, not_built)"},
+	{Key: "metrics.help.job_run_duration", Zh: "本进程每次运行调度任务所用的时间（秒），按任务", En: "How long each run of a scheduled job by this process took, in seconds, by job"},
+	{Key: "metrics.help.job_last_success", Zh: "每个调度任务最近一次成功完成的时间（Unix 秒），按任务；取自数据库，哪个副本运行的都算",
+		En: "When each scheduled job last finished successfully (Unix seconds), by job; from the database, whichever replica ran it"},
+	{Key: "metrics.help.build_info", Zh: "本程序的版本、提交和 Go 版本（值恒为 1）", En: "This build of baoxue: version, revision and Go version (always 1)"},
+	{Key: "metrics.help.leader", Zh: "本进程是否负责调度（持有调度锁）：1 是，0 否", En: "Whether this process schedules the jobs (holds the scheduler lock): 1 yes, 0 no"},
+	{Key: "metrics.help.reload_success", Zh: "最近一次加载规则是否成功：1 成功，0 失败（仍沿用原来的规则）",
+		En: "Whether the latest load of the rules succeeded: 1 yes, 0 no (the previous rules stay in use)"},
+	{Key: "metrics.help.reload_time", Zh: "最近一次成功加载规则的时间（Unix 秒）", En: "When the rules were last loaded successfully (Unix seconds)"},
+	{Key: "metrics.help.alerts_open", Zh: "未结束的预警数，按规则（rule）和严重程度（severity）", En: "Open alerts, by rule and severity"},
+	{Key: "metrics.help.tasks_open", Zh: "未关闭的跟进任务数（未处理和已确认的）", En: "Follow-up tasks not closed (open or acknowledged)"},
+	{Key: "metrics.help.tasks_overdue", Zh: "逾期的跟进任务数：未关闭、到期日在今天（配置的时区）或之前，与 baoxue tasks --overdue 相同",
+		En: "Overdue follow-up tasks: not closed, due today (in the configured timezone) or earlier, as baoxue tasks --overdue counts them"},
+	{Key: "metrics.help.outbox", Zh: "发件箱中的通知数，按通道（channel，尚未分配通道的为空）和状态（state：pending 待发送，sent 已发送，failed 失败，undeliverable 无法送达）",
+		En: "Notifications in the outbox, by channel (empty: not routed yet) and state (pending, sent, failed, undeliverable)"},
+	{Key: "metrics.help.last_students", Zh: "最近一次评估运行评估的学生数", En: "Students evaluated by the latest evaluation run"},
+	{Key: "metrics.help.last_opened", Zh: "最近一次评估运行新开的预警数", En: "Alerts opened by the latest evaluation run"},
+	{Key: "metrics.help.last_resolved", Zh: "最近一次评估运行解除的预警数", En: "Alerts resolved by the latest evaluation run"},
+	{Key: "metrics.help.last_retired", Zh: "最近一次评估运行因规则删除或停用而撤销的预警数", En: "Alerts retired by the latest evaluation run (their rule removed or disabled)"},
+	{Key: "metrics.help.last_time", Zh: "最近一次评估运行写完的时间（Unix 秒）", En: "When the latest evaluation run finished writing (Unix seconds)"},
+	{Key: "metrics.help.store_up", Zh: "这次为 /metrics 读取数据库是否成功：1 成功；0 失败，这时不输出预警、任务、发件箱等来自数据库的数",
+		En: "Whether reading the database for /metrics succeeded: 1 yes; 0 no, and the counts from the database (alerts, tasks, outbox, ...) are left out"},
+	{Key: "metrics.help.store_errors", Zh: "本进程启动以来为 /metrics 读取数据库失败的次数", En: "Failed reads of the database for /metrics since this process started"},
+	{Key: "metrics.help.store_read", Zh: "最近一次为 /metrics 读取数据库所用的时间（秒）", En: "How long the latest read of the database for /metrics took, in seconds"},
+	{Key: "metrics.help.notifier_notifications", Zh: "本进程发送完毕的通知数，按通道和结果（state：sent 已发送，failed 失败，undeliverable 无法送达）",
+		En: "Notifications this process's dispatcher finished, by channel and state (sent, failed, undeliverable)"},
+	{Key: "metrics.help.notifier_retries", Zh: "本进程发送失败、已安排重试的次数，按通道", En: "Failed delivery attempts by this process scheduled to be tried again, by channel"},
+	{Key: "metrics.help.notifier_latency", Zh: "通知从进入发件箱到发送成功所用的时间（秒），按通道", En: "Time from a notification's queueing to its delivery, in seconds, by channel"},
+	{Key: "metrics.help.notifier_call", Zh: "每次调用通道发送所用的时间（秒），成功与否都算，按通道", En: "How long each delivery call took, sent or not, in seconds, by channel"},
+	{Key: "metrics.store_failed", Zh: "为 /metrics 读取数据库失败，来自数据库的数暂不输出（baoxue_metrics_store_up 为 0）：%s",
+		En: "reading the database for /metrics failed; the counts from the database are left out (baoxue_metrics_store_up is 0): %s"},
+	{Key: "metrics.store_recovered", Zh: "为 /metrics 读取数据库已恢复正常", En: "reading the database for /metrics works again"},
+	{Key: "metrics.gather_failed", Zh: "生成 /metrics 时出错：%s", En: "building /metrics failed: %s"},
+})
