@@ -118,8 +118,12 @@ func (v *validator) http(h HTTP) {
 	} else if _, err := strconv.ParseUint(port, 10, 16); err != nil {
 		v.add("http.listen", "config.listen.port", v.show("http.listen", port))
 	}
-	if (h.TLSCert == "") != (h.TLSKey == "") {
-		v.add("http", "config.tls.pair")
+	// Placed at the one given: the other is missing.
+	switch {
+	case h.TLSCert != "" && h.TLSKey == "":
+		v.add("http.tls_cert", "config.tls.missing", "tls_cert", "tls_key")
+	case h.TLSKey != "" && h.TLSCert == "":
+		v.add("http.tls_key", "config.tls.missing", "tls_key", "tls_cert")
 	}
 	if h.PublicURL != "" && !isHTTPURL(h.PublicURL) {
 		v.add("http.public_url", "config.url.http")

@@ -25,7 +25,6 @@ var _ = register([]entry{
 	{Key: "config.listen.required", Zh: "必填，例如 127.0.0.1:8080", En: "required, for example 127.0.0.1:8080"},
 	{Key: "config.listen.bad", Zh: "应为 host:port，例如 127.0.0.1:8080", En: "want host:port, for example 127.0.0.1:8080"},
 	{Key: "config.listen.port", Zh: "端口 %s 无效：应为 0 到 65535 的数字", En: "bad port %s: want a number from 0 to 65535"},
-	{Key: "config.tls.pair", Zh: "tls_cert 和 tls_key 须同时设置或同时不设", En: "tls_cert and tls_key go together: set both or neither"},
 	{Key: "config.url.http", Zh: "必须是完整的 http:// 或 https:// URL", En: "must be an absolute http:// or https:// URL"},
 	{Key: "config.cron.empty", Zh: `为空：请写 cron 表达式，如 "0 19 * * *"，或写 "off"`,
 		En: `empty: write a cron spec such as "0 19 * * *", or "off"`},

@@ -245,7 +245,7 @@ func classLabel(p *i18n.Printer, grade int, class string) string {
 
 func runCells(p *i18n.Printer, r *Run) []string {
 	kind := r.Kind
-	if kind == "eval" || kind == "campaign" {
+	if kind == "eval" || kind == "campaign" || kind == "escalate" {
 		kind = p.Sprintf("lists.run." + kind)
 	}
 	forced := ""

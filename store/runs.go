@@ -30,11 +30,12 @@ type Run struct {
 	Forced        bool `db:"forced"`
 }
 
-// LatestRunAt returns the evaluation date of the latest committed run, or ""
-// when there is none.
+// LatestRunAt returns the evaluation date of the latest committed
+// evaluation or campaign run, or "" when there is none. Escalation runs
+// (kind "escalate") decide no alert and do not count.
 func (s *queries) LatestRunAt(ctx context.Context) (string, error) {
 	var at sql.NullString
-	if err := s.db.GetContext(ctx, &at, `SELECT MAX(at_date) FROM runs`); err != nil {
+	if err := s.db.GetContext(ctx, &at, `SELECT MAX(at_date) FROM runs WHERE kind <> 'escalate'`); err != nil {
 		return "", fmt.Errorf("read runs: %w", err)
 	}
 	return at.String, nil

@@ -47,6 +47,11 @@ var serveListening func(addr string)
 // today; nil is the system's.
 var serveClock scheduler.Clock
 
+// serveEvaluating, set by tests, is called when an evaluation job has
+// begun, before the engine runs: a test holds it there to stop the daemon
+// with a run in progress.
+var serveEvaluating func()
+
 // cmdServe is the daemon (SPEC §8): the schedules, the dispatcher and the
 // HTTP server's health checks, until ctx ends (SIGTERM, SIGINT).
 func cmdServe(ctx context.Context, a *app, args []string) error {
@@ -192,15 +197,33 @@ func newDaemon(stop context.Context, a *app, c *config.Config, st *store.Store, 
 	return d, nil
 }
 
-// jobs are the scheduler's jobs. Escalation is part of every evaluation
-// (engine.Evaluate): the escalate schedule has no work of its own yet, nor
-// have home teaching and the campaigns; the scheduler records and logs
-// their runs as not built.
+// jobs are the scheduler's jobs. Home teaching and the campaigns have no
+// work of their own yet; the scheduler records and logs their runs as not
+// built.
 func (d *daemon) jobs() map[scheduler.JobName]scheduler.Job {
 	return map[scheduler.JobName]scheduler.Job{
 		scheduler.Evaluate: d.evaluate,
+		scheduler.Escalate: d.escalate,
 		scheduler.Dispatch: d.dispatch,
 	}
+}
+
+// escalate escalates the tasks overdue as of at without evaluating the
+// rules (engine.Escalate; every evaluation escalates too, and no level is
+// escalated twice); the digests it queues go out at once.
+func (d *daemon) escalate(ctx context.Context, at civil.Day) error {
+	ctx, cancel := d.graceful(ctx)
+	defer cancel()
+	res, err := engine.Escalate(ctx, d.st, engine.Options{At: at})
+	if err != nil {
+		return err
+	}
+	d.log.Info(d.a.p.Sprintf("serve.escalated", len(res.Escalations), res.Notified, len(res.Gaps)),
+		"job", string(scheduler.Escalate), "run", res.RunID, "escalated", len(res.Escalations), "notified", res.Notified)
+	if res.Notified > 0 {
+		d.disp.Wake()
+	}
+	return nil
 }
 
 // evaluate is a writing evaluation as of at, as eval runs it; the digests
@@ -210,6 +233,9 @@ func (d *daemon) jobs() map[scheduler.JobName]scheduler.Job {
 func (d *daemon) evaluate(ctx context.Context, at civil.Day) error {
 	ctx, cancel := d.graceful(ctx)
 	defer cancel()
+	if serveEvaluating != nil {
+		serveEvaluating()
+	}
 	set, retire := d.ruleState()
 	res, err := engine.Evaluate(ctx, d.st, set, engine.Options{
 		At: at, PairingCap: d.c.Pairing.MaxPerTeacher, Norms: d.c.Norms(), RetireRules: retire,
@@ -259,7 +285,7 @@ func (d *daemon) newMetrics(sched *scheduler.Scheduler) {
 			rs := d.reloadStatus()
 			return rs.Success, rs.LoadedAt
 		},
-		Build:  metrics.Build{Version: f.version, Revision: f.revision, GoVersion: f.goVersion}})
+		Build: metrics.Build{Version: f.version, Revision: f.revision, GoVersion: f.goVersion}})
 }
 
 // observeRun counts a run the scheduler ran (scheduler.Options.Observe).
@@ -313,17 +339,25 @@ func (d *daemon) graceful(ctx context.Context) (context.Context, context.CancelF
 }
 
 // listen starts the HTTP server on h.Listen: /healthz, /readyz,
-// /metrics, /-/reload and the teacher API under /api/v1/. It warns when
-// the address is reachable beyond this machine.
+// /metrics, /-/reload and the teacher API under /api/v1/; HTTPS with
+// http.tls_cert and http.tls_key, whose key pair is read before it
+// listens. It warns when plain HTTP is reachable beyond this machine.
 func (d *daemon) listen(h config.HTTP) (*http.Server, error) {
 	if h.Listen == "" {
 		return nil, nil
+	}
+	var cert *certificate
+	if h.TLSCert != "" {
+		var err error
+		if cert, err = loadCertificate(d.c, d.log, d.a.p); err != nil {
+			return nil, err
+		}
 	}
 	ln, err := net.Listen("tcp", h.Listen)
 	if err != nil {
 		return nil, i18n.Errorf("serve.listen", h.Listen, err)
 	}
-	if !loopback(h.Listen) {
+	if exposed(h) {
 		d.log.Warn(d.a.p.Sprintf("serve.not_loopback", h.Listen))
 	}
 	mux := http.NewServeMux()
@@ -340,10 +374,15 @@ func (d *daemon) listen(h config.HTTP) (*http.Server, error) {
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(d.log.Handler(), slog.LevelWarn)}
+	listening := "serve.listening"
+	if cert != nil {
+		srv.TLSConfig = cert.tlsConfig()
+		listening = "serve.listening_tls"
+	}
 	go func() {
 		var err error
-		if h.TLSCert != "" {
-			err = srv.ServeTLS(ln, h.TLSCert, h.TLSKey)
+		if cert != nil {
+			err = srv.ServeTLS(ln, "", "")
 		} else {
 			err = srv.Serve(ln)
 		}
@@ -351,7 +390,7 @@ func (d *daemon) listen(h config.HTTP) (*http.Server, error) {
 			d.log.Error(d.a.p.Sprintf("serve.http_failed", err))
 		}
 	}()
-	d.log.Info(d.a.p.Sprintf("serve.listening", ln.Addr().String()))
+	d.log.Info(d.a.p.Sprintf(listening, ln.Addr().String()))
 	if serveListening != nil {
 		serveListening(ln.Addr().String())
 	}

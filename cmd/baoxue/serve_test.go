@@ -101,7 +101,7 @@ func TestServeJobs(t *testing.T) {
 				t.Fatal(err)
 			}
 			jobs := d.jobs()
-			if jobs["escalate"] != nil || jobs["home_teaching"] != nil || jobs["evaluate"] == nil || jobs["dispatch"] == nil {
+			if jobs["escalate"] == nil || jobs["home_teaching"] != nil || jobs["evaluate"] == nil || jobs["dispatch"] == nil {
 				t.Fatalf("jobs: %v", jobs)
 			}
 			at, _ := civil.ParseDay("2026-03-10")
@@ -113,6 +113,12 @@ func TestServeJobs(t *testing.T) {
 			}
 			if !strings.Contains(errb.String(), "评估运行 #1 已写入") {
 				t.Errorf("log of the evaluation:\n%s", errb.String())
+			}
+			// The task of 10 March is due on the 12th: the escalation run
+			// escalates it (the district has no principal to tell).
+			due, _ := civil.ParseDay("2026-03-12")
+			if err := jobs["escalate"](ctx, due); err != nil || !strings.Contains(errb.String(), "逾期任务升级：升级 1 项") {
+				t.Errorf("escalate: %v\n%s", err, errb.String())
 			}
 
 			dctx, cancel := context.WithCancel(ctx)
@@ -166,7 +172,7 @@ func TestServe(t *testing.T) {
 	imported(t, dir, "file:"+path)
 	write(t, filepath.Join(dir, "baoxue.yaml"), `database: {dsn: "file:`+path+`"}
 http: {listen: "127.0.0.1:0"}
-schedules: {evaluate: "off", home_teaching: "off", escalate: "0 12 * * *", campaigns: {march: "off", may: "off", september: "off"}}
+schedules: {evaluate: "off", home_teaching: "0 18 * * 0", escalate: "0 12 * * *", campaigns: {march: "off", may: "off", september: "off"}}
 `)
 	t.Chdir(dir)
 	addr := make(chan string, 1)
@@ -226,7 +232,7 @@ schedules: {evaluate: "off", home_teaching: "off", escalate: "0 12 * * *", campa
 		t.Fatal("serve did not stop within 10s of its context ending")
 	}
 	logs := errb.String()
-	for _, want := range []string{"baoxue 服务已启动", "逾期任务升级", "尚未实现", "baoxue 服务已停止"} {
+	for _, want := range []string{"baoxue 服务已启动", "送教上门周检", "尚未实现", "baoxue 服务已停止"} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("the log does not say %q:\n%s", want, logs)
 		}
