@@ -68,9 +68,9 @@ func selfSigned(t *testing.T, dir string, serial int64, notAfter time.Time) *x50
 const quietSchedules = `schedules: {evaluate: "off", home_teaching: "off", escalate: "off", campaigns: {march: "off", may: "off", september: "off"}}
 `
 
-// startServe runs serve in dir until the returned stop is called, which
+// startServeTLS runs serve in dir until the returned stop is called, which
 // returns its exit status; it returns the address serve listens on.
-func startServe(t *testing.T, errb io.Writer) (addr string, stop func() int) {
+func startServeTLS(t *testing.T, errb io.Writer) (addr string, stop func() int) {
 	t.Helper()
 	addrs := make(chan string, 1)
 	serveListening = func(a string) { addrs <- a }
@@ -121,7 +121,7 @@ http: {listen: "127.0.0.1:0", tls_cert: tls/cert.pem, tls_key: tls/key.pem}
 	defer func() { certCheckEvery = saved }()
 
 	var errb syncBuffer
-	addr, stop := startServe(t, &errb)
+	addr, stop := startServeTLS(t, &errb)
 	// get fetches /healthz on a new connection trusting cert.
 	get := func(trust *x509.Certificate, maxVersion uint16) (*http.Response, error) {
 		pool := x509.NewCertPool()
