@@ -526,15 +526,25 @@ func TestServeFromExample(t *testing.T) {
 			t.Fatalf("serve did not listen:\n%s", strings.Join(logs, "\n"))
 		}
 	}
+	// /readyz answers 200 once the daemon holds the scheduler's lock, a
+	// moment after it listens.
 	for _, path := range []string{"/healthz", "/readyz"} {
-		resp, err := http.Get("http://" + addr + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			resp, err := http.Get("http://" + addr + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("%s: %d %s", path, resp.StatusCode, body)
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {

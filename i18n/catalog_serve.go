@@ -15,6 +15,7 @@ var _ = register([]entry{
 	{Key: "serve.stopped", Zh: "baoxue 服务已停止", En: "baoxue serve stopped"},
 	{Key: "serve.evaluated", Zh: "评估运行 #%s 已写入：新预警 %d 条，发出通知的预警 %d 条", En: "run #%s written: new alerts: %d, alerts notified: %d"},
 	{Key: "serve.not_ready.rules", Zh: "规则尚未加载", En: "no rules loaded"},
+	{Key: "serve.not_ready.leader", Zh: "还没有哪个 baoxue 服务在负责定时任务（刚启动时会等几秒）", En: "no baoxue daemon schedules the jobs yet (for a few seconds after a start)"},
 	{Key: "serve.not_ready.database", Zh: "数据库无响应：%s", En: "the database does not answer: %s"},
 	{Key: "serve.holder_unknown", Zh: "进程未登记", En: "process unrecorded"},
 })

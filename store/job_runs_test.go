@@ -38,6 +38,17 @@ func TestClaimJobRunOnce(t *testing.T) {
 func TestLeaderOnePostgres(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.Postgres(t)
+	held := func() bool {
+		t.Helper()
+		h, err := st.LeaderHeld(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	if held() {
+		t.Fatal("LeaderHeld before anyone took the lock")
+	}
 	a, err := st.TakeLeader(ctx, "a")
 	if err != nil || a == nil {
 		t.Fatalf("first: %v, %v", a, err)
@@ -45,10 +56,16 @@ func TestLeaderOnePostgres(t *testing.T) {
 	if err := a.Check(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if !held() {
+		t.Error("LeaderHeld is false while a session holds the lock")
+	}
 	if b, err := st.TakeLeader(ctx, "b"); b != nil || err != nil {
 		t.Fatalf("second while held: %v, %v", b, err)
 	}
 	a.Release()
+	if held() {
+		t.Error("LeaderHeld after the lock was released")
+	}
 	b, err := st.TakeLeader(ctx, "b")
 	if err != nil || b == nil {
 		t.Fatalf("second after release: %v, %v", b, err)

@@ -103,6 +103,24 @@ func (l *Leader) Check(ctx context.Context) error {
 	return nil
 }
 
+// LeaderHeld reports whether some session, this one's or another's,
+// holds the scheduler's lock on PostgreSQL: a daemon that does not
+// schedule itself knows then that another does. On SQLite only the
+// daemon holding the file lock can tell, so it reports false.
+func (s *Store) LeaderHeld(ctx context.Context) (bool, error) {
+	if s.Dialect != Postgres {
+		return false, nil
+	}
+	var held bool
+	err := s.pool.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'
+		AND granted AND objsubid = 2 AND classid = $1
+		AND objid = (hashtext(current_schema())::bigint & 4294967295)::oid)`, leaderKey).Scan(&held)
+	if err != nil {
+		return false, fmt.Errorf("look for the scheduler lock: %w", err)
+	}
+	return held, nil
+}
+
 // Release gives the lock back; a second call does nothing. On PostgreSQL
 // closing the connection ends the session, which releases the lock even
 // when the unlock cannot be sent.

@@ -116,6 +116,7 @@ func cmdServe(ctx context.Context, a *app, args []string) error {
 		return badInput{err}
 	}
 	d.newMetrics(sched)
+	d.leading = sched.Leading
 	srv, err := d.listen(c.HTTP)
 	if err != nil {
 		return err
@@ -168,6 +169,9 @@ type daemon struct {
 	reload *reloader
 	// api is the teacher API; its admin token check guards /-/reload.
 	api *server.API
+	// leading reports whether this daemon schedules (nil before the
+	// scheduler exists).
+	leading func() bool
 }
 
 // newDaemon builds the dispatcher as outbox flush does, its channels
@@ -407,6 +411,10 @@ func (d *daemon) readyz(w http.ResponseWriter, r *http.Request) {
 		reason = d.a.p.Sprintf("serve.not_ready.rules")
 	} else if _, err := d.st.SchemaVersion(ctx); err != nil {
 		reason = d.a.p.Sprintf("serve.not_ready.database", render(d.a.p, err))
+	} else if known, err := d.leaderKnown(ctx); err != nil {
+		reason = d.a.p.Sprintf("serve.not_ready.database", render(d.a.p, err))
+	} else if !known {
+		reason = d.a.p.Sprintf("serve.not_ready.leader")
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	if reason != "" {
@@ -415,6 +423,17 @@ func (d *daemon) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	json.NewEncoder(w).Encode(map[string]any{"ready": true})
+}
+
+// leaderKnown reports whether some daemon schedules: this one, or, on
+// PostgreSQL, another holding the scheduler's lock. A replica that has
+// just started, or that lost the lock while no other took it, is not
+// ready: nobody would run the evening's evaluation.
+func (d *daemon) leaderKnown(ctx context.Context) (bool, error) {
+	if d.leading != nil && d.leading() {
+		return true, nil
+	}
+	return d.st.LeaderHeld(ctx)
 }
 
 // loopback reports whether the host of addr is a loopback address or

@@ -144,7 +144,14 @@ func TestServeJobs(t *testing.T) {
 				t.Errorf("the log channel shows a name: %s", out.String())
 			}
 
+			// No daemon schedules yet: not ready.
 			rec := httptest.NewRecorder()
+			d.readyz(rec, httptest.NewRequest("GET", "/readyz", nil))
+			if rec.Code != 503 || !strings.Contains(rec.Body.String(), "还没有哪个 baoxue 服务在负责定时任务") {
+				t.Errorf("readyz with no leader: %d %s", rec.Code, rec.Body.String())
+			}
+			d.leading = func() bool { return true }
+			rec = httptest.NewRecorder()
 			d.readyz(rec, httptest.NewRequest("GET", "/readyz", nil))
 			if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"ready":true`) {
 				t.Errorf("readyz: %d %s", rec.Code, rec.Body.String())
@@ -206,7 +213,15 @@ schedules: {evaluate: "off", home_teaching: "0 18 * * 0", escalate: "0 12 * * *"
 	if c, body := get("/healthz"); c != 200 || strings.TrimSpace(body) != "ok" {
 		t.Errorf("/healthz: %d %q", c, body)
 	}
-	if c, body := get("/readyz"); c != 200 || !strings.Contains(body, `"ready":true`) {
+	// Ready once the daemon holds the scheduler's lock, a moment after it
+	// listens.
+	deadline := time.Now().Add(20 * time.Second)
+	c, body := get("/readyz")
+	for c != 200 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		c, body = get("/readyz")
+	}
+	if c != 200 || !strings.Contains(body, `"ready":true`) {
 		t.Errorf("/readyz: %d %q", c, body)
 	}
 	if c, body := get("/metrics"); c != 200 || !strings.Contains(body, "\nbaoxue_leader ") {
