@@ -28,6 +28,8 @@ var _ = register([]entry{
 	{Key: "scheduler.start", Zh: "%s（日期 %s）开始", En: "%s as of %s: started"},
 	{Key: "scheduler.catch_up", Zh: "%s（日期 %s）在停机期间错过，现在补做", En: "%s as of %s: missed while down, running it now"},
 	{Key: "scheduler.done", Zh: "%s（日期 %s）完成", En: "%s as of %s: done"},
+	{Key: "scheduler.waiting", Zh: "%s（日期 %s）暂时不能运行：%s；每 %s 分钟再试一次，直到下一次排定的时间",
+		En: "%s (as of %s) cannot run yet: %s; tried again every %s minutes until its next scheduled time"},
 	{Key: "scheduler.failed", Zh: "%s（日期 %s）失败：%s", En: "%s as of %s: failed: %s"},
 	{Key: "scheduler.record_failed", Zh: "无法记录%s的运行：%s", En: "could not record a run of %s: %s"},
 	{Key: "scheduler.dispatch_failed", Zh: "通知发送中断，稍后重新开始：%s", En: "the dispatcher stopped, starting it again later: %s"},

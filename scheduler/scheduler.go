@@ -68,9 +68,12 @@ type Options struct {
 	// the lock, and how long a dispatcher that failed waits to start
 	// again. Default 10s.
 	Retry time.Duration
+	// Wait is how long a run that waits for data (a job returning an error
+	// made by Wait) is left before it is tried again. Default 15 minutes.
+	Wait time.Duration
 	// Observe, when set, is told of every run this scheduler ran and
 	// recorded, as it ends: the job, the status recorded (store.JobDone,
-	// JobFailed, JobNotBuilt) and how long the job's function took (0 for
+	// JobFailed, JobWaiting, JobNotBuilt) and how long the job's function took (0 for
 	// one not built). The daemon counts runs for /metrics with it, so
 	// that the scheduler knows nothing of metrics.
 	Observe func(job JobName, status string, took time.Duration)
@@ -165,6 +168,9 @@ func (s *Scheduler) defaults() {
 	}
 	if s.opt.Retry <= 0 {
 		s.opt.Retry = 10 * time.Second
+	}
+	if s.opt.Wait <= 0 {
+		s.opt.Wait = 15 * time.Minute
 	}
 	s.log = s.opt.Logger.With("component", "scheduler")
 }
@@ -277,7 +283,8 @@ func (s *Scheduler) lead(ctx context.Context, l *store.Leader) {
 }
 
 // tick runs, each in its own goroutine, the latest run within catch_up of
-// each job that has no record yet.
+// each job that has no record yet, or that waits for data and has waited
+// Options.Wait since it last tried.
 func (s *Scheduler) tick(ctx context.Context, runs *sync.WaitGroup) {
 	if s.catchUp <= 0 {
 		return
@@ -289,31 +296,46 @@ func (s *Scheduler) tick(ctx context.Context, runs *sync.WaitGroup) {
 		if !ok {
 			continue
 		}
-		done, err := s.st.HasJobRun(ctx, string(j.name), store.FormatTime(at))
+		rec, err := s.st.JobRunOf(ctx, string(j.name), store.FormatTime(at))
 		if err != nil {
 			if ctx.Err() == nil {
 				s.log.Error(s.opt.Printer.Sprintf("scheduler.record_failed", s.label(j.name), s.opt.Printer.Error(err)), "job", string(j.name))
 			}
 			continue
 		}
-		if !done {
+		switch {
+		case rec == nil || rec.Status == store.JobInterrupted:
 			runs.Add(1)
-			go func() { defer runs.Done(); s.run(ctx, j, at) }()
+			go func() { defer runs.Done(); s.run(ctx, j, at, false) }()
+		case rec.Status == store.JobWaiting && s.waited(rec, now):
+			runs.Add(1)
+			go func() { defer runs.Done(); s.run(ctx, j, at, true) }()
 		}
 	}
+}
+
+// waited reports whether the waiting run rec last tried Options.Wait or
+// more before now.
+func (s *Scheduler) waited(rec *store.JobRun, now time.Time) bool {
+	if !rec.FinishedAt.Valid {
+		return false
+	}
+	t, err := time.Parse(time.RFC3339Nano, rec.FinishedAt.String)
+	return err == nil && !now.Before(t.Add(s.opt.Wait))
 }
 
 // fire is a cron firing of j: it runs the run due now.
 func (s *Scheduler) fire(ctx context.Context, j *job) {
 	s.refreshCalendar(ctx)
 	if at, ok := j.sched.prev(s.opt.Clock.Now(), max(s.catchUp, fireSlack)); ok {
-		s.run(ctx, j, at)
+		s.run(ctx, j, at, false)
 	}
 }
 
 // run claims the run of j scheduled at and runs it, unless it is recorded
-// already or j is still running.
-func (s *Scheduler) run(ctx context.Context, j *job, scheduled time.Time) {
+// already or j is still running; again, when it waits for data and has
+// waited long enough, with again.
+func (s *Scheduler) run(ctx context.Context, j *job, scheduled time.Time, again bool) {
 	if !j.mu.TryLock() {
 		return
 	}
@@ -321,8 +343,15 @@ func (s *Scheduler) run(ctx context.Context, j *job, scheduled time.Time) {
 	at := civil.DayOf(scheduled.In(s.loc))
 	key := store.FormatTime(scheduled)
 	log := s.log.With("job", string(j.name), "scheduled", scheduled.In(s.loc).Format(time.RFC3339), "at", at.String())
-	claimed, err := s.st.ClaimJobRun(ctx, store.JobRun{Job: string(j.name), Scheduled: key, At: at.String(),
-		Owner: s.opt.Name, StartedAt: store.FormatTime(time.Now())})
+	rec := store.JobRun{Job: string(j.name), Scheduled: key, At: at.String(),
+		Owner: s.opt.Name, StartedAt: store.FormatTime(s.opt.Clock.Now())}
+	var claimed bool
+	var err error
+	if again {
+		claimed, err = s.st.RetryJobRun(ctx, rec, store.FormatTime(s.opt.Clock.Now().Add(-s.opt.Wait)))
+	} else {
+		claimed, err = s.st.ClaimJobRun(ctx, rec)
+	}
 	if err != nil || !claimed {
 		if err != nil && ctx.Err() == nil {
 			log.Error(s.opt.Printer.Sprintf("scheduler.record_failed", s.label(j.name), s.opt.Printer.Error(err)))
@@ -345,22 +374,42 @@ func (s *Scheduler) run(ctx context.Context, j *job, scheduled time.Time) {
 		begun := time.Now()
 		err := call(ctx, j.fn, at)
 		took = time.Since(begun)
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrWait):
+			status, errText = store.JobWaiting, err.Error()
+			log.Warn(p.Sprintf("scheduler.waiting", s.label(j.name), at.String(), p.Error(err),
+				strconv.Itoa(int(s.opt.Wait/time.Minute))))
+		case err != nil:
 			status, errText = store.JobFailed, err.Error()
 			log.Error(p.Sprintf("scheduler.failed", s.label(j.name), at.String(), p.Error(err)))
-		} else {
+		default:
 			log.Info(p.Sprintf("scheduler.done", s.label(j.name), at.String()), "took", took.Round(time.Millisecond))
 		}
 	}
 	// The record is written even when ctx ended (the lock lost, a
 	// shutdown): the run happened, however it ended.
-	if err := s.st.FinishJobRun(context.WithoutCancel(ctx), string(j.name), key, status, errText, time.Now()); err != nil {
+	if err := s.st.FinishJobRun(context.WithoutCancel(ctx), string(j.name), key, status, errText, s.opt.Clock.Now()); err != nil {
 		log.Error(p.Sprintf("scheduler.record_failed", s.label(j.name), p.Error(err)))
 	}
 	if s.opt.Observe != nil {
 		s.opt.Observe(j.name, status, took)
 	}
 }
+
+// ErrWait matches the errors Wait makes.
+var ErrWait = errors.New("waits for data")
+
+// Wait marks err, returned by a job, as a run that cannot do its work yet
+// for want of data (the evening's evaluation before any school reported
+// the day): the run is recorded waiting and tried again every
+// Options.Wait until the job's next scheduled time, rather than failed.
+func Wait(err error) error { return waitError{err} }
+
+type waitError struct{ err error }
+
+func (e waitError) Error() string        { return e.err.Error() }
+func (e waitError) Unwrap() error        { return e.err }
+func (e waitError) Is(target error) bool { return target == ErrWait }
 
 // call runs fn, turning a panic into an error.
 func call(ctx context.Context, fn Job, at civil.Day) (err error) {

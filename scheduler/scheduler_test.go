@@ -368,3 +368,99 @@ func TestInterruptedRunRunsAgain(t *testing.T) {
 		}
 	})
 }
+
+// TestWaitingRunRunsAgain: a run that waits for data (the evening's
+// evaluation before the day's attendance is imported) is recorded
+// waiting, tried again once Options.Wait has passed, not before, and done
+// when the data is there; a run still waiting when the job's next time
+// comes is left as it is, and the next run goes ahead.
+func TestWaitingRunRunsAgain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		clock := &fakeClock{}
+		var mu sync.Mutex
+		reported := false
+		var tried []string
+		jobs := map[JobName]Job{Evaluate: func(_ context.Context, at civil.Day) error {
+			mu.Lock()
+			defer mu.Unlock()
+			tried = append(tried, at.String())
+			if !reported {
+				return Wait(errors.New("no school reported " + at.String()))
+			}
+			return nil
+		}}
+		var logs syncBuffer
+		observed := map[string]int{}
+		s, err := New(st, config.Default(), jobs, Options{Clock: clock, Logger: slog.New(slog.NewTextHandler(&logs, nil)), Name: "test",
+			Wait: 15 * time.Minute, Observe: func(_ JobName, status string, _ time.Duration) {
+				mu.Lock()
+				defer mu.Unlock()
+				observed[status]++
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status := func() string {
+			t.Helper()
+			rs := runsOf(t, st, Evaluate)
+			if len(rs) == 0 {
+				return ""
+			}
+			return rs[len(rs)-1].Status
+		}
+		clock.Set(at("2026-03-10 19:00"))
+		tickOnce(s)
+		if got := status(); got != store.JobWaiting {
+			t.Fatalf("after the first try: %q, want waiting", got)
+		}
+		if !strings.Contains(logs.String(), "晚间评估（日期 2026-03-10）暂时不能运行：no school reported 2026-03-10；每 15 分钟再试一次") {
+			t.Errorf("log lacks the waiting line:\n%s", logs.String())
+		}
+		clock.Set(at("2026-03-10 19:10"))
+		tickOnce(s)
+		if len(tried) != 1 {
+			t.Errorf("tried %v before the wait was over", tried)
+		}
+		clock.Set(at("2026-03-10 19:15"))
+		tickOnce(s)
+		if got := status(); len(tried) != 2 || got != store.JobWaiting {
+			t.Errorf("after the wait: tried %v, status %q; want a second try, still waiting", tried, got)
+		}
+		mu.Lock()
+		reported = true
+		mu.Unlock()
+		clock.Set(at("2026-03-10 19:31"))
+		tickOnce(s)
+		clock.Set(at("2026-03-10 20:00"))
+		tickOnce(s)
+		if rs := runsOf(t, st, Evaluate); len(tried) != 3 || len(rs) != 1 || rs[0].Status != store.JobDone || rs[0].Error != "" {
+			t.Errorf("once reported: tried %v, records %+v; want one done run after three tries", tried, rs)
+		}
+		if observed[store.JobWaiting] != 2 || observed[store.JobDone] != 1 {
+			t.Errorf("observed %v, want 2 waiting and 1 done", observed)
+		}
+
+		// A run still waiting at the job's next time stays waiting; the
+		// next one runs as of its own day.
+		mu.Lock()
+		reported = false
+		mu.Unlock()
+		clock.Set(at("2026-03-11 19:00"))
+		tickOnce(s)
+		mu.Lock()
+		reported = true
+		mu.Unlock()
+		clock.Set(at("2026-03-12 19:00"))
+		tickOnce(s)
+		clock.Set(at("2026-03-12 19:30"))
+		tickOnce(s)
+		rs := runsOf(t, st, Evaluate)
+		var got []string
+		for _, r := range rs {
+			got = append(got, r.At+" "+r.Status)
+		}
+		if want := []string{"2026-03-10 done", "2026-03-11 waiting", "2026-03-12 done"}; !slices.Equal(got, want) {
+			t.Errorf("records %v, want %v", got, want)
+		}
+	})
+}

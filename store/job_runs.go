@@ -20,8 +20,8 @@ type JobRun struct {
 	Owner      string         `db:"owner"`
 	StartedAt  string         `db:"started_at"`
 	FinishedAt sql.NullString `db:"finished_at"`
-	// Status is JobRunning until the run ends, then JobDone, JobFailed or
-	// JobNotBuilt.
+	// Status is JobRunning until the run ends, then JobDone, JobFailed,
+	// JobWaiting or JobNotBuilt.
 	Status string `db:"status"`
 	// Error is why a failed run failed.
 	Error string `db:"error"`
@@ -33,6 +33,10 @@ const (
 	JobDone     = "done"
 	JobFailed   = "failed"
 	JobNotBuilt = "not_built"
+	// JobWaiting is a run that could not do its work yet for want of data
+	// (the evening's evaluation before any school reported the day): it
+	// is tried again (RetryJobRun) until the job's next scheduled time.
+	JobWaiting = "waiting"
 	// JobInterrupted is a run its scheduler left running: the process
 	// died or lost the scheduler lock before it ended. It is run again.
 	JobInterrupted = "interrupted"
@@ -80,6 +84,37 @@ func (s *queries) InterruptJobRuns(ctx context.Context, at time.Time) (int64, er
 		return 0, fmt.Errorf("interrupt job runs: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// RetryJobRun claims again the waiting run of r.Job at r.Scheduled that
+// finished at or before finishedBefore (FormatTime), as ClaimJobRun claims
+// a new one, and reports whether it did: of two callers, one gets true.
+func (s *queries) RetryJobRun(ctx context.Context, r JobRun, finishedBefore string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.rebind(`UPDATE job_runs SET owner = ?, started_at = ?, status = ?, error = '', finished_at = NULL
+		WHERE job = ? AND scheduled_at = ? AND status = ? AND finished_at <= ?`),
+		r.Owner, r.StartedAt, JobRunning, r.Job, r.Scheduled, JobWaiting, finishedBefore)
+	if err != nil {
+		return false, fmt.Errorf("claim job run %s at %s again: %w", r.Job, r.Scheduled, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim job run %s at %s again: %w", r.Job, r.Scheduled, err)
+	}
+	return n == 1, nil
+}
+
+// JobRunOf returns the record of the run of job at scheduled, nil when
+// there is none.
+func (s *queries) JobRunOf(ctx context.Context, job, scheduled string) (*JobRun, error) {
+	var rs []JobRun
+	if err := s.db.SelectContext(ctx, &rs, s.rebind(`SELECT job, scheduled_at, at_date, owner, started_at, finished_at, status, error
+		FROM job_runs WHERE job = ? AND scheduled_at = ?`), job, scheduled); err != nil {
+		return nil, fmt.Errorf("read job runs: %w", err)
+	}
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	return &rs[0], nil
 }
 
 // HasJobRun reports whether a run of job at scheduled is recorded, in any

@@ -247,6 +247,11 @@ func (d *daemon) evaluate(ctx context.Context, at civil.Day) error {
 	if errors.Is(err, engine.ErrRetire) {
 		return i18n.Errorf("serve.evaluate_retire", err)
 	}
+	if errors.Is(err, engine.ErrNotReported) {
+		// Attendance is imported later some evenings: the run waits for it
+		// rather than failing the day.
+		return scheduler.Wait(err)
+	}
 	if err != nil {
 		return err
 	}

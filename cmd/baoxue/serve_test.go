@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 
 	"baoxue/civil"
 	"baoxue/i18n"
+	"baoxue/scheduler"
 	"baoxue/store"
 )
 
@@ -103,6 +105,12 @@ func TestServeJobs(t *testing.T) {
 			jobs := d.jobs()
 			if jobs["escalate"] == nil || jobs["home_teaching"] != nil || jobs["evaluate"] == nil || jobs["dispatch"] == nil {
 				t.Fatalf("jobs: %v", jobs)
+			}
+			// A day no school has reported: the run waits for the
+			// attendance rather than failing.
+			unreported, _ := civil.ParseDay("2026-03-11")
+			if err := jobs["evaluate"](ctx, unreported); !errors.Is(err, scheduler.ErrWait) {
+				t.Errorf("evaluate as of a day not reported: %v, want a run that waits", err)
 			}
 			at, _ := civil.ParseDay("2026-03-10")
 			if err := jobs["evaluate"](ctx, at); err != nil {
