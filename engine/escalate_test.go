@@ -118,3 +118,54 @@ func TestEscalateRunGapsAndClosed(t *testing.T) {
 		}
 	})
 }
+
+// TestEscalateRunMergedTask: a task several alerts asked for (SPEC §7: one
+// per student, kind and assignee) escalates once per level, however many
+// reasons it has, and one digest tells each level.
+func TestEscalateRunMergedTask(t *testing.T) {
+	const rules = `
+rules:
+  - id: a-absence
+    name: 缺勤甲
+    severity: high
+    when: absences(14) >= 2
+    task: {kind: contact_guardian, assign: homeroom, due: 2d}
+  - id: b-absence
+    name: 缺勤乙
+    severity: medium
+    when: absences(14) >= 1
+    task: {kind: contact_guardian, assign: homeroom, due: 2d}
+`
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := seed{t, st}
+		s.school("SCH01", "C1")
+		s.teacher("T1", "SCH01", "C1", "teacher")
+		s.teacher("P1", "SCH01", "C1", "principal")
+		s.teacher("A1", "", "C1", "center_admin")
+		s.absent(s.student("S1", "SCH01", 9, "T1"), "absent", "2026-03-09", "2026-03-10")
+		if res := evalAt(t, st, rules, "2026-03-10", false); res.TasksCreated != 1 || len(res.Alerts) != 2 {
+			t.Fatalf("%d tasks for %d alerts, want 1 for 2", res.TasksCreated, len(res.Alerts))
+		}
+		if n := s.count("task_reasons", ""); n != 2 {
+			t.Fatalf("%d reasons, want 2", n)
+		}
+		for _, c := range []struct {
+			at    string
+			level int
+		}{{"2026-03-12", 1}, {"2026-03-14", 2}} {
+			res := escalateAt(t, st, c.at)
+			if len(res.Escalations) != 1 || res.Escalations[0].Level != c.level || res.Notified != 1 {
+				t.Fatalf("at %s: %+v, want one escalation to level %d, one digest", c.at, res, c.level)
+			}
+			if again := escalateAt(t, st, c.at); len(again.Escalations) != 0 {
+				t.Fatalf("at %s again: %+v", c.at, again)
+			}
+		}
+		if n := s.count("escalations", ""); n != 2 {
+			t.Errorf("%d escalations recorded, want 2 (one per level)", n)
+		}
+		if n := s.count("outbox", "payload LIKE '%\"escalations\"%'"); n != 2 {
+			t.Errorf("%d digests tell an escalation, want 2", n)
+		}
+	})
+}

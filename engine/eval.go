@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"log/slog"
+	"math"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -62,6 +63,11 @@ type Options struct {
 	Progress Progress
 	// Now is the clock for recorded instants; default time.Now.
 	Now func() time.Time
+	// Zone is the installation's time zone (the configuration's
+	// timezone): the day a teacher closed a task, from which its rule's
+	// cooldown counts before the task is asked for again, is read in it.
+	// Default UTC.
+	Zone *time.Location
 	// Logger; default slog.Default().
 	Logger *slog.Logger
 
@@ -96,6 +102,9 @@ func (o *Options) defaults() {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Zone == nil {
+		o.Zone = time.UTC
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -409,12 +418,14 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 }
 
 // messageNeed tells the workers whether a firing's message will be used: it
-// is stored with an alert that opens and sent with a notification, so a
-// firing whose alert is open, not inhibited (it may be active again, and
-// notified at once) and within its cooldown, or any firing of a dry run,
-// needs none, unless all asks for every message (Options.Messages).
-// The open alerts arrive while the scan runs; a worker waits for them at
-// its first firing.
+// is stored with an alert that opens and sent with a notification, and
+// stored with a reason that joins a task, so a firing whose alert is open,
+// not inhibited (it may be active again: notified at once, and asking for
+// its task) and within its cooldown (since its last notification, and since
+// the day a teacher closed its task), or any firing of a dry run, needs
+// none, unless all asks for every message (Options.Messages). The open
+// alerts arrive while the scan runs; a worker waits for them at its first
+// firing.
 type messageNeed struct {
 	dry   bool
 	all   bool
@@ -423,7 +434,13 @@ type messageNeed struct {
 	open  []store.OpenAlert
 	index openBy
 	last  []civil.Day // last notified, by index in open
+	// handled is the day a teacher closed the alert's task, noDay when
+	// its task is open or it has none.
+	handled []civil.Day
 }
+
+// noDay marks a day that is not there.
+const noDay civil.Day = math.MinInt32
 
 func (m *messageNeed) needed(ctx context.Context, r *rules.Rule, sid int64) bool {
 	if r.Message == "" {
@@ -441,7 +458,10 @@ func (m *messageNeed) needed(ctx context.Context, r *rules.Rule, sid int64) bool
 		return false
 	}
 	i, ok := m.index[store.AlertKey{Rule: r.ID, SID: sid}]
-	return !ok || m.open[i].InhibitedBy != "" || time.Duration(m.t-m.last[i])*24*time.Hour >= r.Cooldown
+	if !ok || m.open[i].InhibitedBy != "" || time.Duration(m.t-m.last[i])*24*time.Hour >= r.Cooldown {
+		return true
+	}
+	return r.Task != nil && m.handled[i] != noDay && time.Duration(m.t-m.handled[i])*24*time.Hour >= r.Cooldown
 }
 
 func newFired(s *student, f *rules.Facts) *FiredStudent {

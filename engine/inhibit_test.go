@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -39,7 +40,14 @@ rules:
 // message rendered.
 func evalMessages(t *testing.T, st *store.Store, at string, dry bool) *Result {
 	t.Helper()
-	res, err := Evaluate(context.Background(), st, compile(t, inhibitRules), Options{At: day(t, at), DryRun: dry, Messages: true})
+	return evalRules(t, st, inhibitRules, at, dry)
+}
+
+// evalRules evaluates the rules of src at as `eval --json` does, every
+// message rendered.
+func evalRules(t *testing.T, st *store.Store, src, at string, dry bool) *Result {
+	t.Helper()
+	res, err := Evaluate(context.Background(), st, compile(t, src), Options{At: day(t, at), DryRun: dry, Messages: true})
 	if err != nil {
 		t.Fatalf("eval at %s: %v", at, err)
 	}
@@ -270,14 +278,15 @@ func TestInhibition(t *testing.T) {
 }
 
 // TestInhibitedTaskClosedByTeacher: an alert whose task its teacher
-// closed, then inhibited, gets no new task when active again (SPEC §7: a
-// closed task is not recreated while the alert fires), but is notified.
+// closed, then inhibited, is notified when active again but asks for its
+// task again only once its rule's cooldown has passed since the teacher
+// closed it (SPEC §7: the close handled the reason), as if never inhibited.
 func TestInhibitedTaskClosedByTeacher(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		s := grade9Absent(t, st)
 		s.teacher("P1", "SCH01", "C1", "principal")
 		evalAt(t, st, inhibitRules, "2026-03-10", false)
-		s.exec(`UPDATE tasks SET status = 'closed', outcome = 'reached_family'`)
+		s.exec(`UPDATE tasks SET status = 'closed', outcome = 'reached_family', closed_at = '2026-03-10T09:00:00.000000Z'`)
 		s.exec(`UPDATE students SET left_behind = 2`)
 		res := evalAt(t, st, inhibitRules, "2026-03-11", false)
 		if a := line(t, res, "general", "S1"); a.Notified || a.InhibitedBy == nil {
@@ -296,5 +305,179 @@ func TestInhibitedTaskClosedByTeacher(t *testing.T) {
 		if n := s.count("tasks", "rule = 'general'"); n != 1 {
 			t.Fatalf("general tasks = %d, want 1", n)
 		}
+		// Seven days after the close: it asks again.
+		res = evalAt(t, st, inhibitRules, "2026-03-17", false)
+		if a := line(t, res, "general", "S1"); a.Task == nil || res.TasksCreated != 1 || a.Task.Due != "2026-03-19" {
+			t.Fatalf("after the cooldown: %+v task %+v, %d tasks created; want a new task", a, a.Task, res.TasksCreated)
+		}
 	})
+}
+
+// mergedInhibitRules: general and grade9 ask for the same task (the
+// homeroom teacher contacts the guardian), so a ninth-grader absent twice
+// has one task with both as reasons; specific inhibits general only.
+const mergedInhibitRules = `
+rules:
+  - id: general
+    name: 一般缺勤
+    severity: high
+    when: absences(14) >= 2
+    cooldown: 7d
+    task: {kind: contact_guardian, assign: homeroom, due: 2d}
+  - id: grade9
+    name: 初三缺勤
+    severity: medium
+    when: student.grade == 9 && absences(14) >= 2
+    task: {kind: contact_guardian, assign: homeroom, due: 5d}
+  - id: specific
+    name: 留守儿童缺勤
+    severity: medium
+    when: student.left_behind && absences(14) >= 2
+    inhibits: [general]
+    task: {kind: home_visit, assign: principal, due: 1d}
+`
+
+// TestInhibitionLeavesMergedTask drives SPEC §7's rows where a task has
+// several reasons through writing runs on both engines. When an alert
+// becomes inhibited its reason leaves its task: a task left with another
+// open reason stays open (its due date as it was, nothing sent about it),
+// a task whose only reason it was closes as "inhibited". Active again, the
+// alert joins the open task it left (the same reason again, no duplicate)
+// or, when that task closed, a new one; the task left open escalates once.
+func TestInhibitionLeavesMergedTask(t *testing.T) {
+	outputs := map[string][][]byte{}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := seed{t, st}
+		s.school("SCH01", "C1")
+		s.teacher("T1", "SCH01", "C1", "teacher")
+		s.teacher("P1", "SCH01", "C1", "principal")
+		// S1 (grade 9): general and grade9, one task. S2 (grade 8): general.
+		for _, st := range []struct {
+			id    string
+			grade int
+		}{{"S1", 9}, {"S2", 8}} {
+			s.absent(s.student(st.id, "SCH01", st.grade, "T1"), "absent", "2026-03-09", "2026-03-10")
+		}
+		record := func(res *Result) { outputs[t.Name()] = append(outputs[t.Name()], jsonLines(t, res, true)) }
+		taskOf := func(student string) (id int64, due, status, outcome string) {
+			t.Helper()
+			var row struct {
+				ID      int64  `db:"id"`
+				Due     string `db:"due"`
+				Status  string `db:"status"`
+				Outcome string `db:"outcome"`
+			}
+			if err := st.RawGet(context.Background(), &row, `SELECT t.id, t.due, t.status, t.outcome FROM tasks t
+				JOIN students s ON s.sid = t.sid WHERE s.id = ? AND t.kind = 'contact_guardian' ORDER BY t.id LIMIT 1`, student); err != nil {
+				t.Fatal(err)
+			}
+			return row.ID, row.Due, row.Status, row.Outcome
+		}
+		reasons := func(task int64) []string {
+			t.Helper()
+			var out []string
+			if err := st.StreamTasks(context.Background(), store.TaskFilter{}, func(r *store.TaskRow) error {
+				if r.ID == task {
+					for _, rs := range r.Reasons {
+						out = append(out, rs.Rule+" "+rs.Left)
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+
+		// Tuesday: S1's task has both reasons, due as general asks.
+		res := evalAt(t, st, mergedInhibitRules, "2026-03-10", false)
+		record(res)
+		s1Task, due, _, _ := taskOf("S1")
+		if res.TasksCreated != 2 || due != "2026-03-12" || !slices.Equal(reasons(s1Task), []string{"general ", "grade9 "}) {
+			t.Fatalf("Tuesday: %d tasks created, S1's due %s, reasons %q", res.TasksCreated, due, reasons(s1Task))
+		}
+		s2Task, _, _, _ := taskOf("S2")
+
+		// Wednesday: both become left-behind; general is inhibited.
+		s.exec(`UPDATE students SET left_behind = 1`)
+		dry := evalRules(t, st, mergedInhibitRules, "2026-03-11", true)
+		res = evalRules(t, st, mergedInhibitRules, "2026-03-11", false)
+		record(res)
+		if got, want := jsonLines(t, res, false), jsonLines(t, dry, false); !bytes.Equal(got, want) {
+			t.Errorf("the writing run differs from its dry run:\n%s\nwant\n%s", got, want)
+		}
+		if a := line(t, res, "general", "S1"); a.Task != nil || a.Notified {
+			t.Errorf("S1 general, inhibited: %+v, want no task, not notified", a)
+		}
+		if a := line(t, res, "grade9", "S1"); a.Task == nil || a.Task.Due != "2026-03-12" {
+			t.Errorf("S1 grade9: %+v task %+v, want its task, due as it was", a, a.Task)
+		}
+		// S1's task stays open with grade9; general's reason left it.
+		if _, due, status, outcome := taskOf("S1"); status != "open" || outcome != "" || due != "2026-03-12" {
+			t.Errorf("S1's task: %s %q due %s, want open, due as it was", status, outcome, due)
+		}
+		if got := reasons(s1Task); !slices.Equal(got, []string{"general 2026-03-11", "grade9 "}) {
+			t.Errorf("S1's reasons = %q, want general left on Wednesday", got)
+		}
+		// S2's task had general only: it closes as inhibited.
+		if _, _, status, outcome := taskOf("S2"); status != "closed" || outcome != "inhibited" {
+			t.Errorf("S2's task: %s %q, want closed inhibited", status, outcome)
+		}
+		if got := digestRules(digests(t, st, res.RunID)["T1"]); !slices.Equal(got, []string{"specific kS1 new", "specific kS2 new"}) {
+			t.Errorf("T1's digest = %v, want the specific alerts only: nothing about general or the task that lost a reason", got)
+		}
+		var listed []string
+		if err := st.StreamAlerts(context.Background(), store.AlertFilter{State: store.AlertsOpen, Rule: "general"}, func(r *store.AlertRow) error {
+			listed = append(listed, r.StudentKey+" "+strconv.FormatInt(r.TaskID, 10))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(listed)
+		if want := []string{"kS1 0", "kS2 0"}; !slices.Equal(listed, want) {
+			t.Errorf("inhibited alerts listed with tasks %q, want none", listed)
+		}
+
+		// Thursday: neither is left-behind. general is active again: S1's
+		// joins the task it left (still open), S2's a new task.
+		s.exec(`UPDATE students SET left_behind = 0`)
+		dry = evalRules(t, st, mergedInhibitRules, "2026-03-12", true)
+		res = evalRules(t, st, mergedInhibitRules, "2026-03-12", false)
+		record(res)
+		if got, want := jsonLines(t, res, false), jsonLines(t, dry, false); !bytes.Equal(got, want) {
+			t.Errorf("the writing run differs from its dry run:\n%s\nwant\n%s", got, want)
+		}
+		if a := line(t, res, "general", "S1"); !a.Notified || a.Task == nil || a.Task.Due != "2026-03-12" {
+			t.Errorf("S1 general, active again: %+v task %+v", a, a.Task)
+		}
+		if res.TasksCreated != 1 || res.TasksGrown != 1 {
+			t.Errorf("tasks created %d, grown %d; want 1 (S2), 1 (S1's)", res.TasksCreated, res.TasksGrown)
+		}
+		if got := reasons(s1Task); !slices.Equal(got, []string{"general ", "grade9 "}) {
+			t.Errorf("S1's reasons = %q, want general again, once", got)
+		}
+		if n := s.count("tasks", "kind = 'contact_guardian' AND status = 'open'"); n != 2 {
+			t.Errorf("open contact tasks = %d, want 2", n)
+		}
+		if n := s.count("tasks", "id = ? AND status = 'open'", s2Task); n != 0 {
+			t.Errorf("S2's inhibited task reopened")
+		}
+		// S1's task is due today: it escalates, once; S2's closed one does not.
+		var escalated []int64
+		for _, e := range res.Escalations {
+			escalated = append(escalated, e.Task)
+		}
+		if !slices.Equal(escalated, []int64{s1Task}) {
+			t.Errorf("escalated tasks %v, want [%d] (S1's, once)", escalated, s1Task)
+		}
+		if got := digestRules(digests(t, st, res.RunID)["T1"]); !slices.Equal(got,
+			[]string{"general kS1 reminder", "general kS2 reminder", "task general kS2", "task general kS1"}) &&
+			!slices.Equal(got, []string{"general kS1 reminder", "general kS2 reminder", "task general kS1", "task general kS2"}) {
+			t.Errorf("T1's digest = %v", got)
+		}
+	})
+	lite, pg := outputs["TestInhibitionLeavesMergedTask/sqlite"], outputs["TestInhibitionLeavesMergedTask/postgres"]
+	if lite != nil && pg != nil && !slices.EqualFunc(lite, pg, bytes.Equal) {
+		t.Errorf("SQLite and PostgreSQL outputs differ:\n%s\n%s", bytes.Join(lite, nil), bytes.Join(pg, nil))
+	}
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,8 +36,8 @@ type AlertLine struct {
 // Alert is one alert a run found firing, in one record: its line of
 // `eval --json` (with the message), the rule that fired and the student.
 // NewTask says the run created (a dry run: would create) the task of the
-// line: when the alert opens, or when it is active again after it was
-// inhibited.
+// line; an alert that joins a task another alert asked for, in this run or
+// before, has one that is not new (SPEC §7).
 type Alert struct {
 	Line    AlertLine
 	Rule    *rules.Rule
@@ -79,12 +80,53 @@ type Escalation struct {
 // decision is what a writing run does with one firing.
 type decision struct {
 	firing
-	line    AlertLine
-	alertID int64 // the open alert, when not new
-	newTask *store.NewTask
+	line AlertLine
+	// open is the index of the firing's open alert in lifecycle.open, -1
+	// when the alert is new; alertID is the open alert's id (a new one's
+	// is known once written); since is the day the alert opened.
+	open    int
+	alertID int64
+	since   string
+	// task is the task the firing is a reason of from this run on: one
+	// the run creates, or an open one it joins; nil when the firing asks
+	// for no task (its alert already has one, its rule none, nobody to
+	// assign it to, or it is inhibited). rejoin: that task is the open one
+	// the alert's reason left when it was inhibited (it joins it again).
+	task   *runTask
+	rejoin bool
 	// firstNotice: the alert is notified for the first time, though not
 	// new (it opened inhibited and is active now): digests show it as new.
 	firstNotice bool
+}
+
+// inhibited reports whether the firing's alert is inhibited (SPEC §7).
+func (d *decision) inhibited() bool { return len(d.line.InhibitedBy) > 0 }
+
+// runTask is a task a run creates, or an open task to which it adds
+// reasons (SPEC §7: a task is per student, kind and assignee).
+type runTask struct {
+	// id is the open task's; 0 for a task this run creates.
+	id     int64
+	key    store.TaskKey
+	school string
+	// rule is the rule of its first reason (of the pairing, for a pairing
+	// task), as tasks.rule records it.
+	rule     string
+	due      string // the earliest of its reasons'
+	severity string // the highest of its reasons'
+	note     string
+	// forAlert: created for an alert, so it closes by itself when its
+	// reasons end; a pairing task (and a ledger task) waits for a person.
+	forAlert bool
+	pairing  bool
+	stu      *FiredStudent
+	// reasons are the decisions (indexes in plan.decisions) it gains;
+	// kept the open alerts (indexes in lifecycle.open) that stay its
+	// reasons.
+	reasons []int
+	kept    []int
+	// digest are its reasons as the assignee's digest lists them.
+	digest []DigestReason
 }
 
 // plan is everything a run decided, before (or instead of) writing it.
@@ -93,26 +135,41 @@ type plan struct {
 	resolved    []ResolvedLine
 	resolvedIDs []int64
 	// retired are open alerts whose rule is no longer loaded or is
-	// disabled: their tasks close as rule_retired, never as solved.
+	// disabled: they end as rule_retired, never as solved.
 	retired    []ResolvedLine
 	retiredIDs []int64
 	// leftIDs are resolved alerts of students no longer evaluated
-	// (transferred, dropped, graduated, …): their tasks close with outcome
-	// "student_<status>", not "resolved", so nobody reads a dropout as solved.
+	// (transferred, dropped, graduated, …): they end as
+	// "student_<status>", not "resolved", so nobody reads a dropout as
+	// solved.
 	leftIDs   map[string][]int64
 	notifyIDs []int64
 	// inhibitedBy are the open alerts whose inhibiting rules change, by
-	// the new value of inhibited_by ("": active again); inhibitedTasks the
-	// alerts that become inhibited, whose open tasks close as "inhibited".
-	inhibitedBy    map[string][]int64
-	inhibitedTasks []int64
-	pairings       []Pairing
-	pairTasks      []store.NewTask
-	escalations    []Escalation
-	gaps           []Gap
-	unreported     []Unreported
+	// the new value of inhibited_by ("": active again); leaving are the
+	// alerts that became inhibited while reasons of an open task: their
+	// reasons leave it (SPEC §7).
+	inhibitedBy map[string][]int64
+	leaving     []int64
+	pairings    []Pairing
+	// tasks are the tasks the run creates or gives reasons, in the order
+	// they were first asked for (pairing tasks first); taskOf indexes them.
+	tasks  []*runTask
+	taskOf map[store.TaskKey]*runTask
+	// closing are the open tasks whose last open reasons end or leave in
+	// this run, by outcome (how the last of them ended), each list in id
+	// order.
+	closing     map[string][]int64
+	escalations []Escalation
+	gaps        []Gap
+	unreported  []Unreported
 	// undelivered are the notifications of earlier runs to report.
 	undelivered []undelivered
+}
+
+// addTask records a task the run creates or grows.
+func (p *plan) addTask(rt *runTask) {
+	p.tasks = append(p.tasks, rt)
+	p.taskOf[rt.key] = rt
 }
 
 // openBy indexes open alerts by (rule, student): it is built once per run,
@@ -121,14 +178,18 @@ type plan struct {
 type openBy map[store.AlertKey]int
 
 // lifecycle is what the alert lifecycle of one run at T decides from,
-// besides what fired: the open alerts (index being open indexed by openBy),
-// the rule set and campaign of the run, the directory, the calendar, the
-// pairing loads and cap, and frozen, the schools whose students were not
-// evaluated (attendance not reported): their students' open alerts stay as
-// they are. It reads no database: evaluate builds it once per run.
+// besides what fired: the open alerts (index being open indexed by openBy)
+// and the open tasks (tasks indexed by taskIdx), the rule set and campaign
+// of the run, the directory, the calendar, the pairing loads and cap, the
+// installation's time zone (the day a teacher closed a task is read in
+// it), and frozen, the schools whose students were not evaluated
+// (attendance not reported): their students' open alerts stay as they
+// are. It reads no database: evaluate builds it once per run.
 type lifecycle struct {
 	open     []store.OpenAlert
 	index    openBy
+	tasks    []store.OpenTask
+	taskIdx  map[store.TaskKey]int
 	set      *rules.Set
 	campaign string
 	dir      *directory
@@ -136,13 +197,23 @@ type lifecycle struct {
 	loads    map[string]int // updated by pairing
 	pairCap  int
 	t        civil.Day
+	zone     *time.Location
 	frozen   map[string]bool
 }
 
-// decide compares what fired with the open alerts (SPEC §7's table); it
-// sorts fs into output order.
+// indexTasks indexes open tasks by their key.
+func indexTasks(ts []store.OpenTask) map[store.TaskKey]int {
+	idx := make(map[store.TaskKey]int, len(ts))
+	for i, t := range ts {
+		idx[store.TaskKey{SID: t.SID, Kind: t.Kind, Assignee: t.Assignee}] = i
+	}
+	return idx
+}
+
+// decide compares what fired with the open alerts and tasks (SPEC §7's
+// table); it sorts fs into output order.
 func (l *lifecycle) decide(fs []firing) *plan {
-	p := &plan{decisions: make([]decision, 0, len(fs))}
+	p := &plan{decisions: make([]decision, 0, len(fs)), taskOf: map[store.TaskKey]*runTask{}, closing: map[string][]int64{}}
 	sortFirings(fs, l.set)
 	inhibited := inhibitions(fs)
 	l.pair(p, fs, inhibited)
@@ -156,19 +227,22 @@ func (l *lifecycle) decide(fs []firing) *plan {
 			i = -1
 		}
 		p.decisions = append(p.decisions, l.decideFiring(p, f, i, inhibited[j]))
+		l.askTask(p, len(p.decisions)-1)
 	}
 	l.end(p, stillFiring)
+	l.taskLines(p)
 	sortLines(p.resolved)
 	sortLines(p.retired)
 	return p
 }
 
-// decideFiring decides one firing: open is the index of its open alert in
-// l.open, or -1 when it has none; inhibitedBy are the rules inhibiting it
-// (nil: none). Gaps and reminders go to p.
+// decideFiring decides one firing's alert: open is the index of its open
+// alert in l.open, or -1 when it has none; inhibitedBy are the rules
+// inhibiting it (nil: none). Gaps, reminders and changes of inhibition go
+// to p.
 func (l *lifecycle) decideFiring(p *plan, f firing, open int, inhibitedBy []string) decision {
-	d := decision{firing: f, line: AlertLine{Type: "alert", Rule: f.rule.ID, Student: f.stu.ID,
-		School: f.stu.School, Severity: f.rule.Severity, InhibitedBy: inhibitedBy}}
+	d := decision{firing: f, open: open, since: l.t.String(), line: AlertLine{Type: "alert", Rule: f.rule.ID,
+		Student: f.stu.ID, School: f.stu.School, Severity: f.rule.Severity, InhibitedBy: inhibitedBy}}
 	var gaps []Gap
 	d.line.Recipients, gaps = l.dir.recipients(f.rule.Notify, f.stu, f.rule.ID)
 	if inhibitedBy == nil { // an inhibited alert reaches nobody: no fallback is used
@@ -178,16 +252,12 @@ func (l *lifecycle) decideFiring(p *plan, f firing, open int, inhibitedBy []stri
 		d.line.Recipients = []string{}
 	}
 	if open < 0 {
-		d.line.New = true
-		if inhibitedBy != nil {
-			return d // kept and marked: not notified, no task
-		}
-		d.line.Notified = true
-		l.createTask(p, &d)
+		// New; inhibited, it is kept and marked: not notified, no task.
+		d.line.New, d.line.Notified = true, inhibitedBy == nil
 		return d
 	}
 	a := &l.open[open]
-	d.alertID = a.ID
+	d.alertID, d.since = a.ID, a.OpenedAt
 	if by := strings.Join(inhibitedBy, ","); by != a.InhibitedBy {
 		if p.inhibitedBy == nil {
 			p.inhibitedBy = map[string][]int64{}
@@ -197,49 +267,147 @@ func (l *lifecycle) decideFiring(p *plan, f firing, open int, inhibitedBy []stri
 	switch {
 	case inhibitedBy != nil:
 		// Inhibited: the inhibiting rule's alert speaks, with its task;
-		// this alert's open task closes (unless it was inhibited already).
-		if a.InhibitedBy == "" {
-			p.inhibitedTasks = append(p.inhibitedTasks, a.ID)
+		// this alert's reason leaves the open task it is a reason of (the
+		// task closes when no other reason of it is left, see end).
+		if a.TaskOpen() {
+			p.leaving = append(p.leaving, a.ID)
 		}
-		return d
 	case a.InhibitedBy != "":
 		// Active again, the inhibiting rules no longer firing: notified
-		// at once, and given a task unless it has one (a task its teacher
-		// closed before the inhibition counts: as for an open alert).
+		// at once, whatever the cooldown; it asks for its task (askTask).
 		d.line.Notified, d.firstNotice = true, a.LastNotifiedAt == ""
 		p.notifyIDs = append(p.notifyIDs, a.ID)
-		if !a.TaskKind.Valid {
-			l.createTask(p, &d)
-			return d
-		}
 	default:
 		d.line.Notified = cooldownElapsed(a.LastNotifiedAt, l.t, f.rule.Cooldown)
 		if d.line.Notified {
 			p.notifyIDs = append(p.notifyIDs, a.ID)
 		}
 	}
-	if a.TaskKind.Valid {
-		d.line.Task = &TaskLine{Kind: a.TaskKind.String, Assignee: a.TaskAssignee.String, Due: a.TaskDue.String}
-	}
 	return d
 }
 
-// createTask gives d's alert the rule's task, due from T, unless the rule
-// has none or nobody can hold it (a gap, reported).
-func (l *lifecycle) createTask(p *plan, d *decision) {
+// askTask decides whether decision i asks for its rule's task, and makes it
+// a reason of that task. An inhibited alert never asks. A new alert asks;
+// an open alert asks again when a teacher closed its task and its rule's
+// cooldown has passed since the day they did (a task they closed handled
+// the reason), and when it is active again after an inhibition: at once if
+// its reason left its task then, or if it never had a task (it opened
+// inhibited). The task is the open one of the same student, kind and
+// assignee if there is one (the reason joins it, or joins again the task
+// it left), else a new one.
+func (l *lifecycle) askTask(p *plan, i int) {
+	d := &p.decisions[i]
 	tk := d.rule.Task
-	if tk == nil {
+	if tk == nil || d.inhibited() {
 		return
+	}
+	var left int64 // the open task its reason left, when inhibited
+	if d.open >= 0 {
+		a := &l.open[d.open]
+		switch {
+		case a.TaskOpen():
+			return
+		case a.TaskLeft:
+			left = a.TaskID.Int64
+		case !a.TaskID.Valid:
+			if a.InhibitedBy == "" { // (none was made when it opened: a gap, reported then)
+				return
+			}
+		case !handledBefore(a, l.t, d.rule.Cooldown, l.zone):
+			return
+		}
 	}
 	assignee, gaps := l.dir.assignee(tk.Assign, d.stu, d.rule.ID)
 	p.gaps = append(p.gaps, gaps...)
-	if assignee == "" {
+	if assignee == "" { // a gap, reported: a task nobody holds is not created
 		return
 	}
-	due := dueDate(l.cal, d.stu.School, l.t, tk.Due)
-	d.line.Task = &TaskLine{Kind: tk.Kind, Assignee: assignee, Due: due.String()}
-	d.newTask = &store.NewTask{SID: d.stu.SID, SchoolID: d.stu.School, Kind: tk.Kind, Rule: d.rule.ID,
-		Assignee: assignee, Due: due.String()}
+	due := dueDate(l.cal, d.stu.School, l.t, tk.Due).String()
+	k := store.TaskKey{SID: d.stu.SID, Kind: tk.Kind, Assignee: assignee}
+	rt := p.taskOf[k]
+	if rt == nil {
+		rt = &runTask{key: k, school: d.stu.School, rule: d.rule.ID, due: due, severity: d.rule.Severity, forAlert: true, stu: d.stu}
+		if j, ok := l.taskIdx[k]; ok {
+			ot := &l.tasks[j]
+			rt.id, rt.due, rt.severity, rt.forAlert = ot.ID, ot.Due, ot.Severity, ot.ForAlert
+		}
+		p.addTask(rt)
+	}
+	rt.due = min(rt.due, due)
+	if rules.SeverityRank(d.rule.Severity) > rules.SeverityRank(rt.severity) {
+		rt.severity = d.rule.Severity
+	}
+	rt.reasons = append(rt.reasons, i)
+	d.task, d.rejoin = rt, left != 0 && rt.id == left
+}
+
+// handledBefore reports whether the alert's current task, closed by a
+// teacher, was closed at least cooldown before T: the whole days from the
+// day it closed (in zone) to T reach the cooldown. A close instant that
+// does not read counts as long ago.
+func handledBefore(a *store.OpenAlert, t civil.Day, cooldown time.Duration, zone *time.Location) bool {
+	closed, err := store.ParseTime(a.TaskClosedAt.String)
+	if err != nil {
+		return true
+	}
+	return time.Duration(t-civil.DayOf(closed.In(zone)))*24*time.Hour >= cooldown
+}
+
+// digestReasons lists, for each task of the run, the reasons it has after
+// the run, as the assignee's digest shows them: the open alerts that stay
+// its reasons and those that join it, by the day they opened, then by rule.
+// Only a writing run, which sends digests, needs them.
+func (l *lifecycle) digestReasons(p *plan) {
+	for _, rt := range p.tasks {
+		rs := make([]DigestReason, 0, len(rt.kept)+len(rt.reasons))
+		for _, i := range rt.kept {
+			a := &l.open[i]
+			r := l.set.Rule(a.Rule)
+			dr := DigestReason{Rule: a.Rule, Sensitive: true, Severity: a.Severity, Since: a.OpenedAt}
+			if r != nil {
+				dr.RuleName, dr.Sensitive = r.Name, r.Sensitive
+			}
+			rs = append(rs, dr)
+		}
+		for _, i := range rt.reasons {
+			d := &p.decisions[i]
+			rs = append(rs, DigestReason{Rule: d.rule.ID, RuleName: d.rule.Name, Sensitive: d.rule.Sensitive,
+				Severity: d.rule.Severity, Since: d.since, New: true})
+		}
+		sort.Slice(rs, func(i, j int) bool {
+			if rs[i].Since != rs[j].Since {
+				return rs[i].Since < rs[j].Since
+			}
+			return rs[i].Rule < rs[j].Rule
+		})
+		if len(rs) > 0 {
+			rt.digest = rs
+		}
+	}
+}
+
+// taskLines fills each alert line's task: the task the alert is a reason
+// of as the run leaves it (its due date the earliest of its reasons'), or
+// the task a teacher closed while the alert still fires; an inhibited
+// alert's line has none.
+func (l *lifecycle) taskLines(p *plan) {
+	for i := range p.decisions {
+		d := &p.decisions[i]
+		switch {
+		case d.inhibited():
+			// (no task: the inhibiting rule's alert speaks, with its own)
+		case d.task != nil:
+			d.line.Task = &TaskLine{Kind: d.task.key.Kind, Assignee: d.task.key.Assignee, Due: d.task.due}
+		case d.open >= 0 && l.open[d.open].TaskID.Valid && !l.open[d.open].TaskLeft:
+			a := &l.open[d.open]
+			due := a.TaskDue.String
+			if rt := p.taskOf[store.TaskKey{SID: a.SID, Kind: a.TaskKind.String, Assignee: a.TaskAssignee.String}]; rt != nil &&
+				rt.id == a.TaskID.Int64 {
+				due = rt.due
+			}
+			d.line.Task = &TaskLine{Kind: a.TaskKind.String, Assignee: a.TaskAssignee.String, Due: due}
+		}
+	}
 }
 
 // inhibitions returns, for each firing of fs, the rules that inhibit it:
@@ -274,38 +442,125 @@ func inhibitions(fs []firing) [][]string {
 // l.open[i]). An open alert resolves when its rule ran and did not fire; it
 // retires when its rule is gone or disabled. Alerts of rules that did not
 // run in this (non-)campaign run, and of students whose school was not
-// evaluated, stay as they are.
+// evaluated, stay as they are. An open task whose open reasons all end or
+// leave it (their alerts became inhibited, p.leaving), and that gains none,
+// closes, with the outcome of the worst way one of them ended (see
+// worseOutcome; "inhibited" for a reason that left), if it was created for
+// an alert.
 func (l *lifecycle) end(p *plan, stillFiring []bool) {
 	byID := map[string]*rules.Rule{}
 	for _, r := range l.set.Rules {
 		byID[r.ID] = r
 	}
+	grown := map[int64]*runTask{}
+	for _, rt := range p.tasks {
+		if rt.id != 0 {
+			grown[rt.id] = rt
+		}
+	}
+	// fate is how an open task's reasons stand after the run.
+	type fate struct {
+		staying  int
+		outcome  string
+		forAlert bool
+	}
+	leaving := make(map[int64]bool, len(p.leaving))
+	for _, id := range p.leaving {
+		leaving[id] = true
+	}
+	fates := map[int64]*fate{}
 	for i := range l.open {
 		a := &l.open[i]
-		r := byID[a.Rule]
-		enrolled := atSchool(a.StudentStatus)
-		retired := r == nil || !r.Enabled
-		switch {
-		case retires(r, a.StudentStatus):
-			p.retiredIDs = append(p.retiredIDs, a.ID)
-			p.retired = append(p.retired, ResolvedLine{Type: "retired", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})
+		ending := l.endAlert(p, a, byID[a.Rule], stillFiring[i])
+		if !a.TaskOpen() {
 			continue
-		case !retired && !r.RunsIn(l.campaign), stillFiring[i], enrolled && l.frozen[a.StudentSchool]:
-			continue
-		case !enrolled:
-			if p.leftIDs == nil {
-				p.leftIDs = map[string][]int64{}
-			}
-			outcome := "student_" + a.StudentStatus
-			if a.StudentStatus == "" {
-				outcome = "student_removed"
-			}
-			p.leftIDs[outcome] = append(p.leftIDs[outcome], a.ID)
-		default:
-			p.resolvedIDs = append(p.resolvedIDs, a.ID)
 		}
-		p.resolved = append(p.resolved, ResolvedLine{Type: "resolved", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})
+		if ending == "" && leaving[a.ID] {
+			ending = "inhibited"
+		}
+		f := fates[a.TaskID.Int64]
+		if f == nil {
+			f = &fate{forAlert: true}
+			if j, ok := l.taskIdx[store.TaskKey{SID: a.SID, Kind: a.TaskKind.String, Assignee: a.TaskAssignee.String}]; ok &&
+				l.tasks[j].ID == a.TaskID.Int64 {
+				f.forAlert = l.tasks[j].ForAlert
+			}
+			fates[a.TaskID.Int64] = f
+		}
+		if ending == "" {
+			f.staying++
+			if rt := grown[a.TaskID.Int64]; rt != nil {
+				rt.kept = append(rt.kept, i)
+			}
+			continue
+		}
+		f.outcome = worseOutcome(f.outcome, ending)
 	}
+	for id, f := range fates {
+		if f.staying == 0 && f.forAlert && grown[id] == nil {
+			p.closing[f.outcome] = append(p.closing[f.outcome], id)
+		}
+	}
+	for _, ids := range p.closing {
+		slices.Sort(ids)
+	}
+}
+
+// endAlert decides one open alert that did not fire, or (fires true) did,
+// and returns how it ends in this run ("" when it stays open).
+func (l *lifecycle) endAlert(p *plan, a *store.OpenAlert, r *rules.Rule, fires bool) string {
+	enrolled := atSchool(a.StudentStatus)
+	retired := r == nil || !r.Enabled
+	switch {
+	case retires(r, a.StudentStatus):
+		// (A student who left closes as such even when the rule went
+		// too: a dropout must not read as a retired rule.)
+		p.retiredIDs = append(p.retiredIDs, a.ID)
+		p.retired = append(p.retired, ResolvedLine{Type: "retired", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})
+		return "rule_retired"
+	case !retired && !r.RunsIn(l.campaign), fires, enrolled && l.frozen[a.StudentSchool]:
+		return ""
+	}
+	outcome := "resolved"
+	if !enrolled {
+		if p.leftIDs == nil {
+			p.leftIDs = map[string][]int64{}
+		}
+		outcome = "student_" + a.StudentStatus
+		if a.StudentStatus == "" {
+			outcome = "student_removed"
+		}
+		p.leftIDs[outcome] = append(p.leftIDs[outcome], a.ID)
+	} else {
+		p.resolvedIDs = append(p.resolvedIDs, a.ID)
+	}
+	p.resolved = append(p.resolved, ResolvedLine{Type: "resolved", Rule: a.Rule, Student: a.StudentID, School: a.SchoolID})
+	return outcome
+}
+
+// worseOutcome is the outcome a task closes with when reasons ending (or
+// leaving it) in one run ended as a and b: a student who left outranks an
+// inhibited alert (it still fires, another rule's task follows it up),
+// which outranks a retired rule, which outranks a resolved one, so that a
+// task is never read as solved while one of its reasons was not.
+func worseOutcome(a, b string) string {
+	rank := func(o string) int {
+		switch {
+		case o == "":
+			return 0
+		case o == "resolved":
+			return 1
+		case o == "rule_retired":
+			return 2
+		case o == "inhibited":
+			return 3
+		}
+		return 4
+	}
+	if rank(b) > rank(a) || rank(b) == rank(a) && b < a {
+		return b
+	}
+	return a
 }
 
 // sortLines orders resolved or retired lines by rule, then student.
@@ -382,11 +637,17 @@ func (l *lifecycle) pair(p *plan, fs []firing, inhibited [][]string) {
 			continue
 		}
 		f.stu.assignedPairing = teacher
-		p.pairings = append(p.pairings, Pairing{Student: f.stu.ID, School: f.stu.School, Teacher: teacher,
-			Rule: f.rule.ID, Reason: reason, sid: f.stu.SID})
-		due := dueDate(l.cal, f.stu.School, l.t, 7*24*time.Hour)
-		p.pairTasks = append(p.pairTasks, store.NewTask{SID: f.stu.SID, SchoolID: f.stu.School, Kind: "pairing",
-			Rule: f.rule.ID, Assignee: teacher, Due: due.String(), Note: reason})
+		pr := Pairing{Student: f.stu.ID, School: f.stu.School, Teacher: teacher, Rule: f.rule.ID, Reason: reason, sid: f.stu.SID}
+		// A pairing task is per student and teacher too: one still open
+		// (the teacher was paired with the student before) stands.
+		k := store.TaskKey{SID: f.stu.SID, Kind: "pairing", Assignee: teacher}
+		if _, open := l.taskIdx[k]; !open {
+			due := dueDate(l.cal, f.stu.School, l.t, 7*24*time.Hour)
+			pr.task = &runTask{key: k, school: f.stu.School, rule: f.rule.ID, due: due.String(), severity: f.rule.Severity,
+				note: reason, pairing: true, stu: f.stu}
+			p.addTask(pr.task)
+		}
+		p.pairings = append(p.pairings, pr)
 	}
 }
 
@@ -411,27 +672,20 @@ func dueDate(cal *Calendar, school string, t civil.Day, due time.Duration) civil
 // school's principals) once the due date is reached, level 2 (the center
 // admins) once twice the time from creation to due has passed, counting to
 // the due date as set (moved to a school day), so a task due in 2 days
-// created on Tuesday escalates to the center on Friday. Tasks of alerts
-// resolving or becoming inhibited in this run (in p) are left alone: they
-// close.
+// created on Tuesday escalates to the center on Friday. Tasks closing in
+// this run (in p: their last reasons end, or leave them inhibited) are left
+// alone. A task is one per
+// student, kind and assignee, however many reasons it has, so it escalates
+// once per level.
 func (l *lifecycle) escalate(p *plan, overdue []store.OverdueTask) {
 	closing := map[int64]bool{}
-	for _, id := range p.resolvedIDs {
-		closing[id] = true
-	}
-	for _, id := range p.retiredIDs {
-		closing[id] = true
-	}
-	for _, id := range p.inhibitedTasks {
-		closing[id] = true
-	}
-	for _, ids := range p.leftIDs {
+	for _, ids := range p.closing {
 		for _, id := range ids {
 			closing[id] = true
 		}
 	}
 	for _, o := range overdue {
-		if o.AlertID.Valid && closing[o.AlertID.Int64] {
+		if closing[o.ID] {
 			continue
 		}
 		due, err1 := civil.ParseDay(o.Due)

@@ -2,9 +2,14 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"baoxue/store"
 	"baoxue/store/storetest"
@@ -148,17 +153,128 @@ func TestLifecycle(t *testing.T) {
 	})
 }
 
-func TestClosedTaskNoNewTaskUntilResolved(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		s := grade9Absent(t, st)
-		evalAt(t, st, lifecycleRules, "2026-03-10", false)
-		s.exec(`UPDATE tasks SET status = 'closed', outcome = 'reached_family'`)
-		res := evalAt(t, st, lifecycleRules, "2026-03-17", false)
-		if a := oneAlert(t, res); a.New || !a.Notified {
-			t.Fatalf("reminder expected: %+v", a)
+// twoContactRules ask the homeroom teacher to contact the guardian for two
+// reasons that resolve apart: two absences in 14 days, and one in the last
+// three days.
+const twoContactRules = `
+rules:
+  - id: absent-twice
+    name: 近两周缺勤两天
+    severity: high
+    when: absences(14) >= 2
+    cooldown: 7d
+    task: {kind: contact_guardian, assign: homeroom, due: 2d}
+    message: "{{.student.name}}近14天缺勤{{absences 14}}天"
+  - id: absent-lately
+    name: 近三天缺勤
+    severity: medium
+    when: absences(3) >= 1
+    cooldown: 7d
+    task: {kind: contact_guardian, assign: homeroom, due: 3d}
+`
+
+// tasksOf returns the tasks of the database as "id status outcome due
+// severity: rule(ended) rule(ended)", in id order.
+func tasksOf(t *testing.T, st *store.Store) []string {
+	t.Helper()
+	var got []string
+	if err := st.StreamTasks(context.Background(), store.TaskFilter{}, func(r *store.TaskRow) error {
+		line := fmt.Sprintf("%d %s %s %s %s:", r.ID, r.Status, r.Outcome, r.Due, r.Severity)
+		for _, rs := range r.Reasons {
+			line += " " + rs.Rule
+			if rs.Ended != "" {
+				line += "(" + rs.Ended + ")"
+			}
 		}
-		if n := s.count("tasks", ""); n != 1 {
-			t.Fatalf("tasks = %d, want 1: a closed task is not recreated while the alert fires", n)
+		got = append(got, line)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	return got
+}
+
+// TestTwoRulesOneTask: two rules asking for contact_guardian for one
+// student make one task with two reasons; one resolves, the task stays;
+// both resolve, it closes. Closed by a teacher while both still fire, no
+// new task comes before the rules' cooldown has passed since the day it
+// was closed (in the installation's time zone); then one, with both
+// reasons.
+func TestTwoRulesOneTask(t *testing.T) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := seed{t, st}
+		s.school("SCH01", "C1")
+		s.teacher("T1", "SCH01", "C1", "teacher")
+		s1 := s.student("S1", "SCH01", 7, "T1")
+		s.absent(s1, "absent", "2026-03-09", "2026-03-10") // Monday, Tuesday
+		run := func(at string) *Result {
+			t.Helper()
+			res, err := Evaluate(context.Background(), st, compile(t, twoContactRules), Options{At: day(t, at), Zone: shanghai})
+			if err != nil {
+				t.Fatalf("eval at %s: %v", at, err)
+			}
+			return res
+		}
+		want := func(when string, tasks ...string) {
+			t.Helper()
+			if got := tasksOf(t, st); !slices.Equal(got, tasks) {
+				t.Fatalf("%s: tasks\n  %q\nwant\n  %q", when, got, tasks)
+			}
+		}
+
+		res := run("2026-03-10")
+		want("both fire", "1 open  2026-03-12 high: absent-lately absent-twice")
+		if res.TasksCreated != 1 || res.Reasons != 2 || len(res.Alerts) != 2 {
+			t.Fatalf("created %d tasks for %d reasons of %d alerts, want 1 for 2 of 2", res.TasksCreated, res.Reasons, len(res.Alerts))
+		}
+		for _, a := range res.Alerts {
+			if a.Line.Task == nil || *a.Line.Task != (TaskLine{Kind: "contact_guardian", Assignee: "T1", Due: "2026-03-12"}) {
+				t.Errorf("%s: task %+v, want the one task", a.Line.Rule, a.Line.Task)
+			}
+		}
+		var payload string
+		if err := st.RawGet(context.Background(), &payload, `SELECT payload FROM outbox WHERE recipient = 'T1'`); err != nil {
+			t.Fatal(err)
+		}
+		var dg Digest
+		if err := json.Unmarshal([]byte(payload), &dg); err != nil {
+			t.Fatal(err)
+		}
+		if len(dg.Alerts) != 2 || len(dg.Tasks) != 1 || len(dg.Tasks[0].Reasons) != 2 || dg.Tasks[0].Due != "2026-03-12" {
+			t.Fatalf("digest: %d alerts, tasks %+v; want 2 alerts, one task with 2 reasons", len(dg.Alerts), dg.Tasks)
+		}
+
+		run("2026-03-16") // Monday: nothing in the last three days
+		want("one resolves", "1 open  2026-03-12 high: absent-lately(2026-03-16) absent-twice")
+		run("2026-03-24") // both absences out of the 14 days
+		want("both resolve", "1 closed resolved 2026-03-12 high: absent-lately(2026-03-16) absent-twice(2026-03-24)")
+
+		// Absent again: both fire, a new task; a teacher closes it on
+		// Friday 03-27 at 04:00 in Shanghai (still Thursday in UTC).
+		s.absent(s1, "absent", "2026-03-25", "2026-03-26", "2026-03-30", "2026-03-31", "2026-04-02")
+		run("2026-03-26")
+		s.exec(`UPDATE tasks SET status = 'closed', outcome = 'reached_family', closed_at = '2026-03-26T20:00:00.000000Z' WHERE id = 2`)
+		closed := "2 closed reached_family 2026-03-30 high: absent-lately absent-twice"
+		for _, at := range []string{"2026-03-31", "2026-04-02"} {
+			res := run(at)
+			want("closed by a teacher, at "+at, "1 closed resolved 2026-03-12 high: absent-lately(2026-03-16) absent-twice(2026-03-24)", closed)
+			if len(res.Alerts) != 2 || res.TasksCreated != 0 {
+				t.Fatalf("at %s: %d alerts, %d tasks created; want 2 still firing, no task", at, len(res.Alerts), res.TasksCreated)
+			}
+		}
+		res = run("2026-04-03") // seven days after the day it was closed
+		want("a cooldown after the close", "1 closed resolved 2026-03-12 high: absent-lately(2026-03-16) absent-twice(2026-03-24)",
+			closed, "3 open  2026-04-06 high: absent-lately absent-twice")
+		if res.TasksCreated != 1 || res.New != 0 {
+			t.Fatalf("a cooldown after the close: %d tasks created, %d new alerts; want 1, 0", res.TasksCreated, res.New)
+		}
+		if n := s.count("task_reasons", "since = '2026-03-26' AND added_at = '2026-04-03'"); n != 2 {
+			t.Errorf("reasons of the new task since the alerts opened: %d, want 2", n)
 		}
 	})
 }
@@ -272,6 +388,50 @@ rules:
 		}
 		if len(res.Gaps) != 1 || res.Gaps[0].Want != "homeroom" || res.Gaps[0].Got != "principal" {
 			t.Fatalf("gaps = %+v", res.Gaps)
+		}
+	})
+}
+
+// TestReasonJoinsOpenTask: an alert asking for a task the student already
+// has open (same kind, same teacher) joins it in a later run: the task's
+// due date moves to the earlier, its severity to the higher, and the
+// teacher's digest lists it once, as an open task with a new reason.
+func TestReasonJoinsOpenTask(t *testing.T) {
+	src := strings.Replace(twoContactRules, "assign: homeroom, due: 3d}", "assign: homeroom, due: 7d}", 1)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := seed{t, st}
+		s.school("SCH01", "C1")
+		s.teacher("T1", "SCH01", "C1", "teacher")
+		s1 := s.student("S1", "SCH01", 7, "T1")
+		s.absent(s1, "absent", "2026-03-09")
+		if res := evalAt(t, st, src, "2026-03-09", false); res.TasksCreated != 1 {
+			t.Fatalf("first run: %d tasks created, want 1", res.TasksCreated)
+		}
+		if got := tasksOf(t, st); !slices.Equal(got, []string{"1 open  2026-03-16 medium: absent-lately"}) {
+			t.Fatalf("first run: %q", got)
+		}
+		s.absent(s1, "absent", "2026-03-10")
+		res := evalAt(t, st, src, "2026-03-10", false)
+		if res.TasksCreated != 0 || res.TasksGrown != 1 || res.Merged != 1 {
+			t.Fatalf("second run: %d created, %d grown, %d merged; want 0, 1, 1", res.TasksCreated, res.TasksGrown, res.Merged)
+		}
+		if got := tasksOf(t, st); !slices.Equal(got, []string{"1 open  2026-03-12 high: absent-lately absent-twice"}) {
+			t.Fatalf("second run: %q", got)
+		}
+		var payload string
+		if err := st.RawGet(context.Background(), &payload, `SELECT payload FROM outbox WHERE recipient = 'T1' AND run_id = 2`); err != nil {
+			t.Fatal(err)
+		}
+		var dg Digest
+		if err := json.Unmarshal([]byte(payload), &dg); err != nil {
+			t.Fatal(err)
+		}
+		want := []DigestTask{{Kind: "contact_guardian", Rule: "absent-twice", StudentKey: "kS1", Name: "学生S1", Due: "2026-03-12",
+			Updated: true, Reasons: []DigestReason{
+				{Rule: "absent-lately", RuleName: "近三天缺勤", Severity: "medium", Since: "2026-03-09"},
+				{Rule: "absent-twice", RuleName: "近两周缺勤两天", Severity: "high", Since: "2026-03-10", New: true}}}}
+		if !reflect.DeepEqual(dg.Tasks, want) {
+			t.Fatalf("digest tasks:\n%+v\nwant\n%+v", dg.Tasks, want)
 		}
 	})
 }

@@ -58,13 +58,31 @@ type DigestAlert struct {
 	New        bool   `json:"new"`
 }
 
-// DigestTask is a task newly assigned to the teacher.
+// DigestTask is a task newly assigned to the teacher, or (Updated) an open
+// task of theirs that the run gave new reasons: one task per student, kind
+// and teacher (SPEC §7), with its due date as the run leaves it (the
+// earliest of its reasons').
 type DigestTask struct {
 	Kind       string `json:"kind"`
 	Rule       string `json:"rule"`
 	StudentKey string `json:"student_key"`
 	Name       string `json:"name"`
 	Due        string `json:"due"`
+	Updated    bool   `json:"updated,omitempty"`
+	// Reasons are the alerts the task follows up that still fire, by the
+	// day they opened, then by rule: none for a pairing task.
+	Reasons []DigestReason `json:"reasons,omitempty"`
+}
+
+// DigestReason is one reason of a task: an alert, by its rule, since when
+// it fires; New when it joined the task in this run.
+type DigestReason struct {
+	Rule      string `json:"rule"`
+	RuleName  string `json:"rule_name"`
+	Sensitive bool   `json:"sensitive"`
+	Severity  string `json:"severity"`
+	Since     string `json:"since"`
+	New       bool   `json:"new"`
 }
 
 // DigestEscal is an overdue task escalated to the teacher.
@@ -106,22 +124,25 @@ func notifications(runID int64, t civil.Day, p *plan, escalated []Escalation) ([
 				Severity: d.rule.Severity, StudentKey: d.stu.Key, Name: d.stu.Name, School: d.stu.School,
 				Class: d.stu.Class, Message: d.message, New: d.line.New || d.firstNotice})
 		}
-		if d.newTask != nil {
-			dg := get(d.newTask.Assignee)
-			dg.Tasks = append(dg.Tasks, DigestTask{Kind: d.newTask.Kind, Rule: d.rule.ID, StudentKey: d.stu.Key,
-				Name: d.stu.Name, Due: d.newTask.Due})
+	}
+	// A task once, at its first new reason; pairing tasks after the others.
+	for _, pairing := range []bool{false, true} {
+		for _, rt := range p.tasks {
+			if rt.pairing == pairing {
+				dg := get(rt.key.Assignee)
+				dg.Tasks = append(dg.Tasks, DigestTask{Kind: rt.key.Kind, Rule: rt.rule, StudentKey: rt.stu.Key,
+					Name: rt.stu.Name, Due: rt.due, Updated: rt.id != 0, Reasons: rt.digest})
+			}
 		}
 	}
 	keyOf := map[int64]*FiredStudent{}
 	for _, d := range p.decisions {
 		keyOf[d.stu.SID] = d.stu
 	}
-	for i, pr := range p.pairings {
+	for _, pr := range p.pairings {
 		f := keyOf[pr.sid]
 		dg := get(pr.Teacher)
 		dg.Pairings = append(dg.Pairings, DigestPaired{StudentKey: f.Key, Name: f.Name, Reason: pr.Reason})
-		pt := p.pairTasks[i]
-		dg.Tasks = append(dg.Tasks, DigestTask{Kind: pt.Kind, Rule: pt.Rule, StudentKey: f.Key, Name: f.Name, Due: pt.Due})
 	}
 	for _, e := range escalated {
 		for _, to := range e.To {

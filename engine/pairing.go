@@ -13,6 +13,9 @@ type Pairing struct {
 	Rule    string `json:"rule"`
 	Reason  string `json:"reason"`
 	sid     int64
+	// task is the pairing task the run creates; nil when one of the
+	// student and teacher is open already.
+	task *runTask
 }
 
 // pairer assigns pairing teachers: a teacher of the student's school,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -69,8 +70,14 @@ type Result struct {
 	// Counts. New and Ongoing leave out the inhibited alerts, which
 	// Inhibited counts (new or not), so that an alert another rule speaks
 	// for is not counted twice. WouldResolve is, for a dry run, how many
-	// alerts a writing run would resolve.
-	New, Ongoing, Inhibited, Notified, TasksCreated, WouldResolve int
+	// alerts a writing run would resolve. TasksCreated counts the tasks the
+	// run created (pairing tasks included), TasksGrown the open tasks it
+	// gave new reasons, Reasons the alerts that became reasons of either,
+	// and Merged those of them that joined a task another alert asked for
+	// (SPEC §7: one task per student, kind and assignee).
+	New, Ongoing, Inhibited, Notified, TasksCreated, TasksGrown, Reasons, Merged, WouldResolve int
+	// TasksByTeacher counts the tasks created by assignee.
+	TasksByTeacher map[string]int
 	// SchoolNames and TeacherNames are the names of the directory's schools
 	// and teachers by id, for reports that show a name beside an id.
 	SchoolNames, TeacherNames map[string]string
@@ -191,7 +198,7 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		state, err = readState(gctx, st, t, msgs)
+		state, err = readState(gctx, st, t, opt.Zone, msgs)
 		return err
 	})
 	g.Go(func() (err error) {
@@ -210,13 +217,17 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	for school := range rp.skip {
 		frozen[school] = true
 	}
-	l := &lifecycle{open: state.open, index: state.index, set: set, campaign: opt.Campaign, dir: state.dir, cal: cal,
-		loads: state.loads, pairCap: opt.PairingCap, t: t, frozen: frozen}
+	l := &lifecycle{open: state.open, index: state.index, tasks: state.tasks, taskIdx: indexTasks(state.tasks), set: set,
+		campaign: opt.Campaign, dir: state.dir, cal: cal, loads: state.loads, pairCap: opt.PairingCap, t: t, zone: opt.Zone,
+		frozen: frozen}
 	p := l.decide(sc.firings)
+	if !opt.DryRun {
+		l.digestReasons(p)
+	}
 	l.escalate(p, state.overdue)
 	p.unreported = unreported(rp, sc.perSchool, sc.skipped, state.dir, cal)
 	p.undelivered = undeliveredFor(state.undelivered, state.dir)
-	phase("decide", "open alerts", len(state.open))
+	phase("decide", "open alerts", len(state.open), "open tasks", len(state.tasks))
 	res := newResult(p, opt, n)
 	res.NotEvaluated = skipped
 	res.Warnings = append(res.Warnings, warnings...)
@@ -248,7 +259,7 @@ func newResult(p *plan, opt *Options, students int) *Result {
 	for _, d := range p.decisions {
 		line := d.line
 		line.Message = d.message
-		res.Alerts = append(res.Alerts, Alert{Line: line, Rule: d.rule, Student: d.stu, NewTask: d.newTask != nil})
+		res.Alerts = append(res.Alerts, Alert{Line: line, Rule: d.rule, Student: d.stu, NewTask: d.task != nil && d.task.id == 0})
 		switch {
 		case len(d.line.InhibitedBy) > 0:
 			res.Inhibited++
@@ -260,11 +271,22 @@ func newResult(p *plan, opt *Options, students int) *Result {
 		if d.line.Notified {
 			res.Notified++
 		}
-		if d.newTask != nil {
+	}
+	res.TasksByTeacher = map[string]int{}
+	for _, rt := range p.tasks {
+		if rt.id == 0 {
 			res.TasksCreated++
+			res.TasksByTeacher[rt.key.Assignee]++
+		} else {
+			res.TasksGrown++
+		}
+		res.Reasons += len(rt.reasons)
+		if rt.id == 0 && rt.forAlert && len(rt.reasons) > 0 {
+			res.Merged += len(rt.reasons) - 1
+		} else {
+			res.Merged += len(rt.reasons)
 		}
 	}
-	res.TasksCreated += len(p.pairTasks)
 	res.setUndelivered(p.undelivered)
 	return res
 }
@@ -285,6 +307,7 @@ type runState struct {
 	dir     *directory
 	open    []store.OpenAlert
 	index   openBy
+	tasks   []store.OpenTask
 	loads   map[string]int
 	overdue []store.OverdueTask
 	// undelivered are the notifications no run has reported yet.
@@ -292,20 +315,34 @@ type runState struct {
 }
 
 // readState reads the lifecycle state; it hands the open alerts to msgs as
-// soon as it has them (and lets msgs go, empty, if it fails before).
-func readState(ctx context.Context, st *store.Store, t civil.Day, msgs *messageNeed) (*runState, error) {
+// soon as it has them (and lets msgs go, empty, if it fails before). zone
+// is the installation's time zone, in which the day a teacher closed a
+// task is read.
+func readState(ctx context.Context, st *store.Store, t civil.Day, zone *time.Location, msgs *messageNeed) (*runState, error) {
 	rs := &runState{}
 	var err error
 	rs.open, err = st.OpenAlerts(ctx)
 	rs.index = make(openBy, len(rs.open))
 	msgs.last = make([]civil.Day, len(rs.open))
+	msgs.handled = make([]civil.Day, len(rs.open))
 	for i, a := range rs.open {
 		rs.index[store.AlertKey{Rule: a.Rule, SID: a.SID}] = i
 		msgs.last[i], _ = civil.ParseDay(a.LastNotifiedAt)
+		msgs.handled[i] = noDay
+		if a.TaskID.Valid && !a.TaskLeft && !a.TaskOpen() {
+			if closed, err := store.ParseTime(a.TaskClosedAt.String); err == nil {
+				msgs.handled[i] = civil.DayOf(closed.In(zone))
+			} else {
+				msgs.handled[i] = 0
+			}
+		}
 	}
 	msgs.open, msgs.index = rs.open, rs.index
 	close(msgs.ready)
 	if err != nil {
+		return nil, err
+	}
+	if rs.tasks, err = st.OpenTasks(ctx); err != nil {
 		return nil, err
 	}
 	schools, teachers, err := st.Directory(ctx)
@@ -357,36 +394,32 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 	if err != nil {
 		return err
 	}
-	var tasks []store.NewTask
 	for i := range p.decisions {
 		d := &p.decisions[i]
 		if d.line.New {
 			d.alertID = ids[store.AlertKey{Rule: d.rule.ID, SID: d.stu.SID}]
 		}
-		if d.newTask != nil {
-			d.newTask.AlertID = sql.NullInt64{Int64: d.alertID, Valid: true}
-			tasks = append(tasks, *d.newTask)
-		}
 	}
 	if err := tx.MarkAlertsNotified(ctx, at, p.notifyIDs); err != nil {
 		return err
 	}
-	if err := writeInhibitions(ctx, tx, p, now); err != nil {
+	if err := writeInhibitions(ctx, tx, p, at); err != nil {
 		return err
 	}
-	if err := tx.ResolveAlerts(ctx, runID, at, now, "resolved", p.resolvedIDs); err != nil {
+	if err := tx.ResolveAlerts(ctx, runID, at, "resolved", p.resolvedIDs); err != nil {
 		return err
 	}
-	if err := tx.ResolveAlerts(ctx, runID, at, now, "rule_retired", p.retiredIDs); err != nil {
+	if err := tx.ResolveAlerts(ctx, runID, at, "rule_retired", p.retiredIDs); err != nil {
 		return err
 	}
-	outcomes := make([]string, 0, len(p.leftIDs))
-	for o := range p.leftIDs {
-		outcomes = append(outcomes, o)
+	for _, o := range sortedKeys(p.leftIDs) {
+		if err := tx.ResolveAlerts(ctx, runID, at, o, p.leftIDs[o]); err != nil {
+			return err
+		}
 	}
-	sort.Strings(outcomes)
-	for _, o := range outcomes {
-		if err := tx.ResolveAlerts(ctx, runID, at, now, o, p.leftIDs[o]); err != nil {
+	// Tasks close before others are created: a key is open once at most.
+	for _, o := range sortedKeys(p.closing) {
+		if err := tx.CloseTasks(ctx, now, o, p.closing[o]); err != nil {
 			return err
 		}
 	}
@@ -397,8 +430,11 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 	if _, err := tx.AssignPairings(ctx, runID, assign, now); err != nil {
 		return err
 	}
-	tasks = append(tasks, p.pairTasks...)
-	if err := tx.InsertTasks(ctx, runID, at, tasks); err != nil {
+	creates, grows := taskWrites(p)
+	if _, err := tx.InsertTasks(ctx, runID, at, creates); err != nil {
+		return err
+	}
+	if err := tx.GrowTasks(ctx, runID, at, grows); err != nil {
 		return err
 	}
 	var escalated []Escalation
@@ -426,10 +462,11 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 }
 
 // writeInhibitions records which open alerts are inhibited now, and by
-// which rules, and closes the open tasks of those that became inhibited
-// (outcome "inhibited"), before the run's new tasks are written: an alert
-// active again may get a new one.
-func writeInhibitions(ctx context.Context, tx *store.Tx, p *plan, now string) error {
+// which rules, and takes those that became inhibited off the open tasks
+// they are reasons of, before any task closes (the tasks left with no open
+// reason close with the others, as "inhibited") and before the run's tasks
+// are written: an alert active again may join its task again.
+func writeInhibitions(ctx context.Context, tx *store.Tx, p *plan, at string) error {
 	values := make([]string, 0, len(p.inhibitedBy))
 	for by := range p.inhibitedBy {
 		values = append(values, by)
@@ -440,7 +477,50 @@ func writeInhibitions(ctx context.Context, tx *store.Tx, p *plan, now string) er
 			return err
 		}
 	}
-	return tx.CloseAlertTasks(ctx, now, "inhibited", p.inhibitedTasks)
+	return tx.LeaveTasks(ctx, at, p.leaving)
+}
+
+// taskWrites turns the run's tasks into the tasks to create and the open
+// tasks to grow, each with its new reasons (the alerts' ids known). Tasks
+// are created in the order their alerts fire, pairing tasks last.
+func taskWrites(p *plan) (creates []store.NewTask, grows []store.TaskGrowth) {
+	ordered := make([]*runTask, 0, len(p.tasks))
+	for _, pairing := range []bool{false, true} {
+		for _, rt := range p.tasks {
+			if rt.pairing == pairing {
+				ordered = append(ordered, rt)
+			}
+		}
+	}
+	for _, rt := range ordered {
+		reasons := make([]store.NewReason, len(rt.reasons))
+		for j, i := range rt.reasons {
+			d := &p.decisions[i]
+			reasons[j] = store.NewReason{AlertID: d.alertID, Rule: d.rule.ID, Severity: d.rule.Severity, Since: d.since,
+				Message: d.message, Rejoin: d.rejoin}
+		}
+		if rt.id != 0 {
+			grows = append(grows, store.TaskGrowth{ID: rt.id, Due: rt.due, Severity: rt.severity, Reasons: reasons})
+			continue
+		}
+		nt := store.NewTask{SID: rt.key.SID, SchoolID: rt.school, Kind: rt.key.Kind, Rule: rt.rule,
+			Assignee: rt.key.Assignee, Due: rt.due, Severity: rt.severity, Note: rt.note, Reasons: reasons}
+		if rt.forAlert && len(reasons) > 0 {
+			nt.AlertID = sql.NullInt64{Int64: reasons[0].AlertID, Valid: true}
+		}
+		creates = append(creates, nt)
+	}
+	return creates, grows
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys(m map[string][]int64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // retireError names the rules whose alerts a writing run would retire, and

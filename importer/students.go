@@ -345,7 +345,7 @@ func (b *studentBatch) write(ctx context.Context) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	if err := e.tx.MoveStudents(ctx, b.moves, e.today); err != nil {
+	if err := e.tx.MoveStudents(ctx, b.moves, e.today, e.now); err != nil {
 		return result{}, err
 	}
 	if err := e.tx.ChangePairings(ctx, b.pairings, e.now); err != nil {

@@ -104,17 +104,35 @@ func TestSchoolChange(t *testing.T) {
 				}
 				exec(t, st, `UPDATE students SET pairing_teacher_id = 'T003' WHERE sid = ?`, sid)
 				exec(t, st, `INSERT INTO pairings (sid, teacher_id, reason, assigned_at) VALUES (?, 'T003', 'rule', 'x')`, sid)
-				for _, status := range []string{"open", "acked", "closed"} {
+				// Two open tasks of one kind for two teachers (the pairing
+				// teacher and the homeroom teacher), one of another kind, a
+				// closed one.
+				for _, tk := range []struct{ kind, teacher, due, status string }{
+					{"contact_guardian", "T003", "2026-12-01", "open"}, {"home_visit", "T003", "2026-12-01", "acked"},
+					{"contact_guardian", "T003", "2026-12-01", "closed"}, {"contact_guardian", "T004", "2026-11-30", "open"},
+				} {
 					exec(t, st, `INSERT INTO tasks (sid, school_id, kind, assignee, due, status, created_at)
-						VALUES (?, 'SCH02', 'contact_guardian', 'T003', '2026-12-01', ?, 'x')`, sid, status)
+						VALUES (?, 'SCH02', ?, ?, ?, ?, 'x')`, sid, tk.kind, tk.teacher, tk.due, tk.status)
 				}
+				exec(t, st, `INSERT INTO task_reasons (task_id, alert_id, rule, severity, since, added_at) VALUES
+					(1, 11, 'r1', 'low', '2026-11-20', '2026-11-20'), (4, 14, 'r4', 'high', '2026-11-25', '2026-11-25')`)
 				sum := importOK(t, st, "students", tc.file, opts())
 				if sum.Updated != 1 || sum.New != 0 {
 					t.Errorf("move: %v", sum)
 				}
-				equalLines(t, "tasks", dump(t, st, `SELECT status, school_id, assignee FROM tasks ORDER BY id`), []string{
-					"open|" + tc.school + "|" + tc.assignee, "acked|" + tc.school + "|" + tc.assignee, "closed|SCH02|T003",
-				})
+				// Taken over by one teacher, the two of one kind are one task
+				// with both reasons; nothing is lost.
+				want := []string{"open|" + tc.school + "|" + tc.assignee + "|2026-11-30||0", "acked|" + tc.school + "|" + tc.assignee + "|2026-12-01||0",
+					"closed|SCH02|T003|2026-12-01||0", "closed|SCH02|T004|2026-11-30|merged|1"}
+				reasons := []string{"1|11", "1|14"}
+				if tc.assignee == "T003" { // nobody takes over: the tasks stay their teachers'
+					want = []string{"open|SCH04|T003|2026-12-01||0", "acked|SCH04|T003|2026-12-01||0",
+						"closed|SCH02|T003|2026-12-01||0", "open|SCH04|T004|2026-11-30||0"}
+					reasons = []string{"1|11", "4|14"}
+				}
+				equalLines(t, "tasks", dump(t, st, `SELECT status, school_id, assignee, due, outcome, COALESCE(merged_into, 0)
+					FROM tasks ORDER BY id`), want)
+				equalLines(t, "reasons", dump(t, st, `SELECT task_id, alert_id FROM task_reasons ORDER BY task_id, alert_id`), reasons)
 				equalLines(t, "teachers", dump(t, st, `SELECT school_id, homeroom_teacher_id, pairing_teacher_id
 					FROM students WHERE sid = ?`, sid), []string{tc.school + "|" + tc.homeroom + "|"})
 				equalLines(t, "pairing ended", dump(t, st, `SELECT teacher_id, ended_at FROM pairings WHERE sid = ?`, sid),

@@ -52,7 +52,7 @@ func fixture(t *testing.T, st *store.Store) {
 		id := func(rule string, sid int64) sql.NullInt64 {
 			return sql.NullInt64{Int64: ids[store.AlertKey{Rule: rule, SID: sid}], Valid: true}
 		}
-		if err := tx.InsertTasks(ctx, runID, "2026-03-10", []store.NewTask{
+		if _, err := tx.InsertTasks(ctx, runID, "2026-03-10", []store.NewTask{
 			{AlertID: id("unexcused-streak", 1), SID: 1, SchoolID: "SCH01", Kind: "home_visit", Assignee: "T1", Due: "2026-03-12"},
 			{AlertID: id("unexcused-streak", 2), SID: 2, SchoolID: "SCH01", Kind: "home_visit", Assignee: "T1", Due: "2026-03-15"},
 			{AlertID: id("grade9-absence", 1), SID: 1, SchoolID: "SCH01", Kind: "contact_guardian", Assignee: "T1", Due: "2026-03-16"},
@@ -60,9 +60,16 @@ func fixture(t *testing.T, st *store.Store) {
 		}); err != nil {
 			return err
 		}
-		// The alert of student 3 resolves: its task closes with it.
-		if err := tx.ResolveAlerts(ctx, runID, "2026-03-11", "2026-03-11T11:00:00.000000Z", "resolved",
+		// The alert of student 3 resolves: its task (the 4th) closes with it.
+		if err := tx.ResolveAlerts(ctx, runID, "2026-03-11", "resolved",
 			[]int64{id("grade9-absence", 3).Int64}); err != nil {
+			return err
+		}
+		var task int64
+		if err := tx.RawGet(ctx, &task, `SELECT id FROM tasks WHERE alert_id = ?`, id("grade9-absence", 3).Int64); err != nil {
+			return err
+		}
+		if err := tx.CloseTasks(ctx, "2026-03-11T11:00:00.000000Z", "resolved", []int64{task}); err != nil {
 			return err
 		}
 		var ms []store.OutboxMessage

@@ -115,16 +115,12 @@ func groups(f *engine.FiredStudent) []string {
 }
 
 // NewTasksByTeacher counts the tasks the run created (or, dry, would
-// create) per assignee.
+// create) per assignee: one per student, kind and teacher, however many
+// alerts asked for it (SPEC §7), pairing tasks included.
 func NewTasksByTeacher(res *engine.Result) map[string]int {
-	m := map[string]int{}
-	for _, a := range res.Alerts {
-		if (a.Line.New || a.NewTask) && a.Line.Task != nil && a.Line.Task.Assignee != "" {
-			m[a.Line.Task.Assignee]++
-		}
-	}
-	for _, p := range res.Pairings {
-		m[p.Teacher]++
+	m := make(map[string]int, len(res.TasksByTeacher))
+	for t, n := range res.TasksByTeacher {
+		m[t] = n
 	}
 	return m
 }

@@ -132,12 +132,14 @@ func groupLine(p *i18n.Printer, d *engine.Digest, name string) string {
 			reminders++
 		}
 	}
+	tasks, updated := taskCounts(d)
 	var counts []string
 	for _, c := range []struct {
 		key string
 		n   int
 	}{
-		{"digest.group.alerts", news}, {"digest.group.reminders", reminders}, {"digest.group.tasks", len(d.Tasks)},
+		{"digest.group.alerts", news}, {"digest.group.reminders", reminders}, {"digest.group.tasks", tasks},
+		{"digest.group.tasks_updated", updated},
 		{"digest.group.escalations", len(d.Escalations)}, {"digest.group.pairings", len(d.Pairings)},
 		{"digest.group.unreported", len(d.Unreported)}, {"digest.group.undelivered", len(d.Undelivered) + d.UndeliveredMore},
 	} {
@@ -185,9 +187,14 @@ func personalSections(p *i18n.Printer, d *engine.Digest, masked bool) []section 
 			reminders = append(reminders, item)
 		}
 	}
-	var tasks, escal, pairs, unrep []string
+	var tasks, updated, escal, pairs, unrep []string
 	for _, t := range d.Tasks {
-		tasks = append(tasks, p.Sprintf("digest.task", taskLabel(p, t.Kind), who(t.Name, ""), t.Due))
+		item := p.Sprintf("digest.task", taskLabel(p, t.Kind), who(t.Name, ""), t.Due) + taskReasons(p, t, masked)
+		if t.Updated {
+			updated = append(updated, item)
+		} else {
+			tasks = append(tasks, item)
+		}
 	}
 	for _, e := range d.Escalations {
 		rule := ruleNames[e.Rule]
@@ -217,7 +224,8 @@ func personalSections(p *i18n.Printer, d *engine.Digest, masked bool) []section 
 		n     int
 	}{
 		{"digest.alerts.new", news, len(news)}, {"digest.alerts.reminder", reminders, len(reminders)},
-		{"digest.tasks", tasks, len(tasks)}, {"digest.escalations", escal, len(escal)},
+		{"digest.tasks", tasks, len(tasks)}, {"digest.tasks.updated", updated, len(updated)},
+		{"digest.escalations", escal, len(escal)},
 		{"digest.pairings", pairs, len(pairs)}, {"digest.unreported", unrep, len(unrep)},
 		{"digest.undelivered", undeliv, len(d.Undelivered) + d.UndeliveredMore},
 	} {
@@ -226,6 +234,40 @@ func personalSections(p *i18n.Printer, d *engine.Digest, masked bool) []section 
 		}
 	}
 	return secs
+}
+
+// taskCounts counts a digest's new tasks and its open tasks given new
+// reasons.
+func taskCounts(d *engine.Digest) (created, updated int) {
+	for _, t := range d.Tasks {
+		if t.Updated {
+			updated++
+		} else {
+			created++
+		}
+	}
+	return created, updated
+}
+
+// taskReasons names the reasons of a task that several alerts ask for (a
+// task of one reason is its alert, listed above it): their rule names, a
+// sensitive rule's withheld when masked.
+func taskReasons(p *i18n.Printer, t engine.DigestTask, masked bool) string {
+	if len(t.Reasons) < 2 {
+		return ""
+	}
+	names := make([]string, len(t.Reasons))
+	for i, r := range t.Reasons {
+		switch {
+		case masked && r.Sensitive:
+			names[i] = p.Sprintf("digest.sensitive")
+		case r.RuleName != "":
+			names[i] = r.RuleName
+		default:
+			names[i] = r.Rule
+		}
+	}
+	return p.Sprintf("digest.task.reasons", strings.Join(names, p.Sprintf("digest.task.reason_sep")))
 }
 
 // undeliveredItems lists, for a center admin, the notifications to the

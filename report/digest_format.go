@@ -194,6 +194,7 @@ type groupPayload struct {
 	NewAlerts         int    `json:"new_alerts"`
 	Reminders         int    `json:"reminders"`
 	Tasks             int    `json:"tasks"`
+	TasksUpdated      int    `json:"tasks_updated,omitempty"`
 	Escalations       int    `json:"escalations"`
 	Pairings          int    `json:"pairings"`
 	UnreportedSchools int    `json:"unreported_schools"`
@@ -211,7 +212,7 @@ type personalPayload struct {
 // digestPayload is d as JSON, holding only what o.Mode may show.
 func digestPayload(d *engine.Digest, to DigestTo, o DigestOptions) ([]byte, error) {
 	if o.Mode == DigestGroup {
-		g := groupPayload{Run: d.Run, At: d.At, Teacher: d.Teacher, TeacherName: to.Name, Tasks: len(d.Tasks),
+		g := groupPayload{Run: d.Run, At: d.At, Teacher: d.Teacher, TeacherName: to.Name,
 			Escalations: len(d.Escalations), Pairings: len(d.Pairings), UnreportedSchools: len(d.Unreported),
 			Undelivered: len(d.Undelivered) + d.UndeliveredMore, Link: o.Link}
 		for _, a := range d.Alerts {
@@ -221,6 +222,7 @@ func digestPayload(d *engine.Digest, to DigestTo, o DigestOptions) ([]byte, erro
 				g.Reminders++
 			}
 		}
+		g.Tasks, g.TasksUpdated = taskCounts(d)
 		return json.Marshal(g)
 	}
 	c := personalPayload{Digest: *d, TeacherName: to.Name, Link: o.Link}
@@ -243,6 +245,16 @@ func digestPayload(d *engine.Digest, to DigestTo, o DigestOptions) ([]byte, erro
 		c.Tasks = make([]engine.DigestTask, len(d.Tasks))
 		for i, t := range d.Tasks {
 			t.Name, t.Rule = MaskName(t.Name), ""
+			if t.Reasons != nil {
+				rs := make([]engine.DigestReason, len(t.Reasons))
+				for j, r := range t.Reasons {
+					if r.Sensitive {
+						r.Rule, r.RuleName = "", ""
+					}
+					rs[j] = r
+				}
+				t.Reasons = rs
+			}
 			c.Tasks[i] = t
 		}
 		c.Escalations = make([]engine.DigestEscal, len(d.Escalations))

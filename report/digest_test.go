@@ -365,3 +365,58 @@ func TestScrubIdentityNumbers(t *testing.T) {
 		}
 	}
 }
+
+// mergedDigest has a new task that two alerts asked for (one of a
+// sensitive rule) and an open task that the run gave a new reason.
+func mergedDigest() *engine.Digest {
+	return &engine.Digest{Run: 9, At: "2026-03-10", Teacher: "T001",
+		Alerts: []engine.DigestAlert{
+			{Rule: "grade9-absence", RuleName: "初三学生近两周缺勤两天以上", Severity: "high", StudentKey: "k1", Name: "伍小明",
+				Class: "九年级2班", Message: "伍小明近14天缺勤3天。", New: true},
+			{Rule: "left-behind-absence", RuleName: "留守儿童近两周缺勤两天以上", Sensitive: true, Severity: "medium",
+				StudentKey: "k1", Name: "伍小明", Class: "九年级2班", Message: "伍小明近14天缺勤3天。", New: true},
+			{Rule: "repeated-absence", RuleName: "近两周缺勤三天以上", Severity: "medium", StudentKey: "k2", Name: "李四",
+				Class: "七年级1班", New: true},
+		},
+		Tasks: []engine.DigestTask{
+			{Kind: "contact_guardian", Rule: "grade9-absence", StudentKey: "k1", Name: "伍小明", Due: "2026-03-12",
+				Reasons: []engine.DigestReason{
+					{Rule: "grade9-absence", RuleName: "初三学生近两周缺勤两天以上", Severity: "high", Since: "2026-03-10", New: true},
+					{Rule: "left-behind-absence", RuleName: "留守儿童近两周缺勤两天以上", Sensitive: true, Severity: "medium",
+						Since: "2026-03-10", New: true}}},
+			{Kind: "contact_guardian", Rule: "repeated-absence", StudentKey: "k2", Name: "李四", Due: "2026-03-11", Updated: true,
+				Reasons: []engine.DigestReason{
+					{Rule: "special-group-no-contact", RuleName: "特殊群体学生近30天无家校联系记录", Sensitive: true, Severity: "low",
+						Since: "2026-03-02"},
+					{Rule: "repeated-absence", RuleName: "近两周缺勤三天以上", Severity: "medium", Since: "2026-03-10", New: true}}},
+		}}
+}
+
+// TestDigestMergedTask: a task several alerts asked for is one item with
+// its reasons; an open task given a new reason is listed apart, with its
+// due date; the log channel withholds a sensitive rule's name among the
+// reasons; a group chat counts both.
+func TestDigestMergedTask(t *testing.T) {
+	zh, en := i18n.NewPrinter(i18n.Chinese), i18n.NewPrinter(i18n.English)
+	var b strings.Builder
+	for _, tc := range []struct {
+		name string
+		p    *i18n.Printer
+		o    DigestOptions
+	}{
+		{"personal", zh, DigestOptions{Mode: DigestPersonal, Link: link}},
+		{"personal-en", en, DigestOptions{Mode: DigestPersonal, Link: link}},
+		{"masked", zh, DigestOptions{Mode: DigestMasked, Link: link}},
+		{"group", zh, DigestOptions{Mode: DigestGroup, Link: link}},
+	} {
+		r, err := RenderDigest(tc.p, mergedDigest(), to, tc.o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "== %s\n%s\n== payload\n%s\n", tc.name, r.Text, r.Payload)
+		if tc.o.Mode != DigestPersonal && strings.Contains(r.Text+string(r.Payload), "留守") {
+			t.Errorf("%s: a sensitive rule's name shows", tc.name)
+		}
+	}
+	golden(t, "digest-merged", b.String())
+}

@@ -18,6 +18,8 @@ func inhibitedResult() *engine.Result {
 	res.Alerts[2].Line.New = false
 	res.Alerts[2].Line.Task = &engine.TaskLine{Kind: "contact_guardian", Assignee: "T3", Due: "2026-03-12"}
 	res.Alerts[2].NewTask = true
+	res.TasksCreated++
+	res.TasksByTeacher["T3"]++ // (as the engine counts the tasks it creates)
 	return res
 }
 

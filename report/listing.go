@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,10 +53,13 @@ type AlertTask struct {
 }
 
 // Task is one follow-up task as `baoxue tasks` lists it, and its JSON line
-// (SPEC §3). StudentName is the name as stored: the listing masks it.
+// (SPEC §3). StudentName is the name as stored, and the reasons' messages
+// as stored: the listing masks the name in both.
 type Task struct {
 	ID int64 `json:"id"`
-	// Alert is the alert the task follows up, 0 for a pairing or ledger task.
+	// Alert is the alert the task was created for (its first reason), 0
+	// for a pairing or ledger task; Rule that alert's rule (the pairing's
+	// for a pairing task).
 	Alert int64  `json:"alert"`
 	Kind  string `json:"kind"`
 	Rule  string `json:"rule"`
@@ -77,6 +81,27 @@ type Task struct {
 	SchoolName   string `json:"school_name"`
 	Assignee     string `json:"assignee"`
 	AssigneeName string `json:"assignee_name"`
+	// Severity is the highest of its reasons'; MergedInto the task it was
+	// merged into on an upgrade (outcome merged), else 0.
+	Severity   string `json:"severity"`
+	MergedInto int64  `json:"merged_into"`
+	// Reasons are the alerts the task follows up (SPEC §7): one task per
+	// student, kind and assignee, whatever number of rules ask for it.
+	Reasons []TaskReason `json:"reasons"`
+}
+
+// TaskReason is one reason of a task: an alert, its rule and severity,
+// since when it fires, its message (the student's name masked) and how it
+// ended ("" while it fires).
+type TaskReason struct {
+	Alert    int64  `json:"alert"`
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Since    string `json:"since"`
+	Ended    string `json:"ended"`
+	Outcome  string `json:"outcome"`
+	Left     string `json:"left"`
+	Message  string `json:"message"`
 }
 
 // Run is one recorded run as `baoxue runs` lists it, and its JSON line
@@ -208,7 +233,36 @@ func alertCells(p *i18n.Printer, a *Alert) []string {
 func taskLine(t *Task) any {
 	line := *t
 	line.StudentName = MaskName(t.StudentName)
+	line.Reasons = make([]TaskReason, len(t.Reasons))
+	for i, r := range t.Reasons {
+		r.Message = maskMessage(r.Message, t.StudentName)
+		line.Reasons[i] = r
+	}
 	return &line
+}
+
+// maskMessage masks a student's name, and anything shaped like an identity
+// number, in a rule's message rendered for the student.
+func maskMessage(msg, name string) string {
+	if name != "" {
+		msg = strings.ReplaceAll(msg, name, MaskName(name))
+	}
+	return ScrubIdentityNumbers(msg)
+}
+
+// taskRules names the rules of a task's reasons, each once, in the order
+// of its reasons; a task of no reason (a pairing task) by its own rule.
+func taskRules(p *i18n.Printer, t *Task) string {
+	var ids []string
+	for _, r := range t.Reasons {
+		if !slices.Contains(ids, r.Rule) {
+			ids = append(ids, r.Rule)
+		}
+	}
+	if len(ids) == 0 {
+		return t.Rule
+	}
+	return strings.Join(ids, p.Sprintf("common.list.sep"))
 }
 
 func taskCells(p *i18n.Printer, t *Task) []string {
@@ -230,7 +284,7 @@ func taskCells(p *i18n.Printer, t *Task) []string {
 	case 2:
 		escalated = p.Sprintf("lists.escalated.center")
 	}
-	return []string{t.Due, state, escalated, taskLabel(p, t.Kind), t.Rule, MaskName(t.StudentName),
+	return []string{t.Due, state, escalated, taskLabel(p, t.Kind), taskRules(p, t), MaskName(t.StudentName),
 		classLabel(p, t.Grade, t.Class), named(p, t.SchoolName, t.School), named(p, t.AssigneeName, t.Assignee)}
 }
 

@@ -25,6 +25,9 @@ func WriteOverview(w io.Writer, p *i18n.Printer, res *engine.Result) {
 		fmt.Fprintf(w, "\n%s\n", p.Sprintf("report.overview.head", res.At.String(), res.Students, len(risk), len(res.Alerts),
 			res.TasksCreated, len(res.Pairings)))
 	}
+	if res.Merged > 0 {
+		fmt.Fprintf(w, "%s\n", p.Sprintf("report.summary.merged", res.Merged))
+	}
 	byGroup, byGrade, bySchool := map[string]int{}, map[int]int{}, map[string]int{}
 	for _, s := range risk {
 		for _, g := range s.Groups {

@@ -107,7 +107,7 @@ func result() *engine.Result {
 		},
 		Pairings:   []engine.Pairing{{Student: "S2", School: "SCH02", Teacher: "T2", Rule: "b-rule", Reason: "r"}},
 		Unreported: []engine.Unreported{{Type: "unreported", School: "SCH03", Name: "<三>", Center: "C1", Students: 4}},
-		New:        3, Notified: 3, TasksCreated: 2,
+		New:        3, Notified: 3, TasksCreated: 2, TasksByTeacher: map[string]int{"T1": 1, "T2": 1},
 		SchoolNames: map[string]string{"SCH01": "一中", "SCH03": "<三>"}, TeacherNames: map[string]string{"T1": "王老师"}}
 }
 

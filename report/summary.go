@@ -43,6 +43,13 @@ func WriteSummary(w io.Writer, p *i18n.Printer, res *engine.Result) error {
 		tasks = "report.summary.tasks_dry"
 	}
 	fmt.Fprintf(bw, "  %s\n", p.Sprintf(tasks, res.TasksCreated, len(res.Pairings), len(res.Escalations)))
+	if res.Merged > 0 {
+		merged := "report.summary.merged"
+		if res.DryRun {
+			merged = "report.summary.merged_dry"
+		}
+		fmt.Fprintf(bw, "  %s\n", p.Sprintf(merged, res.Merged))
+	}
 	writeUndelivered(bw, p, res)
 	for _, warn := range res.Warnings {
 		fmt.Fprintf(bw, "  %s\n", p.Sprintf("common.warning", warn))

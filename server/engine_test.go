@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"baoxue/civil"
@@ -118,6 +119,55 @@ rules:
 		res := evaluate(t, st, src, "2026-03-11")
 		if len(res.Alerts) != 0 || len(res.Resolved) != 1 {
 			t.Fatalf("after the contact: alerts %+v, resolved %+v", res.Alerts, res.Resolved)
+		}
+	})
+}
+
+// twoRulesOneTask: both rules ask the homeroom teacher to contact the
+// guardian, so a student both fire for has one task with two reasons.
+const twoRulesOneTask = `
+rules:
+  - id: absence
+    name: 近期缺勤
+    severity: high
+    when: absences(14) >= 2
+    cooldown: 7d
+    task: {kind: contact_guardian, assign: homeroom, due: 2d}
+  - id: any-absence
+    name: 有缺勤
+    severity: medium
+    when: absences(14) >= 1
+    cooldown: 7d
+    task: {kind: contact_guardian, assign: homeroom, due: 3d}
+`
+
+// TestCloseMergedTask: a task with two reasons is listed with both; a
+// teacher's close handles both (SPEC §7): no run makes a task for either
+// before the rules' cooldown has passed since the close, and then one
+// task again, with both reasons.
+func TestCloseMergedTask(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		d := oneAbsentStudent(t, st)
+		if res := evaluate(t, st, twoRulesOneTask, "2026-03-10"); res.TasksCreated != 1 || len(res.Alerts) != 2 {
+			t.Fatalf("first run: %d tasks for %d alerts", res.TasksCreated, len(res.Alerts))
+		}
+		a := d.as("T1", http.MethodGet, "/api/v1/tasks", "")
+		for _, want := range []string{`"severity":"high"`, `"reasons":[{"alert":1,"rule":"absence","rule_name":"近期缺勤","severity":"high","since":"2026-03-10","ended":"","outcome":"","left":""},{"alert":2,"rule":"any-absence"`} {
+			if a.status != http.StatusOK || !strings.Contains(a.raw, want) {
+				t.Fatalf("list: %d %s, want %s", a.status, a.raw, want)
+			}
+		}
+		if a := d.as("T1", http.MethodPost, "/api/v1/tasks/1/close", `{"outcome":"reached_family"}`); a.status != http.StatusOK ||
+			!strings.Contains(a.raw, `"any-absence"`) {
+			t.Fatalf("close: %d %s", a.status, a.raw)
+		}
+		res := evaluate(t, st, twoRulesOneTask, "2026-03-12")
+		if res.TasksCreated != 0 || res.TasksGrown != 0 || d.count("tasks", "status = 'open'") != 0 {
+			t.Fatalf("within the cooldown: %d created, %d grown: the close handled both reasons", res.TasksCreated, res.TasksGrown)
+		}
+		res = evaluate(t, st, twoRulesOneTask, "2026-03-18")
+		if res.TasksCreated != 1 || d.count("tasks", "status = 'open'") != 1 || d.count("task_reasons", "task_id = 2") != 2 {
+			t.Fatalf("after the cooldown: %d created; want one task with both reasons", res.TasksCreated)
 		}
 	})
 }

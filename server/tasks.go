@@ -13,8 +13,8 @@ import (
 
 // Outcomes are what a teacher reports when closing a task (SPEC §8), in
 // the order the SPEC lists them. None is an outcome a run writes
-// (resolved, rule_retired, student_<status>), so a task's outcome always
-// tells who closed it. other needs a note saying what happened.
+// (resolved, rule_retired, student_<status>, inhibited, merged), so a
+// task's outcome always tells who closed it. other needs a note saying what happened.
 var outcomes = []string{
 	"reached_family",     // 已联系上家长（监护人），了解了情况
 	"home_visited",       // 已家访
@@ -64,14 +64,39 @@ type taskJSON struct {
 	CloseNote    string `json:"close_note"`
 	Assignee     string `json:"assignee"`
 	AssigneeName string `json:"assignee_name"`
+	// Severity is the highest of its reasons'; Reasons the alerts it
+	// follows up (SPEC §7: one task per student, kind and assignee).
+	Severity string       `json:"severity"`
+	Reasons  []reasonJSON `json:"reasons"`
+}
+
+// reasonJSON is one reason of a task: the alert, its rule, since when it
+// fires, how it ended ("" while it fires), and left, the day its reason
+// left the task because the alert was inhibited ("" when it did not). The
+// alert's message is left out: it may name the student in full.
+type reasonJSON struct {
+	Alert    int64  `json:"alert"`
+	Rule     string `json:"rule"`
+	RuleName string `json:"rule_name"`
+	Severity string `json:"severity"`
+	Since    string `json:"since"`
+	Ended    string `json:"ended"`
+	Outcome  string `json:"outcome"`
+	Left     string `json:"left"`
 }
 
 func (a *API) taskJSON(t *store.TaskRow) taskJSON {
-	return taskJSON{ID: t.ID, Alert: t.AlertID, Kind: t.Kind, StudentKey: t.StudentKey, StudentName: t.StudentName,
+	out := taskJSON{ID: t.ID, Alert: t.AlertID, Kind: t.Kind, StudentKey: t.StudentKey, StudentName: t.StudentName,
 		Grade: t.Grade, Class: t.Class, School: t.SchoolID, SchoolName: t.SchoolName, Rule: t.Rule,
 		RuleName: a.opt.RuleName(t.Rule), Due: t.Due, Status: t.Status, Overdue: t.Overdue, Escalation: t.Escalation,
 		Created: t.CreatedAt, Closed: t.ClosedAt, Outcome: t.Outcome, ClosedBy: t.ClosedBy,
-		CloseNote: report.ScrubIdentityNumbers(t.CloseNote), Assignee: t.Assignee, AssigneeName: t.AssigneeName}
+		CloseNote: report.ScrubIdentityNumbers(t.CloseNote), Assignee: t.Assignee, AssigneeName: t.AssigneeName,
+		Severity: t.Severity, Reasons: make([]reasonJSON, len(t.Reasons))}
+	for i, r := range t.Reasons {
+		out.Reasons[i] = reasonJSON{Alert: r.AlertID, Rule: r.Rule, RuleName: a.opt.RuleName(r.Rule), Severity: r.Severity,
+			Since: r.Since, Ended: r.Ended, Outcome: r.Outcome, Left: r.Left}
+	}
+	return out
 }
 
 type tasksPage struct {

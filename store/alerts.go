@@ -6,11 +6,14 @@ import (
 	"fmt"
 )
 
-// OpenAlert is an alert that has not resolved, with its student's 学籍号 and
-// its follow-up task (if any): the one task of the alert not closed by
-// inhibition. InhibitedBy are the ids of the rules inhibiting it, sorted and
-// comma-separated, "" when it is not inhibited; LastNotifiedAt is "" for an
-// alert never notified (it opened inhibited).
+// OpenAlert is an alert that has not resolved, with its student's 学籍号
+// and its current task: the task it joined last as a reason (SPEC §7),
+// open, or closed by a teacher while the alert still fires, or the task its
+// reason left when the alert became inhibited (TaskLeft). The task fields
+// are invalid when the alert never had a task. InhibitedBy are the ids of
+// the rules inhibiting it, sorted and comma-separated, "" when it is not
+// inhibited; LastNotifiedAt is "" for an alert never notified (it opened
+// inhibited).
 type OpenAlert struct {
 	ID            int64  `db:"id"`
 	Rule          string `db:"rule"`
@@ -19,24 +22,45 @@ type OpenAlert struct {
 	StudentStatus string `db:"student_status"`
 	// StudentSchool is the student's school now ("" when the student is
 	// gone); SchoolID is the school the alert opened at.
-	StudentSchool  string         `db:"student_school"`
-	SchoolID       string         `db:"school_id"`
-	LastNotifiedAt string         `db:"last_notified_at"`
-	InhibitedBy    string         `db:"inhibited_by"`
-	TaskKind       sql.NullString `db:"task_kind"`
-	TaskAssignee   sql.NullString `db:"task_assignee"`
-	TaskDue        sql.NullString `db:"task_due"`
+	StudentSchool  string `db:"student_school"`
+	SchoolID       string `db:"school_id"`
+	Severity       string `db:"severity"`
+	OpenedAt       string `db:"opened_at"`
+	LastNotifiedAt string `db:"last_notified_at"`
+	InhibitedBy    string `db:"inhibited_by"`
+	TaskID         sql.NullInt64
+	TaskKind       sql.NullString
+	TaskAssignee   sql.NullString
+	TaskDue        sql.NullString
+	// TaskStatus is open, acked or closed; TaskClosedAt the instant it
+	// closed (TimeFormat).
+	TaskStatus   sql.NullString
+	TaskClosedAt sql.NullString
+	// TaskLeft: the alert's reason left its current task when the alert
+	// became inhibited (the task may be open still, with other reasons).
+	TaskLeft bool
 }
 
-// OpenAlerts returns every open alert, ordered by id. (Scanned by hand: a
-// city has a few hundred thousand, read at every run.)
+// TaskOpen reports whether the alert is a reason of an open (or
+// acknowledged) task: its current task is open and its reason did not
+// leave it.
+func (a *OpenAlert) TaskOpen() bool {
+	return a.TaskID.Valid && !a.TaskLeft && (a.TaskStatus.String == "open" || a.TaskStatus.String == "acked")
+}
+
+// OpenAlerts returns every open alert with its current task, ordered by id.
+// (Scanned by hand: a city has a few hundred thousand, read at every run.)
 func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
+	// One row per reason the alert ever was: ordered as they joined, so the
+	// last row of an alert is its current task.
 	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, ''), COALESCE(s.status, ''), COALESCE(s.school_id, ''), a.school_id,
-		a.last_notified_at, a.inhibited_by, t.kind, t.assignee, t.due
+		a.severity, a.opened_at, a.last_notified_at, a.inhibited_by, t.id, t.kind, t.assignee, t.due, t.status, t.closed_at,
+		COALESCE(r.left_at, '')
 		FROM alerts a
 		LEFT JOIN students s ON s.sid = a.sid
-		LEFT JOIN tasks t ON t.alert_id = a.id AND t.outcome <> 'inhibited'
-		WHERE a.resolved_at IS NULL ORDER BY a.id`)
+		LEFT JOIN task_reasons r ON r.alert_id = a.id
+		LEFT JOIN tasks t ON t.id = r.task_id
+		WHERE a.resolved_at IS NULL ORDER BY a.id, r.added_run, r.task_id`)
 	if err != nil {
 		return nil, fmt.Errorf("read open alerts: %w", err)
 	}
@@ -44,9 +68,16 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 	var as []OpenAlert
 	for rows.Next() {
 		var a OpenAlert
-		if err := rows.Scan(&a.ID, &a.Rule, &a.SID, &a.StudentID, &a.StudentStatus, &a.StudentSchool, &a.SchoolID, &a.LastNotifiedAt,
-			&a.InhibitedBy, &a.TaskKind, &a.TaskAssignee, &a.TaskDue); err != nil {
+		var left string
+		if err := rows.Scan(&a.ID, &a.Rule, &a.SID, &a.StudentID, &a.StudentStatus, &a.StudentSchool, &a.SchoolID,
+			&a.Severity, &a.OpenedAt, &a.LastNotifiedAt, &a.InhibitedBy,
+			&a.TaskID, &a.TaskKind, &a.TaskAssignee, &a.TaskDue, &a.TaskStatus, &a.TaskClosedAt, &left); err != nil {
 			return nil, fmt.Errorf("read open alerts: %w", err)
+		}
+		a.TaskLeft = left != ""
+		if n := len(as); n > 0 && as[n-1].ID == a.ID {
+			as[n-1] = a
+			continue
 		}
 		as = append(as, a)
 	}
@@ -150,28 +181,26 @@ func (tx *Tx) SetAlertsInhibitedBy(ctx context.Context, inhibitedBy string, ids 
 	return nil
 }
 
-// CloseAlertTasks closes the open (or acknowledged) tasks of alerts with an
-// outcome at instant now, leaving the alerts open: the tasks of alerts
-// that became inhibited close as "inhibited".
-func (tx *Tx) CloseAlertTasks(ctx context.Context, now, outcome string, ids []int64) error {
-	if err := tx.execIn(ctx, `UPDATE tasks SET status = 'closed', outcome = ?, closed_at = ?
-		WHERE status IN ('open', 'acked') AND alert_id IN (?)`, []any{outcome, now}, ids); err != nil {
-		return fmt.Errorf("close tasks of inhibited alerts: %w", err)
+// LeaveTasks records that the alerts of ids, which became inhibited at the
+// run of date at, are no longer reasons of the open (or acknowledged) tasks
+// they are reasons of (SPEC §7). The tasks are the caller's: one closes
+// when its last open reason leaves or ends (CloseTasks); it must be called
+// before those tasks close.
+func (tx *Tx) LeaveTasks(ctx context.Context, at string, ids []int64) error {
+	if err := tx.execIn(ctx, `UPDATE task_reasons SET left_at = ? WHERE left_at = '' AND alert_id IN (?)
+		AND task_id IN (SELECT id FROM tasks WHERE status IN ('open', 'acked'))`, []any{at}, ids); err != nil {
+		return fmt.Errorf("take inhibited alerts off their tasks: %w", err)
 	}
 	return nil
 }
 
 // ResolveAlerts ends alerts at date at in run runID with an outcome
-// (resolved, rule_retired, student_<status>) and closes their open tasks
-// with the same outcome at instant now.
-func (tx *Tx) ResolveAlerts(ctx context.Context, runID int64, at, now, outcome string, ids []int64) error {
+// (resolved, rule_retired, student_<status>). Their tasks are the
+// caller's: a task closes when its last open reason ends (CloseTasks).
+func (tx *Tx) ResolveAlerts(ctx context.Context, runID int64, at, outcome string, ids []int64) error {
 	if err := tx.execIn(ctx, `UPDATE alerts SET resolved_at = ?, resolved_run = ?, outcome = ? WHERE resolved_at IS NULL AND id IN (?)`,
 		[]any{at, runID, outcome}, ids); err != nil {
 		return fmt.Errorf("resolve alerts: %w", err)
-	}
-	if err := tx.execIn(ctx, `UPDATE tasks SET status = 'closed', outcome = ?, closed_at = ?
-		WHERE status IN ('open', 'acked') AND alert_id IN (?)`, []any{outcome, now}, ids); err != nil {
-		return fmt.Errorf("close tasks of resolved alerts: %w", err)
 	}
 	return nil
 }
@@ -204,8 +233,9 @@ type AlertFilter struct {
 }
 
 // AlertRow is one alert as listed: the alert, its student, the school it
-// opened at and its follow-up task (a task closed because the alert was
-// inhibited is not the alert's task). Text a row does not have is "" (the
+// opened at and its current task (the task it joined last as a reason,
+// SPEC §7; none when its reason left that task because the alert became
+// inhibited: such a task is listed by tasks only). Text a row does not have is "" (the
 // student of a removed roster row, a school no longer imported); TaskID is 0
 // when the alert has no task. InhibitedBy are the ids of the rules
 // inhibiting an open alert, comma-separated ("" when none). The alert's message is not read: it may name
@@ -267,35 +297,51 @@ func (s *queries) StreamAlerts(ctx context.Context, f AlertFilter, fn func(*Aler
 	w.add(f.Center != "", `sc.center = ?`, f.Center)
 	w.add(f.Rule != "", `a.rule = ?`, f.Rule)
 	w.add(f.Since != "", `(a.opened_at >= ? OR a.resolved_at >= ?)`, f.Since, f.Since)
+	// One row per reason the alert was, in the order they joined: the
+	// last row of an alert carries its current task, and the alert is
+	// passed on when the next alert's first row (or the end) is read.
 	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT a.id, a.rule, a.severity, a.opened_at, COALESCE(a.resolved_at, ''),
 		a.outcome, a.last_notified_at, a.notifications, a.inhibited_by,
 		COALESCE(s.key, ''), COALESCE(s.name, ''), COALESCE(s.grade, 0), COALESCE(s.class, ''),
 		a.school_id, COALESCE(sc.name, ''), COALESCE(sc.center, ''),
 		COALESCE(t.id, 0), COALESCE(t.kind, ''), COALESCE(t.status, ''), COALESCE(t.due, ''),
-		COALESCE(t.assignee, ''), COALESCE(te.name, '')
+		COALESCE(t.assignee, ''), COALESCE(te.name, ''), COALESCE(r.left_at, '')
 		FROM alerts a
 		LEFT JOIN students s ON s.sid = a.sid
 		LEFT JOIN schools sc ON sc.id = a.school_id
-		LEFT JOIN tasks t ON t.alert_id = a.id AND t.outcome <> 'inhibited'
+		LEFT JOIN task_reasons r ON r.alert_id = a.id
+		LEFT JOIN tasks t ON t.id = r.task_id
 		LEFT JOIN teachers te ON te.id = t.assignee`+w.String()+`
-		ORDER BY a.opened_at DESC, a.id DESC`), w.args...)
+		ORDER BY a.opened_at DESC, a.id DESC, r.added_run, r.task_id`), w.args...)
 	if err != nil {
 		return fmt.Errorf("read alerts: %w", err)
 	}
 	defer rows.Close()
-	var a AlertRow
+	var a, next AlertRow
+	have := false
 	for rows.Next() {
-		if err := rows.Scan(&a.ID, &a.Rule, &a.Severity, &a.OpenedAt, &a.EndedAt, &a.Outcome, &a.LastNotifiedAt, &a.Notifications,
-			&a.InhibitedBy, &a.StudentKey, &a.StudentName, &a.Grade, &a.Class, &a.SchoolID, &a.SchoolName, &a.Center,
-			&a.TaskID, &a.TaskKind, &a.TaskStatus, &a.TaskDue, &a.Assignee, &a.AssigneeName); err != nil {
+		var left string
+		if err := rows.Scan(&next.ID, &next.Rule, &next.Severity, &next.OpenedAt, &next.EndedAt, &next.Outcome, &next.LastNotifiedAt,
+			&next.Notifications, &next.InhibitedBy, &next.StudentKey, &next.StudentName, &next.Grade, &next.Class, &next.SchoolID,
+			&next.SchoolName, &next.Center, &next.TaskID, &next.TaskKind, &next.TaskStatus, &next.TaskDue, &next.Assignee,
+			&next.AssigneeName, &left); err != nil {
 			return fmt.Errorf("read alerts: %w", err)
 		}
-		if err := fn(&a); err != nil {
-			return err
+		if left != "" {
+			next.TaskID, next.TaskKind, next.TaskStatus, next.TaskDue, next.Assignee, next.AssigneeName = 0, "", "", "", "", ""
 		}
+		if have && next.ID != a.ID {
+			if err := fn(&a); err != nil {
+				return err
+			}
+		}
+		a, have = next, true
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read alerts: %w", err)
+	}
+	if have {
+		return fn(&a)
 	}
 	return nil
 }

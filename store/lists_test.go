@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -40,6 +41,7 @@ func listed(t *testing.T, st *store.Store) map[string]int64 {
 		}
 	}
 	ids := map[string]int64{}
+	var tasks map[store.TaskKey]int64
 	run := func(at string, forced bool, fn func(tx *store.Tx, run int64) error) {
 		t.Helper()
 		err := st.InTx(ctx, func(tx *store.Tx) error {
@@ -55,9 +57,11 @@ func listed(t *testing.T, st *store.Store) map[string]int64 {
 		}
 	}
 	task := func(alert string, sid int64, school, teacher, due string) store.NewTask {
-		tk := store.NewTask{SID: sid, SchoolID: school, Kind: "contact_guardian", Rule: "r1", Assignee: teacher, Due: due}
+		tk := store.NewTask{SID: sid, SchoolID: school, Kind: "contact_guardian", Rule: "r1", Assignee: teacher, Due: due,
+			Severity: "high"}
 		if alert != "" {
 			tk.AlertID = sql.NullInt64{Int64: ids[alert], Valid: true}
+			tk.Reasons = []store.NewReason{{AlertID: ids[alert], Rule: "r1", Severity: "high", Since: "2026-03-02", Message: "张一 缺勤"}}
 		} else {
 			tk.Kind, tk.Rule = "pairing", ""
 		}
@@ -87,22 +91,29 @@ func listed(t *testing.T, st *store.Store) map[string]int64 {
 		if err := open(tx, id, "2026-03-02", map[string]store.NewAlert{"D": {Rule: "old", SID: 1, SchoolID: "SCH01", Severity: "info"}}); err != nil {
 			return err
 		}
-		return tx.InsertTasks(ctx, id, "2026-03-02", []store.NewTask{task("A", 1, "SCH01", "T1", "2026-03-04"),
+		var err error
+		tasks, err = tx.InsertTasks(ctx, id, "2026-03-02", []store.NewTask{task("A", 1, "SCH01", "T1", "2026-03-04"),
 			task("B", 2, "SCH02", "T2", "2026-03-06"), task("", 2, "SCH02", "T2", "2026-03-03")})
+		return err
 	})
 	run("2026-03-05", true, func(tx *store.Tx, id int64) error {
 		stamp := "2026-03-05T11:00:00.000000Z"
 		for _, end := range []struct {
 			outcome, alert string
 		}{{"resolved", "C"}, {"student_transferred", "B"}, {"rule_retired", "D"}} {
-			if err := tx.ResolveAlerts(ctx, id, "2026-03-05", stamp, end.outcome, []int64{ids[end.alert]}); err != nil {
+			if err := tx.ResolveAlerts(ctx, id, "2026-03-05", end.outcome, []int64{ids[end.alert]}); err != nil {
 				return err
 			}
+		}
+		if err := tx.CloseTasks(ctx, stamp, "student_transferred",
+			[]int64{tasks[store.TaskKey{SID: 2, Kind: "contact_guardian", Assignee: "T2"}]}); err != nil {
+			return err
 		}
 		if err := open(tx, id, "2026-03-05", map[string]store.NewAlert{"E": {Rule: "r2", SID: 3, SchoolID: "SCH01", Severity: "medium"}}); err != nil {
 			return err
 		}
-		return tx.InsertTasks(ctx, id, "2026-03-05", []store.NewTask{task("E", 3, "SCH01", "T1", "2026-03-09")})
+		_, err := tx.InsertTasks(ctx, id, "2026-03-05", []store.NewTask{task("E", 3, "SCH01", "T1", "2026-03-09")})
+		return err
 	})
 	if len(ids) != 5 || ids["A"] >= ids["B"] || ids["C"] >= ids["D"] {
 		t.Fatalf("alert ids %v", ids)
@@ -245,11 +256,12 @@ func TestStreamTasks(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := rows[2]
-		want := store.TaskRow{ID: b.ID, AlertID: ids["B"], Kind: "contact_guardian", Rule: "r1", Status: "closed",
+		want := store.TaskRow{ID: b.ID, AlertID: ids["B"], Kind: "contact_guardian", Rule: "r1", Severity: "high", Status: "closed",
 			Outcome: "student_transferred", Due: "2026-03-06", CreatedAt: "2026-03-02", ClosedAt: "2026-03-05T11:00:00.000000Z",
 			StudentKey: "k2", StudentName: "李二", Grade: 8, Class: "1班", SchoolID: "SCH02", SchoolName: "二中",
-			Assignee: "T2", AssigneeName: "李老师"}
-		if b != want {
+			Assignee: "T2", AssigneeName: "李老师", Reasons: []store.TaskReasonRow{{AlertID: ids["B"], Rule: "r1", Severity: "high",
+				Since: "2026-03-02", Message: "张一 缺勤", Ended: "2026-03-05", Outcome: "student_transferred"}}}
+		if !reflect.DeepEqual(b, want) {
 			t.Errorf("task of B:\n%+v\nwant\n%+v", b, want)
 		}
 		if p := rows[0]; p.AlertID != 0 || p.Kind != "pairing" || p.Status != "open" {

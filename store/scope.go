@@ -93,7 +93,8 @@ type ScopedTaskFilter struct {
 }
 
 // ScopedTasks returns the tasks f selects within its scope, the most
-// urgent first (by due date, then by id), at most f.Limit of them.
+// urgent first (by due date, then by id), at most f.Limit of them, each
+// with its reasons.
 func (s *queries) ScopedTasks(ctx context.Context, f ScopedTaskFilter) ([]TaskRow, error) {
 	if f.Limit <= 0 {
 		return nil, fmt.Errorf("read tasks: limit %d", f.Limit)
@@ -133,6 +134,10 @@ func (s *queries) ScopedTasks(ctx context.Context, f ScopedTaskFilter) ([]TaskRo
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read tasks: %w", err)
 	}
+	rows.Close() // (before the next query of a transaction)
+	if err := s.readReasons(ctx, ts); err != nil {
+		return nil, err
+	}
 	return ts, nil
 }
 
@@ -150,7 +155,11 @@ func (s *queries) ScopedTask(ctx context.Context, sc Scope, id int64, at string)
 	if err != nil {
 		return TaskRow{}, false, fmt.Errorf("read task %d: %w", id, err)
 	}
-	return t, true, nil
+	ts := []TaskRow{t}
+	if err := s.readReasons(ctx, ts); err != nil {
+		return TaskRow{}, false, err
+	}
+	return ts[0], true, nil
 }
 
 // AckTask marks task id acknowledged at the instant now, if it is open;
@@ -167,7 +176,9 @@ type TaskClosing struct {
 }
 
 // CloseTask closes task id, open or acknowledged, as c says; false when it
-// is closed already (by a run or by someone else) or not there.
+// is closed already (by a run or by someone else) or not there. Every
+// reason of the task is handled with it (SPEC §7): an alert that keeps
+// firing asks for its task again only after its rule's cooldown.
 func (s *queries) CloseTask(ctx context.Context, id int64, c TaskClosing) (bool, error) {
 	return s.changeTask(ctx, id, `UPDATE tasks SET status = 'closed', outcome = ?, close_note = ?, closed_by = ?, closed_at = ?
 		WHERE id = ? AND status IN ('open', 'acked')`, c.Outcome, c.Note, c.By, c.At, id)

@@ -23,16 +23,33 @@ type StudentMove struct {
 // MoveStudents carries out school changes recorded on date since: open
 // tasks go to the new school and assignee, teachers of the old school are
 // cleared as asked, and the student's school_since becomes since, so that
-// attendance rows dated before it report no day for the new school.
-func (tx *Tx) MoveStudents(ctx context.Context, moves []StudentMove, since string) error {
+// attendance rows dated before it report no day for the new school. A task
+// is per student, kind and assignee (SPEC §7): open tasks of one kind that
+// now go to one teacher merge into the oldest of them (see mergeMarked),
+// the others closing as merged at instant now.
+func (tx *Tx) MoveStudents(ctx context.Context, moves []StudentMove, since string, now time.Time) error {
 	if len(moves) == 0 {
 		return nil
 	}
 	sids := make([]int64, len(moves))
+	var reassigned []int64
 	for i, m := range moves {
 		sids[i] = m.SID
+		if m.Assignee != "" {
+			reassigned = append(reassigned, m.SID)
+		}
 	}
 	if err := tx.execIn(ctx, `UPDATE students SET school_since = ? WHERE sid IN (?)`, []any{since}, sids); err != nil {
+		return fmt.Errorf("move students: %w", err)
+	}
+	if err := tx.execIn(ctx, `UPDATE tasks SET merged_into = (SELECT MIN(k.id) FROM tasks k
+			WHERE k.sid = tasks.sid AND k.kind = tasks.kind AND k.status IN ('open', 'acked'))
+		WHERE status IN ('open', 'acked') AND sid IN (?) AND EXISTS (SELECT 1 FROM tasks k
+			WHERE k.sid = tasks.sid AND k.kind = tasks.kind AND k.status IN ('open', 'acked') AND k.id < tasks.id)`,
+		nil, reassigned); err != nil {
+		return fmt.Errorf("move students: %w", err)
+	}
+	if err := tx.mergeMarked(ctx, FormatTime(now)); err != nil {
 		return fmt.Errorf("move students: %w", err)
 	}
 	tasks, err := tx.db.PrepareContext(ctx, tx.rebind(`UPDATE tasks SET school_id = ?,

@@ -76,7 +76,8 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	debug.SetMemoryLimit(1536 << 20)
 	res, err := engine.Evaluate(ctx, st, set, engine.Options{
 		At: t, Campaign: f.campaign, DryRun: f.dry, Force: f.force, Retire: f.retire, Messages: f.json,
-		PairingCap: c.Pairing.MaxPerTeacher, Norms: c.Norms(), Progress: report.NewProgress(a.terminal()).In(a.p),
+		PairingCap: c.Pairing.MaxPerTeacher, Norms: c.Norms(), Zone: c.Location,
+		Progress: report.NewProgress(a.terminal()).In(a.p),
 	})
 	if err != nil {
 		return err

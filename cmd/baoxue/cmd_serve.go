@@ -242,7 +242,7 @@ func (d *daemon) evaluate(ctx context.Context, at civil.Day) error {
 	}
 	set, retire := d.ruleState()
 	res, err := engine.Evaluate(ctx, d.st, set, engine.Options{
-		At: at, PairingCap: d.c.Pairing.MaxPerTeacher, Norms: d.c.Norms(), RetireRules: retire,
+		At: at, PairingCap: d.c.Pairing.MaxPerTeacher, Norms: d.c.Norms(), RetireRules: retire, Zone: d.c.Location,
 	})
 	if errors.Is(err, engine.ErrRetire) {
 		return i18n.Errorf("serve.evaluate_retire", err)

@@ -60,7 +60,12 @@ func cmdTasks(ctx context.Context, a *app, args []string) error {
 		row := report.Task{ID: r.ID, Alert: r.AlertID, Kind: r.Kind, Rule: r.Rule, Status: r.Status, Overdue: r.Overdue,
 			Escalation: r.Escalation, Due: r.Due, Created: r.CreatedAt, Closed: r.ClosedAt, Outcome: r.Outcome,
 			StudentKey: r.StudentKey, StudentName: r.StudentName, Grade: r.Grade, Class: r.Class,
-			School: r.SchoolID, SchoolName: r.SchoolName, Assignee: r.Assignee, AssigneeName: r.AssigneeName}
+			School: r.SchoolID, SchoolName: r.SchoolName, Assignee: r.Assignee, AssigneeName: r.AssigneeName,
+			Severity: r.Severity, MergedInto: r.MergedInto, Reasons: make([]report.TaskReason, len(r.Reasons))}
+		for i, rs := range r.Reasons {
+			row.Reasons[i] = report.TaskReason{Alert: rs.AlertID, Rule: rs.Rule, Severity: rs.Severity, Since: rs.Since,
+				Ended: rs.Ended, Outcome: rs.Outcome, Left: rs.Left, Message: rs.Message}
+		}
 		return out.Write(&row)
 	}); err != nil {
 		return err
