@@ -5,9 +5,6 @@ package i18n
 var _ = register([]entry{
 	{Key: "digest.undelivered.reason_hidden", Zh: "接收方返回了错误（原文见 baoxue outbox list）", En: "the receiver answered with an error (its words: baoxue outbox list)"},
 	{Key: "digest.title", Zh: "保学提醒｜%s｜%s", En: "Baoxue digest | %s | %s"},
-	one("digest.alerts.new", "新预警 %d 条：", 1, "%d new alert:", "%d new alerts:"),
-	one("digest.alerts.reminder", "仍在持续的预警 %d 条（提醒）：", 1, "%d alert still firing (reminder):", "%d alerts still firing (reminder):"),
-	{Key: "digest.alert", Zh: "【%s】%s：%s", En: "[%s] %s: %s"},
 	one("digest.tasks", "新任务 %d 项：", 1, "%d new task:", "%d new tasks:"),
 	{Key: "digest.task", Zh: "%s：%s，%s 前完成", En: "%s: %s, due %s"},
 	one("digest.escalations", "逾期任务 %d 项（已转给您）：", 1, "%d overdue task passed to you:", "%d overdue tasks passed to you:"),
@@ -30,8 +27,6 @@ var _ = register([]entry{
 	{Key: "digest.sensitive", Zh: "（敏感规则）", En: "(sensitive rule)"},
 	{Key: "digest.mention", Zh: "@%s", En: "@%s"},
 	{Key: "digest.group.line", Zh: "%s：%s", En: "%s: %s"},
-	one("digest.group.alerts", "新预警 %d 条", 1, "%d new alert", "%d new alerts"),
-	one("digest.group.reminders", "持续预警 %d 条", 1, "%d alert still firing", "%d alerts still firing"),
 	one("digest.group.tasks", "新任务 %d 项", 1, "%d new task", "%d new tasks"),
 	one("digest.group.escalations", "逾期任务 %d 项", 1, "%d overdue task", "%d overdue tasks"),
 	one("digest.group.pairings", "新结对学生 %d 名", 1, "%d newly paired student", "%d newly paired students"),

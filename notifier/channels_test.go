@@ -381,7 +381,7 @@ func TestChannelsEndToEnd(t *testing.T) {
 					t.Errorf("the %s's group message shows %q:\n%s", group, s, decoded[group])
 				}
 			}
-			for _, want := range []string{"@王芳", "新预警 2 条", "https://baoxue.example/t/T001"} {
+			for _, want := range []string{"@王芳", "新预警学生 2 名", "https://baoxue.example/t/T001"} {
 				if !strings.Contains(decoded[group], want) {
 					t.Errorf("the %s's group message lacks %q:\n%s", group, want, decoded[group])
 				}

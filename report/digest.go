@@ -124,21 +124,14 @@ func RenderDigest(p *i18n.Printer, d *engine.Digest, to DigestTo, o DigestOption
 // groupLine is the one line a group chat gets about a teacher: an
 // @mention and counts, nothing about any student.
 func groupLine(p *i18n.Printer, d *engine.Digest, name string) string {
-	var news, reminders int
-	for _, a := range d.Alerts {
-		if a.New {
-			news++
-		} else {
-			reminders++
-		}
-	}
+	news, reminders := studentCounts(d)
 	tasks, updated := taskCounts(d)
 	var counts []string
 	for _, c := range []struct {
 		key string
 		n   int
 	}{
-		{"digest.group.alerts", news}, {"digest.group.reminders", reminders}, {"digest.group.tasks", tasks},
+		{"digest.group.students", news}, {"digest.group.students_reminded", reminders}, {"digest.group.tasks", tasks},
 		{"digest.group.tasks_updated", updated},
 		{"digest.group.escalations", len(d.Escalations)}, {"digest.group.pairings", len(d.Pairings)},
 		{"digest.group.unreported", len(d.Unreported)}, {"digest.group.undelivered", len(d.Undelivered) + d.UndeliveredMore},
@@ -151,8 +144,9 @@ func groupLine(p *i18n.Printer, d *engine.Digest, name string) string {
 }
 
 // personalSections lists what the teacher must know, section by section:
-// new alerts, reminders, new tasks, escalations, pairings, unreported
-// schools. masked masks names, leaves out messages and withholds the names
+// the students with new alerts, those with reminders (one entry per
+// student, their tasks under them), the other new tasks, escalations,
+// pairings, unreported schools. masked masks names, leaves out messages and withholds the names
 // of sensitive rules and the rules of tasks (whose sensitivity a digest
 // does not carry).
 func personalSections(p *i18n.Printer, d *engine.Digest, masked bool) []section {
@@ -171,24 +165,18 @@ func personalSections(p *i18n.Printer, d *engine.Digest, masked bool) []section 
 			ruleNames[a.Rule] = a.RuleName
 		}
 	}
+	students, rest := digestStudents(d)
 	var news, reminders []string
-	for _, a := range d.Alerts {
-		rule := a.RuleName
-		if masked && a.Sensitive {
-			rule = p.Sprintf("digest.sensitive")
-		}
-		item := p.Sprintf("digest.alert", severityLabel(p, a.Severity), rule, who(a.Name, a.Class))
-		if msg := oneLine(a.Message); msg != "" && !masked {
-			item += " " + ScrubIdentityNumbers(msg)
-		}
-		if a.New {
+	for _, st := range students {
+		item := studentItem(p, st, masked, who)
+		if st.anyNew {
 			news = append(news, item)
 		} else {
 			reminders = append(reminders, item)
 		}
 	}
 	var tasks, updated, escal, pairs, unrep []string
-	for _, t := range d.Tasks {
+	for _, t := range rest {
 		item := p.Sprintf("digest.task", taskLabel(p, t.Kind), who(t.Name, ""), t.Due) + taskReasons(p, t, masked)
 		if t.Updated {
 			updated = append(updated, item)
@@ -223,7 +211,7 @@ func personalSections(p *i18n.Printer, d *engine.Digest, masked bool) []section 
 		items []string
 		n     int
 	}{
-		{"digest.alerts.new", news, len(news)}, {"digest.alerts.reminder", reminders, len(reminders)},
+		{"digest.students.new", news, len(news)}, {"digest.students.reminder", reminders, len(reminders)},
 		{"digest.tasks", tasks, len(tasks)}, {"digest.tasks.updated", updated, len(updated)},
 		{"digest.escalations", escal, len(escal)},
 		{"digest.pairings", pairs, len(pairs)}, {"digest.unreported", unrep, len(unrep)},

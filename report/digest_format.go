@@ -12,7 +12,10 @@ import (
 	"baoxue/idnum"
 )
 
-// section is a heading ("" for none) and its items, one line each.
+// section is a heading ("" for none) and its items. An item is one line,
+// or (a student's entry) a first line and lines under it joined with
+// "\n": the formats indent them under the item, and a cut keeps or drops
+// the item whole.
 type section struct {
 	head  string
 	items []string
@@ -86,7 +89,11 @@ func formatText(d *digestDoc, keep, cut int) string {
 			bullet = "· "
 		}
 		for _, it := range s.items {
-			lines = append(lines, bullet+it)
+			first, subs := itemLines(it)
+			lines = append(lines, bullet+first)
+			for _, sub := range subs {
+				lines = append(lines, "  "+sub)
+			}
 		}
 	}
 	switch {
@@ -107,7 +114,11 @@ func formatMarkdown(d *digestDoc, keep, cut int) string {
 			bullet = "- "
 		}
 		for _, it := range s.items {
-			lines = append(lines, bullet+it)
+			first, subs := itemLines(it)
+			lines = append(lines, bullet+first)
+			for _, sub := range subs {
+				lines = append(lines, "  - "+sub)
+			}
 		}
 	}
 	link := ""
@@ -132,7 +143,12 @@ func formatHTML(d *digestDoc, keep, cut int) string {
 		}
 		lines = append(lines, "<ul>")
 		for _, it := range s.items {
-			lines = append(lines, "<li>"+esc(it)+"</li>")
+			first, subs := itemLines(it)
+			li := esc(first)
+			for _, sub := range subs {
+				li += "<br>" + esc(sub)
+			}
+			lines = append(lines, "<li>"+li+"</li>")
 		}
 		lines = append(lines, "</ul>")
 	}
@@ -149,6 +165,12 @@ func formatHTML(d *digestDoc, keep, cut int) string {
 		lines = append(lines, "<p>"+link+"</p>")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// itemLines splits an item into its first line and the lines under it.
+func itemLines(item string) (string, []string) {
+	lines := strings.Split(item, "\n")
+	return lines[0], lines[1:]
 }
 
 // truncateUTF8 returns the longest prefix of s of at most n bytes that
@@ -187,12 +209,16 @@ func ScrubIdentityNumbers(s string) string {
 
 // groupPayload is what a group channel's payload holds: counts.
 type groupPayload struct {
-	Run               int64  `json:"run"`
-	At                string `json:"at"`
-	Teacher           string `json:"teacher"`
-	TeacherName       string `json:"teacher_name,omitempty"`
-	NewAlerts         int    `json:"new_alerts"`
-	Reminders         int    `json:"reminders"`
+	Run         int64  `json:"run"`
+	At          string `json:"at"`
+	Teacher     string `json:"teacher"`
+	TeacherName string `json:"teacher_name,omitempty"`
+	NewAlerts   int    `json:"new_alerts"`
+	Reminders   int    `json:"reminders"`
+	// NewStudents and RemindedStudents count students: with a new alert,
+	// with reminders only.
+	NewStudents       int    `json:"new_students"`
+	RemindedStudents  int    `json:"reminded_students"`
 	Tasks             int    `json:"tasks"`
 	TasksUpdated      int    `json:"tasks_updated,omitempty"`
 	Escalations       int    `json:"escalations"`
@@ -222,6 +248,7 @@ func digestPayload(d *engine.Digest, to DigestTo, o DigestOptions) ([]byte, erro
 				g.Reminders++
 			}
 		}
+		g.NewStudents, g.RemindedStudents = studentCounts(d)
 		g.Tasks, g.TasksUpdated = taskCounts(d)
 		return json.Marshal(g)
 	}

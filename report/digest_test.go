@@ -133,7 +133,7 @@ func TestDigestGroupShowsNoStudent(t *testing.T) {
 	if !strings.Contains(r.Text, "@王芳") || !slices.Equal(r.Mentions, []string{"13800000001"}) {
 		t.Errorf("group text mentions %v:\n%s", r.Mentions, r.Text)
 	}
-	if !strings.Contains(r.Text, "新预警 2 条") || !strings.Contains(r.Text, "新任务 2 项") || !strings.Contains(r.Text, "未送达的通知 5 条") {
+	if !strings.Contains(r.Text, "新预警学生 2 名") || !strings.Contains(r.Text, "持续预警学生 1 名") || !strings.Contains(r.Text, "新任务 2 项") || !strings.Contains(r.Text, "未送达的通知 5 条") {
 		t.Errorf("group text lacks its counts:\n%s", r.Text)
 	}
 	// The undelivered notifications a center admin hears of are counted,

@@ -227,11 +227,11 @@ notifier:
 	if len(wecomBodies) != 1 || len(dingBodies) != 1 {
 		t.Fatalf("the robots got %d (WeCom) and %d (DingTalk) messages, want 1 each", len(wecomBodies), len(dingBodies))
 	}
-	if b := wecomBodies[0]; !strings.Contains(b, `"mentioned_mobile_list":["13800000001"]`) || !strings.Contains(b, "@王老师：新预警 1 条") ||
+	if b := wecomBodies[0]; !strings.Contains(b, `"mentioned_mobile_list":["13800000001"]`) || !strings.Contains(b, "@王老师：新预警学生 1 名") ||
 		!strings.Contains(b, "https://baoxue.example/t/T1") {
 		t.Errorf("the WeCom robot got %s", b)
 	}
-	if b := dingBodies[0]; !strings.Contains(b, `"atMobiles":["13800000002"]`) || !strings.Contains(b, `@13800000002"`) || !strings.Contains(b, "@李老师：新预警 1 条") {
+	if b := dingBodies[0]; !strings.Contains(b, `"atMobiles":["13800000002"]`) || !strings.Contains(b, `@13800000002"`) || !strings.Contains(b, "@李老师：新预警学生 1 名") {
 		t.Errorf("the DingTalk robot got %s", b)
 	}
 	for _, b := range append(wecomBodies, dingBodies...) {
@@ -242,7 +242,7 @@ notifier:
 		}
 	}
 	mails := box.to("zhang@school.example")
-	if len(mails) != 1 || !strings.Contains(mails[0], "保学提醒｜张老师｜2026-03-10") || !strings.Contains(mails[0], "：王三 王三是初三学生") {
+	if len(mails) != 1 || !strings.Contains(mails[0], "保学提醒｜张老师｜2026-03-10") || !strings.Contains(mails[0], "【高】王三：初三学生近两周缺勤两天以上 王三是初三学生") {
 		t.Fatalf("张老师's mail: %q", mails)
 	}
 	if strings.Contains(mails[0], "50023420110501003") {
