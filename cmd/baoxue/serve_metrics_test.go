@@ -169,23 +169,11 @@ notifier:
 			// evaluation's time: it runs the evaluation it missed.
 			clock := &settableClock{t: time.Date(2026, 3, 10, 19, 30, 0, 0, shanghai(t))}
 			serveClock = clock
-			addr := make(chan string, 1)
-			serveListening = func(a string) { addr <- a }
-			defer func() { serveClock, serveListening = nil, nil }()
+			defer func() { serveClock = nil }()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			var out, errb syncBuffer
-			code := make(chan int, 1)
-			go func() { code <- run(ctx, []string{"serve"}, &out, &errb) }()
-			var base string
-			select {
-			case a := <-addr:
-				base = "http://" + a
-			case c := <-code:
-				t.Fatalf("serve exited %d:\n%s", c, errb.String())
-			case <-time.After(20 * time.Second):
-				t.Fatal("serve did not listen")
-			}
+			base, code := launchServe(t, ctx, &out, &errb)
 
 			st, err := store.Open(ctx, db)
 			if err != nil {

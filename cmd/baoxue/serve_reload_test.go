@@ -484,13 +484,9 @@ func waitFor(t *testing.T, buf *syncBuffer, want string) {
 func startServe(t *testing.T, dir string, args ...string) (base string, logs *syncBuffer, code <-chan int) {
 	t.Helper()
 	t.Chdir(dir)
-	addr := make(chan string, 1)
-	serveListening = func(a string) { addr <- a }
-	t.Cleanup(func() { serveListening = nil })
 	ctx, cancel := context.WithCancel(context.Background())
 	logs = &syncBuffer{}
-	c := make(chan int, 1)
-	go func() { c <- run(ctx, append([]string{"serve"}, args...), io.Discard, logs) }()
+	base, c := launchServe(t, ctx, io.Discard, logs, args...)
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -499,15 +495,7 @@ func startServe(t *testing.T, dir string, args ...string) (base string, logs *sy
 			t.Error("serve did not stop")
 		}
 	})
-	select {
-	case a := <-addr:
-		return "http://" + a, logs, c
-	case n := <-c:
-		t.Fatalf("serve exited %d:\n%s", n, logs.String())
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not listen")
-	}
-	return "", nil, nil
+	return base, logs, c
 }
 
 // serveConfig writes a baoxue.yaml for serve on db, with the rules at

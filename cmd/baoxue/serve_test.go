@@ -178,6 +178,28 @@ func TestServeJobs(t *testing.T) {
 	}
 }
 
+// launchServe runs `baoxue serve ARGS` in the current directory until ctx
+// ends, writing to out and errb, and returns the base URL it listens on
+// and the channel of its exit status. The test fails when serve exits or
+// does not listen within 20 seconds.
+func launchServe(t *testing.T, ctx context.Context, out, errb io.Writer, args ...string) (base string, code <-chan int) {
+	t.Helper()
+	addr := make(chan string, 1)
+	serveListening = func(a string) { addr <- a }
+	t.Cleanup(func() { serveListening = nil })
+	c := make(chan int, 1)
+	go func() { c <- run(ctx, append([]string{"serve"}, args...), out, errb) }()
+	select {
+	case a := <-addr:
+		return "http://" + a, c
+	case n := <-c:
+		t.Fatalf("serve exited %d:\n%s", n, errb)
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not listen")
+	}
+	return "", nil
+}
+
 // TestServe: the daemon answers /healthz and /readyz; a second daemon on
 // the same SQLite file exits 1 saying why, in Chinese; the first stops
 // promptly with status 0 when its context ends.
@@ -190,24 +212,10 @@ http: {listen: "127.0.0.1:0"}
 schedules: {evaluate: "off", home_teaching: "0 18 * * 0", escalate: "0 12 * * *", campaigns: {march: "off", may: "off", september: "off"}}
 `)
 	t.Chdir(dir)
-	addr := make(chan string, 1)
-	serveListening = func(a string) { addr <- a }
-	defer func() { serveListening = nil }()
-
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out, errb syncBuffer
-	code := make(chan int, 1)
-	go func() { code <- run(ctx, []string{"serve"}, &out, &errb) }()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case c := <-code:
-		t.Fatalf("serve exited %d:\n%s", c, errb.String())
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not listen")
-	}
+	base, code := launchServe(t, ctx, &out, &errb)
 	get := func(path string) (int, string) {
 		t.Helper()
 		resp, err := http.Get(base + path)

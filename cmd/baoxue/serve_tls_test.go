@@ -72,21 +72,10 @@ const quietSchedules = `schedules: {evaluate: "off", home_teaching: "off", escal
 // returns its exit status; it returns the address serve listens on.
 func startServeTLS(t *testing.T, errb io.Writer) (addr string, stop func() int) {
 	t.Helper()
-	addrs := make(chan string, 1)
-	serveListening = func(a string) { addrs <- a }
-	t.Cleanup(func() { serveListening = nil })
 	ctx, cancel := context.WithCancel(context.Background())
-	code := make(chan int, 1)
-	go func() { code <- run(ctx, []string{"serve"}, io.Discard, errb) }()
-	select {
-	case addr = <-addrs:
-	case c := <-code:
-		cancel()
-		t.Fatalf("serve exited %d:\n%s", c, errb)
-	case <-time.After(20 * time.Second):
-		cancel()
-		t.Fatal("serve did not listen")
-	}
+	t.Cleanup(cancel)
+	base, code := launchServe(t, ctx, io.Discard, errb)
+	addr = strings.TrimPrefix(base, "http://")
 	return addr, func() int {
 		cancel()
 		select {

@@ -190,23 +190,10 @@ schedules: {evaluate: "off", home_teaching: "off", escalate: "off", campaigns: {
 		t.Fatalf("token create: %s", errs)
 	}
 	token := strings.TrimSpace(out)
-	addr := make(chan string, 1)
-	serveListening = func(a string) { addr <- a }
-	defer func() { serveListening = nil }()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var sout, serr syncBuffer
-	exited := make(chan int, 1)
-	go func() { exited <- run(ctx, []string{"serve"}, &sout, &serr) }()
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case c := <-exited:
-		t.Fatalf("serve exited %d:\n%s", c, serr.String())
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not listen")
-	}
+	base, exited := launchServe(t, ctx, &sout, &serr)
 	get := func(path, token string) (int, http.Header, map[string]any) {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
