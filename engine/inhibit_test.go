@@ -481,3 +481,69 @@ func TestInhibitionLeavesMergedTask(t *testing.T) {
 		t.Errorf("SQLite and PostgreSQL outputs differ:\n%s\n%s", bytes.Join(lite, nil), bytes.Join(pg, nil))
 	}
 }
+
+// TestInhibitorTakesTheHighestSeverity: an alert that inhibits others is
+// told, routed and given its task at the highest severity of its own and
+// theirs, through a chain of inhibition (SPEC §7), so that a specific rule
+// never speaks more softly than the general one it silences. A student the
+// inhibitor fires for alone keeps the rule's severity; the inhibited
+// alert keeps its own.
+func TestInhibitorTakesTheHighestSeverity(t *testing.T) {
+	const chain = inhibitRules + `
+  - id: narrow
+    name: 留守儿童多次缺勤
+    severity: low
+    when: student.left_behind && absences(14) >= 3
+    inhibits: [specific]
+    task: {kind: home_visit, assign: principal, due: 1d}
+    message: "更具体：{{.student.name}}"
+  - id: lone
+    name: 留守儿童
+    severity: low
+    when: student.left_behind
+    inhibits: [general]
+    message: "留守：{{.student.name}}"
+`
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := seed{t, st}
+		s.school("SCH01", "C1")
+		s.teacher("T1", "SCH01", "C1", "teacher")
+		s.teacher("P1", "SCH01", "C1", "principal")
+		// S1: general, specific, lone; S2 also narrow (three absences);
+		// S3: lone alone (left-behind, never absent).
+		for id, days := range map[string][]string{"S1": {"2026-03-09", "2026-03-10"},
+			"S2": {"2026-03-06", "2026-03-09", "2026-03-10"}, "S3": nil} {
+			sid := s.student(id, "SCH01", 9, "T1")
+			if days != nil {
+				s.absent(sid, "absent", days...)
+			}
+		}
+		s.exec(`UPDATE students SET left_behind = 1`)
+		res := evalAt(t, st, chain, "2026-03-10", false)
+		for _, c := range []struct{ rule, student, severity string }{
+			{"general", "S1", "high"}, {"specific", "S1", "high"}, {"lone", "S1", "high"},
+			{"general", "S2", "high"}, {"specific", "S2", "high"}, {"narrow", "S2", "high"}, {"lone", "S2", "high"},
+			{"lone", "S3", "low"},
+		} {
+			if a := line(t, res, c.rule, c.student); a.Severity != c.severity {
+				t.Errorf("%s %s: severity %q, want %q", c.rule, c.student, a.Severity, c.severity)
+			}
+		}
+		if n := s.count("alerts", "rule IN ('specific', 'narrow', 'lone') AND severity = 'high'"); n != 5 {
+			t.Errorf("%d inhibiting alerts stored as high, want 5", n)
+		}
+		if n := s.count("tasks", "kind = 'home_visit' AND severity = 'high'"); n != 2 {
+			t.Errorf("%d home visits (S1's for specific, S2's for narrow) are high, want 2", n)
+		}
+		if n := s.count("alerts", "rule = 'lone' AND severity = 'low'"); n != 1 {
+			t.Errorf("%d lone alerts stored as low, want 1 (S3's, which inhibits nothing)", n)
+		}
+		for teacher, d := range digests(t, st, res.RunID) {
+			for _, a := range d.Alerts {
+				if want := map[string]string{"kS3": "low"}[a.StudentKey]; want == "" && a.Severity != "high" || want != "" && a.Severity != want {
+					t.Errorf("%s's digest tells %s %s as %s", teacher, a.Rule, a.StudentKey, a.Severity)
+				}
+			}
+		}
+	})
+}

@@ -164,6 +164,9 @@ type plan struct {
 	unreported  []Unreported
 	// undelivered are the notifications of earlier runs to report.
 	undelivered []undelivered
+	// atRisk counts the students for whom a rule fires; newAtRisk those
+	// of them who had no open alert before the run.
+	atRisk, newAtRisk int
 }
 
 // addTask records a task the run creates or grows.
@@ -216,7 +219,8 @@ func (l *lifecycle) decide(fs []firing) *plan {
 	p := &plan{decisions: make([]decision, 0, len(fs)), taskOf: map[store.TaskKey]*runTask{}, closing: map[string][]int64{}}
 	sortFirings(fs, l.set)
 	inhibited := inhibitions(fs)
-	l.pair(p, fs, inhibited)
+	severity := raisedSeverities(fs, inhibited)
+	l.pair(p, fs, inhibited, severity)
 
 	stillFiring := make([]bool, len(l.open))
 	for j, f := range fs {
@@ -226,10 +230,11 @@ func (l *lifecycle) decide(fs []firing) *plan {
 		} else {
 			i = -1
 		}
-		p.decisions = append(p.decisions, l.decideFiring(p, f, i, inhibited[j]))
+		p.decisions = append(p.decisions, l.decideFiring(p, f, i, inhibited[j], severity[j]))
 		l.askTask(p, len(p.decisions)-1)
 	}
 	l.end(p, stillFiring)
+	l.countStudents(p, fs)
 	l.taskLines(p)
 	sortLines(p.resolved)
 	sortLines(p.retired)
@@ -238,11 +243,11 @@ func (l *lifecycle) decide(fs []firing) *plan {
 
 // decideFiring decides one firing's alert: open is the index of its open
 // alert in l.open, or -1 when it has none; inhibitedBy are the rules
-// inhibiting it (nil: none). Gaps, reminders and changes of inhibition go
-// to p.
-func (l *lifecycle) decideFiring(p *plan, f firing, open int, inhibitedBy []string) decision {
+// inhibiting it (nil: none), severity its severity (raisedSeverities).
+// Gaps, reminders and changes of inhibition go to p.
+func (l *lifecycle) decideFiring(p *plan, f firing, open int, inhibitedBy []string, severity string) decision {
 	d := decision{firing: f, open: open, since: l.t.String(), line: AlertLine{Type: "alert", Rule: f.rule.ID,
-		Student: f.stu.ID, School: f.stu.School, Severity: f.rule.Severity, InhibitedBy: inhibitedBy}}
+		Student: f.stu.ID, School: f.stu.School, Severity: severity, InhibitedBy: inhibitedBy}}
 	var gaps []Gap
 	d.line.Recipients, gaps = l.dir.recipients(f.rule.Notify, f.stu, f.rule.ID)
 	if inhibitedBy == nil { // an inhibited alert reaches nobody: no fallback is used
@@ -326,7 +331,7 @@ func (l *lifecycle) askTask(p *plan, i int) {
 	k := store.TaskKey{SID: d.stu.SID, Kind: tk.Kind, Assignee: assignee}
 	rt := p.taskOf[k]
 	if rt == nil {
-		rt = &runTask{key: k, school: d.stu.School, rule: d.rule.ID, due: due, severity: d.rule.Severity, forAlert: true, stu: d.stu}
+		rt = &runTask{key: k, school: d.stu.School, rule: d.rule.ID, due: due, severity: d.line.Severity, forAlert: true, stu: d.stu}
 		if j, ok := l.taskIdx[k]; ok {
 			ot := &l.tasks[j]
 			rt.id, rt.due, rt.severity, rt.forAlert = ot.ID, ot.Due, ot.Severity, ot.ForAlert
@@ -334,8 +339,8 @@ func (l *lifecycle) askTask(p *plan, i int) {
 		p.addTask(rt)
 	}
 	rt.due = min(rt.due, due)
-	if rules.SeverityRank(d.rule.Severity) > rules.SeverityRank(rt.severity) {
-		rt.severity = d.rule.Severity
+	if rules.SeverityRank(d.line.Severity) > rules.SeverityRank(rt.severity) {
+		rt.severity = d.line.Severity
 	}
 	rt.reasons = append(rt.reasons, i)
 	d.task, d.rejoin = rt, left != 0 && rt.id == left
@@ -372,7 +377,7 @@ func (l *lifecycle) digestReasons(p *plan) {
 		for _, i := range rt.reasons {
 			d := &p.decisions[i]
 			rs = append(rs, DigestReason{Rule: d.rule.ID, RuleName: d.rule.Name, Sensitive: d.rule.Sensitive,
-				Severity: d.rule.Severity, Since: d.since, New: true})
+				Severity: d.line.Severity, Since: d.since, New: true})
 		}
 		sort.Slice(rs, func(i, j int) bool {
 			if rs[i].Since != rs[j].Since {
@@ -432,6 +437,65 @@ func inhibitions(fs []firing) [][]string {
 		for _, id := range by {
 			if fired[store.AlertKey{Rule: id, SID: f.stu.SID}] {
 				out[i] = append(out[i], id)
+			}
+		}
+	}
+	return out
+}
+
+// countStudents counts the students fs fires for, and those of them with no
+// open alert before the run: a person counts children, not rule firings
+// (SPEC §7). fs is sorted by rule, so students repeat out of order.
+func (l *lifecycle) countStudents(p *plan, fs []firing) {
+	had := make(map[int64]bool, len(l.open))
+	for i := range l.open {
+		had[l.open[i].SID] = true
+	}
+	seen := make(map[int64]bool, len(fs))
+	for _, f := range fs {
+		if seen[f.stu.SID] {
+			continue
+		}
+		seen[f.stu.SID] = true
+		p.atRisk++
+		if !had[f.stu.SID] {
+			p.newAtRisk++
+		}
+	}
+}
+
+// raisedSeverities returns, for each firing of fs, its alert's severity:
+// its rule's, raised to the highest severity of the firings it inhibits
+// (inhibited[i] are the rules inhibiting fs[i]), through chains of
+// inhibition. The specific rule speaks for the general one and must not
+// speak more softly: a grade 9 left-behind child's left-behind-absence
+// (medium) inhibits grade9-absence (high) and is told, routed and given
+// its task as high (SPEC §7).
+func raisedSeverities(fs []firing, inhibited [][]string) []string {
+	out := make([]string, len(fs))
+	var at map[store.AlertKey]int
+	for i, f := range fs {
+		out[i] = f.rule.Severity
+		if inhibited[i] != nil && at == nil {
+			at = make(map[store.AlertKey]int, len(fs))
+		}
+	}
+	if at == nil {
+		return out
+	}
+	for i, f := range fs {
+		at[store.AlertKey{Rule: f.rule.ID, SID: f.stu.SID}] = i
+	}
+	// rules.Compile refuses cycles, so each round settles one more link
+	// of the longest chain; a chain is at most as long as the rules.
+	for changed := true; changed; {
+		changed = false
+		for i, by := range inhibited {
+			for _, id := range by {
+				j := at[store.AlertKey{Rule: id, SID: fs[i].stu.SID}]
+				if rules.SeverityRank(out[i]) > rules.SeverityRank(out[j]) {
+					out[j], changed = out[i], true
+				}
 			}
 		}
 	}
@@ -613,24 +677,26 @@ func (b byRuleStudent) Swap(i, j int) {
 // pair assigns pairing teachers to students that a `pair: true` rule fired
 // for, not inhibited (inhibited[i] for fs[i]), and that have none, in order
 // of student id so the result is the same whatever order the rules are in;
-// the pairings and their tasks go to p.
-func (l *lifecycle) pair(p *plan, fs []firing, inhibited [][]string) {
-	need := map[int64]firing{}
+// the pairings and their tasks go to p, a task at the severity of the
+// firing that asked for it (severity[i]).
+func (l *lifecycle) pair(p *plan, fs []firing, inhibited [][]string, severity []string) {
+	need := map[int64]int{}
 	for i, f := range fs {
 		if !f.rule.Pair || f.stu.Pairing != "" || inhibited[i] != nil {
 			continue
 		}
-		if prev, ok := need[f.stu.SID]; !ok || f.rule.ID < prev.rule.ID {
-			need[f.stu.SID] = f
+		if prev, ok := need[f.stu.SID]; !ok || f.rule.ID < fs[prev].rule.ID {
+			need[f.stu.SID] = i
 		}
 	}
-	order := make([]firing, 0, len(need))
-	for _, f := range need {
-		order = append(order, f)
+	order := make([]int, 0, len(need))
+	for _, i := range need {
+		order = append(order, i)
 	}
-	sort.Slice(order, func(i, j int) bool { return order[i].stu.ID < order[j].stu.ID })
+	sort.Slice(order, func(i, j int) bool { return fs[order[i]].stu.ID < fs[order[j]].stu.ID })
 	pr := &pairer{dir: l.dir, loads: l.loads, cap: l.pairCap}
-	for _, f := range order {
+	for _, i := range order {
+		f := fs[i]
 		teacher, reason := pr.assign(f.stu)
 		if teacher == "" {
 			p.gaps = append(p.gaps, gap(f.stu, f.rule.ID, "pairing teacher", "nobody"))
@@ -643,7 +709,7 @@ func (l *lifecycle) pair(p *plan, fs []firing, inhibited [][]string) {
 		k := store.TaskKey{SID: f.stu.SID, Kind: "pairing", Assignee: teacher}
 		if _, open := l.taskIdx[k]; !open {
 			due := dueDate(l.cal, f.stu.School, l.t, 7*24*time.Hour)
-			pr.task = &runTask{key: k, school: f.stu.School, rule: f.rule.ID, due: due.String(), severity: f.rule.Severity,
+			pr.task = &runTask{key: k, school: f.stu.School, rule: f.rule.ID, due: due.String(), severity: severity[i],
 				note: reason, pairing: true, stu: f.stu}
 			p.addTask(pr.task)
 		}

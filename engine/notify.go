@@ -121,7 +121,7 @@ func notifications(runID int64, t civil.Day, p *plan, escalated []Escalation) ([
 		for _, r := range d.line.Recipients {
 			dg := get(r)
 			dg.Alerts = append(dg.Alerts, DigestAlert{Rule: d.rule.ID, RuleName: d.rule.Name, Sensitive: d.rule.Sensitive,
-				Severity: d.rule.Severity, StudentKey: d.stu.Key, Name: d.stu.Name, School: d.stu.School,
+				Severity: d.line.Severity, StudentKey: d.stu.Key, Name: d.stu.Name, School: d.stu.School,
 				Class: d.stu.Class, Message: d.message, New: d.line.New || d.firstNotice})
 		}
 	}

@@ -76,6 +76,11 @@ type Result struct {
 	// and Merged those of them that joined a task another alert asked for
 	// (SPEC §7: one task per student, kind and assignee).
 	New, Ongoing, Inhibited, Notified, TasksCreated, TasksGrown, Reasons, Merged, WouldResolve int
+	// AtRisk counts the students at least one rule fires for, NewAtRisk
+	// those of them who had no open alert before the run: the counts a
+	// person reads first, since a child is one child however many rules
+	// fire for them.
+	AtRisk, NewAtRisk int
 	// TasksByTeacher counts the tasks created by assignee.
 	TasksByTeacher map[string]int
 	// SchoolNames and TeacherNames are the names of the directory's schools
@@ -125,7 +130,8 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	}
 	run := &store.Run{Kind: "eval", StartedAt: store.FormatTime(started), At: opt.At.String(), Campaign: opt.Campaign,
 		RulesChecksum: set.Checksum, Students: res.Students, AlertsNew: res.New, AlertsOngoing: res.Ongoing,
-		AlertsInhibited: res.Inhibited, AlertsResolved: len(p.resolved), AlertsRetired: len(p.retired), SchoolsBehind: len(res.Unreported), Forced: opt.Force}
+		AlertsInhibited: res.Inhibited, StudentsAtRisk: sql.NullInt64{Int64: int64(res.AtRisk), Valid: true},
+		StudentsNew: sql.NullInt64{Int64: int64(res.NewAtRisk), Valid: true}, AlertsResolved: len(p.resolved), AlertsRetired: len(p.retired), SchoolsBehind: len(res.Unreported), Forced: opt.Force}
 	if opt.Campaign != "" {
 		run.Kind = "campaign"
 	}
@@ -243,7 +249,7 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 func newResult(p *plan, opt *Options, students int) *Result {
 	res := &Result{At: opt.At, Campaign: opt.Campaign, DryRun: opt.DryRun, Students: students,
 		Pairings: p.pairings, Escalations: p.escalations, Gaps: p.gaps, Unreported: p.unreported,
-		Alerts: make([]Alert, 0, len(p.decisions))}
+		Alerts: make([]Alert, 0, len(p.decisions)), AtRisk: p.atRisk, NewAtRisk: p.newAtRisk}
 	if opt.DryRun {
 		res.WouldResolve = len(p.resolved)
 	} else {
@@ -387,7 +393,7 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 	for _, d := range p.decisions {
 		if d.line.New {
 			opens = append(opens, store.NewAlert{Rule: d.rule.ID, SID: d.stu.SID, SchoolID: d.stu.School,
-				Severity: d.rule.Severity, Message: d.message, InhibitedBy: strings.Join(d.line.InhibitedBy, ",")})
+				Severity: d.line.Severity, Message: d.message, InhibitedBy: strings.Join(d.line.InhibitedBy, ",")})
 		}
 	}
 	ids, err := tx.InsertAlerts(ctx, runID, at, opens)
@@ -496,7 +502,7 @@ func taskWrites(p *plan) (creates []store.NewTask, grows []store.TaskGrowth) {
 		reasons := make([]store.NewReason, len(rt.reasons))
 		for j, i := range rt.reasons {
 			d := &p.decisions[i]
-			reasons[j] = store.NewReason{AlertID: d.alertID, Rule: d.rule.ID, Severity: d.rule.Severity, Since: d.since,
+			reasons[j] = store.NewReason{AlertID: d.alertID, Rule: d.rule.ID, Severity: d.line.Severity, Since: d.since,
 				Message: d.message, Rejoin: d.rejoin}
 		}
 		if rt.id != 0 {

@@ -42,12 +42,6 @@ var _ = register([]entry{
 	{Key: "report.summary.head_campaign", Zh: "评估日期 %s，%s（%s）", En: "Evaluation at %s, %s (%s)"},
 	{Key: "report.summary.dry", Zh: "试运行，未写入任何数据", En: "dry run, nothing written"},
 	{Key: "report.summary.run", Zh: "运行编号 %s", En: "run %s"},
-	{Key: "report.summary.counts",
-		Zh: "评估学生 %d 名；触发预警 %d 条（新增 %d，持续 %d，排队待通知 %d）；已解除 %d 条",
-		En: "%d students evaluated; %d alerts firing (%d new, %d ongoing, %d queued to notify); %d resolved"},
-	{Key: "report.summary.counts_dry",
-		Zh: "评估学生 %d 名；触发预警 %d 条（新增 %d，持续 %d，将排队待通知 %d）；将解除 %d 条",
-		En: "%d students evaluated; %d alerts firing (%d new, %d ongoing, %d would be queued to notify); %d would resolve"},
 	{Key: "report.summary.not_evaluated",
 		Zh: "%d 名学生未评估：其学校在回溯期内没有上报考勤",
 		En: "%d students not evaluated: their school has not reported attendance in the lookback"},
@@ -64,9 +58,7 @@ var _ = register([]entry{
 		Zh: "将创建任务 %d 项，为 %d 名学生安排结对帮扶教师，升级逾期任务 %d 项",
 		En: "would create %d tasks, assign pairing teachers to %d students and escalate %d tasks"},
 	{Key: "report.summary.none", Zh: "没有规则触发。", En: "No rule fired."},
-	{Key: "report.summary.by_severity", Zh: "按风险等级：", En: "By severity:"},
 	{Key: "report.summary.by_rule", Zh: "按规则：", En: "By rule:"},
-	{Key: "report.summary.by_school", Zh: "按学校（预警最多的在前）：", En: "By school (most alerts first):"},
 	one("report.summary.more_schools", "……另有 %d 所学校", 1, "… and %d more school", "… and %d more schools"),
 
 	// The demo's overview.

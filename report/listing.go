@@ -107,12 +107,17 @@ type TaskReason struct {
 // Run is one recorded run as `baoxue runs` lists it, and its JSON line
 // (SPEC §3).
 type Run struct {
-	ID              int64  `json:"id"`
-	Kind            string `json:"kind"`
-	At              string `json:"at"`
-	Campaign        string `json:"campaign"`
-	RulesChecksum   string `json:"rules_checksum"`
-	Students        int    `json:"students"`
+	ID            int64  `json:"id"`
+	Kind          string `json:"kind"`
+	At            string `json:"at"`
+	Campaign      string `json:"campaign"`
+	RulesChecksum string `json:"rules_checksum"`
+	Students      int    `json:"students"`
+	// StudentsAtRisk are the students at least one rule fired for,
+	// StudentsNew those of them with no open alert before the run; null
+	// for a run recorded before runs counted them, and for an escalation.
+	StudentsAtRisk  *int   `json:"students_at_risk"`
+	StudentsNew     *int   `json:"students_new"`
 	AlertsNew       int    `json:"alerts_new"`
 	AlertsOngoing   int    `json:"alerts_ongoing"`
 	AlertsInhibited int    `json:"alerts_inhibited"`
@@ -160,7 +165,7 @@ func NewTasks(w io.Writer, p *i18n.Printer, asJSON bool) *Listing[Task] {
 func NewRuns(w io.Writer, p *i18n.Printer, asJSON bool) *Listing[Run] {
 	return newListing(w, p, asJSON, runCells, func(r *Run) any { return r }, "lists.total.runs", "lists.none.runs",
 		"lists.col.run", "lists.col.date", "lists.col.kind", "lists.col.campaign", "lists.col.checksum",
-		"lists.col.students", "lists.col.new", "lists.col.ongoing", "lists.col.inhibited", "lists.col.resolved", "lists.col.retired",
+		"lists.col.students", "lists.col.at_risk", "lists.col.at_risk_new", "lists.col.new", "lists.col.ongoing", "lists.col.inhibited", "lists.col.resolved", "lists.col.retired",
 		"lists.col.behind", "lists.col.forced")
 }
 
@@ -309,7 +314,14 @@ func runCells(p *i18n.Printer, r *Run) []string {
 	// Twelve hex digits tell rule files apart; JSON has the whole sum.
 	sum := r.RulesChecksum[:min(len(r.RulesChecksum), 12)]
 	num := func(n int) string { return p.Sprintf("lists.number", n) }
-	return []string{strconv.FormatInt(r.ID, 10), r.At, kind, r.Campaign, sum, num(r.Students), num(r.AlertsNew),
+	known := func(n *int) string {
+		if n == nil {
+			return "" // not counted then: unknown, not 0
+		}
+		return num(*n)
+	}
+	return []string{strconv.FormatInt(r.ID, 10), r.At, kind, r.Campaign, sum, num(r.Students), known(r.StudentsAtRisk),
+		known(r.StudentsNew), num(r.AlertsNew),
 		num(r.AlertsOngoing), num(r.AlertsInhibited), num(r.AlertsResolved), num(r.AlertsRetired), num(r.SchoolsBehind), forced}
 }
 

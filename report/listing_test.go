@@ -103,19 +103,27 @@ func TestTaskTable(t *testing.T) {
 }
 
 func TestRunTable(t *testing.T) {
+	// r was recorded before runs counted students: unknown, shown blank
+	// and null, never 0; r2 counts them.
 	r := Run{ID: 12, Kind: "eval", At: "2026-03-10", RulesChecksum: strings.Repeat("ab", 32), Students: 200000,
 		AlertsNew: 1234, AlertsInhibited: 56, SchoolsBehind: 3, Forced: true, StartedAt: "2026-03-10T11:00:00.000000Z"}
-	got := render(t, func(b *strings.Builder) *Listing[Run] { return NewRuns(b, i18n.NewPrinter(i18n.English), false) }, r)
+	atRisk, newly := 1100, 0
+	r2 := r
+	r2.ID, r2.At, r2.StudentsAtRisk, r2.StudentsNew, r2.Forced = 13, "2026-03-11", &atRisk, &newly, false
+	got := render(t, func(b *strings.Builder) *Listing[Run] { return NewRuns(b, i18n.NewPrinter(i18n.English), false) }, r2, r)
 	want := "" +
-		"Run  Date        Kind        Campaign  Rules checksum  Students  New    Ongoing  Inhibited  Resolved  Retired  Schools behind  Forced\n" +
-		"12   2026-03-10  evaluation            abababababab    200,000   1,234  0        56         0         0        3               yes\n" +
-		"1 run\n"
+		"Run  Date        Kind        Campaign  Rules checksum  Students  At risk  Newly at risk  New    Ongoing  Inhibited  Resolved  Retired  Schools behind  Forced\n" +
+		"13   2026-03-11  evaluation            abababababab    200,000   1,100    0              1,234  0        56         0         0        3\n" +
+		"12   2026-03-10  evaluation            abababababab    200,000                           1,234  0        56         0         0        3               yes\n" +
+		"2 runs\n"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	got = render(t, func(b *strings.Builder) *Listing[Run] { return NewRuns(b, i18n.Default(), true) }, r)
+	got = render(t, func(b *strings.Builder) *Listing[Run] { return NewRuns(b, i18n.Default(), true) }, r2, r)
 	if !strings.Contains(got, `"rules_checksum":"`+r.RulesChecksum+`"`) || !strings.Contains(got, `"students":200000`) ||
-		!strings.Contains(got, `"alerts_ongoing":0,"alerts_inhibited":56,"alerts_resolved":0`) {
+		!strings.Contains(got, `"alerts_ongoing":0,"alerts_inhibited":56,"alerts_resolved":0`) ||
+		!strings.Contains(got, `"id":13,`) || !strings.Contains(got, `"students_at_risk":1100,"students_new":0`) ||
+		!strings.Contains(got, `"students_at_risk":null,"students_new":null`) {
 		t.Errorf("run JSON: %s", got)
 	}
 }

@@ -107,7 +107,7 @@ func result() *engine.Result {
 		},
 		Pairings:   []engine.Pairing{{Student: "S2", School: "SCH02", Teacher: "T2", Rule: "b-rule", Reason: "r"}},
 		Unreported: []engine.Unreported{{Type: "unreported", School: "SCH03", Name: "<三>", Center: "C1", Students: 4}},
-		New:        3, Notified: 3, TasksCreated: 2, TasksByTeacher: map[string]int{"T1": 1, "T2": 1},
+		New:        3, Notified: 3, TasksCreated: 2, TasksByTeacher: map[string]int{"T1": 1, "T2": 1}, AtRisk: 2, NewAtRisk: 2,
 		SchoolNames: map[string]string{"SCH01": "一中", "SCH03": "<三>"}, TeacherNames: map[string]string{"T1": "王老师"}}
 }
 
@@ -187,7 +187,7 @@ func TestSummaryInEnglish(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Evaluation at 2026-03-10 (dry run, nothing written)", "3 alerts firing (3 new", "2  b-rule",
-		"By severity:", "SCH01 一中", "T1 王老师", "张**, grade 9, SCH01 一中 1班: high, absent 3 school days in a row",
+		"10 students evaluated, 2 at risk (2 newly, 0 with alerts before)", "Students at risk by highest severity:", "SCH01 一中", "T1 王老师", "张**, grade 9, SCH01 一中 1班: high, absent 3 school days in a row",
 		"SCH03 <三> (C1): 4 students; no attendance ever reported: not evaluated"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, b.String())

@@ -28,11 +28,12 @@ func WriteSummary(w io.Writer, p *i18n.Printer, res *engine.Result) error {
 	} else {
 		fmt.Fprintln(bw, p.Sprintf("report.summary.head", res.At.String(), mode))
 	}
-	counts, resolved := "report.summary.counts", len(res.Resolved)
+	counts, resolved := "report.summary.alerts", len(res.Resolved)
 	if res.DryRun {
-		counts, resolved = "report.summary.counts_dry", res.WouldResolve
+		counts, resolved = "report.summary.alerts_dry", res.WouldResolve
 	}
-	fmt.Fprintf(bw, "  %s\n", p.Sprintf(counts, res.Students, len(res.Alerts)-res.Inhibited, res.New, res.Ongoing, res.Notified, resolved))
+	fmt.Fprintf(bw, "  %s\n", p.Sprintf("report.summary.students", res.Students, res.AtRisk, res.NewAtRisk, res.AtRisk-res.NewAtRisk))
+	fmt.Fprintf(bw, "  %s\n", p.Sprintf(counts, len(res.Alerts)-res.Inhibited, res.New, res.Ongoing, res.Notified, resolved))
 	writeInhibited(bw, p, res)
 	if res.NotEvaluated > 0 {
 		fmt.Fprintf(bw, "  %s\n", p.Sprintf("report.summary.not_evaluated", res.NotEvaluated))
@@ -60,18 +61,23 @@ func WriteSummary(w io.Writer, p *i18n.Printer, res *engine.Result) error {
 		writeGaps(bw, p, res)
 		return bw.Flush()
 	}
+	// Students by their highest severity and by school (a person counts
+	// children); rules by their alerts, one per student a rule fires for.
 	bySev, byRule, bySchool := map[string]int{}, map[string]int{}, map[string]int{}
 	names := map[string]string{}
 	for _, a := range res.Alerts {
 		if a.Inhibited() {
 			continue // counted apart (writeInhibited): another rule speaks for it
 		}
-		bySev[a.Line.Severity]++
 		byRule[a.Line.Rule]++
-		bySchool[a.Line.School]++
 		names[a.Line.Rule] = a.Rule.Name
 	}
-	fmt.Fprintf(bw, "\n%s\n", p.Sprintf("report.summary.by_severity"))
+	atRisk := AtRisk(res)
+	for _, s := range atRisk {
+		bySev[s.Severity]++
+		bySchool[s.School]++
+	}
+	fmt.Fprintf(bw, "\n%s\n", p.Sprintf("report.summary.by_top_severity"))
 	sevs := rules.Severities()
 	slices.Reverse(sevs) // most severe first
 	for _, s := range sevs {
@@ -83,7 +89,7 @@ func WriteSummary(w io.Writer, p *i18n.Printer, res *engine.Result) error {
 	for _, kv := range top(byRule, 0) {
 		fmt.Fprintf(bw, "  %7d  %-28s %s\n", kv.n, kv.key, names[kv.key])
 	}
-	fmt.Fprintf(bw, "\n%s\n", p.Sprintf("report.summary.by_school"))
+	fmt.Fprintf(bw, "\n%s\n", p.Sprintf("report.overview.by_school"))
 	schools := top(bySchool, 10)
 	for _, kv := range schools {
 		fmt.Fprintf(bw, "  %7d  %s\n", kv.n, SchoolLabel(p, kv.key, res.SchoolNames[kv.key]))
@@ -92,7 +98,7 @@ func WriteSummary(w io.Writer, p *i18n.Printer, res *engine.Result) error {
 		fmt.Fprintf(bw, "  %s\n", p.Sprintf("report.summary.more_schools", len(bySchool)-len(schools)))
 	}
 	writeTasksByTeacher(bw, p, res, urgentCount)
-	writeUrgent(bw, p, res, AtRisk(res), urgentCount)
+	writeUrgent(bw, p, res, atRisk, urgentCount)
 	writeGaps(bw, p, res)
 	return bw.Flush()
 }

@@ -22,6 +22,11 @@ type Run struct {
 	AlertsOngoing   int            `db:"alerts_ongoing"`
 	AlertsInhibited int            `db:"alerts_inhibited"`
 	AlertsResolved  int            `db:"alerts_resolved"`
+	// StudentsAtRisk are the students at least one rule fired for,
+	// StudentsNew those of them with no open alert before the run; NULL
+	// for a run recorded before runs counted them.
+	StudentsAtRisk sql.NullInt64 `db:"students_at_risk"`
+	StudentsNew    sql.NullInt64 `db:"students_new"`
 	// AlertsRetired are alerts whose rule was removed or disabled.
 	AlertsRetired int `db:"alerts_retired"`
 	// SchoolsBehind are the schools evaluated as of a day before At, or
@@ -45,10 +50,12 @@ func (s *queries) LatestRunAt(ctx context.Context) (string, error) {
 func (s *queries) InsertRun(ctx context.Context, r *Run) (int64, error) {
 	var id int64
 	err := s.db.GetContext(ctx, &id, s.rebind(`INSERT INTO runs (kind, started_at, finished_at, at_date, campaign,
-		rules_checksum, students, alerts_new, alerts_ongoing, alerts_inhibited, alerts_resolved, alerts_retired, schools_behind, forced)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		rules_checksum, students, alerts_new, alerts_ongoing, alerts_inhibited, alerts_resolved, alerts_retired, schools_behind, forced,
+		students_at_risk, students_new)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 		r.Kind, r.StartedAt, r.FinishedAt, r.At, r.Campaign, r.RulesChecksum, r.Students, r.AlertsNew,
-		r.AlertsOngoing, r.AlertsInhibited, r.AlertsResolved, r.AlertsRetired, r.SchoolsBehind, r.Forced)
+		r.AlertsOngoing, r.AlertsInhibited, r.AlertsResolved, r.AlertsRetired, r.SchoolsBehind, r.Forced,
+		r.StudentsAtRisk, r.StudentsNew)
 	if err != nil {
 		return 0, fmt.Errorf("record run: %w", err)
 	}
@@ -69,7 +76,8 @@ func (s *queries) FinishRun(ctx context.Context, id int64, at string) error {
 // past its call; an error from fn stops the stream and is returned as it is.
 func (s *queries) StreamRuns(ctx context.Context, limit int, fn func(*Run) error) error {
 	q := `SELECT id, kind, started_at, finished_at, at_date, campaign, rules_checksum, students, alerts_new,
-		alerts_ongoing, alerts_inhibited, alerts_resolved, alerts_retired, schools_behind, forced FROM runs ORDER BY id DESC`
+		alerts_ongoing, alerts_inhibited, alerts_resolved, alerts_retired, schools_behind, forced, students_at_risk, students_new
+		FROM runs ORDER BY id DESC`
 	var args []any
 	if limit > 0 {
 		q += ` LIMIT ?`
@@ -83,7 +91,8 @@ func (s *queries) StreamRuns(ctx context.Context, limit int, fn func(*Run) error
 	var r Run
 	for rows.Next() {
 		if err := rows.Scan(&r.ID, &r.Kind, &r.StartedAt, &r.FinishedAt, &r.At, &r.Campaign, &r.RulesChecksum, &r.Students,
-			&r.AlertsNew, &r.AlertsOngoing, &r.AlertsInhibited, &r.AlertsResolved, &r.AlertsRetired, &r.SchoolsBehind, &r.Forced); err != nil {
+			&r.AlertsNew, &r.AlertsOngoing, &r.AlertsInhibited, &r.AlertsResolved, &r.AlertsRetired, &r.SchoolsBehind, &r.Forced,
+			&r.StudentsAtRisk, &r.StudentsNew); err != nil {
 			return fmt.Errorf("read runs: %w", err)
 		}
 		if err := fn(&r); err != nil {

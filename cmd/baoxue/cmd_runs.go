@@ -46,6 +46,14 @@ func cmdRuns(ctx context.Context, a *app, args []string) error {
 			AlertsInhibited: r.AlertsInhibited, AlertsResolved: r.AlertsResolved,
 			AlertsRetired: r.AlertsRetired, SchoolsBehind: r.SchoolsBehind, Forced: r.Forced,
 			StartedAt: r.StartedAt, FinishedAt: r.FinishedAt.String}
+		if r.StudentsAtRisk.Valid {
+			n := int(r.StudentsAtRisk.Int64)
+			row.StudentsAtRisk = &n
+		}
+		if r.StudentsNew.Valid {
+			n := int(r.StudentsNew.Int64)
+			row.StudentsNew = &n
+		}
 		return out.Write(&row)
 	}); err != nil {
 		return err
