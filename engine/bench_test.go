@@ -69,3 +69,67 @@ func BenchmarkEvaluate(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEvaluateWrite is a writing run of the default rules over a
+// generated district on each engine: "first" opens every alert, task,
+// pairing and notification (the district is put back before each
+// iteration, untimed), "again" is the daily run that finds nothing new.
+// ns/student is the figure to compare; scripts/bench-ratio.sh compares the
+// real command with PostgreSQL's own read of a city.
+func BenchmarkEvaluateWrite(b *testing.B) {
+	set, err := rules.Defaults()
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := civil.DayOf(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	for _, eng := range []struct {
+		name string
+		open func(testing.TB) *store.Store
+	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
+		b.Run(eng.name, func(b *testing.B) {
+			st := eng.open(b)
+			loadDistrict(b, st)
+			exec := func(q string) {
+				if err := st.RawExec(ctx, q); err != nil {
+					b.Fatalf("%s: %v", q, err)
+				}
+			}
+			// What a writing run writes, and the pairing teachers it
+			// assigns, to put back before each first run.
+			exec(`CREATE TABLE bench_pairing AS SELECT sid, pairing_teacher_id FROM students`)
+			reset := func() {
+				for _, t := range []string{"outbox", "escalations", "task_reasons", "tasks", "pairings", "alerts", "runs"} {
+					exec(`DELETE FROM ` + t)
+				}
+				exec(`UPDATE students SET pairing_teacher_id = (SELECT p.pairing_teacher_id FROM bench_pairing p WHERE p.sid = students.sid)`)
+			}
+			run := func(b *testing.B) int {
+				res, err := engine.Evaluate(ctx, st, set, engine.Options{At: at})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return res.Students
+			}
+			b.Run("first", func(b *testing.B) {
+				var n int
+				for b.Loop() {
+					b.StopTimer()
+					reset()
+					b.StartTimer()
+					n = run(b)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/student")
+			})
+			b.Run("again", func(b *testing.B) {
+				reset()
+				run(b)
+				var n int
+				for b.Loop() {
+					n = run(b)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/student")
+			})
+		})
+	}
+}

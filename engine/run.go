@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -219,6 +220,9 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 		return nil, nil, noStudents()
 	}
 	phase("scan", "students", n, "firings", len(sc.firings))
+	if err := state.fillStudents(ctx, st, sc.firings); err != nil {
+		return nil, nil, err
+	}
 	frozen := make(map[string]bool, len(rp.skip))
 	for school := range rp.skip {
 		frozen[school] = true
@@ -318,6 +322,40 @@ type runState struct {
 	overdue []store.OverdueTask
 	// undelivered are the notifications no run has reported yet.
 	undelivered []store.Undelivered
+}
+
+// fillStudents reads who the students of the open alerts that did not
+// fire are now (store.OpenAlerts leaves it out): an alert that ends says
+// whose it was, and ends by the student's status; an alert that fires
+// needs neither.
+func (rs *runState) fillStudents(ctx context.Context, st *store.Store, fs []firing) error {
+	fired := make([]bool, len(rs.open))
+	for _, f := range fs {
+		if i, ok := rs.index[store.AlertKey{Rule: f.rule.ID, SID: f.stu.SID}]; ok {
+			fired[i] = true
+		}
+	}
+	var sids []int64
+	for i := range rs.open {
+		if !fired[i] {
+			sids = append(sids, rs.open[i].SID)
+		}
+	}
+	if len(sids) == 0 {
+		return nil
+	}
+	slices.Sort(sids)
+	states, err := st.StudentStates(ctx, slices.Compact(sids))
+	if err != nil {
+		return err
+	}
+	for i := range rs.open {
+		if a := &rs.open[i]; !fired[i] {
+			s := states[a.SID]
+			a.StudentID, a.StudentStatus, a.StudentSchool = s.ID, s.Status, s.School
+		}
+	}
+	return nil
 }
 
 // readState reads the lifecycle state; it hands the open alerts to msgs as

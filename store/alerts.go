@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // OpenAlert is an alert that has not resolved, with its student's 学籍号
@@ -49,42 +52,136 @@ func (a *OpenAlert) TaskOpen() bool {
 }
 
 // OpenAlerts returns every open alert with its current task, ordered by id.
-// (Scanned by hand: a city has a few hundred thousand, read at every run.)
+// StudentID, StudentStatus and StudentSchool are left empty: only an alert
+// that ends needs them, and joining a city's roster to every open alert
+// cost more than the rest of the read; StudentStates gives them for the
+// students asked for. (Scanned by hand: a city has a few hundred thousand
+// open alerts, read at every run.)
 func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
-	// One row per reason the alert ever was: ordered as they joined, so the
-	// last row of an alert is its current task.
-	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.rule, a.sid, COALESCE(s.id, ''), COALESCE(s.status, ''), COALESCE(s.school_id, ''), a.school_id,
-		a.severity, a.opened_at, a.last_notified_at, a.inhibited_by, t.id, t.kind, t.assignee, t.due, t.status, t.closed_at,
-		COALESCE(r.left_at, '')
+	// One row per reason the alert ever was; the last as they joined (by
+	// run, then task) is its current task. The drivers allocate a string
+	// for every text column, so the text travels joined in one column (as
+	// StreamEvalStudents reads the roster) and is cut here; the values that
+	// repeat (rules, schools, dates, teachers…) are interned. The rows are
+	// sorted here: the server sorted them on disk.
+	sep := "'" + unitSep + "'"
+	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.sid, t.id, COALESCE(r.added_run, 0),
+		a.rule || `+sep+` || a.school_id || `+sep+` || a.severity || `+sep+` || a.opened_at || `+sep+` ||
+		a.last_notified_at || `+sep+` || a.inhibited_by || `+sep+` || COALESCE(t.kind, '') || `+sep+` ||
+		COALESCE(t.assignee, '') || `+sep+` || COALESCE(t.due, '') || `+sep+` || COALESCE(t.status, '') || `+sep+` ||
+		COALESCE(t.closed_at, '') || `+sep+` || COALESCE(r.left_at, '')
 		FROM alerts a
-		LEFT JOIN students s ON s.sid = a.sid
 		LEFT JOIN task_reasons r ON r.alert_id = a.id
 		LEFT JOIN tasks t ON t.id = r.task_id
-		WHERE a.resolved_at IS NULL ORDER BY a.id, r.added_run, r.task_id`)
+		WHERE a.resolved_at IS NULL`)
 	if err != nil {
 		return nil, fmt.Errorf("read open alerts: %w", err)
 	}
 	defer rows.Close()
-	var as []OpenAlert
+	type row struct {
+		a   OpenAlert
+		run int64
+	}
+	var all []row
+	seen := map[string]string{}
+	intern := func(v string) string {
+		if w, ok := seen[v]; ok {
+			return w
+		}
+		w := strings.Clone(v)
+		seen[w] = w
+		return w
+	}
 	for rows.Next() {
-		var a OpenAlert
-		var left string
-		if err := rows.Scan(&a.ID, &a.Rule, &a.SID, &a.StudentID, &a.StudentStatus, &a.StudentSchool, &a.SchoolID,
-			&a.Severity, &a.OpenedAt, &a.LastNotifiedAt, &a.InhibitedBy,
-			&a.TaskID, &a.TaskKind, &a.TaskAssignee, &a.TaskDue, &a.TaskStatus, &a.TaskClosedAt, &left); err != nil {
+		var r row
+		a := &r.a
+		var text string
+		if err := rows.Scan(&a.ID, &a.SID, &a.TaskID, &r.run, &text); err != nil {
 			return nil, fmt.Errorf("read open alerts: %w", err)
 		}
-		a.TaskLeft = left != ""
-		if n := len(as); n > 0 && as[n-1].ID == a.ID {
-			as[n-1] = a
-			continue
+		var kind, assignee, due, status, closed, left string
+		fields := [...]*string{&a.Rule, &a.SchoolID, &a.Severity, &a.OpenedAt, &a.LastNotifiedAt, &a.InhibitedBy,
+			&kind, &assignee, &due, &status, &closed, &left}
+		for i, f := range fields {
+			j := strings.IndexByte(text, unitSep[0])
+			if (j < 0) != (i == len(fields)-1) {
+				return nil, fmt.Errorf("read open alerts: a text field of alert %d holds the control character U+001F", a.ID)
+			}
+			if j < 0 {
+				*f = text
+				break
+			}
+			*f, text = text[:j], text[j+1:]
 		}
-		as = append(as, a)
+		for _, f := range []*string{&a.Rule, &a.SchoolID, &a.Severity, &a.OpenedAt, &a.LastNotifiedAt, &a.InhibitedBy,
+			&kind, &assignee, &due, &status} {
+			*f = intern(*f)
+		}
+		if a.TaskID.Valid {
+			a.TaskKind = sql.NullString{String: kind, Valid: true}
+			a.TaskAssignee = sql.NullString{String: assignee, Valid: true}
+			a.TaskDue = sql.NullString{String: due, Valid: true}
+			a.TaskStatus = sql.NullString{String: status, Valid: true}
+			// (the instant keeps sharing the row's text)
+			a.TaskClosedAt = sql.NullString{String: closed, Valid: closed != ""}
+		}
+		a.TaskLeft = left != ""
+		all = append(all, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read open alerts: %w", err)
 	}
+	slices.SortFunc(all, func(x, y row) int {
+		return cmp.Or(cmp.Compare(x.a.ID, y.a.ID), cmp.Compare(x.run, y.run), cmp.Compare(x.a.TaskID.Int64, y.a.TaskID.Int64))
+	})
+	var as []OpenAlert
+	for i := range all {
+		if i+1 < len(all) && all[i+1].a.ID == all[i].a.ID {
+			continue // an earlier reason: the last is its current task
+		}
+		if as == nil {
+			as = make([]OpenAlert, 0, len(all)-i)
+		}
+		as = append(as, all[i].a)
+	}
 	return as, nil
+}
+
+// StudentState is who a student is now, for an alert that ends: the
+// roster's id, status and school; all "" for a student no longer in the
+// roster.
+type StudentState struct {
+	ID, Status, School string
+}
+
+// StudentStates returns the state of each student of sids that is in the
+// roster (a student missing from the map is not).
+func (s *queries) StudentStates(ctx context.Context, sids []int64) (map[int64]StudentState, error) {
+	out := make(map[int64]StudentState, len(sids))
+	const per = 500
+	for start := 0; start < len(sids); start += per {
+		end := min(start+per, len(sids))
+		rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT sid, id, status, school_id FROM students WHERE sid IN (`+
+			placeholders(end-start)+`)`), int64sToAny(sids[start:end])...)
+		if err != nil {
+			return nil, fmt.Errorf("read students: %w", err)
+		}
+		for rows.Next() {
+			var sid int64
+			var st StudentState
+			if err := rows.Scan(&sid, &st.ID, &st.Status, &st.School); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read students: %w", err)
+			}
+			out[sid] = st
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("read students: %w", err)
+		}
+	}
+	return out, nil
 }
 
 // OpenAlertCount counts the open alerts of one rule whose students have
