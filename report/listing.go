@@ -133,15 +133,18 @@ type Run struct {
 // reads or as JSON lines, so that a city's alerts print as they are read
 // and are never held all at once. Write each row, then Close.
 type Listing[T any] struct {
-	w      *bufio.Writer
-	p      *i18n.Printer
-	json   *json.Encoder
-	table  *table
-	n      int
-	cells  func(p *i18n.Printer, row *T) []string
-	line   func(row *T) any
-	total  string // key of the count after the table
-	none   string // key of the sentence for an empty table
+	w     *bufio.Writer
+	p     *i18n.Printer
+	json  *json.Encoder
+	table *table
+	// n counts the rows, items what they hold (a student's alerts).
+	n, items int
+	cells    func(p *i18n.Printer, row *T) []string
+	line     func(row *T) any
+	// count says how many items a row holds; nil when a row is one.
+	count  func(row *T) int
+	total  func(p *i18n.Printer, rows, items int) string // the count after the table
+	none   string                                        // key of the sentence for an empty table
 	header []string
 }
 
@@ -171,7 +174,17 @@ func NewRuns(w io.Writer, p *i18n.Printer, asJSON bool) *Listing[Run] {
 
 func newListing[T any](w io.Writer, p *i18n.Printer, asJSON bool, cells func(*i18n.Printer, *T) []string,
 	line func(*T) any, total, none string, header ...string) *Listing[T] {
-	l := &Listing[T]{w: bufio.NewWriter(w), p: p, cells: cells, line: line, total: total, none: none}
+	count := func(p *i18n.Printer, rows, _ int) string { return p.Sprintf(total, rows) }
+	return newGroupListing(w, p, asJSON, cells, line, nil, count, none, header...)
+}
+
+// newGroupListing is newListing for rows that hold items (a student's
+// alerts): count says how many a row holds, and total writes the count
+// after the table from both numbers.
+func newGroupListing[T any](w io.Writer, p *i18n.Printer, asJSON bool, cells func(*i18n.Printer, *T) []string,
+	line func(*T) any, count func(*T) int, total func(p *i18n.Printer, rows, items int) string, none string,
+	header ...string) *Listing[T] {
+	l := &Listing[T]{w: bufio.NewWriter(w), p: p, cells: cells, line: line, count: count, total: total, none: none}
 	if asJSON {
 		l.json = json.NewEncoder(l.w)
 		l.json.SetEscapeHTML(false)
@@ -187,6 +200,9 @@ func newListing[T any](w io.Writer, p *i18n.Printer, asJSON bool, cells func(*i1
 // Write lists one row. The row is not kept: the caller may reuse it.
 func (l *Listing[T]) Write(row *T) error {
 	l.n++
+	if l.count != nil {
+		l.items += l.count(row)
+	}
 	if l.json != nil {
 		return l.json.Encode(l.line(row))
 	}
@@ -207,7 +223,7 @@ func (l *Listing[T]) Close() error {
 			if err := l.table.flush(); err != nil {
 				return err
 			}
-			l.p.Fprintln(l.w, l.total, l.n)
+			l.w.WriteString(l.total(l.p, l.n, l.items) + "\n")
 		}
 	}
 	return l.w.Flush()
@@ -220,10 +236,7 @@ func alertLine(a *Alert) any {
 }
 
 func alertCells(p *i18n.Printer, a *Alert) []string {
-	state := p.Sprintf("lists.alert." + a.State)
-	if after, ok := strings.CutPrefix(a.Outcome, "student_"); ok {
-		state = p.Sprintf("lists.alert.left", after)
-	}
+	state := alertState(p, a.State, a.Outcome)
 	if len(a.InhibitedBy) > 0 {
 		state = p.Sprintf("lists.alert.inhibited") // by which rules: in JSON
 	}
@@ -271,17 +284,7 @@ func taskRules(p *i18n.Printer, t *Task) string {
 }
 
 func taskCells(p *i18n.Printer, t *Task) []string {
-	var state string
-	switch {
-	case t.Status == "closed":
-		state = p.Sprintf("lists.task.closed", t.Outcome)
-	case t.Overdue:
-		state = p.Sprintf("lists.task.overdue")
-	case t.Status == "acked":
-		state = p.Sprintf("lists.task.acked")
-	default:
-		state = p.Sprintf("lists.task.open")
-	}
+	state := taskState(p, t)
 	escalated := ""
 	switch t.Escalation {
 	case 1:

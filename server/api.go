@@ -76,6 +76,7 @@ func New(st *store.Store, opt Options) *API {
 	a.mux.Handle(Prefix+"tasks/{id}/ack", a.endpoint(http.MethodPost, a.ackTask))
 	a.mux.Handle(Prefix+"tasks/{id}/close", a.endpoint(http.MethodPost, a.closeTask))
 	a.mux.Handle(Prefix+"contacts", a.endpoint(http.MethodPost, a.addContact))
+	a.mux.Handle(Prefix+"students", a.endpoint(http.MethodGet, a.listStudents))
 	a.mux.Handle(Prefix+"students/{key}", a.endpoint(http.MethodGet, a.student))
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, &apiError{status: http.StatusNotFound, msg: i18n.M("api.not_found")})

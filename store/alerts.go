@@ -378,22 +378,10 @@ func (a *AlertRow) State() AlertState {
 // city's alerts are never held in memory. fn must not keep the pointer past
 // its call; an error from fn stops the stream and is returned as it is.
 func (s *queries) StreamAlerts(ctx context.Context, f AlertFilter, fn func(*AlertRow) error) error {
-	var w where
-	switch f.State {
-	case AlertsAny:
-	case AlertsOpen:
-		w.add(true, `a.resolved_at IS NULL`)
-	case AlertsResolved:
-		w.add(true, `a.resolved_at IS NOT NULL AND a.outcome <> 'rule_retired'`)
-	case AlertsRetired:
-		w.add(true, `a.resolved_at IS NOT NULL AND a.outcome = 'rule_retired'`)
-	default:
-		return fmt.Errorf("read alerts: unknown state %q", f.State)
+	w, err := alertWhere(f)
+	if err != nil {
+		return err
 	}
-	w.add(f.School != "", `a.school_id = ?`, f.School)
-	w.add(f.Center != "", `sc.center = ?`, f.Center)
-	w.add(f.Rule != "", `a.rule = ?`, f.Rule)
-	w.add(f.Since != "", `(a.opened_at >= ? OR a.resolved_at >= ?)`, f.Since, f.Since)
 	// One row per reason the alert was, in the order they joined: the
 	// last row of an alert carries its current task, and the alert is
 	// passed on when the next alert's first row (or the end) is read.
@@ -441,4 +429,25 @@ func (s *queries) StreamAlerts(ctx context.Context, f AlertFilter, fn func(*Aler
 		return fn(&a)
 	}
 	return nil
+}
+
+// alertWhere is the condition on alerts a (and their school sc) of f.
+func alertWhere(f AlertFilter) (where, error) {
+	var w where
+	switch f.State {
+	case AlertsAny:
+	case AlertsOpen:
+		w.add(true, `a.resolved_at IS NULL`)
+	case AlertsResolved:
+		w.add(true, `a.resolved_at IS NOT NULL AND a.outcome <> 'rule_retired'`)
+	case AlertsRetired:
+		w.add(true, `a.resolved_at IS NOT NULL AND a.outcome = 'rule_retired'`)
+	default:
+		return where{}, fmt.Errorf("read alerts: unknown state %q", f.State)
+	}
+	w.add(f.School != "", `a.school_id = ?`, f.School)
+	w.add(f.Center != "", `sc.center = ?`, f.Center)
+	w.add(f.Rule != "", `a.rule = ?`, f.Rule)
+	w.add(f.Since != "", `(a.opened_at >= ? OR a.resolved_at >= ?)`, f.Since, f.Since)
+	return w, nil
 }

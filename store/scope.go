@@ -49,8 +49,10 @@ func (sc Scope) students() (string, []any) {
 	var or []string
 	var args []any
 	if sc.Teacher != "" {
+		// (IN, not a correlated EXISTS: the teacher's tasks are read once
+		// through their index, however many students are looked at.)
 		or = append(or, `s.homeroom_teacher_id = ?`, `s.pairing_teacher_id = ?`,
-			`EXISTS (SELECT 1 FROM tasks ts WHERE ts.sid = s.sid AND ts.assignee = ?)`)
+			`s.sid IN (SELECT ts.sid FROM tasks ts WHERE ts.assignee = ?)`)
 		args = append(args, sc.Teacher, sc.Teacher, sc.Teacher)
 	}
 	if sc.School != "" {

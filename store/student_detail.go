@@ -60,15 +60,17 @@ func (s *queries) ScopedStudent(ctx context.Context, sc Scope, key string) (Stud
 	return d, true, nil
 }
 
-// StudentAlert is an open alert of a student.
+// StudentAlert is an open alert of a student. InhibitedBy are the ids of
+// the rules inhibiting it, sorted and comma-separated ("" when none).
 type StudentAlert struct {
 	ID                                int64
 	Rule, Severity, OpenedAt, Message string
+	InhibitedBy                       string
 }
 
 // StudentOpenAlerts returns the open alerts of student sid, oldest first.
 func (s *queries) StudentOpenAlerts(ctx context.Context, sid int64) ([]StudentAlert, error) {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, rule, severity, opened_at, message FROM alerts
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT id, rule, severity, opened_at, message, inhibited_by FROM alerts
 		WHERE sid = ? AND resolved_at IS NULL ORDER BY opened_at, id`), sid)
 	if err != nil {
 		return nil, fmt.Errorf("read alerts of a student: %w", err)
@@ -77,7 +79,7 @@ func (s *queries) StudentOpenAlerts(ctx context.Context, sid int64) ([]StudentAl
 	var as []StudentAlert
 	for rows.Next() {
 		var a StudentAlert
-		if err := rows.Scan(&a.ID, &a.Rule, &a.Severity, &a.OpenedAt, &a.Message); err != nil {
+		if err := rows.Scan(&a.ID, &a.Rule, &a.Severity, &a.OpenedAt, &a.Message, &a.InhibitedBy); err != nil {
 			return nil, fmt.Errorf("read alerts of a student: %w", err)
 		}
 		as = append(as, a)

@@ -386,23 +386,10 @@ type TaskReasonRow struct {
 // not keep the pointer past its call (a copy of the row, and its Reasons,
 // may be kept); an error from fn stops the stream and is returned as it is.
 func (s *queries) StreamTasks(ctx context.Context, f TaskFilter, fn func(*TaskRow) error) error {
-	var w where
-	switch f.State {
-	case TasksAny:
-	case TasksOpen:
-		w.add(true, `t.status IN ('open', 'acked')`)
-	case TasksOverdue:
-		if f.At == "" {
-			return fmt.Errorf("read tasks: overdue at which day?")
-		}
-		w.add(true, `t.status IN ('open', 'acked') AND t.due <= ?`, f.At)
-	case TasksClosed:
-		w.add(true, `t.status = 'closed'`)
-	default:
-		return fmt.Errorf("read tasks: unknown state %q", f.State)
+	w, err := taskWhere(f)
+	if err != nil {
+		return err
 	}
-	w.add(f.Teacher != "", `t.assignee = ?`, f.Teacher)
-	w.add(f.School != "", `t.school_id = ?`, f.School)
 	rows, err := s.db.QueryContext(ctx, s.rebind(taskSelectColumns+`,
 		COALESCE(r.alert_id, 0), COALESCE(r.rule, ''), COALESCE(r.severity, ''), COALESCE(r.since, ''), COALESCE(r.message, ''),
 		COALESCE(a.resolved_at, ''), COALESCE(a.outcome, ''), COALESCE(r.left_at, '')
@@ -443,6 +430,28 @@ func (s *queries) StreamTasks(ctx context.Context, f TaskFilter, fn func(*TaskRo
 		return fn(&t)
 	}
 	return nil
+}
+
+// taskWhere is the condition on tasks t of f.
+func taskWhere(f TaskFilter) (where, error) {
+	var w where
+	switch f.State {
+	case TasksAny:
+	case TasksOpen:
+		w.add(true, `t.status IN ('open', 'acked')`)
+	case TasksOverdue:
+		if f.At == "" {
+			return where{}, fmt.Errorf("read tasks: overdue at which day?")
+		}
+		w.add(true, `t.status IN ('open', 'acked') AND t.due <= ?`, f.At)
+	case TasksClosed:
+		w.add(true, `t.status = 'closed'`)
+	default:
+		return where{}, fmt.Errorf("read tasks: unknown state %q", f.State)
+	}
+	w.add(f.Teacher != "", `t.assignee = ?`, f.Teacher)
+	w.add(f.School != "", `t.school_id = ?`, f.School)
+	return w, nil
 }
 
 // taskSelectColumns and taskSelectFrom read TaskRows (scanTask); the one

@@ -24,3 +24,11 @@ func (w *where) String() string {
 	}
 	return " WHERE " + strings.Join(w.conds, " AND ")
 }
+
+// and returns " AND c1 AND c2 …", to follow a condition, or "".
+func (w *where) and() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " AND " + strings.Join(w.conds, " AND ")
+}

@@ -11,8 +11,8 @@ import (
 
 // alertsFlags are the flags of alerts.
 type alertsFlags struct {
-	open, resolved, retired, json bool
-	school, center, rule, since   string
+	open, resolved, retired, json, perAlert bool
+	school, center, rule, since             string
 }
 
 func (f *alertsFlags) define(fs *flag.FlagSet) {
@@ -24,6 +24,7 @@ func (f *alertsFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.rule, "rule", "", "lists.flag.rule R")
 	fs.StringVar(&f.since, "since", "", "lists.flag.since DATE")
 	fs.BoolVar(&f.json, "json", false, "lists.flag.json")
+	fs.BoolVar(&f.perAlert, "per-alert", false, "bystudent.flag.per_alert")
 }
 
 func cmdAlerts(ctx context.Context, a *app, args []string) error {
@@ -59,9 +60,28 @@ func cmdAlerts(ctx context.Context, a *app, args []string) error {
 	if err := knownFilters(ctx, st, "alerts", fl.school, fl.center, ""); err != nil {
 		return err
 	}
-	out := report.NewAlerts(a.stdout, a.p, fl.json)
-	if err := st.StreamAlerts(ctx, f, func(r *store.AlertRow) error {
-		row := listedAlert(r)
+	if fl.perAlert {
+		out := report.NewAlerts(a.stdout, a.p, fl.json)
+		if err := st.StreamAlerts(ctx, f, func(r *store.AlertRow) error {
+			row := listedAlert(r)
+			return out.Write(&row)
+		}); err != nil {
+			return err
+		}
+		return out.Close()
+	}
+	out := report.NewStudentAlerts(a.stdout, a.p, fl.json)
+	if err := st.StreamStudentAlerts(ctx, f, func(g *store.StudentAlerts) error {
+		row := report.StudentAlerts{StudentKey: g.Student.Key, StudentName: g.Student.Name, Grade: g.Student.Grade,
+			Class: g.Student.Class, School: g.Student.SchoolID, SchoolName: g.Student.SchoolName, Center: g.Student.Center,
+			Severity: g.Severity, Alerts: make([]report.Alert, len(g.Alerts))}
+		for i := range g.Alerts {
+			row.Alerts[i] = listedAlert(&g.Alerts[i])
+		}
+		for _, t := range g.Tasks {
+			row.Tasks = append(row.Tasks, report.AlertTask{ID: t.ID, Kind: t.Kind, Status: t.Status, Due: t.Due,
+				Assignee: t.Assignee, AssigneeName: t.AssigneeName})
+		}
 		return out.Write(&row)
 	}); err != nil {
 		return err

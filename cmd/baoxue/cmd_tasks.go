@@ -10,8 +10,8 @@ import (
 
 // tasksFlags are the flags of tasks.
 type tasksFlags struct {
-	open, overdue, closed, json bool
-	teacher, school, at         string
+	open, overdue, closed, json, perTask bool
+	teacher, school, at                  string
 }
 
 func (f *tasksFlags) define(fs *flag.FlagSet) {
@@ -22,6 +22,7 @@ func (f *tasksFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.school, "school", "", "lists.flag.school S")
 	fs.StringVar(&f.at, "at", "", "lists.flag.at DATE")
 	fs.BoolVar(&f.json, "json", false, "lists.flag.json")
+	fs.BoolVar(&f.perTask, "per-task", false, "bystudent.flag.per_task")
 }
 
 func cmdTasks(ctx context.Context, a *app, args []string) error {
@@ -55,20 +56,41 @@ func cmdTasks(ctx context.Context, a *app, args []string) error {
 	if err := knownFilters(ctx, st, "tasks", fl.school, "", fl.teacher); err != nil {
 		return err
 	}
-	out := report.NewTasks(a.stdout, a.p, fl.json)
-	if err := st.StreamTasks(ctx, f, func(r *store.TaskRow) error {
-		row := report.Task{ID: r.ID, Alert: r.AlertID, Kind: r.Kind, Rule: r.Rule, Status: r.Status, Overdue: r.Overdue,
-			Escalation: r.Escalation, Due: r.Due, Created: r.CreatedAt, Closed: r.ClosedAt, Outcome: r.Outcome,
-			StudentKey: r.StudentKey, StudentName: r.StudentName, Grade: r.Grade, Class: r.Class,
-			School: r.SchoolID, SchoolName: r.SchoolName, Assignee: r.Assignee, AssigneeName: r.AssigneeName,
-			Severity: r.Severity, MergedInto: r.MergedInto, Reasons: make([]report.TaskReason, len(r.Reasons))}
-		for i, rs := range r.Reasons {
-			row.Reasons[i] = report.TaskReason{Alert: rs.AlertID, Rule: rs.Rule, Severity: rs.Severity, Since: rs.Since,
-				Ended: rs.Ended, Outcome: rs.Outcome, Left: rs.Left, Message: rs.Message}
+	if fl.perTask {
+		out := report.NewTasks(a.stdout, a.p, fl.json)
+		if err := st.StreamTasks(ctx, f, func(r *store.TaskRow) error {
+			row := listedTask(r)
+			return out.Write(&row)
+		}); err != nil {
+			return err
+		}
+		return out.Close()
+	}
+	out := report.NewStudentTasks(a.stdout, a.p, fl.json)
+	if err := st.StreamStudentTasks(ctx, f, func(g *store.StudentTasks) error {
+		row := report.StudentTasks{StudentKey: g.Student.Key, StudentName: g.Student.Name, Grade: g.Student.Grade,
+			Class: g.Student.Class, School: g.Student.SchoolID, SchoolName: g.Student.SchoolName, Center: g.Student.Center,
+			Severity: g.Severity, Tasks: make([]report.Task, len(g.Tasks))}
+		for i := range g.Tasks {
+			row.Tasks[i] = listedTask(&g.Tasks[i])
 		}
 		return out.Write(&row)
 	}); err != nil {
 		return err
 	}
 	return out.Close()
+}
+
+// listedTask is the store's row as the listing shows it.
+func listedTask(r *store.TaskRow) report.Task {
+	row := report.Task{ID: r.ID, Alert: r.AlertID, Kind: r.Kind, Rule: r.Rule, Status: r.Status, Overdue: r.Overdue,
+		Escalation: r.Escalation, Due: r.Due, Created: r.CreatedAt, Closed: r.ClosedAt, Outcome: r.Outcome,
+		StudentKey: r.StudentKey, StudentName: r.StudentName, Grade: r.Grade, Class: r.Class,
+		School: r.SchoolID, SchoolName: r.SchoolName, Assignee: r.Assignee, AssigneeName: r.AssigneeName,
+		Severity: r.Severity, MergedInto: r.MergedInto, Reasons: make([]report.TaskReason, len(r.Reasons))}
+	for i, rs := range r.Reasons {
+		row.Reasons[i] = report.TaskReason{Alert: rs.AlertID, Rule: rs.Rule, Severity: rs.Severity, Since: rs.Since,
+			Ended: rs.Ended, Outcome: rs.Outcome, Left: rs.Left, Message: rs.Message}
+	}
+	return row
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -96,7 +97,9 @@ func TestListsAfterRuns(t *testing.T) {
 					t.Fatalf("eval %v: exit %d\n%s%s", args, code, out, errs)
 				}
 			}
-			g9 := []string{"--rule", "grade9-absence"}
+			// The per-alert and per-task forms; TestListsByStudent checks the
+			// default, one line per student.
+			g9 := []string{"--rule", "grade9-absence", "--per-alert"}
 
 			// Run 1 at 03-10: three alerts open, each with a task due 03-12.
 			if out := list("runs"); !strings.Contains(out, "还没有运行记录") {
@@ -128,7 +131,7 @@ func TestListsAfterRuns(t *testing.T) {
 			if got := field(objs, "student_name"); !slices.Equal(got, []string{"李**"}) || objs[0]["school_name"] != "二中" {
 				t.Errorf("alerts --center C2: %v", objs)
 			}
-			objs = jsonLines(t, list("tasks", "--open", "--teacher", "T1", "--json"))
+			objs = jsonLines(t, list("tasks", "--open", "--teacher", "T1", "--json", "--per-task"))
 			if got := field(objs, "student_name"); len(got) != 2 || !slices.Contains(got, "张**") || !slices.Contains(got, "赵**") {
 				t.Errorf("tasks --open --teacher T1: %v", objs)
 			}
@@ -138,7 +141,7 @@ func TestListsAfterRuns(t *testing.T) {
 			if out := list("tasks", "--overdue", "--at", "2026-03-11"); !strings.Contains(out, "没有符合条件的任务") {
 				t.Errorf("tasks overdue before they are due:\n%s", out)
 			}
-			out = list("tasks", "--overdue", "--school", "SCH02", "--at", "2026年3月12日")
+			out = list("tasks", "--overdue", "--school", "SCH02", "--at", "2026年3月12日", "--per-task")
 			if !strings.Contains(out, "逾期") || !strings.Contains(out, "李**") || strings.Contains(out, "张**") || !strings.Contains(out, "共 1 项任务") {
 				t.Errorf("tasks --overdue --school SCH02 at the due date:\n%s", out)
 			}
@@ -176,14 +179,14 @@ func TestListsAfterRuns(t *testing.T) {
 			if out := list(append([]string{"alerts", "--open", "--since", "2026-03-11"}, g9...)...); !strings.Contains(out, "没有符合条件的预警") {
 				t.Errorf("open alerts opened since 03-11:\n%s", out)
 			}
-			objs = jsonLines(t, list("tasks", "--closed", "--json"))
+			objs = jsonLines(t, list("tasks", "--closed", "--json", "--per-task"))
 			if got := field(objs, "outcome"); len(got) < 2 || !slices.Contains(got, "student_transferred") || !slices.Contains(got, "resolved") {
 				t.Errorf("tasks --closed: %v", objs)
 			}
 			if got := field(objs, "status"); slices.ContainsFunc(got, func(s string) bool { return s != "closed" }) {
 				t.Errorf("tasks --closed lists %v", got)
 			}
-			objs = jsonLines(t, list("tasks", "--overdue", "--teacher", "T1", "--at", "2026-03-24", "--json"))
+			objs = jsonLines(t, list("tasks", "--overdue", "--teacher", "T1", "--at", "2026-03-24", "--json", "--per-task"))
 			if got := field(objs, "student_name"); !slices.Equal(got, []string{"张**"}) || objs[0]["overdue"] != true {
 				t.Errorf("tasks --overdue --teacher T1: %v", objs)
 			}
@@ -201,7 +204,7 @@ func TestListsAfterRuns(t *testing.T) {
 			if out := list(append([]string{"alerts", "--resolved"}, g9...)...); !strings.Contains(out, "共 2 条预警") || strings.Contains(out, "张**") {
 				t.Errorf("alerts --resolved lists a retired alert:\n%s", out)
 			}
-			objs = jsonLines(t, list("alerts", "--json"))
+			objs = jsonLines(t, list("alerts", "--json", "--per-alert"))
 			if got := field(objs, "opened"); !slices.IsSortedFunc(got, func(a, b string) int { return strings.Compare(b, a) }) {
 				t.Errorf("alerts not newest first: %v", got)
 			}
@@ -276,4 +279,153 @@ func TestListsRefuse(t *testing.T) {
 	if names := files(t, empty); len(names) > 0 {
 		t.Errorf("the lists left %v in an empty directory", names)
 	}
+}
+
+// TestListsByStudent: alerts and tasks list one line (or JSON object) per
+// student by default, the highest severity first, with every rule and the
+// open tasks; the count says students and alerts (or tasks), and the alerts
+// counted are those the per-alert form lists; the same on both engines.
+func TestListsByStudent(t *testing.T) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		t.Run(engine, func(t *testing.T) {
+			dir := t.TempDir()
+			dsn := secretDB(t, engine, dir)
+			listsDistrict(t, dir, dsn)
+			list := func(args ...string) string {
+				t.Helper()
+				code, out, errs := cli(t, dir, append([]string{"--db", dsn}, args...)...)
+				if code != 0 || errs != "" {
+					t.Fatalf("%v: exit %d\n%s%s", args, code, out, errs)
+				}
+				for _, s := range append(slices.Clone(fullNames), "500234201105010015", "500234") {
+					if strings.Contains(out, s) {
+						t.Errorf("%v shows %q:\n%s", args, s, out)
+					}
+				}
+				return out
+			}
+			write(t, filepath.Join(dir, "rules.yaml"), `rules:
+  - {id: unexcused-twice, name: 两周旷课两天, severity: critical, when: unexcused(14) >= 2, pair: true,
+     task: {kind: home_visit, assign: homeroom, due: 2d}}
+  - {id: absent-twice, name: 两周缺勤两天, severity: high, when: absences(14) >= 2, inhibits: [any-absence],
+     task: {kind: contact_guardian, assign: homeroom, due: 3d}}
+  - {id: any-absence, name: 两周缺勤, severity: low, when: absences(14) >= 1}
+`)
+			if code, out, errs := cli(t, dir, "--db", dsn, "--rules", "rules.yaml", "eval", "--at", "2026-03-10"); code != 0 {
+				t.Fatalf("eval: exit %d\n%s%s", code, out, errs)
+			}
+			const tasksOfZhang = "家访：王老师（T1），2026-03-12 截止；联系监护人：王老师（T1），2026-03-13 截止；一对一帮扶：王老师（T1），2026-03-17 截止"
+			// 张一一 is critical (two unexcused days), the others high; 赵三三
+			// (SCH01) before 李二二 (SCH02). Every rule, most severe first,
+			// the inhibited one marked; every open task, the pairing too.
+			want := "" +
+				"最高级别  学生  班级       学校           规则                                                  未完成的任务\n" +
+				"紧急      张**  九年级3班  一中（SCH01）  unexcused-twice、absent-twice、any-absence（被抑制）  " + tasksOfZhang + "\n" +
+				"高风险    赵**  九年级3班  一中（SCH01）  absent-twice、any-absence（被抑制）                   联系监护人：王老师（T1），2026-03-13 截止\n" +
+				"高风险    李**  九年级1班  二中（SCH02）  absent-twice、any-absence（被抑制）                   联系监护人：李老师（T2），2026-03-13 截止\n" +
+				"共 3 名学生，预警 7 条\n"
+			if got := list("alerts", "--open"); got != want {
+				t.Errorf("alerts --open:\n%s\nwant\n%s", got, want)
+			}
+			if got := list("alerts", "--open", "--per-alert"); !strings.HasSuffix(got, "\n共 7 条预警\n") || strings.Count(got, "\n") != 9 {
+				t.Errorf("alerts --open --per-alert:\n%s", got)
+			}
+			if got := list("--lang", "en", "alerts", "--open"); !strings.HasSuffix(got, "\n3 students, 7 alerts\n") {
+				t.Errorf("alerts --open in English:\n%s", got)
+			}
+
+			// JSON: one object per student, with the alerts the per-alert
+			// form lists, and the open tasks.
+			objs := jsonLines(t, list("alerts", "--open", "--json"))
+			if got := field(objs, "student_name"); !slices.Equal(got, []string{"张**", "赵**", "李**"}) {
+				t.Fatalf("alerts --open --json: students %v", got)
+			}
+			if got := field(objs, "severity"); !slices.Equal(got, []string{"critical", "high", "high"}) {
+				t.Errorf("severities %v", got)
+			}
+			if got := field(objs, "rules"); got[0] != `["unexcused-twice","absent-twice","any-absence"]` || got[2] != `["absent-twice","any-absence"]` {
+				t.Errorf("rules %v", got)
+			}
+			var ids []string
+			for _, o := range objs {
+				as := o["alerts"].([]any)
+				for _, a := range as {
+					a := a.(map[string]any)
+					if a["student_key"] != o["student_key"] || a["student_name"] != o["student_name"] || a["state"] != "open" {
+						t.Errorf("alert %v of student %v", a, o["student_key"])
+					}
+					ids = append(ids, fmt.Sprint(a["id"]))
+				}
+				if len(o["student_key"].(string)) != 16 || o["school_name"] == "" || o["center"] == "" {
+					t.Errorf("student %v", o)
+				}
+			}
+			perAlert := field(jsonLines(t, list("alerts", "--open", "--json", "--per-alert")), "id")
+			slices.Sort(ids)
+			slices.Sort(perAlert)
+			if !slices.Equal(ids, perAlert) {
+				t.Errorf("alerts of the students %v, per alert %v", ids, perAlert)
+			}
+			kinds := func(o map[string]any) []string { return field(toObjects(o["tasks"]), "kind") }
+			if got := kinds(objs[0]); !slices.Equal(got, []string{"home_visit", "contact_guardian", "pairing"}) {
+				t.Errorf("tasks of 张**: %v", got)
+			}
+
+			// The filters select alerts, and the groups are made of those:
+			// 张一一's group is high for absent-twice, and still shows every
+			// open task of the student.
+			objs = jsonLines(t, list("alerts", "--open", "--rule", "absent-twice", "--json"))
+			if got := field(objs, "severity"); !slices.Equal(got, []string{"high", "high", "high"}) || len(objs[0]["alerts"].([]any)) != 1 {
+				t.Errorf("alerts --rule absent-twice: %v", objs)
+			}
+			// (张一一 and 赵三三, of one class, by name.)
+			if got := field(objs, "student_name"); !slices.Equal(got, []string{"张**", "赵**", "李**"}) || len(kinds(objs[0])) != 3 {
+				t.Errorf("alerts --rule absent-twice: %v", objs)
+			}
+			if got := list("alerts", "--open", "--school", "SCH02"); !strings.HasSuffix(got, "\n共 1 名学生，预警 2 条\n") {
+				t.Errorf("alerts --open --school SCH02:\n%s", got)
+			}
+
+			// tasks: one line per student, the tasks most urgent first, with
+			// their state at --at.
+			want = "" +
+				"最高级别  学生  班级       学校           规则                           任务\n" +
+				"紧急      张**  九年级3班  一中（SCH01）  unexcused-twice、absent-twice  家访（逾期）：王老师（T1），2026-03-12 截止；" +
+				"联系监护人（逾期）：王老师（T1），2026-03-13 截止；一对一帮扶（待处理）：王老师（T1），2026-03-17 截止\n" +
+				"高风险    赵**  九年级3班  一中（SCH01）  absent-twice                   联系监护人（逾期）：王老师（T1），2026-03-13 截止\n" +
+				"高风险    李**  九年级1班  二中（SCH02）  absent-twice                   联系监护人（逾期）：李老师（T2），2026-03-13 截止\n" +
+				"共 3 名学生，任务 5 项\n"
+			if got := list("tasks", "--open", "--at", "2026-03-13"); got != want {
+				t.Errorf("tasks --open:\n%s\nwant\n%s", got, want)
+			}
+			if got := list("tasks", "--open", "--at", "2026-03-13", "--per-task"); !strings.HasSuffix(got, "\n共 5 项任务\n") {
+				t.Errorf("tasks --open --per-task:\n%s", got)
+			}
+			if got := list("tasks", "--overdue", "--at", "2026-03-12"); !strings.Contains(got, "家访（逾期）") ||
+				strings.Contains(got, "联系监护人") || !strings.HasSuffix(got, "\n共 1 名学生，任务 1 项\n") {
+				t.Errorf("tasks --overdue at 03-12:\n%s", got)
+			}
+			objs = jsonLines(t, list("tasks", "--open", "--teacher", "T1", "--json", "--at", "2026-03-13"))
+			if got := field(objs, "student_name"); !slices.Equal(got, []string{"张**", "赵**"}) {
+				t.Fatalf("tasks --teacher T1 --json: %v", objs)
+			}
+			if got := field(objs, "rules"); got[0] != `["unexcused-twice","absent-twice"]` {
+				t.Errorf("rules of 张**'s tasks: %v", got)
+			}
+			first := toObjects(objs[0]["tasks"])
+			if got := field(first, "kind"); !slices.Equal(got, []string{"home_visit", "contact_guardian", "pairing"}) ||
+				first[0]["overdue"] != true || first[2]["overdue"] != false || first[0]["assignee_name"] != "王老师" {
+				t.Errorf("tasks of 张**: %v", first)
+			}
+		})
+	}
+}
+
+// toObjects is v, a JSON array of objects, as maps.
+func toObjects(v any) []map[string]any {
+	var out []map[string]any
+	for _, o := range v.([]any) {
+		out = append(out, o.(map[string]any))
+	}
+	return out
 }
