@@ -24,7 +24,13 @@ func (w constWindows) HomeTeachingSessionsOf(int, int) int { return 1 }
 // BenchmarkEval evaluates every default rule on one student: one op is a
 // whole student, so ns/op × students ÷ cores is the evaluation time of a
 // district (the engine runs one VM per worker).
-func BenchmarkEval(b *testing.B) {
+func BenchmarkEval(b *testing.B) { benchEval(b, (*Rule).Eval) }
+
+// BenchmarkEvalVM is BenchmarkEval with every rule run on expr's VM, as
+// before closure.go: their ratio is what the closures save.
+func BenchmarkEvalVM(b *testing.B) { benchEval(b, (*Rule).evalVM) }
+
+func benchEval(b *testing.B, eval func(*Rule, *vm.VM, *Facts) (bool, error)) {
 	set, err := Defaults()
 	if err != nil {
 		b.Fatal(err)
@@ -34,7 +40,7 @@ func BenchmarkEval(b *testing.B) {
 	fired := 0
 	for b.Loop() {
 		for _, r := range set.Rules {
-			ok, err := r.Eval(&v, f)
+			ok, err := eval(r, &v, f)
 			if err != nil {
 				b.Fatal(err)
 			}

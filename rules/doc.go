@@ -47,12 +47,28 @@
 // # Evaluation speed
 //
 // A compiled program is shared; each goroutine brings its own vm.VM and
-// Facts. Windowed functions are func-typed fields of Facts that Eval binds
-// to Facts.W once per Facts, which expr calls without reflection. The
-// alternatives measured in BenchmarkWindowCall (expr.Function with the
-// environment patched in as an argument; compiling against *Facts) were
-// about 15% and 3–4× slower. BenchmarkEval evaluates all default rules for
-// one student in about 1–2 µs on the 2-core test machine.
+// Facts. Once expr has checked and compiled a `when` (so every error and
+// refusal is expr's), closure.go compiles the tree expr's optimiser left
+// into typed Go closures, func(*Facts) bool at the root, which read
+// student.x as a Go field and call Facts.W directly; expr's VM fetches
+// each field by reflection and boxes it. The closures cover what rules
+// write (literals, the names of Facts, the windowed functions, the
+// operators, ?:, `in` a written-out list, the enabled builtins) with the
+// VM's own rules of types and evaluation order; a rule using anything
+// else runs on the VM, whole. Eval runs the closures when a rule has
+// them; when they fail (a modulo by zero, a panicking Windows) it runs
+// the VM, so the error is the VM's, placed in the file. TestClosureMatchesVM
+// and FuzzClosureMatchesVM compare the two on generated expressions and
+// random facts, edge values included. BenchmarkEval evaluates all default
+// rules for one student in about 0.4–0.7 µs on the 2-core test machine,
+// without allocating; BenchmarkEvalVM, the VM alone, in 2.6–4.5 µs
+// (BENCHMARKS.md).
+//
+// On the VM, windowed functions are func-typed fields of Facts that
+// Eval binds to Facts.W once per Facts, which expr calls without
+// reflection. The alternatives measured in BenchmarkWindowCall
+// (expr.Function with the environment patched in as an argument;
+// compiling against *Facts) were about 15% and 3–4× slower.
 //
 // # Messages
 //

@@ -151,13 +151,14 @@ func DefaultNorms() Norms {
 // The windowed functions absences(n), unexcused(n), absence_rate(n),
 // contacts(n), home_teaching_sessions(n), home_teaching_hours(n) and
 // home_teaching_sessions_of(n, h) are func-typed fields of an embedded
-// struct. Eval binds them once per Facts value to closures that call f.W,
-// so the engine only sets W. expr calls a func field of a known signature
-// directly (no reflection, no argument slice), which BenchmarkWindowCall
-// measured about 15% faster per rule than expr.Function with the
-// environment patched in as an argument, and 3–4× faster than compiling
-// against *Facts, where expr fetches fields by name. The bound fields are
-// set by Eval: do not set them.
+// struct. Eval binds them once per Facts value to closures that call f.W
+// when it runs a rule on expr's VM (a rule compiled to Go closures calls
+// f.W itself), so the engine only sets W. expr calls a func field of a
+// known signature directly (no reflection, no argument slice), which
+// BenchmarkWindowCall measured about 15% faster per rule than
+// expr.Function with the environment patched in as an argument, and 3–4×
+// faster than compiling against *Facts, where expr fetches fields by
+// name. The bound fields are set by Eval: do not set them.
 //
 // Facts must not get exported methods: expr would expose them to rules.
 type Facts struct {

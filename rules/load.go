@@ -244,6 +244,7 @@ func compileRule(src *source, pr parsedRule, c *collector) {
 	if pr.when != nil {
 		if prog, w := compileWhen(src, r.ID, pr.when, c); prog != nil {
 			r.program = prog
+			r.fast = compileClosure(prog)
 			r.windows = max(r.windows, w)
 		}
 	}

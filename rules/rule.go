@@ -83,6 +83,9 @@ type Rule struct {
 	inhibitedBy []string
 
 	program *vm.Program
+	// fast is program as Go closures (closure.go), nil when the rule uses
+	// something they do not compile; Eval runs it instead of the VM.
+	fast    func(*Facts) bool
 	tmpl    *messageTemplate // nil when Message is empty
 	windows int              // largest window of a windowed call in When and Message
 	// src, when and message place the errors of an evaluation in the file.
@@ -97,17 +100,39 @@ type Rule struct {
 // evaluated on these facts (f.W missing, a panic in Windows, a division by
 // zero); when the expression failed it is a *RunError placed at the failing
 // token of `when` in the rule file, to which OnStudent adds the student.
+//
+// A rule whose `when` compiled to closures (closure.go) runs them and
+// leaves v unused; when they fail, the VM runs the rule again, to fail as
+// it does and say where.
 func (r *Rule) Eval(v *vm.VM, f *Facts) (bool, error) {
 	if r.program == nil {
 		return false, i18n.Errorf("rules.run.not_compiled", r.ID)
 	}
-	if r.windows > 0 {
-		if f.W == nil {
-			return false, i18n.Errorf("rules.run.no_windows", r.ID)
+	if r.windows > 0 && f.W == nil {
+		return false, i18n.Errorf("rules.run.no_windows", r.ID)
+	}
+	if r.fast != nil {
+		if ok, done := r.evalFast(f); done {
+			return ok, nil
 		}
-		if f.boundTo != f {
-			f.bind()
+	}
+	return r.evalVM(v, f)
+}
+
+// evalFast runs the closures of `when`; done is false when they panicked.
+func (r *Rule) evalFast(f *Facts) (ok, done bool) {
+	defer func() {
+		if recover() != nil {
+			ok, done = false, false
 		}
+	}()
+	return r.fast(f), true
+}
+
+// evalVM runs the compiled program of `when` on expr's VM.
+func (r *Rule) evalVM(v *vm.VM, f *Facts) (bool, error) {
+	if r.windows > 0 && f.boundTo != f {
+		f.bind()
 	}
 	if v == nil {
 		v = &vm.VM{}

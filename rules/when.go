@@ -30,10 +30,13 @@ var enabledBuiltins = []string{
 }
 
 // exprOptions returns the options every `when` compiles with.
-func exprOptions() []expr.Option {
+func exprOptions() []expr.Option { return append(envOptions(), expr.AsBool()) }
+
+// envOptions are the options of a `when` but its boolean result: the
+// environment, the size bound and the builtins.
+func envOptions() []expr.Option {
 	opts := []expr.Option{
 		expr.Env(Facts{}),
-		expr.AsBool(),
 		expr.MaxNodes(maxNodes),
 		expr.DisableAllBuiltins(),
 	}
