@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
-	"strings"
 )
 
 // OpenAlert is an alert that has not resolved, with its student's 学籍号
@@ -87,15 +86,7 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 		return nil, fmt.Errorf("read open alerts: %w", err)
 	}
 	all := byReason{as: make([]OpenAlert, 0, n+n/8), runs: make([]int64, 0, n+n/8)}
-	seen := map[string]string{}
-	intern := func(v string) string {
-		if w, ok := seen[v]; ok {
-			return w
-		}
-		w := strings.Clone(v)
-		seen[w] = w
-		return w
-	}
+	in := interner{}
 	for rows.Next() {
 		var a OpenAlert
 		var run int64
@@ -106,27 +97,17 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 		var kind, assignee, due, status, closed, left string
 		fields := [...]*string{&a.Rule, &a.SchoolID, &a.Severity, &a.OpenedAt, &a.LastNotifiedAt, &a.InhibitedBy,
 			&kind, &assignee, &due, &status, &closed, &left}
-		for i, f := range fields {
-			j := strings.IndexByte(text, unitSep[0])
-			if (j < 0) != (i == len(fields)-1) {
-				return nil, fmt.Errorf("read open alerts: a text field of alert %d holds the control character U+001F", a.ID)
-			}
-			if j < 0 {
-				*f = text
-				break
-			}
-			*f, text = text[:j], text[j+1:]
+		if !cutJoined(text, fields[:]) {
+			return nil, fmt.Errorf("read open alerts: a text field of alert %d holds the control character U+001F", a.ID)
 		}
-		for _, f := range []*string{&a.Rule, &a.SchoolID, &a.Severity, &a.OpenedAt, &a.LastNotifiedAt, &a.InhibitedBy,
-			&kind, &assignee, &due, &status} {
-			*f = intern(*f)
+		for _, f := range fields[:10] { // (the close instant keeps sharing the row's text)
+			*f = in.intern(*f)
 		}
 		if a.TaskID.Valid {
 			a.TaskKind = sql.NullString{String: kind, Valid: true}
 			a.TaskAssignee = sql.NullString{String: assignee, Valid: true}
 			a.TaskDue = sql.NullString{String: due, Valid: true}
 			a.TaskStatus = sql.NullString{String: status, Valid: true}
-			// (the instant keeps sharing the row's text)
 			a.TaskClosedAt = sql.NullString{String: closed, Valid: closed != ""}
 		}
 		a.TaskLeft = left != ""

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 )
 
 // EvalStudent is the roster row the engine evaluates. Strings are copied out
@@ -90,16 +89,8 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*E
 		fields := [...]*string{&st.Key, &st.ID, &st.Name, &st.Gender, &st.BirthDate, &st.SchoolID, &st.Class,
 			&st.HomeroomTeacherID, &st.Status, &st.ReturnedAt, &st.Township, &st.Village, &st.DisabilityType,
 			&st.Poverty, &st.PairingTeacherID}
-		for i, f := range fields {
-			j := strings.IndexByte(text, unitSep[0])
-			if (j < 0) != (i == len(fields)-1) {
-				return fmt.Errorf("read students: a text field of student %d holds the control character U+001F: import the roster again (the importer drops control characters)", st.SID)
-			}
-			if j < 0 {
-				*f = text
-				break
-			}
-			*f, text = text[:j], text[j+1:]
+		if !cutJoined(text, fields[:]) {
+			return fmt.Errorf("read students: a text field of student %d holds the control character U+001F: import the roster again (the importer drops control characters)", st.SID)
 		}
 		st.Grade = int(packed & 15)
 		st.LeftBehind = int(packed >> 4 & 3)

@@ -233,26 +233,40 @@ type OpenTask struct {
 // OpenTasks returns every open task of a student, ordered by id. (Scanned
 // by hand: a city has a few hundred thousand, read at every run.)
 func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, sid, kind, assignee, due, severity, CASE WHEN alert_id IS NULL THEN 0 ELSE 1 END
+	// As OpenAlerts: the text joined in one column and interned (a city
+	// has a few hundred thousand open tasks of a few kinds, teachers and
+	// due dates), the rows gathered in chunks and copied once.
+	sep := "'" + unitSep + "'"
+	rows, err := s.db.QueryContext(ctx, `SELECT id, sid, CASE WHEN alert_id IS NULL THEN 0 ELSE 1 END,
+		kind || `+sep+` || assignee || `+sep+` || due || `+sep+` || severity
 		FROM tasks WHERE status IN ('open', 'acked') AND sid IS NOT NULL ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("read open tasks: %w", err)
 	}
 	defer rows.Close()
-	var ts []OpenTask
+	var ts chunks[OpenTask]
+	in := interner{}
 	for rows.Next() {
 		var t OpenTask
 		var forAlert int
-		if err := rows.Scan(&t.ID, &t.SID, &t.Kind, &t.Assignee, &t.Due, &t.Severity, &forAlert); err != nil {
+		var text string
+		if err := rows.Scan(&t.ID, &t.SID, &forAlert, &text); err != nil {
 			return nil, fmt.Errorf("read open tasks: %w", err)
 		}
+		fields := [...]*string{&t.Kind, &t.Assignee, &t.Due, &t.Severity}
+		if !cutJoined(text, fields[:]) {
+			return nil, fmt.Errorf("read open tasks: a text field of task %d holds the control character U+001F", t.ID)
+		}
+		for _, f := range fields {
+			*f = in.intern(*f)
+		}
 		t.ForAlert = forAlert == 1
-		ts = append(ts, t)
+		ts.add(t)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read open tasks: %w", err)
 	}
-	return ts, nil
+	return ts.all(), nil
 }
 
 // OverdueTask is an open (or acknowledged) task due on or before a date.
