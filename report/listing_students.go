@@ -16,31 +16,37 @@ import (
 // and the student's open tasks. StudentName is the name as stored: the
 // listing masks it, in the alerts too.
 type StudentAlerts struct {
-	StudentKey  string
-	StudentName string
-	Grade       int
-	Class       string
-	School      string
-	SchoolName  string
-	Center      string
-	Severity    string
-	Alerts      []Alert
-	Tasks       []AlertTask
+	StudentHead
+	Alerts []Alert
+	Tasks  []AlertTask
+}
+
+// StudentHead is the student of a line of `baoxue alerts` or `tasks`, and
+// the head of its JSON object: the student as the roster has them and the
+// highest severity of what is listed.
+type StudentHead struct {
+	StudentKey  string `json:"student_key"`
+	StudentName string `json:"student_name"`
+	Grade       int    `json:"grade"`
+	Class       string `json:"class"`
+	School      string `json:"school"`
+	SchoolName  string `json:"school_name"`
+	Center      string `json:"center"`
+	Severity    string `json:"severity"`
+}
+
+// masked returns the head with the student's name masked.
+func (h StudentHead) masked() StudentHead {
+	h.StudentName = MaskName(h.StudentName)
+	return h
 }
 
 // studentAlertsLine is the JSON line of a StudentAlerts.
 type studentAlertsLine struct {
-	StudentKey  string      `json:"student_key"`
-	StudentName string      `json:"student_name"`
-	Grade       int         `json:"grade"`
-	Class       string      `json:"class"`
-	School      string      `json:"school"`
-	SchoolName  string      `json:"school_name"`
-	Center      string      `json:"center"`
-	Severity    string      `json:"severity"`
-	Rules       []string    `json:"rules"`
-	Alerts      []any       `json:"alerts"`
-	Tasks       []AlertTask `json:"tasks"`
+	StudentHead
+	Rules  []string    `json:"rules"`
+	Alerts []any       `json:"alerts"`
+	Tasks  []AlertTask `json:"tasks"`
 }
 
 // StudentTasks is one student as `baoxue tasks` lists them (SPEC §3): the
@@ -48,29 +54,15 @@ type studentAlertsLine struct {
 // most urgent first. StudentName is the name as stored: the listing masks
 // it, in the tasks and their reasons' messages too.
 type StudentTasks struct {
-	StudentKey  string
-	StudentName string
-	Grade       int
-	Class       string
-	School      string
-	SchoolName  string
-	Center      string
-	Severity    string
-	Tasks       []Task
+	StudentHead
+	Tasks []Task
 }
 
 // studentTasksLine is the JSON line of a StudentTasks.
 type studentTasksLine struct {
-	StudentKey  string   `json:"student_key"`
-	StudentName string   `json:"student_name"`
-	Grade       int      `json:"grade"`
-	Class       string   `json:"class"`
-	School      string   `json:"school"`
-	SchoolName  string   `json:"school_name"`
-	Center      string   `json:"center"`
-	Severity    string   `json:"severity"`
-	Rules       []string `json:"rules"`
-	Tasks       []any    `json:"tasks"`
+	StudentHead
+	Rules []string `json:"rules"`
+	Tasks []any    `json:"tasks"`
 }
 
 // NewStudentAlerts lists students with their alerts to w, one line per
@@ -104,9 +96,7 @@ func studentTotal(key string) func(p *i18n.Printer, rows, items int) string {
 }
 
 func studentAlertsJSON(s *StudentAlerts) any {
-	line := studentAlertsLine{StudentKey: s.StudentKey, StudentName: MaskName(s.StudentName), Grade: s.Grade,
-		Class: s.Class, School: s.School, SchoolName: s.SchoolName, Center: s.Center, Severity: s.Severity,
-		Rules: []string{}, Alerts: make([]any, len(s.Alerts)), Tasks: s.Tasks}
+	line := studentAlertsLine{StudentHead: s.masked(), Rules: []string{}, Alerts: make([]any, len(s.Alerts)), Tasks: s.Tasks}
 	for i := range s.Alerts {
 		a := &s.Alerts[i]
 		if !slices.Contains(line.Rules, a.Rule) {
@@ -162,9 +152,7 @@ func alertState(p *i18n.Printer, state, outcome string) string {
 }
 
 func studentTasksJSON(s *StudentTasks) any {
-	line := studentTasksLine{StudentKey: s.StudentKey, StudentName: MaskName(s.StudentName), Grade: s.Grade,
-		Class: s.Class, School: s.School, SchoolName: s.SchoolName, Center: s.Center, Severity: s.Severity,
-		Rules: []string{}, Tasks: make([]any, len(s.Tasks))}
+	line := studentTasksLine{StudentHead: s.masked(), Rules: []string{}, Tasks: make([]any, len(s.Tasks))}
 	for _, r := range taskGroupRules(s.Tasks) {
 		line.Rules = append(line.Rules, r.rule)
 	}

@@ -19,11 +19,10 @@ func groupedAlerts() []StudentAlerts {
 	gone.ID, gone.State, gone.Outcome, gone.Ended, gone.Task, gone.Severity = 6, "resolved", "student_dropped", "2026-03-20", nil, "low"
 	gone.StudentKey, gone.StudentName, gone.Grade, gone.Class = "k2", "李四", 7, "1班"
 	return []StudentAlerts{
-		{StudentKey: "k1", StudentName: "张三丰", Grade: 9, Class: "3班", School: "SCH01", SchoolName: "临江中学", Center: "C1",
-			Severity: "high", Alerts: []Alert{high, inhibited},
+		{StudentHead: StudentHead{StudentKey: "k1", StudentName: "张三丰", Grade: 9, Class: "3班", School: "SCH01", SchoolName: "临江中学", Center: "C1", Severity: "high"}, Alerts: []Alert{high, inhibited},
 			Tasks: []AlertTask{{ID: 3, Kind: "contact_guardian", Status: "open", Due: "2026-03-12", Assignee: "T1", AssigneeName: "王芳"},
 				{ID: 4, Kind: "pairing", Status: "acked", Due: "2026-03-17", Assignee: "T2"}}},
-		{StudentKey: "k2", StudentName: "李四", Grade: 7, Class: "1班", School: "SCH02", Center: "C1", Severity: "low",
+		{StudentHead: StudentHead{StudentKey: "k2", StudentName: "李四", Grade: 7, Class: "1班", School: "SCH02", Center: "C1", Severity: "low"},
 			Alerts: []Alert{gone}},
 	}
 }
@@ -111,10 +110,8 @@ func groupedTasks() []StudentTasks {
 	closed.ID, closed.Status, closed.Outcome, closed.Overdue, closed.Escalation, closed.StudentKey, closed.StudentName = 3, "closed", "inhibited", false, 0, "k2", "李四"
 	closed.Severity, closed.Reasons = "medium", []TaskReason{{Alert: 5, Rule: "repeated-absence", Severity: "medium", Since: "2026-03-02", Left: "2026-03-10"}}
 	return []StudentTasks{
-		{StudentKey: "k1", StudentName: "张三丰", Grade: 9, Class: "3班", School: "SCH01", SchoolName: "临江中学", Center: "C1",
-			Severity: "critical", Tasks: []Task{late, pairing}},
-		{StudentKey: "k2", StudentName: "李四", Grade: 9, Class: "3班", School: "SCH01", SchoolName: "临江中学", Center: "C1",
-			Severity: "medium", Tasks: []Task{closed}},
+		{StudentHead: StudentHead{StudentKey: "k1", StudentName: "张三丰", Grade: 9, Class: "3班", School: "SCH01", SchoolName: "临江中学", Center: "C1", Severity: "critical"}, Tasks: []Task{late, pairing}},
+		{StudentHead: StudentHead{StudentKey: "k2", StudentName: "李四", Grade: 9, Class: "3班", School: "SCH01", SchoolName: "临江中学", Center: "C1", Severity: "medium"}, Tasks: []Task{closed}},
 	}
 }
 

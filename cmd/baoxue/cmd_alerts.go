@@ -72,9 +72,7 @@ func cmdAlerts(ctx context.Context, a *app, args []string) error {
 	}
 	out := report.NewStudentAlerts(a.stdout, a.p, fl.json)
 	if err := st.StreamStudentAlerts(ctx, f, func(g *store.StudentAlerts) error {
-		row := report.StudentAlerts{StudentKey: g.Student.Key, StudentName: g.Student.Name, Grade: g.Student.Grade,
-			Class: g.Student.Class, School: g.Student.SchoolID, SchoolName: g.Student.SchoolName, Center: g.Student.Center,
-			Severity: g.Severity, Alerts: make([]report.Alert, len(g.Alerts))}
+		row := report.StudentAlerts{StudentHead: studentHead(&g.Student, g.Severity), Alerts: make([]report.Alert, len(g.Alerts))}
 		for i := range g.Alerts {
 			row.Alerts[i] = listedAlert(&g.Alerts[i])
 		}

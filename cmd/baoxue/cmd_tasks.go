@@ -68,9 +68,7 @@ func cmdTasks(ctx context.Context, a *app, args []string) error {
 	}
 	out := report.NewStudentTasks(a.stdout, a.p, fl.json)
 	if err := st.StreamStudentTasks(ctx, f, func(g *store.StudentTasks) error {
-		row := report.StudentTasks{StudentKey: g.Student.Key, StudentName: g.Student.Name, Grade: g.Student.Grade,
-			Class: g.Student.Class, School: g.Student.SchoolID, SchoolName: g.Student.SchoolName, Center: g.Student.Center,
-			Severity: g.Severity, Tasks: make([]report.Task, len(g.Tasks))}
+		row := report.StudentTasks{StudentHead: studentHead(&g.Student, g.Severity), Tasks: make([]report.Task, len(g.Tasks))}
 		for i := range g.Tasks {
 			row.Tasks[i] = listedTask(&g.Tasks[i])
 		}

@@ -8,6 +8,7 @@ import (
 
 	"baoxue/civil"
 	"baoxue/i18n"
+	"baoxue/report"
 	"baoxue/store"
 )
 
@@ -80,4 +81,11 @@ func knownFilters(ctx context.Context, st *store.Store, cmd, school, center, tea
 		}
 	}
 	return nil
+}
+
+// studentHead is the student of a line of alerts or tasks as the store
+// read them, with the highest severity of what is listed.
+func studentHead(s *store.StudentOf, severity string) report.StudentHead {
+	return report.StudentHead{StudentKey: s.Key, StudentName: s.Name, Grade: s.Grade, Class: s.Class, School: s.SchoolID,
+		SchoolName: s.SchoolName, Center: s.Center, Severity: severity}
 }
