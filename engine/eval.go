@@ -183,6 +183,10 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	// transaction and others.
 	parts := split(bounds, max(1, min(opt.Workers, store.MaxReadRanges, (st.MaxConns()-6)/4)))
 	batches := make(chan []student, opt.Workers*2)
+	// Batches the workers are done with go back to the readers: a city's
+	// million student structs in fresh batches touched fresh memory all
+	// run long, and a reused student keeps its slices' room.
+	free := make(chan []student, opt.Workers*2+len(parts)+2)
 	results := make(chan []firing, opt.Workers*2)
 	// The first error stops everything: the errors that follow (canceled
 	// queries) are consequences, not causes. The readers close batches when
@@ -192,7 +196,7 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 		defer close(batches)
 		readers, ctx := errgroup.WithContext(ctx)
 		for _, part := range parts {
-			readers.Go(func() error { return rd.read(ctx, part, batches) })
+			readers.Go(func() error { return rd.read(ctx, part, batches, free) })
 		}
 		return readers.Wait()
 	})
@@ -201,7 +205,7 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 		workers, ctx := errgroup.WithContext(ctx)
 		for range opt.Workers {
 			workers.Go(func() error {
-				return evalWorker(ctx, batches, results, active, opt.At, opt.Campaign, opt.Norms, msgs)
+				return evalWorker(ctx, batches, free, results, active, opt.At, opt.Campaign, opt.Norms, msgs)
 			})
 		}
 		return workers.Wait()
@@ -267,7 +271,7 @@ type reader struct {
 
 // read merges the four streams of one range into batches of students; the
 // first of them to fail stops the others.
-func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- []student) error {
+func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- []student, free <-chan []student) error {
 	g, ctx := errgroup.WithContext(ctx)
 	open := func(from string, stream func(context.Context, store.SIDRange, string, string, func(*store.DatedRow) error) error) *cursor {
 		return &cursor{ch: streamInto(ctx, g, func(ctx context.Context, fn func(*store.DatedRow) error) error {
@@ -277,7 +281,7 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 	absences := open(rd.from, rd.st.StreamAbsences)
 	contacts, teaching := open(rd.datedFrom, rd.st.StreamContacts), open(rd.datedFrom, rd.st.StreamHomeTeaching)
 	g.Go(func() error {
-		if err := rd.merge(ctx, part, batches, absences, contacts, teaching); err != nil {
+		if err := rd.merge(ctx, part, batches, free, absences, contacts, teaching); err != nil {
 			return err // the group's cancel stops the streams
 		}
 		// Records of students after the last evaluated one are read to the
@@ -291,8 +295,8 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 }
 
 // merge reads the students of part, takes their records from the cursors
-// and sends them to batches.
-func (rd *reader) merge(ctx context.Context, part store.SIDRange, batches chan<- []student,
+// and sends them to batches, in batches taken from free when there are.
+func (rd *reader) merge(ctx context.Context, part store.SIDRange, batches chan<- []student, free <-chan []student,
 	absences, contacts, teaching *cursor) error {
 	perSchool, skipped := map[string]int{}, map[string]int{}
 	defer func() {
@@ -305,7 +309,15 @@ func (rd *reader) merge(ctx context.Context, part store.SIDRange, batches chan<-
 		}
 		rd.mu.Unlock()
 	}()
-	batch := make([]student, 0, batchSize)
+	fresh := func() []student {
+		select {
+		case b := <-free:
+			return b[:0]
+		default:
+			return make([]student, 0, batchSize)
+		}
+	}
+	batch := fresh()
 	send := func() error {
 		select {
 		case batches <- batch:
@@ -313,7 +325,7 @@ func (rd *reader) merge(ctx context.Context, part store.SIDRange, batches chan<-
 			return ctx.Err()
 		}
 		n := rd.n.Add(int64(len(batch)))
-		batch = make([]student, 0, batchSize)
+		batch = fresh()
 		rd.mu.Lock()
 		rd.progress.Set(int(n))
 		rd.mu.Unlock()
@@ -328,8 +340,9 @@ func (rd *reader) merge(ctx context.Context, part store.SIDRange, batches chan<-
 			return nil
 		}
 		perSchool[es.SchoolID]++
-		batch = append(batch, student{row: *es, win: w})
+		batch = batch[:len(batch)+1]
 		s := &batch[len(batch)-1]
+		*s = student{row: *es, win: w, abs: s.abs[:0], contacts: s.contacts[:0], teaching: s.teaching[:0]}
 		if err := s.load(); err != nil {
 			return err
 		}
@@ -365,7 +378,9 @@ func (s *student) load() error {
 
 // evalWorker evaluates batches with its own VM and Facts, reused for every
 // student so that the hot loop allocates nothing but what fires.
-func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []firing, active []*rules.Rule, t civil.Day,
+// A batch done with goes back to free (when it has room): nothing of it is
+// kept, the firings hold FiredStudents of their own.
+func evalWorker(ctx context.Context, batches <-chan []student, free chan<- []student, results chan<- []firing, active []*rules.Rule, t civil.Day,
 	campaign string, norms rules.Norms, msgs *messageNeed) error {
 	var machine vm.VM
 	sw := &studentWindows{}
@@ -413,6 +428,10 @@ func evalWorker(ctx context.Context, batches <-chan []student, results chan<- []
 		case results <- out:
 		case <-ctx.Done():
 			return ctx.Err()
+		}
+		select {
+		case free <- batch:
+		default:
 		}
 	}
 }
