@@ -53,17 +53,44 @@ func benchEval(b *testing.B, eval func(*Rule, *vm.VM, *Facts) (bool, error)) {
 }
 
 // BenchmarkRender renders a default rule's message, as the engine does for
-// every firing.
+// every firing; BenchmarkRender/template renders it through text/template,
+// as before message_fast.go.
 func BenchmarkRender(b *testing.B) {
 	set, err := Defaults()
 	if err != nil {
 		b.Fatal(err)
 	}
 	r := set.Rule("grade9-absence")
-	f := &Facts{Student: student9(), W: constWindows{n: 2}}
+	f := &Facts{Student: student9(), W: constWindows{n: 2}, Norms: DefaultNorms()}
+	b.Run("parts", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := r.Render(f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("template", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := r.tmpl.execute(f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkRenderAll renders every default rule's message for one student:
+// one op is 15 renderings.
+func BenchmarkRenderAll(b *testing.B) {
+	set, err := Defaults()
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := &Facts{Student: student9(), W: constWindows{n: 2}, Norms: DefaultNorms()}
 	for b.Loop() {
-		if _, err := r.Render(f); err != nil {
-			b.Fatal(err)
+		for _, r := range set.Rules {
+			if _, err := r.Render(f); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }

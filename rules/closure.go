@@ -229,8 +229,14 @@ func compileWindow(n *ast.CallNode) (closure, bool) {
 		}
 		args[i] = c.i
 	}
-	d, h := args[0], args[1]
-	switch id.Value {
+	return windowCall(id.Value, args[0], args[1])
+}
+
+// windowCall returns a call of the windowed function name on the window
+// d (and the least hours h, for home_teaching_sessions_of) as a closure
+// calling f.W; closure.go and message_fast.go share it.
+func windowCall(name string, d, h func(*Facts) int) (closure, bool) {
+	switch name {
 	case "absences":
 		return closure{i: func(f *Facts) int { return f.W.Absences(d(f)) }}, true
 	case "unexcused":

@@ -60,6 +60,10 @@ type messageTemplate struct {
 	// message passes .student around, so which it reads is not known).
 	fields []envField
 	pool   sync.Pool // of *boundTemplate
+	// fast is the message as parts (message_fast.go), nil when it uses
+	// something they do not compile; render writes them instead of
+	// executing the template.
+	fast *messageRenderer
 }
 
 // boundTemplate is a clone of a message whose functions read f.
@@ -68,8 +72,19 @@ type boundTemplate struct {
 	f *Facts
 }
 
-// render executes the message for f.
+// render renders the message for f: its parts when it has them and they
+// do not fail, else the template, which fails as it fails.
 func (m *messageTemplate) render(f *Facts) (string, error) {
+	if m.fast != nil {
+		if text, ok := m.fast.renderSafe(f); ok {
+			return text, nil
+		}
+	}
+	return m.execute(f)
+}
+
+// execute executes the message's template for f.
+func (m *messageTemplate) execute(f *Facts) (string, error) {
 	bt, _ := m.pool.Get().(*boundTemplate)
 	if bt == nil {
 		c, err := m.base.Clone()
@@ -114,6 +129,21 @@ func (w *cappedWriter) Write(p []byte) (int, error) {
 	w.b.WriteString("…")
 	w.runes = MaxMessageLength
 	return 0, errMessageFull
+}
+
+// writeString is Write for a string, without converting it.
+func (w *cappedWriter) writeString(p string) error {
+	if n := utf8.RuneCountInString(p); w.runes+n <= MaxMessageLength {
+		w.runes += n
+		w.b.WriteString(p)
+		return nil
+	}
+	s := []rune(w.b.String() + p)
+	w.b.Reset()
+	w.b.WriteString(string(s[:MaxMessageLength-1]))
+	w.b.WriteString("…")
+	w.runes = MaxMessageLength
+	return errMessageFull
 }
 
 // templateData is the dot of a message template: the names of `when`,

@@ -69,6 +69,7 @@ func compileMessage(src *source, id string, n *yaml.Node, report *collector) (*m
 		report.at(src, n, 0, id, messageMsg(i18n.Raw(msg)))
 		return nil, 0
 	}
+	m.fast = compileRenderer(t)
 	return m, c.window
 }
 

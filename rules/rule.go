@@ -153,7 +153,9 @@ func (r *Rule) evalVM(v *vm.VM, f *Facts) (bool, error) {
 // `.student.name`, `.today`, `.absent_streak`, …, and the functions
 // `absences 14`, `absence_rate 30`, …. A text longer than MaxMessageLength
 // characters is cut to MaxMessageLength-1 and "…". A template that fails
-// on f gives a *RunError placed in the rule file, as Eval's.
+// on f gives a *RunError placed in the rule file, as Eval's. A message
+// compiled to parts (message_fast.go) is written from them; when they
+// fail, the template runs, to fail as it does.
 func (r *Rule) Render(f *Facts) (string, error) {
 	if r.Message == "" {
 		return "", nil
