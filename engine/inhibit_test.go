@@ -547,3 +547,67 @@ func TestInhibitorTakesTheHighestSeverity(t *testing.T) {
 		}
 	})
 }
+
+// TestInhibitorRisesWhileOpen: an open alert that comes to inhibit a more
+// severe one says so at once: notified whatever its cooldown, its stored
+// severity and its open task's raised, its digest at the higher severity;
+// the next day, nothing new, it waits for its cooldown again.
+func TestInhibitorRisesWhileOpen(t *testing.T) {
+	const src = `
+rules:
+  - id: general
+    name: 多次缺勤
+    severity: high
+    when: absences(14) >= 3
+    cooldown: 7d
+    task: {kind: contact_guardian, assign: homeroom, due: 2d}
+    message: "一般：{{.student.name}}"
+  - id: specific
+    name: 留守儿童缺勤
+    severity: medium
+    when: student.left_behind && absences(14) >= 2
+    cooldown: 7d
+    inhibits: [general]
+    task: {kind: home_visit, assign: homeroom, due: 1d}
+    message: "具体：{{.student.name}}"
+`
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := seed{t, st}
+		s.school("SCH01", "C1")
+		s.teacher("T1", "SCH01", "C1", "teacher")
+		sid := s.student("S1", "SCH01", 9, "T1")
+		s.exec(`UPDATE students SET left_behind = 1`)
+		s.absent(sid, "absent", "2026-03-09", "2026-03-10")
+		evalAt(t, st, src, "2026-03-10", false)
+		if n := s.count("tasks", "kind = 'home_visit' AND severity = 'medium'"); n != 1 {
+			t.Fatalf("Tuesday: %d medium home visits, want 1", n)
+		}
+		// Wednesday: a third absence; general (high) fires, inhibited.
+		s.absent(sid, "absent", "2026-03-11")
+		res := evalAt(t, st, src, "2026-03-11", false)
+		if a := line(t, res, "specific", "S1"); a.Severity != "high" || !a.Notified || a.New {
+			t.Fatalf("Wednesday specific: %+v, want high and notified at once", a)
+		}
+		if a := line(t, res, "general", "S1"); a.Notified || a.InhibitedBy == nil {
+			t.Fatalf("Wednesday general: %+v, want inhibited", a)
+		}
+		if n := s.count("alerts", "rule = 'specific' AND severity = 'high' AND notifications = 2"); n != 1 {
+			t.Errorf("the specific alert is not stored high and notified twice")
+		}
+		if n := s.count("tasks", "kind = 'home_visit' AND severity = 'high'"); n != 1 {
+			t.Errorf("the open home visit did not rise to high")
+		}
+		if n := s.count("tasks", "kind = 'contact_guardian'"); n != 0 {
+			t.Errorf("the inhibited alert got a task")
+		}
+		d := digests(t, st, res.RunID)["T1"]
+		if len(d.Alerts) != 1 || d.Alerts[0].Rule != "specific" || d.Alerts[0].Severity != "high" {
+			t.Errorf("T1's digest: %+v, want the specific alert at high", d.Alerts)
+		}
+		// Thursday: nothing new; the cooldown holds again.
+		res = evalAt(t, st, src, "2026-03-12", false)
+		if a := line(t, res, "specific", "S1"); a.Severity != "high" || a.Notified {
+			t.Errorf("Thursday specific: %+v, want high, not notified", a)
+		}
+	})
+}

@@ -164,6 +164,10 @@ type plan struct {
 	unreported  []Unreported
 	// undelivered are the notifications of earlier runs to report.
 	undelivered []undelivered
+	// raised are the open alerts whose severity rises (they came to
+	// inhibit a more severe alert), raisedTasks their open tasks that
+	// rise with them and gain no reason in this run, by the new severity.
+	raised, raisedTasks map[string][]int64
 	// atRisk counts the students for whom a rule fires; newAtRisk those
 	// of them who had no open alert before the run.
 	atRisk, newAtRisk int
@@ -263,6 +267,15 @@ func (l *lifecycle) decideFiring(p *plan, f firing, open int, inhibitedBy []stri
 	}
 	a := &l.open[open]
 	d.alertID, d.since = a.ID, a.OpenedAt
+	// It came to inhibit a more severe alert: it says so now (notified at
+	// once, below), its stored severity and its open task's rise.
+	rises := rules.SeverityRank(severity) > rules.SeverityRank(a.Severity)
+	if rises {
+		if p.raised == nil {
+			p.raised = map[string][]int64{}
+		}
+		p.raised[severity] = append(p.raised[severity], a.ID)
+	}
 	if by := strings.Join(inhibitedBy, ","); by != a.InhibitedBy {
 		if p.inhibitedBy == nil {
 			p.inhibitedBy = map[string][]int64{}
@@ -283,7 +296,7 @@ func (l *lifecycle) decideFiring(p *plan, f firing, open int, inhibitedBy []stri
 		d.line.Notified, d.firstNotice = true, a.LastNotifiedAt == ""
 		p.notifyIDs = append(p.notifyIDs, a.ID)
 	default:
-		d.line.Notified = cooldownElapsed(a.LastNotifiedAt, l.t, f.rule.Cooldown)
+		d.line.Notified = rises || cooldownElapsed(a.LastNotifiedAt, l.t, f.rule.Cooldown)
 		if d.line.Notified {
 			p.notifyIDs = append(p.notifyIDs, a.ID)
 		}
@@ -311,6 +324,7 @@ func (l *lifecycle) askTask(p *plan, i int) {
 		a := &l.open[d.open]
 		switch {
 		case a.TaskOpen():
+			l.raiseTask(p, a, d.line.Severity)
 			return
 		case a.TaskLeft:
 			left = a.TaskID.Int64
@@ -346,6 +360,21 @@ func (l *lifecycle) askTask(p *plan, i int) {
 	d.task, d.rejoin = rt, left != 0 && rt.id == left
 }
 
+// raiseTask raises the open task the open alert a is a reason of to
+// severity, if that is higher than the task's: through the run's task if
+// the run gives it reasons too, else on its own (written after them).
+func (l *lifecycle) raiseTask(p *plan, a *store.OpenAlert, severity string) {
+	k := store.TaskKey{SID: a.SID, Kind: a.TaskKind.String, Assignee: a.TaskAssignee.String}
+	j, ok := l.taskIdx[k]
+	if !ok || l.tasks[j].ID != a.TaskID.Int64 || rules.SeverityRank(severity) <= rules.SeverityRank(l.tasks[j].Severity) {
+		return
+	}
+	if p.raisedTasks == nil {
+		p.raisedTasks = map[string][]int64{}
+	}
+	p.raisedTasks[severity] = append(p.raisedTasks[severity], a.TaskID.Int64)
+}
+
 // handledBefore reports whether the alert's current task, closed by a
 // teacher, was closed at least cooldown before T: the whole days from the
 // day it closed (in zone) to T reach the cooldown. A close instant that
@@ -363,12 +392,24 @@ func handledBefore(a *store.OpenAlert, t civil.Day, cooldown time.Duration, zone
 // its reasons and those that join it, by the day they opened, then by rule.
 // Only a writing run, which sends digests, needs them.
 func (l *lifecycle) digestReasons(p *plan) {
+	// An open alert that fired says its severity of this run (raised when
+	// it came to inhibit a more severe one).
+	raised := map[int]string{}
+	for i := range p.decisions {
+		if d := &p.decisions[i]; d.open >= 0 && d.line.Severity != l.open[d.open].Severity {
+			raised[d.open] = d.line.Severity
+		}
+	}
 	for _, rt := range p.tasks {
 		rs := make([]DigestReason, 0, len(rt.kept)+len(rt.reasons))
 		for _, i := range rt.kept {
 			a := &l.open[i]
 			r := l.set.Rule(a.Rule)
-			dr := DigestReason{Rule: a.Rule, Sensitive: true, Severity: a.Severity, Since: a.OpenedAt}
+			sev := a.Severity
+			if s, ok := raised[i]; ok && rules.SeverityRank(s) > rules.SeverityRank(sev) {
+				sev = s
+			}
+			dr := DigestReason{Rule: a.Rule, Sensitive: true, Severity: sev, Since: a.OpenedAt}
 			if r != nil {
 				dr.RuleName, dr.Sensitive = r.Name, r.Sensitive
 			}

@@ -186,8 +186,11 @@ func TestLifecycleTable(t *testing.T) {
 
 // openAlert is the open alert (id 7) of a row's (rule, student).
 func openAlert(row lifecycleRow) store.OpenAlert {
+	// (opened at its rule's severity, as the engine stores it)
+	sev := map[string]string{"absence": "high", "contact": "low", "visit": "medium", "head": "critical", "pair": "medium",
+		"watch": "low", "off": "low", "march": "low"}[row.rule]
 	a := store.OpenAlert{ID: 7, Rule: row.rule, SID: 1, StudentID: "S1", StudentStatus: "enrolled",
-		StudentSchool: "SCH01", SchoolID: "SCH01", LastNotifiedAt: row.notified}
+		StudentSchool: "SCH01", SchoolID: "SCH01", Severity: sev, LastNotifiedAt: row.notified}
 	switch row.status {
 	case "":
 	case "-":

@@ -447,6 +447,9 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 	if err := tx.MarkAlertsNotified(ctx, at, p.notifyIDs); err != nil {
 		return err
 	}
+	if err := writeRaises(ctx, tx, p); err != nil {
+		return err
+	}
 	if err := writeInhibitions(ctx, tx, p, at); err != nil {
 		return err
 	}
@@ -527,12 +530,36 @@ func writeInhibitions(ctx context.Context, tx *store.Tx, p *plan, at string) err
 // taskWrites turns the run's tasks into the tasks to create and the open
 // tasks to grow, each with its new reasons (the alerts' ids known). Tasks
 // are created in the order their alerts fire, pairing tasks last.
+// writeRaises raises the severity of the open alerts that came to inhibit
+// a more severe one, and of their open tasks, lowest severity first so that
+// a task raised twice keeps the higher. A task the run also gives reasons
+// is raised again by GrowTasks, to the highest of all (written after).
+func writeRaises(ctx context.Context, tx *store.Tx, p *plan) error {
+	for _, sev := range rules.Severities() {
+		if len(p.raised[sev]) == 0 && len(p.raisedTasks[sev]) == 0 {
+			continue
+		}
+		if err := tx.RaiseSeverity(ctx, sev, p.raised[sev], p.raisedTasks[sev]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func taskWrites(p *plan) (creates []store.NewTask, grows []store.TaskGrowth) {
 	ordered := make([]*runTask, 0, len(p.tasks))
 	for _, pairing := range []bool{false, true} {
 		for _, rt := range p.tasks {
 			if rt.pairing == pairing {
 				ordered = append(ordered, rt)
+			}
+		}
+	}
+	raisedTo := map[int64]string{}
+	for sev, ids := range p.raisedTasks {
+		for _, id := range ids {
+			if rules.SeverityRank(sev) > rules.SeverityRank(raisedTo[id]) {
+				raisedTo[id] = sev
 			}
 		}
 	}
@@ -544,7 +571,11 @@ func taskWrites(p *plan) (creates []store.NewTask, grows []store.TaskGrowth) {
 				Message: d.message, Rejoin: d.rejoin}
 		}
 		if rt.id != 0 {
-			grows = append(grows, store.TaskGrowth{ID: rt.id, Due: rt.due, Severity: rt.severity, Reasons: reasons})
+			sev := rt.severity
+			if r := raisedTo[rt.id]; rules.SeverityRank(r) > rules.SeverityRank(sev) {
+				sev = r // (writeRaises wrote r before; GrowTasks writes the highest)
+			}
+			grows = append(grows, store.TaskGrowth{ID: rt.id, Due: rt.due, Severity: sev, Reasons: reasons})
 			continue
 		}
 		nt := store.NewTask{SID: rt.key.SID, SchoolID: rt.school, Kind: rt.key.Kind, Rule: rt.rule,

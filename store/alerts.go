@@ -269,6 +269,22 @@ func (tx *Tx) MarkAlertsNotified(ctx context.Context, at string, ids []int64) er
 	return nil
 }
 
+// RaiseSeverity sets the severity of the open alerts of ids, and of the
+// open (or acknowledged) tasks of taskIDs, to severity: an alert that came
+// to inhibit a more severe one speaks, and its task is followed, at that
+// severity (SPEC §7). The caller raises only what was lower.
+func (tx *Tx) RaiseSeverity(ctx context.Context, severity string, ids, taskIDs []int64) error {
+	if err := tx.execIn(ctx, `UPDATE alerts SET severity = ? WHERE resolved_at IS NULL AND id IN (?)`,
+		[]any{severity}, ids); err != nil {
+		return fmt.Errorf("raise severity: %w", err)
+	}
+	if err := tx.execIn(ctx, `UPDATE tasks SET severity = ? WHERE status IN ('open', 'acked') AND id IN (?)`,
+		[]any{severity}, taskIDs); err != nil {
+		return fmt.Errorf("raise severity: %w", err)
+	}
+	return nil
+}
+
 // SetAlertsInhibitedBy marks open alerts as inhibited by the rules of
 // inhibitedBy (sorted, comma-separated), or, with "", as active again.
 func (tx *Tx) SetAlertsInhibitedBy(ctx context.Context, inhibitedBy string, ids []int64) error {
