@@ -56,13 +56,9 @@ func (a *API) listStudents(r *http.Request, p *Principal) (int, any, error) {
 		return 0, nil, err
 	}
 	now, today := a.now()
-	f := store.ScopedStudentFilter{Scope: p.scope(), At: today.String(), Limit: DefaultLimit}
-	if s, ok := q["limit"]; ok {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > MaxLimit {
-			return 0, nil, badRequest("api.query.limit", s, MaxLimit)
-		}
-		f.Limit = n
+	f := store.ScopedStudentFilter{Scope: p.scope(), At: today.String()}
+	if f.Limit, err = pageLimit(q); err != nil {
+		return 0, nil, err
 	}
 	if s, ok := q["after"]; ok {
 		c, ok := decodeStudentCursor(s)

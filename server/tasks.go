@@ -99,6 +99,20 @@ func (a *API) taskJSON(t *store.TaskRow) taskJSON {
 	return out
 }
 
+// pageLimit is the limit= of a list's query: DefaultLimit when absent,
+// refused unless 1 to MaxLimit.
+func pageLimit(q map[string]string) (int, error) {
+	s, ok := q["limit"]
+	if !ok {
+		return DefaultLimit, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > MaxLimit {
+		return 0, badRequest("api.query.limit", s, MaxLimit)
+	}
+	return n, nil
+}
+
 type tasksPage struct {
 	Tasks []taskJSON `json:"tasks"`
 	// NextAfter, when there are more tasks, is the after= of the next page.
@@ -113,7 +127,7 @@ func (a *API) listTasks(r *http.Request, p *Principal) (int, any, error) {
 		return 0, nil, err
 	}
 	_, today := a.now()
-	f := store.ScopedTaskFilter{Scope: p.scope(), At: today.String(), Limit: DefaultLimit}
+	f := store.ScopedTaskFilter{Scope: p.scope(), At: today.String()}
 	switch q["status"] {
 	case "", "open":
 		f.State = store.TasksOpen
@@ -126,12 +140,8 @@ func (a *API) listTasks(r *http.Request, p *Principal) (int, any, error) {
 	default:
 		return 0, nil, badRequest("api.query.status", q["status"])
 	}
-	if s, ok := q["limit"]; ok {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > MaxLimit {
-			return 0, nil, badRequest("api.query.limit", s, MaxLimit)
-		}
-		f.Limit = n
+	if f.Limit, err = pageLimit(q); err != nil {
+		return 0, nil, err
 	}
 	if s, ok := q["after"]; ok {
 		id, err := strconv.ParseInt(s, 10, 64)

@@ -61,30 +61,27 @@ func cmdAlerts(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fl.perAlert {
-		out := report.NewAlerts(a.stdout, a.p, fl.json)
-		if err := st.StreamAlerts(ctx, f, func(r *store.AlertRow) error {
-			row := listedAlert(r)
-			return out.Write(&row)
-		}); err != nil {
-			return err
-		}
-		return out.Close()
+		return list(report.NewAlerts(a.stdout, a.p, fl.json), func(fn func(*store.AlertRow) error) error {
+			return st.StreamAlerts(ctx, f, fn)
+		}, listedAlert)
 	}
-	out := report.NewStudentAlerts(a.stdout, a.p, fl.json)
-	if err := st.StreamStudentAlerts(ctx, f, func(g *store.StudentAlerts) error {
-		row := report.StudentAlerts{StudentHead: studentHead(&g.Student, g.Severity), Alerts: make([]report.Alert, len(g.Alerts))}
-		for i := range g.Alerts {
-			row.Alerts[i] = listedAlert(&g.Alerts[i])
-		}
-		for _, t := range g.Tasks {
-			row.Tasks = append(row.Tasks, report.AlertTask{ID: t.ID, Kind: t.Kind, Status: t.Status, Due: t.Due,
-				Assignee: t.Assignee, AssigneeName: t.AssigneeName})
-		}
-		return out.Write(&row)
-	}); err != nil {
-		return err
+	return list(report.NewStudentAlerts(a.stdout, a.p, fl.json), func(fn func(*store.StudentAlerts) error) error {
+		return st.StreamStudentAlerts(ctx, f, fn)
+	}, listedStudentAlerts)
+}
+
+// listedStudentAlerts is the store's student with their alerts and open
+// tasks as the listing shows them.
+func listedStudentAlerts(g *store.StudentAlerts) report.StudentAlerts {
+	row := report.StudentAlerts{StudentHead: studentHead(&g.Student, g.Severity), Alerts: make([]report.Alert, len(g.Alerts))}
+	for i := range g.Alerts {
+		row.Alerts[i] = listedAlert(&g.Alerts[i])
 	}
-	return out.Close()
+	for _, t := range g.Tasks {
+		row.Tasks = append(row.Tasks, report.AlertTask{ID: t.ID, Kind: t.Kind, Status: t.Status, Due: t.Due,
+			Assignee: t.Assignee, AssigneeName: t.AssigneeName})
+	}
+	return row
 }
 
 // listedAlert is the store's row as the listing shows it.

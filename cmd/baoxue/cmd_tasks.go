@@ -57,26 +57,19 @@ func cmdTasks(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if fl.perTask {
-		out := report.NewTasks(a.stdout, a.p, fl.json)
-		if err := st.StreamTasks(ctx, f, func(r *store.TaskRow) error {
-			row := listedTask(r)
-			return out.Write(&row)
-		}); err != nil {
-			return err
-		}
-		return out.Close()
+		return list(report.NewTasks(a.stdout, a.p, fl.json), func(fn func(*store.TaskRow) error) error {
+			return st.StreamTasks(ctx, f, fn)
+		}, listedTask)
 	}
-	out := report.NewStudentTasks(a.stdout, a.p, fl.json)
-	if err := st.StreamStudentTasks(ctx, f, func(g *store.StudentTasks) error {
+	return list(report.NewStudentTasks(a.stdout, a.p, fl.json), func(fn func(*store.StudentTasks) error) error {
+		return st.StreamStudentTasks(ctx, f, fn)
+	}, func(g *store.StudentTasks) report.StudentTasks {
 		row := report.StudentTasks{StudentHead: studentHead(&g.Student, g.Severity), Tasks: make([]report.Task, len(g.Tasks))}
 		for i := range g.Tasks {
 			row.Tasks[i] = listedTask(&g.Tasks[i])
 		}
-		return out.Write(&row)
-	}); err != nil {
-		return err
-	}
-	return out.Close()
+		return row
+	})
 }
 
 // listedTask is the store's row as the listing shows it.

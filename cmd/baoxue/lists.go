@@ -89,3 +89,15 @@ func studentHead(s *store.StudentOf, severity string) report.StudentHead {
 	return report.StudentHead{StudentKey: s.Key, StudentName: s.Name, Grade: s.Grade, Class: s.Class, School: s.SchoolID,
 		SchoolName: s.SchoolName, Center: s.Center, Severity: severity}
 }
+
+// list writes every row a stream gives, converted by conv, to out, and
+// closes it: the rows are written as they are read.
+func list[S, R any](out *report.Listing[R], stream func(fn func(*S) error) error, conv func(*S) R) error {
+	if err := stream(func(r *S) error {
+		row := conv(r)
+		return out.Write(&row)
+	}); err != nil {
+		return err
+	}
+	return out.Close()
+}
