@@ -158,12 +158,18 @@ const batchSize = 2048
 // returning what fired (unordered) and the number of students evaluated.
 //
 // The students are split into as many sid ranges as there are workers; each
-// range is read by its own goroutine from four streamed queries (students,
-// absences, contacts, home teaching, each ordered by sid) and merged into
-// batches, so decoding runs on every core; the workers evaluate the batches.
+// range is read by its own goroutine in one streamed query, each student
+// with its stored facts (store.FactList), so decoding runs on every core;
+// the workers evaluate the batches. The students whose facts are stale
+// (records written since an import rebuilt them) are read from their
+// records first, and their facts taken from those.
 func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.Rule, opt *Options, length, maxWindow int,
 	rp *reporting, msgs *messageNeed) (*scanned, error) {
 	bounds, err := st.SIDBounds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stale, err := st.StaleFacts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -172,16 +178,19 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	earliest := rp.earliest(opt.At)
 	opt.Progress.Start("eval", "students")
 	rd := &reader{st: st, length: length, ws: newWindows(cal, opt.At, length, rp.asOf, rp.skip),
-		from: (earliest - civil.Day(length) + 1).String(), to: opt.At.String(),
+		from: earliest - civil.Day(length) + 1, stale: make(map[int64]store.RawFacts, len(stale)),
 		// contacts(n) and home_teaching_*(n) never look past the largest
 		// window; only absences need the longer lookback (for streaks).
-		datedFrom: (earliest - civil.Day(max(1, min(maxWindow, length))) + 1).String(),
+		datedFrom: earliest - civil.Day(max(1, min(maxWindow, length))) + 1,
 		progress:  opt.Progress, perSchool: map[string]int{}, skipped: map[string]int{}}
+	for sid, f := range stale {
+		rd.stale[sid] = store.RawFacts{Absences: []byte(f.Absences), Contacts: []byte(f.Contacts), Teaching: []byte(f.Teaching)}
+	}
 
-	// Each range holds four connections for as long as it reads; keep the
+	// Each range holds a connection for as long as it reads; keep the
 	// ranges within the pool, with room for the lifecycle reads, the run's
 	// transaction and others.
-	parts := split(bounds, max(1, min(opt.Workers, store.MaxReadRanges, (st.MaxConns()-6)/4)))
+	parts := split(bounds, max(1, min(opt.Workers, store.MaxReadRanges, st.MaxConns()-6)))
 	batches := make(chan []student, opt.Workers*2)
 	// Batches the workers are done with go back to the readers: a city's
 	// million student structs in fresh batches touched fresh memory all
@@ -254,50 +263,28 @@ func split(r store.SIDRange, n int) []store.SIDRange {
 	return parts
 }
 
-// reader reads ranges of students with their dated records.
+// reader reads ranges of students with their facts.
 type reader struct {
-	st        *store.Store
-	length    int
-	ws        *windows
-	from, to  string
-	datedFrom string
-	n         atomic.Int64
-	mu        sync.Mutex
-	progress  Progress
+	st     *store.Store
+	length int
+	ws     *windows
+	// from is the first day of absences read, datedFrom of contacts and
+	// home-teaching sessions.
+	from, datedFrom civil.Day
+	// stale holds the facts of the students whose stored facts are stale,
+	// built from their records.
+	stale    map[int64]store.RawFacts
+	n        atomic.Int64
+	mu       sync.Mutex
+	progress Progress
 	// perSchool counts the evaluated students of each school, skipped
 	// those of schools not evaluated (under mu).
 	perSchool, skipped map[string]int
 }
 
-// read merges the four streams of one range into batches of students; the
-// first of them to fail stops the others.
+// read reads the students of part with their facts and sends them to
+// batches, in batches taken from free when there are.
 func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- []student, free <-chan []student) error {
-	g, ctx := errgroup.WithContext(ctx)
-	open := func(from string, stream func(context.Context, store.SIDRange, string, string, func(*store.DatedRow) error) error) *cursor {
-		return &cursor{ch: streamInto(ctx, g, func(ctx context.Context, fn func(*store.DatedRow) error) error {
-			return stream(ctx, part, from, rd.to, fn)
-		})}
-	}
-	absences := open(rd.from, rd.st.StreamAbsences)
-	contacts, teaching := open(rd.datedFrom, rd.st.StreamContacts), open(rd.datedFrom, rd.st.StreamHomeTeaching)
-	g.Go(func() error {
-		if err := rd.merge(ctx, part, batches, free, absences, contacts, teaching); err != nil {
-			return err // the group's cancel stops the streams
-		}
-		// Records of students after the last evaluated one are read to the
-		// end (the streams finish by themselves).
-		for _, c := range []*cursor{absences, contacts, teaching} {
-			c.drain()
-		}
-		return nil
-	})
-	return g.Wait()
-}
-
-// merge reads the students of part, takes their records from the cursors
-// and sends them to batches, in batches taken from free when there are.
-func (rd *reader) merge(ctx context.Context, part store.SIDRange, batches chan<- []student, free <-chan []student,
-	absences, contacts, teaching *cursor) error {
 	perSchool, skipped := map[string]int{}, map[string]int{}
 	defer func() {
 		rd.mu.Lock()
@@ -334,8 +321,7 @@ func (rd *reader) merge(ctx context.Context, part store.SIDRange, batches chan<-
 	err := rd.st.StreamEvalStudents(ctx, part, func(es *store.EvalStudent) error {
 		w := rd.ws.of(es.SchoolID)
 		if w == nil {
-			// The school has not reported in the lookback: its students'
-			// records are passed over (the cursors drop smaller sids).
+			// The school has not reported in the lookback.
 			skipped[es.SchoolID]++
 			return nil
 		}
@@ -343,13 +329,17 @@ func (rd *reader) merge(ctx context.Context, part store.SIDRange, batches chan<-
 		batch = batch[:len(batch)+1]
 		s := &batch[len(batch)-1]
 		*s = student{row: *es, win: w, abs: s.abs[:0], contacts: s.contacts[:0], teaching: s.teaching[:0]}
+		s.row.Facts = store.RawFacts{} // the driver's buffers, reused by the next row
 		if err := s.load(); err != nil {
 			return err
 		}
-		absences.each(es.SID, func(r *rec) { s.addAbsence(r.day, r.flag) })
-		contacts.each(es.SID, func(r *rec) { s.addDated(&s.contacts, r.day, 0) })
-		teaching.each(es.SID, func(r *rec) { s.addDated(&s.teaching, r.day, r.hours) })
-		s.finish()
+		facts := es.Facts
+		if f, ok := rd.stale[es.SID]; ok {
+			facts = f
+		}
+		if !s.addFacts(facts, rd.from, rd.datedFrom) {
+			return i18n.Errorf("engine.student.facts", idnum.Mask(s.row.ID))
+		}
 		if len(batch) == batchSize {
 			return send()
 		}

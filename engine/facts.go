@@ -20,7 +20,8 @@ type dated struct {
 }
 
 // student is what the engine keeps of one student while evaluating: the
-// roster row and the dated records in the lookback, most recent first.
+// roster row and the dated records in the lookback, most recent first (as
+// its facts list them).
 type student struct {
 	row      store.EvalStudent
 	birth    civil.Day
@@ -32,14 +33,14 @@ type student struct {
 	teaching []dated
 }
 
-// addAbsence records an absence on day (status flag 'a' absent, 's' sick,
-// 'l' leave). Records outside the lookback, after the day the student is
+// addAbsence records an absence on day (unexcused: status absent, not sick
+// or leave). Records outside the lookback, after the day the student is
 // evaluated as of, or on a day that is not a school day of the student's
 // school never count.
-func (s *student) addAbsence(day civil.Day, flag byte) {
+func (s *student) addAbsence(day civil.Day, unexcused bool) {
 	off := int(s.win.at - day)
 	if off >= 0 && off < len(s.win.school) && s.win.school[off] {
-		s.abs = append(s.abs, absence{off: int16(off), unexcused: flag == 'a'})
+		s.abs = append(s.abs, absence{off: int16(off), unexcused: unexcused})
 	}
 }
 
@@ -52,18 +53,43 @@ func (s *student) addDated(to *[]dated, day civil.Day, hours int32) {
 	}
 }
 
-// finish puts the records in most-recent-first order (they arrive oldest
-// first, as the streams are ordered by date).
-func (s *student) finish() {
-	reverse(s.abs)
-	reverse(s.contacts)
-	reverse(s.teaching)
-}
-
-func reverse[T any](a []T) {
-	for i, j := 0, len(a)-1; i < j; i, j = i+1, j-1 {
-		a[i], a[j] = a[j], a[i]
+// addFacts records the student's absences from day from, and contacts and
+// home-teaching sessions from day datedFrom, out of its facts (newest first,
+// so the records arrive most recent first and reading stops at the start).
+// False when a list cannot be read to its end.
+func (s *student) addFacts(f store.RawFacts, from, datedFrom civil.Day) bool {
+	var l store.FactList
+	l.Reset(f.Absences)
+	for {
+		d, unexcused, ok := l.Absence()
+		if !ok || civil.Day(d) < from {
+			break
+		}
+		s.addAbsence(civil.Day(d), unexcused)
 	}
+	if l.Damaged() {
+		return false
+	}
+	l.Reset(f.Contacts)
+	for {
+		d, ok := l.Day()
+		if !ok || civil.Day(d) < datedFrom {
+			break
+		}
+		s.addDated(&s.contacts, civil.Day(d), 0)
+	}
+	if l.Damaged() {
+		return false
+	}
+	l.Reset(f.Teaching)
+	for {
+		d, hours, ok := l.Session()
+		if !ok || civil.Day(d) < datedFrom {
+			break
+		}
+		s.addDated(&s.teaching, civil.Day(d), int32(hours))
+	}
+	return !l.Damaged()
 }
 
 // studentWindows answers the windowed functions of rules for one student. One

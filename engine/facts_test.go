@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"baoxue/civil"
@@ -26,7 +28,7 @@ type fixture struct {
 }
 
 // build makes a student of school SCH at T with the given records, through
-// the same methods the streaming scan uses.
+// the same methods the scan uses on a student's facts.
 func build(t *testing.T, cal *Calendar, at string, birth string, abs, contacts, teaching []fixture) (*student, civil.Day) {
 	t.Helper()
 	T := day(t, at)
@@ -35,16 +37,21 @@ func build(t *testing.T, cal *Calendar, at string, birth string, abs, contacts, 
 	if err := s.load(); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range abs {
-		s.addAbsence(day(t, r.date), r.flag)
+	// The records arrive newest first, as a student's facts list them.
+	newest := func(rs []fixture) []fixture {
+		rs = slices.Clone(rs)
+		slices.SortStableFunc(rs, func(a, b fixture) int { return strings.Compare(b.date, a.date) })
+		return rs
 	}
-	for _, r := range contacts {
+	for _, r := range newest(abs) {
+		s.addAbsence(day(t, r.date), r.flag == 'a')
+	}
+	for _, r := range newest(contacts) {
 		s.addDated(&s.contacts, day(t, r.date), 0)
 	}
-	for _, r := range teaching {
+	for _, r := range newest(teaching) {
 		s.addDated(&s.teaching, day(t, r.date), r.hours)
 	}
-	s.finish()
 	return s, T
 }
 

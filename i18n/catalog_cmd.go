@@ -119,6 +119,10 @@ var _ = register([]entry{
 	// migrate
 	{Key: "migrate.no_args", Zh: "migrate：不接受参数", En: "migrate: takes no arguments"},
 	{Key: "migrate.done", Zh: "%s：数据库结构为版本 %s", En: "%s: schema at version %s"},
+	{Key: "migrate.flag.rebuild_facts",
+		Zh: "从缺勤、家校联系和送教记录重建每个学生的预存摘要（student_facts），用于评估",
+		En: "rebuild every student's stored summary of absences, contacts and home teaching (student_facts), which evaluations read, from the records"},
+	{Key: "migrate.rebuilt_facts", Zh: "已重建 %d 名学生的记录摘要", En: "rebuilt the records summary of %d students"},
 
 	// version
 	{Key: "version.version", Zh: "baoxue %s", En: "baoxue %s"},

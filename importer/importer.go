@@ -223,6 +223,12 @@ func run(ctx context.Context, st *store.Store, k *kindSpec, file, object string,
 	if err != nil {
 		return Summary{}, i18n.Errorf("import.failed", k.name, file, err)
 	}
+	// The records written marked their students' facts stale: rebuild
+	// them in this transaction, so that the facts and the records commit,
+	// or vanish, together.
+	if _, err := tx.RefreshFacts(ctx); err != nil {
+		return Summary{}, i18n.Errorf("import.failed", k.name, file, err)
+	}
 	sum := Summary{Kind: k.name, File: file, Rows: rows, New: res.New, Updated: res.Updated, Missing: res.missing,
 		Ignored: h.ignored, ReportedFrom: res.reported[0], ReportedTo: res.reported[1], ReportedSchools: res.reportedSchools}
 	detail := fmt.Sprintf("rows=%d, new=%d, updated=%d", sum.Rows, sum.New, sum.Updated)

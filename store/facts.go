@@ -35,6 +35,14 @@ type EvalStudent struct {
 	Poverty           string
 	HomeTaught        bool
 	PairingTeacherID  string
+	// Facts are the student's stored facts (student_facts), valid only
+	// during the callback that gets the row: the engine decodes them there.
+	Facts RawFacts
+}
+
+// RawFacts are a student's encoded facts lists as read (see FactList).
+type RawFacts struct {
+	Absences, Contacts, Teaching []byte
 }
 
 // SIDRange is a half-open range of students' internal keys, [Lo, Hi): the
@@ -54,8 +62,8 @@ func (s *queries) SIDBounds(ctx context.Context) (SIDRange, error) {
 }
 
 // StreamEvalStudents calls fn for every student of the range whose status is
-// enrolled or suspended, in ascending sid order, in one streamed query. fn
-// must not keep the pointer past its call.
+// enrolled or suspended, with the student's stored facts, in ascending sid
+// order, in one streamed query. fn must not keep the pointer past its call.
 func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*EvalStudent) error) error {
 	// A city is a million rows, and every column costs the client a decode
 	// and an allocation. The flags and small numbers travel packed in one
@@ -63,7 +71,7 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*E
 	// disability_level 0-4, keep each inside its bits) and the text fields
 	// joined by the unit separator in one string, which is cut into
 	// substrings that share its memory.
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT sid,
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT s.sid,
 		grade + 16 * left_behind + 64 * disability_level
 		+ 1024 * (CASE WHEN migrant THEN 1 ELSE 0 END) + 2048 * (CASE WHEN returning_child THEN 1 ELSE 0 END)
 		+ 4096 * (CASE WHEN orphan THEN 1 ELSE 0 END) + 8192 * (CASE WHEN boarding THEN 1 ELSE 0 END)
@@ -73,8 +81,10 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*E
 		birth_date || '`+unitSep+`' || school_id || '`+unitSep+`' || class || '`+unitSep+`' ||
 		homeroom_teacher_id || '`+unitSep+`' || status || '`+unitSep+`' || returned_at || '`+unitSep+`' ||
 		township || '`+unitSep+`' || village || '`+unitSep+`' || disability_type || '`+unitSep+`' ||
-		poverty || '`+unitSep+`' || pairing_teacher_id
-		FROM students WHERE sid >= ? AND sid < ? AND status IN ('enrolled', 'suspended') ORDER BY sid`), r.Lo, r.Hi)
+		poverty || '`+unitSep+`' || pairing_teacher_id,
+		COALESCE(f.absences, ''), COALESCE(f.contacts, ''), COALESCE(f.teaching, '')
+		FROM students s LEFT JOIN student_facts f ON f.sid = s.sid
+		WHERE s.sid >= ? AND s.sid < ? AND status IN ('enrolled', 'suspended') ORDER BY s.sid`), r.Lo, r.Hi)
 	if err != nil {
 		return fmt.Errorf("read students: %w", err)
 	}
@@ -82,8 +92,9 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*E
 	var st EvalStudent
 	var packed int64
 	var text string
+	var abs, con, tea sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&st.SID, &packed, &text); err != nil {
+		if err := rows.Scan(&st.SID, &packed, &text, &abs, &con, &tea); err != nil {
 			return fmt.Errorf("read students: %w", err)
 		}
 		fields := [...]*string{&st.Key, &st.ID, &st.Name, &st.Gender, &st.BirthDate, &st.SchoolID, &st.Class,
@@ -98,6 +109,7 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*E
 		st.Migrant, st.Returning = packed&1024 != 0, packed&2048 != 0
 		st.Orphan, st.Boarding = packed&4096 != 0, packed&8192 != 0
 		st.Disabled, st.Hardship, st.HomeTaught = packed&16384 != 0, packed&32768 != 0, packed&65536 != 0
+		st.Facts = RawFacts{abs, con, tea}
 		if err := fn(&st); err != nil {
 			return err
 		}

@@ -117,7 +117,7 @@ func commands() []command {
 		{name: "token", summary: "cmd.token.summary", flags: noFlags, run: cmdToken, subs: tokenCommands()},
 		{name: "audit", summary: "cmd.audit.summary", flags: noFlags, run: cmdAudit, subs: auditCommands()},
 		{name: "serve", summary: "cmd.serve.summary", flags: new(serveFlags).define, run: cmdServe},
-		{name: "migrate", summary: "cmd.migrate.summary", flags: noFlags, run: cmdMigrate},
+		{name: "migrate", summary: "cmd.migrate.summary", flags: new(migrateFlags).define, run: cmdMigrate},
 		{name: "version", summary: "cmd.version.summary", flags: noFlags, run: cmdVersion},
 		{name: "help", summary: "cmd.help.summary", args: "[COMMAND]", flags: noFlags, run: cmdHelp},
 		{name: "completion", summary: "cmd.completion.summary", args: "bash|zsh|fish", flags: noFlags, run: cmdCompletion},
