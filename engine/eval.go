@@ -158,11 +158,12 @@ const batchSize = 2048
 // returning what fired (unordered) and the number of students evaluated.
 //
 // The students are split into as many sid ranges as there are workers; each
-// range is read by its own goroutine in one streamed query, each student
-// with its stored facts (store.FactList), so decoding runs on every core;
-// the workers evaluate the batches. The students whose facts are stale
-// (records written since an import rebuilt them) are read from their
-// records first, and their facts taken from those.
+// range is read by its own goroutine in one streamed query of the
+// students' facts (store.StreamEvalStudents), so decoding runs on every
+// core; the workers evaluate the batches. The students whose facts are
+// stale (their rows written since an import or a writing run rebuilt them)
+// are read from their roster rows and records first, and their facts
+// built from those.
 func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.Rule, opt *Options, length, maxWindow int,
 	rp *reporting, msgs *messageNeed) (*scanned, error) {
 	bounds, err := st.SIDBounds(ctx)
@@ -178,14 +179,11 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	earliest := rp.earliest(opt.At)
 	opt.Progress.Start("eval", "students")
 	rd := &reader{st: st, length: length, ws: newWindows(cal, opt.At, length, rp.asOf, rp.skip),
-		from: earliest - civil.Day(length) + 1, stale: make(map[int64]store.RawFacts, len(stale)),
+		from: earliest - civil.Day(length) + 1, stale: stale,
 		// contacts(n) and home_teaching_*(n) never look past the largest
 		// window; only absences need the longer lookback (for streaks).
 		datedFrom: earliest - civil.Day(max(1, min(maxWindow, length))) + 1,
 		progress:  opt.Progress, perSchool: map[string]int{}, skipped: map[string]int{}}
-	for sid, f := range stale {
-		rd.stale[sid] = store.RawFacts{Absences: []byte(f.Absences), Contacts: []byte(f.Contacts), Teaching: []byte(f.Teaching)}
-	}
 
 	// Each range holds a connection for as long as it reads; keep the
 	// ranges within the pool, with room for the lifecycle reads, the run's
@@ -272,8 +270,8 @@ type reader struct {
 	// home-teaching sessions.
 	from, datedFrom civil.Day
 	// stale holds the facts of the students whose stored facts are stale,
-	// built from their records.
-	stale    map[int64]store.RawFacts
+	// built from their rows.
+	stale    *store.StaleFacts
 	n        atomic.Int64
 	mu       sync.Mutex
 	progress Progress
@@ -318,7 +316,7 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 		rd.mu.Unlock()
 		return nil
 	}
-	err := rd.st.StreamEvalStudents(ctx, part, func(es *store.EvalStudent) error {
+	err := rd.st.StreamEvalStudents(ctx, part, rd.stale, func(es *store.EvalStudent) error {
 		w := rd.ws.of(es.SchoolID)
 		if w == nil {
 			// The school has not reported in the lookback.
@@ -333,11 +331,7 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 		if err := s.load(); err != nil {
 			return err
 		}
-		facts := es.Facts
-		if f, ok := rd.stale[es.SID]; ok {
-			facts = f
-		}
-		if !s.addFacts(facts, rd.from, rd.datedFrom) {
+		if !s.addFacts(es.Facts, rd.from, rd.datedFrom) {
 			return i18n.Errorf("engine.student.facts", idnum.Mask(s.row.ID))
 		}
 		if len(batch) == batchSize {

@@ -145,6 +145,11 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	if err := tx.FinishRun(ctx, res.RunID, store.FormatTime(opt.Now())); err != nil {
 		return nil, err
 	}
+	// The pairings written marked their students' facts stale: rebuild
+	// them (and any others) with the run, so the next run reads them.
+	if _, err := tx.RefreshFacts(ctx); err != nil {
+		return nil, err
+	}
 	if opt.beforeCommit != nil {
 		if err := opt.beforeCommit(); err != nil {
 			return nil, err

@@ -342,7 +342,7 @@ func TestContacts(t *testing.T) {
 			t.Fatal(err)
 		}
 		var dates []string
-		for _, f := range stale {
+		stale.Each(func(_ int64, f store.Facts) {
 			var l store.FactList
 			for l.Reset([]byte(f.Contacts)); ; {
 				d, ok := l.Day()
@@ -353,7 +353,7 @@ func TestContacts(t *testing.T) {
 					dates = append(dates, s)
 				}
 			}
-		}
+		})
 		slices.Sort(dates)
 		if !slices.Equal(dates, []string{"2026-03-09", "2026-03-10", "2026-03-11"}) {
 			t.Errorf("contacts the engine reads: %v", dates)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 )
 
 // EvalStudent is the roster row the engine evaluates. Strings are copied out
@@ -61,35 +62,82 @@ func (s *queries) SIDBounds(ctx context.Context) (SIDRange, error) {
 	return SIDRange{Lo: lo.Int64, Hi: hi.Int64 + 1}, nil
 }
 
+// evalPacked and evalRoster are what student_facts keeps of a students
+// row s: a city is a million rows, and every column costs the client a
+// decode and an allocation. The flags and small numbers travel packed in
+// one integer (the importer's ranges, grade 1-9, left_behind 0-2,
+// disability_level 0-4, keep each inside its bits) and the text fields
+// joined by the unit separator in one string, which is cut into
+// substrings that share its memory (unpack).
+const (
+	evalPacked = `s.grade + 16 * s.left_behind + 64 * s.disability_level
+		+ 1024 * (CASE WHEN s.migrant THEN 1 ELSE 0 END) + 2048 * (CASE WHEN s.returning_child THEN 1 ELSE 0 END)
+		+ 4096 * (CASE WHEN s.orphan THEN 1 ELSE 0 END) + 8192 * (CASE WHEN s.boarding THEN 1 ELSE 0 END)
+		+ 16384 * (CASE WHEN s.disabled THEN 1 ELSE 0 END) + 32768 * (CASE WHEN s.hardship THEN 1 ELSE 0 END)
+		+ 65536 * (CASE WHEN s.home_taught THEN 1 ELSE 0 END)`
+	evalRoster = `s.key || '` + unitSep + `' || s.id || '` + unitSep + `' || s.name || '` + unitSep + `' || s.gender || '` + unitSep + `' ||
+		s.birth_date || '` + unitSep + `' || s.school_id || '` + unitSep + `' || s.class || '` + unitSep + `' ||
+		s.homeroom_teacher_id || '` + unitSep + `' || s.status || '` + unitSep + `' || s.returned_at || '` + unitSep + `' ||
+		s.township || '` + unitSep + `' || s.village || '` + unitSep + `' || s.disability_type || '` + unitSep + `' ||
+		s.poverty || '` + unitSep + `' || s.pairing_teacher_id`
+	// evalStatus is whether an evaluation reads the student.
+	evalStatus = `s.status IN ('enrolled', 'suspended')`
+)
+
+// unpack fills st from a packed integer and a roster text.
+func unpack(st *EvalStudent, packed int64, text string) error {
+	fields := [...]*string{&st.Key, &st.ID, &st.Name, &st.Gender, &st.BirthDate, &st.SchoolID, &st.Class,
+		&st.HomeroomTeacherID, &st.Status, &st.ReturnedAt, &st.Township, &st.Village, &st.DisabilityType,
+		&st.Poverty, &st.PairingTeacherID}
+	if !cutJoined(text, fields[:]) {
+		return fmt.Errorf("read students: a text field of student %d holds the control character U+001F: import the roster again (the importer drops control characters)", st.SID)
+	}
+	st.Grade = int(packed & 15)
+	st.LeftBehind = int(packed >> 4 & 3)
+	st.DisabilityLevel = int(packed >> 6 & 15)
+	st.Migrant, st.Returning = packed&1024 != 0, packed&2048 != 0
+	st.Orphan, st.Boarding = packed&4096 != 0, packed&8192 != 0
+	st.Disabled, st.Hardship, st.HomeTaught = packed&16384 != 0, packed&32768 != 0, packed&65536 != 0
+	return nil
+}
+
 // StreamEvalStudents calls fn for every student of the range whose status is
-// enrolled or suspended, with the student's stored facts, in ascending sid
-// order, in one streamed query. fn must not keep the pointer past its call.
-func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*EvalStudent) error) error {
-	// A city is a million rows, and every column costs the client a decode
-	// and an allocation. The flags and small numbers travel packed in one
-	// integer (the importer's ranges, grade 1-9, left_behind 0-2,
-	// disability_level 0-4, keep each inside its bits) and the text fields
-	// joined by the unit separator in one string, which is cut into
-	// substrings that share its memory.
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT s.sid,
-		grade + 16 * left_behind + 64 * disability_level
-		+ 1024 * (CASE WHEN migrant THEN 1 ELSE 0 END) + 2048 * (CASE WHEN returning_child THEN 1 ELSE 0 END)
-		+ 4096 * (CASE WHEN orphan THEN 1 ELSE 0 END) + 8192 * (CASE WHEN boarding THEN 1 ELSE 0 END)
-		+ 16384 * (CASE WHEN disabled THEN 1 ELSE 0 END) + 32768 * (CASE WHEN hardship THEN 1 ELSE 0 END)
-		+ 65536 * (CASE WHEN home_taught THEN 1 ELSE 0 END),
-		key || '`+unitSep+`' || id || '`+unitSep+`' || name || '`+unitSep+`' || gender || '`+unitSep+`' ||
-		birth_date || '`+unitSep+`' || school_id || '`+unitSep+`' || class || '`+unitSep+`' ||
-		homeroom_teacher_id || '`+unitSep+`' || status || '`+unitSep+`' || returned_at || '`+unitSep+`' ||
-		township || '`+unitSep+`' || village || '`+unitSep+`' || disability_type || '`+unitSep+`' ||
-		poverty || '`+unitSep+`' || pairing_teacher_id,
-		COALESCE(f.absences, ''), COALESCE(f.contacts, ''), COALESCE(f.teaching, '')
-		FROM students s LEFT JOIN student_facts f ON f.sid = s.sid
-		WHERE s.sid >= ? AND s.sid < ? AND status IN ('enrolled', 'suspended') ORDER BY s.sid`), r.Lo, r.Hi)
+// enrolled or suspended, with the student's facts, in ascending sid order,
+// in one streamed query of student_facts; the stale students are taken
+// from stale instead (StaleFacts; nil when none is). fn must not keep the
+// pointer past its call.
+func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, stale *StaleFacts, fn func(*EvalStudent) error) error {
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT sid, packed, roster, absences, contacts, teaching
+		FROM student_facts WHERE sid >= ? AND sid < ? ORDER BY sid`), r.Lo, r.Hi)
 	if err != nil {
 		return fmt.Errorf("read students: %w", err)
 	}
 	defer rows.Close()
 	var st EvalStudent
+	// The stale students of the range, in sid order, go in among the
+	// stored rows; a stored row of a stale student is passed over.
+	var sids []int64
+	if stale != nil {
+		lo, _ := slices.BinarySearch(stale.sids, r.Lo)
+		hi, _ := slices.BinarySearch(stale.sids, r.Hi)
+		sids = stale.sids[lo:hi]
+	}
+	builtUpTo := func(sid int64) error {
+		for len(sids) > 0 && sids[0] < sid {
+			if b, ok := stale.rows[sids[0]]; ok {
+				st = EvalStudent{SID: sids[0]}
+				if err := unpack(&st, b.packed, b.roster); err != nil {
+					return err
+				}
+				st.Facts = RawFacts{[]byte(b.facts.Absences), []byte(b.facts.Contacts), []byte(b.facts.Teaching)}
+				if err := fn(&st); err != nil {
+					return err
+				}
+			}
+			sids = sids[1:]
+		}
+		return nil
+	}
 	var packed int64
 	var text string
 	var abs, con, tea sql.RawBytes
@@ -97,18 +145,20 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*E
 		if err := rows.Scan(&st.SID, &packed, &text, &abs, &con, &tea); err != nil {
 			return fmt.Errorf("read students: %w", err)
 		}
-		fields := [...]*string{&st.Key, &st.ID, &st.Name, &st.Gender, &st.BirthDate, &st.SchoolID, &st.Class,
-			&st.HomeroomTeacherID, &st.Status, &st.ReturnedAt, &st.Township, &st.Village, &st.DisabilityType,
-			&st.Poverty, &st.PairingTeacherID}
-		if !cutJoined(text, fields[:]) {
-			return fmt.Errorf("read students: a text field of student %d holds the control character U+001F: import the roster again (the importer drops control characters)", st.SID)
+		sid := st.SID
+		if err := builtUpTo(sid); err != nil {
+			return err
 		}
-		st.Grade = int(packed & 15)
-		st.LeftBehind = int(packed >> 4 & 3)
-		st.DisabilityLevel = int(packed >> 6 & 15)
-		st.Migrant, st.Returning = packed&1024 != 0, packed&2048 != 0
-		st.Orphan, st.Boarding = packed&4096 != 0, packed&8192 != 0
-		st.Disabled, st.Hardship, st.HomeTaught = packed&16384 != 0, packed&32768 != 0, packed&65536 != 0
+		if len(sids) > 0 && sids[0] == sid {
+			if err := builtUpTo(sid + 1); err != nil {
+				return err
+			}
+			continue
+		}
+		st = EvalStudent{SID: sid}
+		if err := unpack(&st, packed, text); err != nil {
+			return err
+		}
 		st.Facts = RawFacts{abs, con, tea}
 		if err := fn(&st); err != nil {
 			return err
@@ -117,7 +167,7 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, fn func(*E
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read students: %w", err)
 	}
-	return nil
+	return builtUpTo(r.Hi)
 }
 
 // unitSep joins the text fields of a student row in StreamEvalStudents.

@@ -93,6 +93,9 @@ func (s *Store) MigrateTo(ctx context.Context, version int) (int, error) {
 	return applied, nil
 }
 
+// factsSources are the tables a student's facts are made of.
+var factsSources = []string{"students", "attendance", "contacts", "home_teaching"}
+
 // factsVersion is the migration that made student_facts.
 const factsVersion = 15
 
@@ -161,8 +164,8 @@ func (s *Store) dialectSQL(q string) string {
 }
 
 // factsTriggers are the triggers that mark a student's facts stale on any
-// write to attendance, contacts or home_teaching (migration 0015), one
-// statement a line. PostgreSQL marks per statement, from the transition
+// write to students, attendance, contacts or home_teaching (migration
+// 0015), one statement a line. PostgreSQL marks per statement, from the transition
 // tables, so that an import of a million rows pays once, and counts the
 // marks; SQLite, whose writers never overlap, marks per row.
 func factsTriggers(d Dialect) string {
@@ -171,21 +174,21 @@ func factsTriggers(d Dialect) string {
 		for _, f := range []struct{ name, from string }{
 			{"new", "SELECT sid FROM new_rows"}, {"old", "SELECT sid FROM old_rows"},
 			{"both", "SELECT sid FROM new_rows UNION SELECT sid FROM old_rows"},
-			{"all", "SELECT sid FROM student_facts"},
+			{"all", "SELECT sid FROM students"},
 		} {
 			fmt.Fprintf(&b, "CREATE FUNCTION student_facts_stale_%s() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "+
 				"INSERT INTO student_facts_stale (sid) SELECT DISTINCT sid FROM (%s) AS changed "+
 				"ON CONFLICT (sid) DO UPDATE SET n = student_facts_stale.n + 1; RETURN NULL; END $$;\n", f.name, f.from)
 		}
-		for _, t := range []string{"attendance", "contacts", "home_teaching"} {
+		for _, t := range factsSources {
 			fmt.Fprintf(&b, "CREATE TRIGGER %[1]s_facts_insert AFTER INSERT ON %[1]s REFERENCING NEW TABLE AS new_rows "+
 				"FOR EACH STATEMENT EXECUTE FUNCTION student_facts_stale_new();\n", t)
 			fmt.Fprintf(&b, "CREATE TRIGGER %[1]s_facts_update AFTER UPDATE ON %[1]s REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "+
 				"FOR EACH STATEMENT EXECUTE FUNCTION student_facts_stale_both();\n", t)
 			fmt.Fprintf(&b, "CREATE TRIGGER %[1]s_facts_delete AFTER DELETE ON %[1]s REFERENCING OLD TABLE AS old_rows "+
 				"FOR EACH STATEMENT EXECUTE FUNCTION student_facts_stale_old();\n", t)
-			// A truncated table's students all had facts, if they had any
-			// records.
+			// Who had rows in a truncated table is not known: every
+			// student is marked.
 			fmt.Fprintf(&b, "CREATE TRIGGER %[1]s_facts_truncate AFTER TRUNCATE ON %[1]s "+
 				"FOR EACH STATEMENT EXECUTE FUNCTION student_facts_stale_all();\n", t)
 		}
@@ -197,7 +200,7 @@ func factsTriggers(d Dialect) string {
 		return fmt.Sprintf("INSERT INTO student_facts_stale (sid) SELECT %[1]s.sid WHERE NOT EXISTS "+
 			"(SELECT 1 FROM student_facts_stale WHERE sid = %[1]s.sid); ", row)
 	}
-	for _, t := range []string{"attendance", "contacts", "home_teaching"} {
+	for _, t := range factsSources {
 		fmt.Fprintf(&b, "CREATE TRIGGER %[1]s_facts_insert AFTER INSERT ON %[1]s BEGIN %[2]sEND;\n", t, mark("NEW"))
 		fmt.Fprintf(&b, "CREATE TRIGGER %[1]s_facts_update AFTER UPDATE ON %[1]s BEGIN %[2]s%[3]sEND;\n", t, mark("OLD"), mark("NEW"))
 		fmt.Fprintf(&b, "CREATE TRIGGER %[1]s_facts_delete AFTER DELETE ON %[1]s BEGIN %[2]sEND;\n", t, mark("OLD"))

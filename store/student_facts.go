@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -178,133 +179,197 @@ type Facts struct {
 	Absences, Contacts, Teaching string
 }
 
-// StaleFacts builds, from their events, the facts of the students whose
-// stored facts are stale (written to since an import last rebuilt them):
-// an evaluation reads these instead of the stored ones. Nil when none is.
-func (s *queries) StaleFacts(ctx context.Context) (map[int64]Facts, error) {
-	built, _, err := s.buildStaleFacts(ctx)
-	return built, err
+// StaleFacts are the students whose stored facts are stale (written to
+// since an import or a writing run last rebuilt them), built from their
+// roster rows and records: an evaluation reads these instead of the
+// stored ones (StreamEvalStudents).
+type StaleFacts struct {
+	sids  []int64 // every stale student, ascending
+	marks []int64 // the count of each one's marks when read
+	// rows holds the built facts of the stale students an evaluation
+	// reads (enrolled or suspended); the others have none.
+	rows map[int64]*builtFacts
 }
 
-// staleMark is a stale student and the count of its marks when read.
-type staleMark struct {
-	sid, n int64
+// builtFacts are a student's facts built from its rows.
+type builtFacts struct {
+	packed int64
+	roster string
+	facts  Facts
 }
 
-// buildStaleFacts reads the stale students and builds their facts.
-func (s *queries) buildStaleFacts(ctx context.Context) (map[int64]Facts, []staleMark, error) {
-	var marks []staleMark
+// Len is the number of stale students.
+func (f *StaleFacts) Len() int {
+	if f == nil {
+		return 0
+	}
+	return len(f.sids)
+}
+
+// Each calls fn with the sid and the built facts of every stale student
+// an evaluation reads, in sid order.
+func (f *StaleFacts) Each(fn func(sid int64, facts Facts)) {
+	if f == nil {
+		return
+	}
+	for _, sid := range f.sids {
+		if b, ok := f.rows[sid]; ok {
+			fn(sid, b.facts)
+		}
+	}
+}
+
+// StaleFacts builds the facts of the students whose stored facts are
+// stale, from their roster rows and records; nil when none is.
+func (s *queries) StaleFacts(ctx context.Context) (*StaleFacts, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT sid, n FROM student_facts_stale ORDER BY sid`)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read stale student facts: %w", err)
+		return nil, fmt.Errorf("read stale student facts: %w", err)
 	}
+	f := &StaleFacts{}
 	for rows.Next() {
-		var m staleMark
-		if err := rows.Scan(&m.sid, &m.n); err != nil {
+		var sid, n int64
+		if err := rows.Scan(&sid, &n); err != nil {
 			rows.Close()
-			return nil, nil, fmt.Errorf("read stale student facts: %w", err)
+			return nil, fmt.Errorf("read stale student facts: %w", err)
 		}
-		marks = append(marks, m)
+		f.sids, f.marks = append(f.sids, sid), append(f.marks, n)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("read stale student facts: %w", err)
+		return nil, fmt.Errorf("read stale student facts: %w", err)
 	}
-	if len(marks) == 0 {
-		return nil, nil, nil
+	if len(f.sids) == 0 {
+		return nil, nil
 	}
+	f.rows = make(map[int64]*builtFacts, len(f.sids))
 	type lists struct{ abs, con, tea []factEntry }
-	by := make(map[int64]*lists, len(marks))
-	for _, m := range marks {
-		by[m.sid] = &lists{}
-	}
-	read := func(what, q string, add func(l *lists, day int32, v string, hours int64)) error {
+	by := make(map[int64]*lists, len(f.sids))
+	read := func(what, q string, scan func(rows *sql.Rows) error) error {
 		rows, err := s.db.QueryContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 		defer rows.Close()
-		var sid, hours int64
-		var date, v []byte
 		for rows.Next() {
-			if err := rows.Scan(&sid, &date, &v, &hours); err != nil {
+			if err := scan(rows); err != nil {
 				return fmt.Errorf("%s: %w", what, err)
 			}
-			l := by[sid]
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+	if err := read("read students", `SELECT s.sid, `+evalPacked+`, `+evalRoster+` FROM students s
+		JOIN student_facts_stale k ON k.sid = s.sid WHERE `+evalStatus, func(rows *sql.Rows) error {
+		var sid, packed int64
+		var roster string
+		if err := rows.Scan(&sid, &packed, &roster); err != nil {
+			return err
+		}
+		f.rows[sid] = &builtFacts{packed: packed, roster: roster}
+		by[sid] = &lists{}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	records := func(what, q string, add func(l *lists, day int32, v []byte, hours int64)) error {
+		var sid, hours int64
+		var date, v []byte
+		return read(what, q, func(rows *sql.Rows) error {
+			if err := rows.Scan(&sid, &date, &v, &hours); err != nil {
+				return err
+			}
 			// The importer writes only valid dates; an evaluation has
 			// always passed over anything else.
-			if d, ok := FactDay(date); ok && l != nil {
-				add(l, d, string(v), hours)
+			if d, ok := FactDay(date); ok && by[sid] != nil {
+				add(by[sid], d, v, hours)
 			}
-		}
-		return rows.Err()
+			return nil
+		})
 	}
-	if err := read("read attendance", `SELECT a.sid, a.date, a.status, 0 FROM attendance a
+	if err := records("read attendance", `SELECT a.sid, a.date, a.status, 0 FROM attendance a
 		JOIN student_facts_stale k ON k.sid = a.sid WHERE a.status IN ('absent', 'sick', 'leave')`,
-		func(l *lists, d int32, status string, _ int64) {
+		func(l *lists, d int32, status []byte, _ int64) {
 			u := int32(0)
-			if status == "absent" {
+			if string(status) == "absent" {
 				u = 1
 			}
 			l.abs = append(l.abs, factEntry{day: d, value: u})
 		}); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if err := read("read contacts", `SELECT c.sid, c.date, '', 0 FROM contacts c JOIN student_facts_stale k ON k.sid = c.sid`,
-		func(l *lists, d int32, _ string, _ int64) { l.con = append(l.con, factEntry{day: d}) }); err != nil {
-		return nil, nil, err
+	if err := records("read contacts", `SELECT c.sid, c.date, '', 0 FROM contacts c JOIN student_facts_stale k ON k.sid = c.sid`,
+		func(l *lists, d int32, _ []byte, _ int64) { l.con = append(l.con, factEntry{day: d}) }); err != nil {
+		return nil, err
 	}
-	if err := read("read home teaching", `SELECT h.sid, h.date, '', h.class_hours FROM home_teaching h
+	if err := records("read home teaching", `SELECT h.sid, h.date, '', h.class_hours FROM home_teaching h
 		JOIN student_facts_stale k ON k.sid = h.sid`,
-		func(l *lists, d int32, _ string, hours int64) {
+		func(l *lists, d int32, _ []byte, hours int64) {
 			l.tea = append(l.tea, factEntry{day: d, value: int32(hours)})
 		}); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	built := make(map[int64]Facts, len(by))
 	for sid, l := range by {
-		built[sid] = Facts{encodeFacts(l.abs, absencesKind), encodeFacts(l.con, contactsKind), encodeFacts(l.tea, teachingKind)}
+		f.rows[sid].facts = Facts{encodeFacts(l.abs, absencesKind), encodeFacts(l.con, contactsKind), encodeFacts(l.tea, teachingKind)}
 	}
-	return built, marks, nil
+	return f, nil
 }
 
-// RefreshFacts rebuilds the facts of every stale student from its events
-// and unmarks it, in the transaction: an import calls it before it commits,
-// so that the facts it leaves agree with the events it wrote. It returns
-// how many students it rebuilt. A student marked again while it read (a
-// contact recorded through the API meanwhile) stays marked.
+// RefreshFacts rebuilds the facts of every stale student from its roster
+// row and records and unmarks it, in the transaction: an import and a
+// writing run call it before they commit, so that the facts they leave
+// agree with the rows they wrote. A student an evaluation no longer reads
+// (left, graduated, gone) loses its facts. It returns how many students it
+// rebuilt. A student marked again while it read (a contact recorded
+// through the API meanwhile) stays marked.
 func (tx *Tx) RefreshFacts(ctx context.Context) (int, error) {
-	built, marks, err := tx.buildStaleFacts(ctx)
-	if err != nil || len(marks) == 0 {
+	f, err := tx.StaleFacts(ctx)
+	if err != nil || f == nil {
 		return 0, err
 	}
+	var built, gone []int64
+	for _, sid := range f.sids {
+		if _, ok := f.rows[sid]; ok {
+			built = append(built, sid)
+		} else {
+			gone = append(gone, sid)
+		}
+	}
 	u := upsert{table: "student_facts", key: []string{"sid"},
-		cols: []string{"sid", "absences", "contacts", "teaching"}, update: []string{"absences", "contacts", "teaching"}}
-	if _, err := tx.bulkUpsert(ctx, u, len(marks), func(i int, d []any) {
-		f := built[marks[i].sid]
-		d[0], d[1], d[2], d[3] = marks[i].sid, f.Absences, f.Contacts, f.Teaching
+		cols:   []string{"sid", "packed", "roster", "absences", "contacts", "teaching"},
+		update: []string{"packed", "roster", "absences", "contacts", "teaching"}}
+	if _, err := tx.bulkUpsert(ctx, u, len(built), func(i int, d []any) {
+		b := f.rows[built[i]]
+		d[0], d[1], d[2], d[3], d[4], d[5] = built[i], b.packed, b.roster, b.facts.Absences, b.facts.Contacts, b.facts.Teaching
 	}); err != nil {
 		return 0, err
 	}
 	const stage = "stage_student_facts_stale"
-	if err := tx.stage(ctx, stage, "student_facts_stale", []string{"sid", "n"}, len(marks), func(i int, d []any) {
-		d[0], d[1] = marks[i].sid, marks[i].n
+	if err := tx.stage(ctx, stage, "student_facts_stale", []string{"sid", "n"}, len(f.sids), func(i int, d []any) {
+		d[0], d[1] = f.sids[i], f.marks[i]
 	}); err != nil {
 		return 0, err
 	}
-	if _, err := tx.db.ExecContext(ctx, `DELETE FROM student_facts_stale WHERE EXISTS
-		(SELECT 1 FROM `+stage+` s WHERE s.sid = student_facts_stale.sid AND s.n = student_facts_stale.n)`); err != nil {
+	if len(gone) > 0 {
+		if err := tx.execIn(ctx, `DELETE FROM student_facts WHERE sid IN (?)`, nil, gone); err != nil {
+			return 0, fmt.Errorf("remove student facts: %w", err)
+		}
+	}
+	// IN, not a correlated EXISTS: SQLite indexes the subquery's rows
+	// once instead of scanning them for every stale row.
+	if _, err := tx.db.ExecContext(ctx, `DELETE FROM student_facts_stale WHERE (sid, n) IN (SELECT sid, n FROM `+stage+`)`); err != nil {
 		return 0, fmt.Errorf("unmark stale student facts: %w", err)
 	}
-	return len(marks), tx.dropStage(ctx, stage)
+	return len(f.sids), tx.dropStage(ctx, stage)
 }
 
-// MarkAllFactsStale marks the facts of every student with records stale,
+// MarkAllFactsStale marks the facts of every student stale,
 // for RefreshFacts to rebuild them all (`baoxue migrate --rebuild-facts`).
 func (tx *Tx) MarkAllFactsStale(ctx context.Context) error {
 	_, err := tx.db.ExecContext(ctx, `INSERT INTO student_facts_stale (sid)
-		SELECT sid FROM attendance UNION SELECT sid FROM contacts UNION SELECT sid FROM home_teaching
-		UNION SELECT sid FROM student_facts
+		SELECT sid FROM students UNION SELECT sid FROM student_facts
 		EXCEPT SELECT sid FROM student_facts_stale`)
 	if err != nil {
 		return fmt.Errorf("mark student facts stale: %w", err)
@@ -315,19 +380,20 @@ func (tx *Tx) MarkAllFactsStale(ctx context.Context) error {
 // FactsDump returns every stored facts row, one line each in sid order:
 // for tests that compare facts kept by imports with facts rebuilt.
 func (s *queries) FactsDump(ctx context.Context) (string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT sid, absences, contacts, teaching FROM student_facts ORDER BY sid`)
+	rows, err := s.db.QueryContext(ctx, `SELECT sid, packed, roster, absences, contacts, teaching FROM student_facts ORDER BY sid`)
 	if err != nil {
 		return "", err
 	}
 	defer rows.Close()
 	var b strings.Builder
 	for rows.Next() {
-		var sid int64
+		var sid, packed int64
+		var roster string
 		var f Facts
-		if err := rows.Scan(&sid, &f.Absences, &f.Contacts, &f.Teaching); err != nil {
+		if err := rows.Scan(&sid, &packed, &roster, &f.Absences, &f.Contacts, &f.Teaching); err != nil {
 			return "", err
 		}
-		fmt.Fprintf(&b, "%d %s %s %s\n", sid, f.Absences, f.Contacts, f.Teaching)
+		fmt.Fprintf(&b, "%d %d %q %s %s %s\n", sid, packed, roster, f.Absences, f.Contacts, f.Teaching)
 	}
 	return b.String(), rows.Err()
 }

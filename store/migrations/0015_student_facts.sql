@@ -1,18 +1,23 @@
--- 0015: each student's dated records kept in one row next to the events
--- (docs/scale.md), so that an evaluation reads one row per student, not
--- every absence, contact and home-teaching session of its lookback.
--- student_facts holds, newest first, the days of the student's absences,
--- contacts and sessions, encoded (store/student_facts.go); a student with
--- no row has none.
+-- 0015: what an evaluation reads of a student, kept in one narrow row per
+-- student next to the roster and the records (docs/scale.md), so that an
+-- evaluation reads one row per student, not the wide roster row and every
+-- absence, contact and home-teaching session of its lookback.
+-- student_facts has a row for each student whose status is evaluated
+-- (enrolled or suspended): the roster fields an evaluation reads, packed
+-- (store/facts.go), and the days of the student's absences, contacts and
+-- sessions, newest first, encoded (store/student_facts.go).
 --
--- Every write to the three event tables marks its students stale, by
--- triggers, whoever writes them: an import rebuilds the stale students'
--- facts in its own transaction, so that a killed import leaves both as
--- they were; an evaluation reads a stale student's events instead of its
--- facts. n counts the marks, so that a rebuild unmarks only the students
--- nobody marked again while it read.
+-- Every write to students or to the three record tables marks its
+-- students stale, by triggers, whoever writes: an import and a writing
+-- evaluation rebuild the stale students' facts in their own transaction,
+-- so that a killed one leaves both as they were; an evaluation reads a
+-- stale student's roster row and records instead of its facts, so a stale
+-- fact is never evaluated. n counts the marks, so that a rebuild unmarks
+-- only the students nobody marked again while it read.
 CREATE TABLE student_facts (
     sid      BIGINT PRIMARY KEY,
+    packed   BIGINT NOT NULL,
+    roster   TEXT NOT NULL,
     absences TEXT NOT NULL DEFAULT '',
     contacts TEXT NOT NULL DEFAULT '',
     teaching TEXT NOT NULL DEFAULT ''
@@ -22,7 +27,6 @@ CREATE TABLE student_facts_stale (
     n   BIGINT NOT NULL DEFAULT 1
 );
 {{facts_triggers}}
--- The facts of the events already there are built by the migration's
+-- The facts of the students already there are built by the migration's
 -- caller (Store.Migrate), after this transaction.
-INSERT INTO student_facts_stale (sid)
-SELECT sid FROM attendance UNION SELECT sid FROM contacts UNION SELECT sid FROM home_teaching;
+INSERT INTO student_facts_stale (sid) SELECT sid FROM students;
