@@ -222,31 +222,45 @@ func (f *StaleFacts) Each(fn func(sid int64, facts Facts)) {
 // StaleFacts builds the facts of the students whose stored facts are
 // stale, from their roster rows and records; nil when none is.
 func (s *queries) StaleFacts(ctx context.Context) (*StaleFacts, error) {
+	f, err := s.staleMarks(ctx)
+	if err != nil || f == nil {
+		return nil, err
+	}
+	return f, s.buildFacts(ctx, f, f.sids[0], f.sids[len(f.sids)-1])
+}
+
+// staleMarks reads the stale students and their marks; nil when none is.
+func (s *queries) staleMarks(ctx context.Context) (*StaleFacts, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT sid, n FROM student_facts_stale ORDER BY sid`)
 	if err != nil {
 		return nil, fmt.Errorf("read stale student facts: %w", err)
 	}
+	defer rows.Close()
 	f := &StaleFacts{}
 	for rows.Next() {
 		var sid, n int64
 		if err := rows.Scan(&sid, &n); err != nil {
-			rows.Close()
 			return nil, fmt.Errorf("read stale student facts: %w", err)
 		}
 		f.sids, f.marks = append(f.sids, sid), append(f.marks, n)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read stale student facts: %w", err)
 	}
 	if len(f.sids) == 0 {
 		return nil, nil
 	}
-	f.rows = make(map[int64]*builtFacts, len(f.sids))
+	return f, nil
+}
+
+// buildFacts builds into f.rows the facts of the stale students from lo to
+// hi (inclusive) an evaluation reads.
+func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64) error {
+	f.rows = make(map[int64]*builtFacts)
 	type lists struct{ abs, con, tea []factEntry }
-	by := make(map[int64]*lists, len(f.sids))
+	by := make(map[int64]*lists)
 	read := func(what, q string, scan func(rows *sql.Rows) error) error {
-		rows, err := s.db.QueryContext(ctx, q)
+		rows, err := s.db.QueryContext(ctx, s.rebind(q), lo, hi)
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
@@ -262,7 +276,7 @@ func (s *queries) StaleFacts(ctx context.Context) (*StaleFacts, error) {
 		return nil
 	}
 	if err := read("read students", `SELECT s.sid, `+evalPacked+`, `+evalRoster+` FROM students s
-		JOIN student_facts_stale k ON k.sid = s.sid WHERE `+evalStatus, func(rows *sql.Rows) error {
+		JOIN student_facts_stale k ON k.sid = s.sid WHERE k.sid >= ? AND k.sid <= ? AND `+evalStatus, func(rows *sql.Rows) error {
 		var sid, packed int64
 		var roster string
 		if err := rows.Scan(&sid, &packed, &roster); err != nil {
@@ -272,7 +286,7 @@ func (s *queries) StaleFacts(ctx context.Context) (*StaleFacts, error) {
 		by[sid] = &lists{}
 		return nil
 	}); err != nil {
-		return nil, err
+		return err
 	}
 	records := func(what, q string, add func(l *lists, day int32, v []byte, hours int64)) error {
 		var sid, hours int64
@@ -290,7 +304,7 @@ func (s *queries) StaleFacts(ctx context.Context) (*StaleFacts, error) {
 		})
 	}
 	if err := records("read attendance", `SELECT a.sid, a.date, a.status, 0 FROM attendance a
-		JOIN student_facts_stale k ON k.sid = a.sid WHERE a.status IN ('absent', 'sick', 'leave')`,
+		JOIN student_facts_stale k ON k.sid = a.sid WHERE k.sid >= ? AND k.sid <= ? AND a.status IN ('absent', 'sick', 'leave')`,
 		func(l *lists, d int32, status []byte, _ int64) {
 			u := int32(0)
 			if string(status) == "absent" {
@@ -298,23 +312,24 @@ func (s *queries) StaleFacts(ctx context.Context) (*StaleFacts, error) {
 			}
 			l.abs = append(l.abs, factEntry{day: d, value: u})
 		}); err != nil {
-		return nil, err
+		return err
 	}
-	if err := records("read contacts", `SELECT c.sid, c.date, '', 0 FROM contacts c JOIN student_facts_stale k ON k.sid = c.sid`,
+	if err := records("read contacts", `SELECT c.sid, c.date, '', 0 FROM contacts c
+		JOIN student_facts_stale k ON k.sid = c.sid WHERE k.sid >= ? AND k.sid <= ?`,
 		func(l *lists, d int32, _ []byte, _ int64) { l.con = append(l.con, factEntry{day: d}) }); err != nil {
-		return nil, err
+		return err
 	}
 	if err := records("read home teaching", `SELECT h.sid, h.date, '', h.class_hours FROM home_teaching h
-		JOIN student_facts_stale k ON k.sid = h.sid`,
+		JOIN student_facts_stale k ON k.sid = h.sid WHERE k.sid >= ? AND k.sid <= ?`,
 		func(l *lists, d int32, _ []byte, hours int64) {
 			l.tea = append(l.tea, factEntry{day: d, value: int32(hours)})
 		}); err != nil {
-		return nil, err
+		return err
 	}
 	for sid, l := range by {
 		f.rows[sid].facts = Facts{encodeFacts(l.abs, absencesKind), encodeFacts(l.con, contactsKind), encodeFacts(l.tea, teachingKind)}
 	}
-	return f, nil
+	return nil
 }
 
 // RefreshFacts rebuilds the facts of every stale student from its roster
@@ -325,10 +340,31 @@ func (s *queries) StaleFacts(ctx context.Context) (*StaleFacts, error) {
 // rebuilt. A student marked again while it read (a contact recorded
 // through the API meanwhile) stays marked.
 func (tx *Tx) RefreshFacts(ctx context.Context) (int, error) {
-	f, err := tx.StaleFacts(ctx)
-	if err != nil || f == nil {
+	all, err := tx.staleMarks(ctx)
+	if err != nil || all == nil {
 		return 0, err
 	}
+	// In chunks, so that a roster import of a city holds one chunk's
+	// facts at a time, not the city's.
+	for i := 0; i < len(all.sids); i += refreshChunk {
+		j := min(i+refreshChunk, len(all.sids))
+		f := &StaleFacts{sids: all.sids[i:j], marks: all.marks[i:j]}
+		if err := tx.buildFacts(ctx, f, f.sids[0], f.sids[len(f.sids)-1]); err != nil {
+			return 0, err
+		}
+		if err := tx.writeFacts(ctx, f); err != nil {
+			return 0, err
+		}
+	}
+	return len(all.sids), nil
+}
+
+// refreshChunk is how many stale students RefreshFacts builds at a time.
+var refreshChunk = 100_000
+
+// writeFacts stores the facts built in f, removes those of the students an
+// evaluation no longer reads, and unmarks them all.
+func (tx *Tx) writeFacts(ctx context.Context, f *StaleFacts) error {
 	var built, gone []int64
 	for _, sid := range f.sids {
 		if _, ok := f.rows[sid]; ok {
@@ -344,25 +380,25 @@ func (tx *Tx) RefreshFacts(ctx context.Context) (int, error) {
 		b := f.rows[built[i]]
 		d[0], d[1], d[2], d[3], d[4], d[5] = built[i], b.packed, b.roster, b.facts.Absences, b.facts.Contacts, b.facts.Teaching
 	}); err != nil {
-		return 0, err
+		return err
+	}
+	if len(gone) > 0 {
+		if err := tx.execIn(ctx, `DELETE FROM student_facts WHERE sid IN (?)`, nil, gone); err != nil {
+			return fmt.Errorf("remove student facts: %w", err)
+		}
 	}
 	const stage = "stage_student_facts_stale"
 	if err := tx.stage(ctx, stage, "student_facts_stale", []string{"sid", "n"}, len(f.sids), func(i int, d []any) {
 		d[0], d[1] = f.sids[i], f.marks[i]
 	}); err != nil {
-		return 0, err
-	}
-	if len(gone) > 0 {
-		if err := tx.execIn(ctx, `DELETE FROM student_facts WHERE sid IN (?)`, nil, gone); err != nil {
-			return 0, fmt.Errorf("remove student facts: %w", err)
-		}
+		return err
 	}
 	// IN, not a correlated EXISTS: SQLite indexes the subquery's rows
 	// once instead of scanning them for every stale row.
 	if _, err := tx.db.ExecContext(ctx, `DELETE FROM student_facts_stale WHERE (sid, n) IN (SELECT sid, n FROM `+stage+`)`); err != nil {
-		return 0, fmt.Errorf("unmark stale student facts: %w", err)
+		return fmt.Errorf("unmark stale student facts: %w", err)
 	}
-	return len(f.sids), tx.dropStage(ctx, stage)
+	return tx.dropStage(ctx, stage)
 }
 
 // MarkAllFactsStale marks the facts of every student stale,
