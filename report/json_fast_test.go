@@ -1,0 +1,68 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"baoxue/engine"
+)
+
+// encoded is what json.Encoder writes of l with HTML left unescaped.
+func encoded(t *testing.T, l *engine.AlertLine) string {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(l); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// FuzzAlertLineJSON: an alert line written by hand is, byte for byte, the
+// encoder's, for any text in any field, nil and empty lists, with and
+// without a task.
+func FuzzAlertLineJSON(f *testing.F) {
+	f.Add("grade9-absence", "G500234200801010055", "学生 <张*> 缺勤\t3 天 & \"未请假\"\u2028", "T1", true, 1)
+	f.Add("a\x00\x1f\x7f", "\xff\xfe", "\u2029\\/\b\f\r\n", "", false, 0)
+	f.Add("", "", "", "", false, 2)
+	f.Fuzz(func(t *testing.T, rule, student, message, teacher string, flag bool, shape int) {
+		l := engine.AlertLine{Type: "alert", Rule: rule, Student: student, School: teacher + student, Severity: "high",
+			New: flag, Notified: !flag, Message: message}
+		switch shape % 4 {
+		case 1:
+			l.Recipients = []string{teacher, message}
+			l.InhibitedBy = []string{rule}
+			l.Task = &engine.TaskLine{Kind: rule, Assignee: teacher, Due: message}
+		case 2:
+			l.Recipients = []string{}
+			l.InhibitedBy = []string{}
+		case 3:
+			l.Recipients = []string{teacher}
+			l.Task = &engine.TaskLine{}
+		}
+		if got, want := string(appendAlertLine(nil, &l)), encoded(t, &l); got != want {
+			t.Fatalf("written by hand:\n%s\nencoder:\n%s", got, want)
+		}
+	})
+}
+
+// TestAlertLineJSONEveryByte: every single byte and every rune class the
+// encoder treats apart, in a message, as the encoder writes them.
+func TestAlertLineJSONEveryByte(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for _, s := range []string{string([]byte{byte(c)}), "a" + string([]byte{byte(c)}) + "b"} {
+			l := engine.AlertLine{Message: s}
+			if got, want := string(appendAlertLine(nil, &l)), encoded(t, &l); got != want {
+				t.Fatalf("byte %#x: %s, encoder %s", c, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"\u2028", "\u2029", "\u00e9", "\U0001F600", "\xed\xa0\x80", "\xf4\x90\x80\x80", "中\xe4\xb8"} {
+		l := engine.AlertLine{Message: s}
+		if got, want := string(appendAlertLine(nil, &l)), encoded(t, &l); got != want {
+			t.Fatalf("%q: %s, encoder %s", s, got, want)
+		}
+	}
+}
