@@ -2,9 +2,11 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -327,7 +329,6 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 		batch = batch[:len(batch)+1]
 		s := &batch[len(batch)-1]
 		*s = student{row: *es, win: w, abs: s.abs[:0], contacts: s.contacts[:0], teaching: s.teaching[:0]}
-		s.row.Facts = store.RawFacts{} // the driver's buffers, reused by the next row
 		if err := s.load(); err != nil {
 			return err
 		}
@@ -341,6 +342,9 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 	})
 	if err == nil && len(batch) > 0 {
 		err = send()
+	}
+	if d := (*store.DamagedFactsError)(nil); errors.As(err, &d) {
+		return i18n.Errorf("engine.facts.row", strconv.FormatInt(d.SID, 10))
 	}
 	return err
 }

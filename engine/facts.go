@@ -57,7 +57,7 @@ func (s *student) addDated(to *[]dated, day civil.Day, hours int32) {
 // home-teaching sessions from day datedFrom, out of its facts (newest first,
 // so the records arrive most recent first and reading stops at the start).
 // False when a list cannot be read to its end.
-func (s *student) addFacts(f store.RawFacts, from, datedFrom civil.Day) bool {
+func (s *student) addFacts(f store.Facts, from, datedFrom civil.Day) bool {
 	var l store.FactList
 	l.Reset(f.Absences)
 	for {

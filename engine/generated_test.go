@@ -134,7 +134,7 @@ func TestStoredFactsAgreeWithRecords(t *testing.T) {
 		if err := st.RawExec(ctx, `INSERT INTO student_facts_stale (sid) SELECT sid FROM students`); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.RawExec(ctx, `UPDATE student_facts SET packed = 0, roster = '', absences = '', contacts = '', teaching = ''`); err != nil {
+		if err := st.RawExec(ctx, `UPDATE student_facts SET facts = ''`); err != nil {
 			t.Fatal(err)
 		}
 		for i, at := range []string{"2026-11-27", "2026-10-27"} {

@@ -55,10 +55,24 @@ func TestScanFails(t *testing.T) {
 
 		t.Run("stored facts", func(t *testing.T) {
 			last := sids[len(sids)-1]
-			s.exec(`UPDATE student_facts SET absences = '!' WHERE sid = ?`, last)
-			fails(t, "student_facts")
+			var row string
+			if err := st.RawGet(context.Background(), &row, `SELECT facts FROM student_facts WHERE sid = ?`, last); err != nil {
+				t.Fatal(err)
+			}
+			// A row that does not cut into its fields, and a list that
+			// cannot be read (the packed flags, 15 roster fields, then
+			// the absences).
+			fields := strings.Split(row, "\x1f")
+			fields[16] = "!"
+			for _, damaged := range []string{"x", strings.Join(fields, "\x1f")} {
+				s.exec(`UPDATE student_facts SET facts = ? WHERE sid = ?`, damaged, last)
+				fails(t, "student_facts")
+			}
 			if _, err := st.RebuildFacts(context.Background(), true); err != nil {
 				t.Fatal(err)
+			}
+			if _, err := Evaluate(context.Background(), st, compile(t, scanFailRules), Options{At: day(t, "2026-03-10"), DryRun: true}); err != nil {
+				t.Fatalf("after the rebuild: %v", err)
 			}
 		})
 

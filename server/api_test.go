@@ -344,7 +344,7 @@ func TestContacts(t *testing.T) {
 		var dates []string
 		stale.Each(func(_ int64, f store.Facts) {
 			var l store.FactList
-			for l.Reset([]byte(f.Contacts)); ; {
+			for l.Reset(f.Contacts); ; {
 				d, ok := l.Day()
 				if !ok {
 					break

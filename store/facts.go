@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // EvalStudent is the roster row the engine evaluates. Strings are copied out
@@ -36,14 +38,8 @@ type EvalStudent struct {
 	Poverty           string
 	HomeTaught        bool
 	PairingTeacherID  string
-	// Facts are the student's stored facts (student_facts), valid only
-	// during the callback that gets the row: the engine decodes them there.
-	Facts RawFacts
-}
-
-// RawFacts are a student's encoded facts lists as read (see FactList).
-type RawFacts struct {
-	Absences, Contacts, Teaching []byte
+	// Facts are the student's encoded records (see FactList).
+	Facts Facts
 }
 
 // SIDRange is a half-open range of students' internal keys, [Lo, Hi): the
@@ -84,31 +80,37 @@ const (
 	evalStatus = `s.status IN ('enrolled', 'suspended')`
 )
 
-// unpack fills st from a packed integer and a roster text.
-func unpack(st *EvalStudent, packed int64, text string) error {
+// unpackRoster fills st from a packed integer and a roster text; false
+// when the text does not cut into its fields (one held the separator).
+func unpackRoster(st *EvalStudent, packed int64, text string) bool {
 	fields := [...]*string{&st.Key, &st.ID, &st.Name, &st.Gender, &st.BirthDate, &st.SchoolID, &st.Class,
 		&st.HomeroomTeacherID, &st.Status, &st.ReturnedAt, &st.Township, &st.Village, &st.DisabilityType,
 		&st.Poverty, &st.PairingTeacherID}
 	if !cutJoined(text, fields[:]) {
-		return fmt.Errorf("read students: a text field of student %d holds the control character U+001F: import the roster again (the importer drops control characters)", st.SID)
+		return false
 	}
+	unpackFlags(st, packed)
+	return true
+}
+
+func unpackFlags(st *EvalStudent, packed int64) {
 	st.Grade = int(packed & 15)
 	st.LeftBehind = int(packed >> 4 & 3)
 	st.DisabilityLevel = int(packed >> 6 & 15)
 	st.Migrant, st.Returning = packed&1024 != 0, packed&2048 != 0
 	st.Orphan, st.Boarding = packed&4096 != 0, packed&8192 != 0
 	st.Disabled, st.Hardship, st.HomeTaught = packed&16384 != 0, packed&32768 != 0, packed&65536 != 0
-	return nil
 }
 
 // StreamEvalStudents calls fn for every student of the range whose status is
 // enrolled or suspended, with the student's facts, in ascending sid order,
 // in one streamed query of student_facts; the stale students are taken
 // from stale instead (StaleFacts; nil when none is). fn must not keep the
-// pointer past its call.
+// pointer past its call. A facts row that cannot be cut into its fields
+// is a *DamagedFactsError.
 func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, stale *StaleFacts, fn func(*EvalStudent) error) error {
-	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT sid, packed, roster, absences, contacts, teaching
-		FROM student_facts WHERE sid >= ? AND sid < ? ORDER BY sid`), r.Lo, r.Hi)
+	rows, err := s.db.QueryContext(ctx, s.rebind(`SELECT sid, facts FROM student_facts
+		WHERE sid >= ? AND sid < ? ORDER BY sid`), r.Lo, r.Hi)
 	if err != nil {
 		return fmt.Errorf("read students: %w", err)
 	}
@@ -126,10 +128,10 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, stale *Sta
 		for len(sids) > 0 && sids[0] < sid {
 			if b, ok := stale.rows[sids[0]]; ok {
 				st = EvalStudent{SID: sids[0]}
-				if err := unpack(&st, b.packed, b.roster); err != nil {
-					return err
+				if !unpackRoster(&st, b.packed, b.roster) {
+					return fmt.Errorf("read students: a text field of student %d holds the control character U+001F: import the roster again (the importer drops control characters)", st.SID)
 				}
-				st.Facts = RawFacts{[]byte(b.facts.Absences), []byte(b.facts.Contacts), []byte(b.facts.Teaching)}
+				st.Facts = b.facts
 				if err := fn(&st); err != nil {
 					return err
 				}
@@ -138,14 +140,12 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, stale *Sta
 		}
 		return nil
 	}
-	var packed int64
 	var text string
-	var abs, con, tea sql.RawBytes
 	for rows.Next() {
-		if err := rows.Scan(&st.SID, &packed, &text, &abs, &con, &tea); err != nil {
+		var sid int64
+		if err := rows.Scan(&sid, &text); err != nil {
 			return fmt.Errorf("read students: %w", err)
 		}
-		sid := st.SID
 		if err := builtUpTo(sid); err != nil {
 			return err
 		}
@@ -156,10 +156,9 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, stale *Sta
 			continue
 		}
 		st = EvalStudent{SID: sid}
-		if err := unpack(&st, packed, text); err != nil {
-			return err
+		if !unpackFacts(&st, text) {
+			return &DamagedFactsError{SID: sid}
 		}
-		st.Facts = RawFacts{abs, con, tea}
 		if err := fn(&st); err != nil {
 			return err
 		}
@@ -168,6 +167,42 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, stale *Sta
 		return fmt.Errorf("read students: %w", err)
 	}
 	return builtUpTo(r.Hi)
+}
+
+// DamagedFactsError says that the stored facts of a student cannot be
+// read: a row edited by hand (migrate --rebuild-facts rebuilds them).
+type DamagedFactsError struct{ SID int64 }
+
+func (e *DamagedFactsError) Error() string {
+	return fmt.Sprintf("the stored facts of student %d (student_facts) cannot be read", e.SID)
+}
+
+// factsRow is a student's row of student_facts: the packed integer, the
+// roster text and the three lists, joined by the unit separator.
+func factsRow(b *builtFacts) string {
+	return strconv.FormatInt(b.packed, 10) + unitSep + b.roster + unitSep +
+		b.facts.Absences + unitSep + b.facts.Contacts + unitSep + b.facts.Teaching
+}
+
+// unpackFacts fills st from a row of student_facts (factsRow); false when
+// it does not cut into its fields.
+func unpackFacts(st *EvalStudent, text string) bool {
+	head, rest, ok := strings.Cut(text, unitSep)
+	if !ok {
+		return false
+	}
+	packed, err := strconv.ParseInt(head, 10, 64)
+	if err != nil {
+		return false
+	}
+	fields := [...]*string{&st.Key, &st.ID, &st.Name, &st.Gender, &st.BirthDate, &st.SchoolID, &st.Class,
+		&st.HomeroomTeacherID, &st.Status, &st.ReturnedAt, &st.Township, &st.Village, &st.DisabilityType,
+		&st.Poverty, &st.PairingTeacherID, &st.Facts.Absences, &st.Facts.Contacts, &st.Facts.Teaching}
+	if !cutJoined(rest, fields[:]) {
+		return false
+	}
+	unpackFlags(st, packed)
+	return true
 }
 
 // unitSep joins the text fields of a student row in StreamEvalStudents.

@@ -10,7 +10,7 @@ import (
 func decodeAll(t *testing.T, s string, kind factKind) []factEntry {
 	t.Helper()
 	var l FactList
-	l.Reset([]byte(s))
+	l.Reset(s)
 	var out []factEntry
 	for {
 		var e factEntry
@@ -91,7 +91,7 @@ func FuzzFactList(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, kind := range []factKind{absencesKind, contactsKind, teachingKind} {
 			var l FactList
-			l.Reset([]byte(s))
+			l.Reset(s)
 			for n := 0; n <= len(s); n++ {
 				var ok bool
 				switch kind {

@@ -3,7 +3,8 @@
 -- evaluation reads one row per student, not the wide roster row and every
 -- absence, contact and home-teaching session of its lookback.
 -- student_facts has a row for each student whose status is evaluated
--- (enrolled or suspended): the roster fields an evaluation reads, packed
+-- (enrolled or suspended), in one text column, so that the client decodes
+-- one value a student: the roster fields an evaluation reads, packed
 -- (store/facts.go), and the days of the student's absences, contacts and
 -- sessions, newest first, encoded (store/student_facts.go).
 --
@@ -15,12 +16,8 @@
 -- fact is never evaluated. n counts the marks, so that a rebuild unmarks
 -- only the students nobody marked again while it read.
 CREATE TABLE student_facts (
-    sid      BIGINT PRIMARY KEY,
-    packed   BIGINT NOT NULL,
-    roster   TEXT NOT NULL,
-    absences TEXT NOT NULL DEFAULT '',
-    contacts TEXT NOT NULL DEFAULT '',
-    teaching TEXT NOT NULL DEFAULT ''
+    sid   BIGINT PRIMARY KEY,
+    facts TEXT NOT NULL
 );
 CREATE TABLE student_facts_stale (
     sid BIGINT PRIMARY KEY,
