@@ -172,20 +172,21 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	if err != nil {
 		return nil, err
 	}
-	stale, err := st.StaleFacts(ctx)
-	if err != nil {
-		return nil, err
-	}
 	// A school evaluated as of an earlier day needs its lookback before
 	// that day.
 	earliest := rp.earliest(opt.At)
+	from := earliest - civil.Day(length) + 1
+	// contacts(n) and home_teaching_*(n) never look past the largest
+	// window; only absences need the longer lookback (for streaks).
+	datedFrom := earliest - civil.Day(max(1, min(maxWindow, length))) + 1
+	stale, err := st.StaleFacts(ctx, min(from, datedFrom).String())
+	if err != nil {
+		return nil, err
+	}
 	opt.Progress.Start("eval", "students")
 	rd := &reader{st: st, length: length, ws: newWindows(cal, opt.At, length, rp.asOf, rp.skip),
-		from: earliest - civil.Day(length) + 1, stale: stale,
-		// contacts(n) and home_teaching_*(n) never look past the largest
-		// window; only absences need the longer lookback (for streaks).
-		datedFrom: earliest - civil.Day(max(1, min(maxWindow, length))) + 1,
-		progress:  opt.Progress, perSchool: map[string]int{}, skipped: map[string]int{}}
+		from: from, datedFrom: datedFrom, stale: stale,
+		progress: opt.Progress, perSchool: map[string]int{}, skipped: map[string]int{}}
 
 	// Each range holds a connection for as long as it reads; keep the
 	// ranges within the pool, with room for the lifecycle reads, the run's

@@ -97,7 +97,7 @@ func TestStoredFactsAgreeWithRecords(t *testing.T) {
 				t.Fatalf("import %s: %v", kind, err)
 			}
 		}
-		stale, err := st.StaleFacts(ctx)
+		stale, err := st.StaleFacts(ctx, "")
 		if err != nil || stale.Len() != 0 {
 			t.Fatalf("after the imports %d students' facts are stale (%v), want none", stale.Len(), err)
 		}

@@ -337,7 +337,7 @@ func TestContacts(t *testing.T) {
 		}
 		// What contacts(n) reads: the contacts marked the student's facts
 		// stale, and the next evaluation builds them from the records.
-		stale, err := st.StaleFacts(context.Background())
+		stale, err := st.StaleFacts(context.Background(), "")
 		if err != nil {
 			t.Fatal(err)
 		}

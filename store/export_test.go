@@ -7,3 +7,10 @@ func SetRefreshChunk(n int) func() {
 	refreshChunk = n
 	return func() { refreshChunk = old }
 }
+
+// SetAfterBuild makes RefreshFacts call fn between a chunk's build and its
+// write, until the returned function takes it away.
+func SetAfterBuild(fn func()) func() {
+	afterBuild = fn
+	return func() { afterBuild = nil }
+}

@@ -83,11 +83,16 @@ func (s *Store) MigrateTo(ctx context.Context, version int) (int, error) {
 			applied++
 		}
 	}
-	if applied > 0 && version >= factsVersion {
-		// Migration 0015 marks the students with records stale; build
-		// their facts now rather than at the first import.
-		if _, err := s.RebuildFacts(ctx, false); err != nil {
+	if version >= factsVersion {
+		// Migration 0015 marks every student stale: build their facts
+		// now rather than at the first import, and again at the next
+		// migrate if this one was stopped before it could.
+		if stale, err := s.hasStaleFacts(ctx); err != nil {
 			return applied, fmt.Errorf("migrate %s: %w", s.location, err)
+		} else if stale {
+			if _, err := s.RebuildFacts(ctx, false); err != nil {
+				return applied, fmt.Errorf("migrate %s: %w", s.location, err)
+			}
 		}
 	}
 	return applied, nil
@@ -165,20 +170,22 @@ func (s *Store) dialectSQL(q string) string {
 
 // factsTriggers are the triggers that mark a student's facts stale on any
 // write to students, attendance, contacts or home_teaching (migration
-// 0015), one statement a line. PostgreSQL marks per statement, from the transition
-// tables, so that an import of a million rows pays once, and counts the
-// marks; SQLite, whose writers never overlap, marks per row.
+// 0015), one statement a line. PostgreSQL marks per statement, from the
+// transition tables, so that an import of a million rows pays once; a
+// truncated table marks every student, and every student with facts.
+// SQLite marks per row (recursive_triggers is on, so that the rows an
+// INSERT OR REPLACE deletes are marked too), once a student: its writers
+// never overlap.
 func factsTriggers(d Dialect) string {
 	var b strings.Builder
 	if d == Postgres {
 		for _, f := range []struct{ name, from string }{
 			{"new", "SELECT sid FROM new_rows"}, {"old", "SELECT sid FROM old_rows"},
 			{"both", "SELECT sid FROM new_rows UNION SELECT sid FROM old_rows"},
-			{"all", "SELECT sid FROM students"},
+			{"all", "SELECT sid FROM students UNION SELECT sid FROM student_facts"},
 		} {
 			fmt.Fprintf(&b, "CREATE FUNCTION student_facts_stale_%s() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "+
-				"INSERT INTO student_facts_stale (sid) SELECT DISTINCT sid FROM (%s) AS changed "+
-				"ON CONFLICT (sid) DO UPDATE SET n = student_facts_stale.n + 1; RETURN NULL; END $$;\n", f.name, f.from)
+				"INSERT INTO student_facts_stale (sid) SELECT DISTINCT sid FROM (%s) AS changed; RETURN NULL; END $$;\n", f.name, f.from)
 		}
 		for _, t := range factsSources {
 			fmt.Fprintf(&b, "CREATE TRIGGER %[1]s_facts_insert AFTER INSERT ON %[1]s REFERENCING NEW TABLE AS new_rows "+
@@ -187,15 +194,11 @@ func factsTriggers(d Dialect) string {
 				"FOR EACH STATEMENT EXECUTE FUNCTION student_facts_stale_both();\n", t)
 			fmt.Fprintf(&b, "CREATE TRIGGER %[1]s_facts_delete AFTER DELETE ON %[1]s REFERENCING OLD TABLE AS old_rows "+
 				"FOR EACH STATEMENT EXECUTE FUNCTION student_facts_stale_old();\n", t)
-			// Who had rows in a truncated table is not known: every
-			// student is marked.
 			fmt.Fprintf(&b, "CREATE TRIGGER %[1]s_facts_truncate AFTER TRUNCATE ON %[1]s "+
 				"FOR EACH STATEMENT EXECUTE FUNCTION student_facts_stale_all();\n", t)
 		}
 		return b.String()
 	}
-	// Not INSERT OR IGNORE: a trigger's statements take the conflict
-	// handling of the statement that fired it, and an upsert's is ABORT.
 	mark := func(row string) string {
 		return fmt.Sprintf("INSERT INTO student_facts_stale (sid) SELECT %[1]s.sid WHERE NOT EXISTS "+
 			"(SELECT 1 FROM student_facts_stale WHERE sid = %[1]s.sid); ", row)

@@ -49,6 +49,8 @@ type Store struct {
 	path string
 	// lock says how BeginBulk waits for the data lock (SetLockWait).
 	lock lockState
+	// readOnly: opened with OpenOptions.ReadOnly.
+	readOnly bool
 }
 
 // Location returns where the database is, fit to print in a message: the
@@ -158,7 +160,7 @@ func OpenWith(ctx context.Context, dsn string, opt OpenOptions) (*Store, error) 
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w: %w", where, ErrUnreachable, scrub(err, dsn))
 	}
-	st := &Store{queries: queries{db: db, dialect: d}, Dialect: d, pool: db, location: where, conns: pool}
+	st := &Store{queries: queries{db: db, dialect: d}, Dialect: d, pool: db, location: where, conns: pool, readOnly: opt.ReadOnly}
 	if d == SQLite {
 		st.path = where
 	}
@@ -268,6 +270,9 @@ func sqliteParams(opt OpenOptions) []string {
 		// A writer waits this long for another (BeginBulk waits its own way).
 		fmt.Sprintf("_pragma=busy_timeout(%d)", sqliteBusyTimeout),
 		"_pragma=synchronous(NORMAL)",
+		// The rows an INSERT OR REPLACE deletes fire the delete triggers
+		// that mark students' facts stale (migration 0015).
+		"_pragma=recursive_triggers(1)",
 	}
 	if opt.ReadOnly {
 		// Not mode=ro: a read-only connection cannot remove the -wal and

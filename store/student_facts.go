@@ -184,8 +184,11 @@ type Facts struct {
 // roster rows and records: an evaluation reads these instead of the
 // stored ones (StreamEvalStudents).
 type StaleFacts struct {
-	sids  []int64 // every stale student, ascending
-	marks []int64 // the count of each one's marks when read
+	sids []int64 // every stale student, ascending
+	// marks are the ids of the marks read, the marks of sids[i] from
+	// marks[at[i]] to marks[at[i+1]] (at has one entry more than sids).
+	marks []int64
+	at    []int
 	// rows holds the built facts of the stale students an evaluation
 	// reads (enrolled or suspended); the others have none.
 	rows map[int64]*builtFacts
@@ -219,30 +222,73 @@ func (f *StaleFacts) Each(fn func(sid int64, facts Facts)) {
 	}
 }
 
+// chunk returns the stale students i to j (exclusive) with their marks.
+func (f *StaleFacts) chunk(i, j int) *StaleFacts {
+	at := make([]int, j-i+1)
+	for k := range at {
+		at[k] = f.at[i+k] - f.at[i]
+	}
+	return &StaleFacts{sids: f.sids[i:j], marks: f.marks[f.at[i]:f.at[j]], at: at}
+}
+
 // StaleFacts builds the facts of the students whose stored facts are
-// stale, from their roster rows and records; nil when none is.
-func (s *queries) StaleFacts(ctx context.Context) (*StaleFacts, error) {
+// stale, from their roster rows and records dated from since (YYYY-MM-DD;
+// "" for all): nil when none is. It reads in one snapshot (PostgreSQL:
+// a repeatable-read transaction; a read-only SQLite store: a read
+// transaction), so that a rebuild committed meanwhile cannot make it miss
+// a student or its records. (A writing SQLite store reads without one:
+// its runs hold the write lock, and nobody else rebuilds.)
+func (s *Store) StaleFacts(ctx context.Context, since string) (*StaleFacts, error) {
+	if s.Dialect == SQLite && !s.readOnly {
+		return s.queries.staleFacts(ctx, since)
+	}
+	opts := &sql.TxOptions{}
+	if s.Dialect == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	tx, err := s.pool.BeginTxx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("read stale student facts: %w", err)
+	}
+	defer tx.Rollback()
+	q := queries{db: tx, dialect: s.Dialect}
+	return q.staleFacts(ctx, since)
+}
+
+func (s *queries) staleFacts(ctx context.Context, since string) (*StaleFacts, error) {
 	f, err := s.staleMarks(ctx)
 	if err != nil || f == nil {
 		return nil, err
 	}
-	return f, s.buildFacts(ctx, f, f.sids[0], f.sids[len(f.sids)-1])
+	return f, s.buildFacts(ctx, f, f.sids[0], f.sids[len(f.sids)-1], since)
+}
+
+// hasStaleFacts reports whether any student's facts are stale.
+func (s *queries) hasStaleFacts(ctx context.Context) (bool, error) {
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM (SELECT 1 FROM student_facts_stale LIMIT 1) AS one`); err != nil {
+		return false, fmt.Errorf("read stale student facts: %w", err)
+	}
+	return n > 0, nil
 }
 
 // staleMarks reads the stale students and their marks; nil when none is.
 func (s *queries) staleMarks(ctx context.Context) (*StaleFacts, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT sid, n FROM student_facts_stale ORDER BY sid`)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, sid FROM student_facts_stale ORDER BY sid, id`)
 	if err != nil {
 		return nil, fmt.Errorf("read stale student facts: %w", err)
 	}
 	defer rows.Close()
 	f := &StaleFacts{}
 	for rows.Next() {
-		var sid, n int64
-		if err := rows.Scan(&sid, &n); err != nil {
+		var id, sid int64
+		if err := rows.Scan(&id, &sid); err != nil {
 			return nil, fmt.Errorf("read stale student facts: %w", err)
 		}
-		f.sids, f.marks = append(f.sids, sid), append(f.marks, n)
+		if len(f.sids) == 0 || f.sids[len(f.sids)-1] != sid {
+			f.sids, f.at = append(f.sids, sid), append(f.at, len(f.marks))
+		}
+		f.marks = append(f.marks, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read stale student facts: %w", err)
@@ -250,17 +296,22 @@ func (s *queries) staleMarks(ctx context.Context) (*StaleFacts, error) {
 	if len(f.sids) == 0 {
 		return nil, nil
 	}
+	f.at = append(f.at, len(f.marks))
 	return f, nil
 }
 
+// staleSIDs selects the stale students once each.
+const staleSIDs = `(SELECT DISTINCT sid FROM student_facts_stale WHERE sid >= ? AND sid <= ?)`
+
 // buildFacts builds into f.rows the facts of the stale students from lo to
-// hi (inclusive) an evaluation reads.
-func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64) error {
+// hi (inclusive) an evaluation reads, from their records dated from since
+// ("" for all).
+func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64, since string) error {
 	f.rows = make(map[int64]*builtFacts)
 	type lists struct{ abs, con, tea []factEntry }
 	by := make(map[int64]*lists)
-	read := func(what, q string, scan func(rows *sql.Rows) error) error {
-		rows, err := s.db.QueryContext(ctx, s.rebind(q), lo, hi)
+	read := func(what, q string, args []any, scan func(rows *sql.Rows) error) error {
+		rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
@@ -276,7 +327,7 @@ func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64) e
 		return nil
 	}
 	if err := read("read students", `SELECT s.sid, `+evalPacked+`, `+evalRoster+` FROM students s
-		JOIN student_facts_stale k ON k.sid = s.sid WHERE k.sid >= ? AND k.sid <= ? AND `+evalStatus, func(rows *sql.Rows) error {
+		JOIN `+staleSIDs+` k ON k.sid = s.sid WHERE `+evalStatus, []any{lo, hi}, func(rows *sql.Rows) error {
 		var sid, packed int64
 		var roster string
 		if err := rows.Scan(&sid, &packed, &roster); err != nil {
@@ -291,7 +342,7 @@ func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64) e
 	records := func(what, q string, add func(l *lists, day int32, v []byte, hours int64)) error {
 		var sid, hours int64
 		var date, v []byte
-		return read(what, q, func(rows *sql.Rows) error {
+		return read(what, q, []any{lo, hi, since}, func(rows *sql.Rows) error {
 			if err := rows.Scan(&sid, &date, &v, &hours); err != nil {
 				return err
 			}
@@ -304,7 +355,7 @@ func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64) e
 		})
 	}
 	if err := records("read attendance", `SELECT a.sid, a.date, a.status, 0 FROM attendance a
-		JOIN student_facts_stale k ON k.sid = a.sid WHERE k.sid >= ? AND k.sid <= ? AND a.status IN ('absent', 'sick', 'leave')`,
+		JOIN `+staleSIDs+` k ON k.sid = a.sid WHERE a.date >= ? AND a.status IN ('absent', 'sick', 'leave')`,
 		func(l *lists, d int32, status []byte, _ int64) {
 			u := int32(0)
 			if string(status) == "absent" {
@@ -315,12 +366,12 @@ func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64) e
 		return err
 	}
 	if err := records("read contacts", `SELECT c.sid, c.date, '', 0 FROM contacts c
-		JOIN student_facts_stale k ON k.sid = c.sid WHERE k.sid >= ? AND k.sid <= ?`,
+		JOIN `+staleSIDs+` k ON k.sid = c.sid WHERE c.date >= ?`,
 		func(l *lists, d int32, _ []byte, _ int64) { l.con = append(l.con, factEntry{day: d}) }); err != nil {
 		return err
 	}
 	if err := records("read home teaching", `SELECT h.sid, h.date, '', h.class_hours FROM home_teaching h
-		JOIN student_facts_stale k ON k.sid = h.sid WHERE k.sid >= ? AND k.sid <= ?`,
+		JOIN `+staleSIDs+` k ON k.sid = h.sid WHERE h.date >= ?`,
 		func(l *lists, d int32, _ []byte, hours int64) {
 			l.tea = append(l.tea, factEntry{day: d, value: int32(hours)})
 		}); err != nil {
@@ -333,12 +384,13 @@ func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64) e
 }
 
 // RefreshFacts rebuilds the facts of every stale student from its roster
-// row and records and unmarks it, in the transaction: an import and a
-// writing run call it before they commit, so that the facts they leave
-// agree with the rows they wrote. A student an evaluation no longer reads
-// (left, graduated, gone) loses its facts. It returns how many students it
-// rebuilt. A student marked again while it read (a contact recorded
-// through the API meanwhile) stays marked.
+// row and records and removes the marks it read, in the transaction: an
+// import and a writing run call it before they commit, so that the facts
+// they leave agree with the rows they wrote. A student an evaluation no
+// longer reads (left, graduated, gone) loses its facts. It returns how many
+// students it rebuilt. A student marked while it read (a contact recorded
+// through the API meanwhile) keeps that mark. It must run under the data
+// lock: two rebuilds at once could each remove marks the other read.
 func (tx *Tx) RefreshFacts(ctx context.Context) (int, error) {
 	all, err := tx.staleMarks(ctx)
 	if err != nil || all == nil {
@@ -347,10 +399,12 @@ func (tx *Tx) RefreshFacts(ctx context.Context) (int, error) {
 	// In chunks, so that a roster import of a city holds one chunk's
 	// facts at a time, not the city's.
 	for i := 0; i < len(all.sids); i += refreshChunk {
-		j := min(i+refreshChunk, len(all.sids))
-		f := &StaleFacts{sids: all.sids[i:j], marks: all.marks[i:j]}
-		if err := tx.buildFacts(ctx, f, f.sids[0], f.sids[len(f.sids)-1]); err != nil {
+		f := all.chunk(i, min(i+refreshChunk, len(all.sids)))
+		if err := tx.buildFacts(ctx, f, f.sids[0], f.sids[len(f.sids)-1], ""); err != nil {
 			return 0, err
+		}
+		if afterBuild != nil {
+			afterBuild()
 		}
 		if err := tx.writeFacts(ctx, f); err != nil {
 			return 0, err
@@ -359,11 +413,14 @@ func (tx *Tx) RefreshFacts(ctx context.Context) (int, error) {
 	return len(all.sids), nil
 }
 
+// afterBuild, in tests, runs between a chunk's build and its write.
+var afterBuild func()
+
 // refreshChunk is how many stale students RefreshFacts builds at a time.
 var refreshChunk = 100_000
 
 // writeFacts stores the facts built in f, removes those of the students an
-// evaluation no longer reads, and unmarks them all.
+// evaluation no longer reads, and removes the marks read.
 func (tx *Tx) writeFacts(ctx context.Context, f *StaleFacts) error {
 	var built, gone []int64
 	for _, sid := range f.sids {
@@ -385,14 +442,14 @@ func (tx *Tx) writeFacts(ctx context.Context, f *StaleFacts) error {
 		}
 	}
 	const stage = "stage_student_facts_stale"
-	if err := tx.stage(ctx, stage, "student_facts_stale", []string{"sid", "n"}, len(f.sids), func(i int, d []any) {
-		d[0], d[1] = f.sids[i], f.marks[i]
+	if err := tx.stage(ctx, stage, "student_facts_stale", []string{"id"}, len(f.marks), func(i int, d []any) {
+		d[0] = f.marks[i]
 	}); err != nil {
 		return err
 	}
 	// IN, not a correlated EXISTS: SQLite indexes the subquery's rows
-	// once instead of scanning them for every stale row.
-	if _, err := tx.db.ExecContext(ctx, `DELETE FROM student_facts_stale WHERE (sid, n) IN (SELECT sid, n FROM `+stage+`)`); err != nil {
+	// once instead of scanning them for every mark.
+	if _, err := tx.db.ExecContext(ctx, `DELETE FROM student_facts_stale WHERE id IN (SELECT id FROM `+stage+`)`); err != nil {
 		return fmt.Errorf("unmark stale student facts: %w", err)
 	}
 	return tx.dropStage(ctx, stage)
@@ -402,8 +459,7 @@ func (tx *Tx) writeFacts(ctx context.Context, f *StaleFacts) error {
 // for RefreshFacts to rebuild them all (`baoxue migrate --rebuild-facts`).
 func (tx *Tx) MarkAllFactsStale(ctx context.Context) error {
 	_, err := tx.db.ExecContext(ctx, `INSERT INTO student_facts_stale (sid)
-		SELECT sid FROM students UNION SELECT sid FROM student_facts
-		EXCEPT SELECT sid FROM student_facts_stale`)
+		SELECT sid FROM students UNION SELECT sid FROM student_facts`)
 	if err != nil {
 		return fmt.Errorf("mark student facts stale: %w", err)
 	}

@@ -13,16 +13,18 @@
 -- evaluation rebuild the stale students' facts in their own transaction,
 -- so that a killed one leaves both as they were; an evaluation reads a
 -- stale student's roster row and records instead of its facts, so a stale
--- fact is never evaluated. n counts the marks, so that a rebuild unmarks
--- only the students nobody marked again while it read.
+-- fact is never evaluated. A mark is a row of its own, never an update of
+-- another's, so that marking waits for nobody; a rebuild removes the
+-- marks it read, so a mark made while it read stays.
 CREATE TABLE student_facts (
     sid   BIGINT PRIMARY KEY,
     facts TEXT NOT NULL
 );
 CREATE TABLE student_facts_stale (
-    sid BIGINT PRIMARY KEY,
-    n   BIGINT NOT NULL DEFAULT 1
+    id  {{serial}},
+    sid BIGINT NOT NULL
 );
+CREATE INDEX student_facts_stale_sid ON student_facts_stale (sid);
 {{facts_triggers}}
 -- The facts of the students already there are built by the migration's
 -- caller (Store.Migrate), after this transaction.
