@@ -300,7 +300,9 @@ func (s *queries) staleMarks(ctx context.Context) (*StaleFacts, error) {
 	return f, nil
 }
 
-// staleSIDs selects the stale students once each.
+// staleSIDs selects the stale students once each. The queries that join
+// it bound their own table's sid too, so that a chunk of a city reads its
+// range of the table's key, not the whole table.
 const staleSIDs = `(SELECT DISTINCT sid FROM student_facts_stale WHERE sid >= ? AND sid <= ?)`
 
 // buildFacts builds into f.rows the facts of the stale students from lo to
@@ -327,7 +329,7 @@ func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64, s
 		return nil
 	}
 	if err := read("read students", `SELECT s.sid, `+evalPacked+`, `+evalRoster+` FROM students s
-		JOIN `+staleSIDs+` k ON k.sid = s.sid WHERE `+evalStatus, []any{lo, hi}, func(rows *sql.Rows) error {
+		JOIN `+staleSIDs+` k ON k.sid = s.sid WHERE s.sid >= ? AND s.sid <= ? AND `+evalStatus, []any{lo, hi, lo, hi}, func(rows *sql.Rows) error {
 		var sid, packed int64
 		var roster string
 		if err := rows.Scan(&sid, &packed, &roster); err != nil {
@@ -342,7 +344,7 @@ func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64, s
 	records := func(what, q string, add func(l *lists, day int32, v []byte, hours int64)) error {
 		var sid, hours int64
 		var date, v []byte
-		return read(what, q, []any{lo, hi, since}, func(rows *sql.Rows) error {
+		return read(what, q, []any{lo, hi, lo, hi, since}, func(rows *sql.Rows) error {
 			if err := rows.Scan(&sid, &date, &v, &hours); err != nil {
 				return err
 			}
@@ -355,7 +357,7 @@ func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64, s
 		})
 	}
 	if err := records("read attendance", `SELECT a.sid, a.date, a.status, 0 FROM attendance a
-		JOIN `+staleSIDs+` k ON k.sid = a.sid WHERE a.date >= ? AND a.status IN ('absent', 'sick', 'leave')`,
+		JOIN `+staleSIDs+` k ON k.sid = a.sid WHERE a.sid >= ? AND a.sid <= ? AND a.date >= ? AND a.status IN ('absent', 'sick', 'leave')`,
 		func(l *lists, d int32, status []byte, _ int64) {
 			u := int32(0)
 			if string(status) == "absent" {
@@ -366,12 +368,12 @@ func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64, s
 		return err
 	}
 	if err := records("read contacts", `SELECT c.sid, c.date, '', 0 FROM contacts c
-		JOIN `+staleSIDs+` k ON k.sid = c.sid WHERE c.date >= ?`,
+		JOIN `+staleSIDs+` k ON k.sid = c.sid WHERE c.sid >= ? AND c.sid <= ? AND c.date >= ?`,
 		func(l *lists, d int32, _ []byte, _ int64) { l.con = append(l.con, factEntry{day: d}) }); err != nil {
 		return err
 	}
 	if err := records("read home teaching", `SELECT h.sid, h.date, '', h.class_hours FROM home_teaching h
-		JOIN `+staleSIDs+` k ON k.sid = h.sid WHERE h.date >= ?`,
+		JOIN `+staleSIDs+` k ON k.sid = h.sid WHERE h.sid >= ? AND h.sid <= ? AND h.date >= ?`,
 		func(l *lists, d int32, _ []byte, hours int64) {
 			l.tea = append(l.tea, factEntry{day: d, value: int32(hours)})
 		}); err != nil {
