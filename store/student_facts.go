@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/lib/pq"
 )
 
 // A student's facts (table student_facts, migration 0015) are the days of
@@ -260,7 +262,7 @@ func (s *queries) staleFacts(ctx context.Context, since string) (*StaleFacts, er
 	if err != nil || f == nil {
 		return nil, err
 	}
-	return f, s.buildFacts(ctx, f, f.sids[0], f.sids[len(f.sids)-1], since)
+	return f, s.buildFacts(ctx, f, since)
 }
 
 // hasStaleFacts reports whether any student's facts are stale.
@@ -300,36 +302,23 @@ func (s *queries) staleMarks(ctx context.Context) (*StaleFacts, error) {
 	return f, nil
 }
 
-// staleSIDs selects the stale students once each. The queries that join
-// it bound their own table's sid too, so that a chunk of a city reads its
-// range of the table's key, not the whole table.
-const staleSIDs = `(SELECT DISTINCT sid FROM student_facts_stale WHERE sid >= ? AND sid <= ?)`
-
-// buildFacts builds into f.rows the facts of the stale students from lo to
-// hi (inclusive) an evaluation reads, from their records dated from since
-// ("" for all).
-func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64, since string) error {
+// buildFacts builds into f.rows the facts of the stale students of f an
+// evaluation reads, from their records dated from since ("" for all). The
+// students are named by their sids, not by a join to the marks: a join
+// planned without statistics (tables filled in the import's own
+// transaction) looped over every pair, and the list is what was read.
+func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, since string) error {
 	f.rows = make(map[int64]*builtFacts)
 	type lists struct{ abs, con, tea []factEntry }
 	by := make(map[int64]*lists)
 	read := func(what, q string, args []any, scan func(rows *sql.Rows) error) error {
-		rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return fmt.Errorf("%s: %w", what, err)
-			}
-		}
-		if err := rows.Err(); err != nil {
+		if err := s.eachForSIDs(ctx, q, f.sids, args, scan); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 		return nil
 	}
 	if err := read("read students", `SELECT s.sid, `+evalPacked+`, `+evalRoster+` FROM students s
-		JOIN `+staleSIDs+` k ON k.sid = s.sid WHERE s.sid >= ? AND s.sid <= ? AND `+evalStatus, []any{lo, hi, lo, hi}, func(rows *sql.Rows) error {
+		WHERE s.sid IN (?) AND `+evalStatus, nil, func(rows *sql.Rows) error {
 		var sid, packed int64
 		var roster string
 		if err := rows.Scan(&sid, &packed, &roster); err != nil {
@@ -344,7 +333,7 @@ func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64, s
 	records := func(what, q string, add func(l *lists, day int32, v []byte, hours int64)) error {
 		var sid, hours int64
 		var date, v []byte
-		return read(what, q, []any{lo, hi, lo, hi, since}, func(rows *sql.Rows) error {
+		return read(what, q, []any{since}, func(rows *sql.Rows) error {
 			if err := rows.Scan(&sid, &date, &v, &hours); err != nil {
 				return err
 			}
@@ -357,7 +346,7 @@ func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64, s
 		})
 	}
 	if err := records("read attendance", `SELECT a.sid, a.date, a.status, 0 FROM attendance a
-		JOIN `+staleSIDs+` k ON k.sid = a.sid WHERE a.sid >= ? AND a.sid <= ? AND a.date >= ? AND a.status IN ('absent', 'sick', 'leave')`,
+		WHERE a.sid IN (?) AND a.date >= ? AND a.status IN ('absent', 'sick', 'leave')`,
 		func(l *lists, d int32, status []byte, _ int64) {
 			u := int32(0)
 			if string(status) == "absent" {
@@ -368,12 +357,12 @@ func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, lo, hi int64, s
 		return err
 	}
 	if err := records("read contacts", `SELECT c.sid, c.date, '', 0 FROM contacts c
-		JOIN `+staleSIDs+` k ON k.sid = c.sid WHERE c.sid >= ? AND c.sid <= ? AND c.date >= ?`,
+		WHERE c.sid IN (?) AND c.date >= ?`,
 		func(l *lists, d int32, _ []byte, _ int64) { l.con = append(l.con, factEntry{day: d}) }); err != nil {
 		return err
 	}
 	if err := records("read home teaching", `SELECT h.sid, h.date, '', h.class_hours FROM home_teaching h
-		JOIN `+staleSIDs+` k ON k.sid = h.sid WHERE h.sid >= ? AND h.sid <= ? AND h.date >= ?`,
+		WHERE h.sid IN (?) AND h.date >= ?`,
 		func(l *lists, d int32, _ []byte, hours int64) {
 			l.tea = append(l.tea, factEntry{day: d, value: int32(hours)})
 		}); err != nil {
@@ -402,7 +391,7 @@ func (tx *Tx) RefreshFacts(ctx context.Context) (int, error) {
 	// facts at a time, not the city's.
 	for i := 0; i < len(all.sids); i += refreshChunk {
 		f := all.chunk(i, min(i+refreshChunk, len(all.sids)))
-		if err := tx.buildFacts(ctx, f, f.sids[0], f.sids[len(f.sids)-1], ""); err != nil {
+		if err := tx.buildFacts(ctx, f, ""); err != nil {
 			return 0, err
 		}
 		if afterBuild != nil {
@@ -531,4 +520,35 @@ func FactDay(b []byte) (int32, bool) {
 	doy := (153*((m+9)%12)+2)/5 + d - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return int32(era*146097 + doe - 719468), true
+}
+
+// eachForSIDs runs q, whose "IN (?)" names sids, with args after the
+// list, and calls scan for every row: on PostgreSQL in one query with the
+// list as an array (= ANY), on SQLite 500 sids a query.
+func (s *queries) eachForSIDs(ctx context.Context, q string, sids []int64, args []any, scan func(*sql.Rows) error) error {
+	run := func(q string, args []any) error {
+		rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	if s.dialect == Postgres {
+		return run(strings.Replace(q, "IN (?)", "= ANY(?)", 1), append([]any{pq.Array(sids)}, args...))
+	}
+	const per = 500
+	for start := 0; start < len(sids); start += per {
+		end := min(start+per, len(sids))
+		if err := run(strings.Replace(q, "IN (?)", "IN ("+placeholders(end-start)+")", 1),
+			append(int64sToAny(sids[start:end]), args...)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
