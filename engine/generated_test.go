@@ -25,21 +25,10 @@ import (
 // had come to school. A writing run there is refused; a forced one, and the
 // next week's dry run, change nothing that the data does not say.
 func TestDayPastTheDataChangesNothing(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := synth.Generate(context.Background(), dir, synth.Options{Students: 3000, Seed: 11}); err != nil {
-		t.Fatal(err)
-	}
-	set, err := rules.Defaults()
-	if err != nil {
-		t.Fatal(err)
-	}
+	set, importAll := generated(t, 11)
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		for _, kind := range importer.Kinds {
-			if _, err := importer.ImportFile(ctx, st, kind, filepath.Join(dir, kind+".csv"), importer.Options{Actor: "test"}); err != nil {
-				t.Fatalf("import %s: %v", kind, err)
-			}
-		}
+		importAll(t, st)
 		eval := func(at string, opt engine.Options) (*engine.Result, error) {
 			opt.At, _ = civil.ParseDay(at)
 			return engine.Evaluate(ctx, st, set, opt)
@@ -82,21 +71,10 @@ func TestDayPastTheDataChangesNothing(t *testing.T) {
 // streaks and messages, at T and at a T a month before. A rebuild then
 // stores the same facts.
 func TestStoredFactsAgreeWithRecords(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := synth.Generate(context.Background(), dir, synth.Options{Students: 3000, Seed: 5}); err != nil {
-		t.Fatal(err)
-	}
-	set, err := rules.Defaults()
-	if err != nil {
-		t.Fatal(err)
-	}
+	set, importAll := generated(t, 5)
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		for _, kind := range importer.Kinds {
-			if _, err := importer.ImportFile(ctx, st, kind, filepath.Join(dir, kind+".csv"), importer.Options{Actor: "test"}); err != nil {
-				t.Fatalf("import %s: %v", kind, err)
-			}
-		}
+		importAll(t, st)
 		stale, err := st.StaleFacts(ctx, "")
 		if err != nil || stale.Len() != 0 {
 			t.Fatalf("after the imports %d students' facts are stale (%v), want none", stale.Len(), err)
@@ -149,4 +127,26 @@ func TestStoredFactsAgreeWithRecords(t *testing.T) {
 			t.Error("the rebuilt facts differ from the ones the imports kept")
 		}
 	})
+}
+
+// generated makes a district of 3,000 students with seed and returns the
+// built-in rules and a function that imports every file of it into a store.
+func generated(t *testing.T, seed int64) (*rules.Set, func(*testing.T, *store.Store)) {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := synth.Generate(context.Background(), dir, synth.Options{Students: 3000, Seed: seed}); err != nil {
+		t.Fatal(err)
+	}
+	set, err := rules.Defaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set, func(t *testing.T, st *store.Store) {
+		t.Helper()
+		for _, kind := range importer.Kinds {
+			if _, err := importer.ImportFile(context.Background(), st, kind, filepath.Join(dir, kind+".csv"), importer.Options{Actor: "test"}); err != nil {
+				t.Fatalf("import %s: %v", kind, err)
+			}
+		}
+	}
 }
