@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
+	"slices"
 	"testing"
 
 	"baoxue/engine"
@@ -63,6 +65,29 @@ func TestAlertLineJSONEveryByte(t *testing.T) {
 		l := engine.AlertLine{Message: s}
 		if got, want := string(appendAlertLine(nil, &l)), encoded(t, &l); got != want {
 			t.Fatalf("%q: %s, encoder %s", s, got, want)
+		}
+	}
+}
+
+// TestAlertLineFieldsKnown: the hand-written line knows every field of
+// AlertLine and TaskLine with its JSON tag; a field added to either must
+// be written by appendAlertLine too (and added here), or this fails.
+func TestAlertLineFieldsKnown(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		tags []string
+	}{
+		{engine.AlertLine{}, []string{"type", "rule", "student", "school", "severity", "recipients", "new", "notified",
+			"inhibited_by,omitempty", "task,omitempty", "message,omitempty"}},
+		{engine.TaskLine{}, []string{"kind", "assignee", "due"}},
+	} {
+		typ := reflect.TypeOf(c.v)
+		var tags []string
+		for i := range typ.NumField() {
+			tags = append(tags, typ.Field(i).Tag.Get("json"))
+		}
+		if !slices.Equal(tags, c.tags) {
+			t.Errorf("%s has the JSON fields %q; appendAlertLine writes %q", typ.Name(), tags, c.tags)
 		}
 	}
 }
