@@ -308,6 +308,17 @@ func (s *queries) staleMarks(ctx context.Context) (*StaleFacts, error) {
 // planned without statistics (tables filled in the import's own
 // transaction) looped over every pair, and the list is what was read.
 func (s *queries) buildFacts(ctx context.Context, f *StaleFacts, since string) error {
+	if s.dialect == Postgres {
+		// Always inside a transaction (a rebuild's, or the snapshot of
+		// StaleFacts). An import has just filled the tables, without
+		// statistics, and PostgreSQL plans "= ANY" over a chunk's sids as a
+		// scan of the whole table, once a chunk: the reads go by the
+		// primary keys, whatever the statistics say.
+		if _, err := s.db.ExecContext(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+			return fmt.Errorf("read stale student facts: %w", err)
+		}
+		defer s.db.ExecContext(context.WithoutCancel(ctx), `SET LOCAL enable_seqscan TO DEFAULT`)
+	}
 	f.rows = make(map[int64]*builtFacts)
 	type lists struct{ abs, con, tea []factEntry }
 	by := make(map[int64]*lists)

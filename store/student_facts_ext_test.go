@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"baoxue/store"
 	"baoxue/store/storetest"
@@ -187,6 +188,55 @@ func TestRefreshFactsKeepsLaterMarks(t *testing.T) {
 		}
 		if s := stale(t, st); !slices.Equal(s, []int64{1}) {
 			t.Errorf("after a contact recorded during the rebuild, stale %v, want [1]", s)
+		}
+	})
+}
+
+// TestMarkingWaitsForNobody: on PostgreSQL, a contact recorded through
+// the API for a student an import has just marked, in a transaction not
+// yet committed, is written at once: marks are rows of their own, and
+// nobody waits for another's. (SQLite's writers never overlap.)
+func TestMarkingWaitsForNobody(t *testing.T) {
+	st := storetest.Postgres(t)
+	ctx := context.Background()
+	factsFixture(t, st)
+	tx, err := st.BeginBulk(ctx, store.DataLock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if err := tx.RawExec(ctx, `INSERT INTO attendance (sid, date, status) VALUES (1, '2026-03-20', 'absent')`); err != nil {
+		t.Fatal(err)
+	}
+	quick, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := st.RawExec(quick, `INSERT INTO contacts (sid, date, teacher_id, channel, outcome, note, source, created_at)
+		VALUES (1, '2026-03-21', 'T1', 'phone', '', '', 'api', '')`); err != nil {
+		t.Fatalf("a contact of a student an open import marked: %v", err)
+	}
+}
+
+// TestMigrateFinishesTheFacts: a migrate with nothing to apply still
+// rebuilds the facts of stale students (a migration stopped before its
+// rebuild leaves them all stale).
+func TestMigrateFinishesTheFacts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		exec := factsFixture(t, st)
+		want, err := st.FactsDump(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exec(`UPDATE student_facts SET facts = ''`)
+		exec(`INSERT INTO student_facts_stale (sid) SELECT sid FROM students`)
+		if n, err := st.Migrate(ctx); err != nil || n != 0 {
+			t.Fatalf("Migrate = %d, %v; want nothing to apply", n, err)
+		}
+		if got, err := st.FactsDump(ctx); err != nil || got != want {
+			t.Errorf("after migrate the facts are not rebuilt (%v)", err)
+		}
+		if s := stale(t, st); len(s) != 0 {
+			t.Errorf("still stale after migrate: %v", s)
 		}
 	})
 }
