@@ -292,6 +292,9 @@ func (a *app) store(ctx context.Context, use access) (*store.Store, error) {
 		}
 		fresh = !has
 	}
+	// Before the schema: migrate rebuilds stale student facts under the
+	// data lock, and waits for it as --lock-timeout says.
+	st.SetLockWait(a.lockWait(a.name))
 	if err := schema(ctx, st, use); err != nil {
 		st.Close()
 		return nil, err
@@ -299,7 +302,6 @@ func (a *app) store(ctx context.Context, use access) (*store.Store, error) {
 	if fresh && a.name != "migrate" {
 		a.p.Fprintln(a.stderr, "app.created", st.Location())
 	}
-	st.SetLockWait(a.lockWait(a.name))
 	a.st = st
 	return st, nil
 }
