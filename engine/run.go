@@ -102,6 +102,13 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	started := opt.Now()
 	var tx *store.Tx
 	if !opt.DryRun {
+		// Students written to since the last import or run (contacts
+		// through the API, hand edits, a migrate stopped before its
+		// rebuild) would be read from their rows and held in memory all
+		// at once: rebuild their facts first, in a transaction of its own.
+		if _, err := st.RebuildFacts(ctx, false); err != nil {
+			return nil, err
+		}
 		var err error
 		if tx, err = st.BeginBulk(ctx, store.DataLock); err != nil {
 			return nil, err
