@@ -208,64 +208,6 @@ func unpackFacts(st *EvalStudent, text string) bool {
 // unitSep joins the text fields of a student row in StreamEvalStudents.
 const unitSep = "\x1f"
 
-// DatedRow is one dated record of a student in a fact stream. Date is
-// "YYYY-MM-DD"; Status is the attendance status (absences), the class hours
-// as text (home teaching) or empty (contacts). Both byte slices are only valid
-// during the callback.
-type DatedRow struct {
-	SID    int64
-	Date   []byte
-	Status []byte
-	Hours  int
-}
-
-// StreamAbsences calls fn for every absence (status absent, sick or leave)
-// of the students in r dated from..to inclusive, ordered by sid then date, in
-// one streamed query.
-func (s *queries) StreamAbsences(ctx context.Context, r SIDRange, from, to string, fn func(*DatedRow) error) error {
-	return s.streamDated(ctx, "read attendance", `SELECT sid, date, status, 0 FROM attendance
-		WHERE sid >= ? AND sid < ? AND date >= ? AND date <= ? AND status IN ('absent', 'sick', 'leave')
-		ORDER BY sid, date`, r, from, to, fn)
-}
-
-// StreamContacts calls fn for every contact with the family of a student in
-// r dated from..to inclusive, ordered by sid then date.
-func (s *queries) StreamContacts(ctx context.Context, r SIDRange, from, to string, fn func(*DatedRow) error) error {
-	return s.streamDated(ctx, "read contacts", `SELECT sid, date, '', 0 FROM contacts
-		WHERE sid >= ? AND sid < ? AND date >= ? AND date <= ? ORDER BY sid, date`, r, from, to, fn)
-}
-
-// StreamHomeTeaching calls fn for every home-teaching session of a student
-// in r dated from..to inclusive, ordered by sid then date, with its class
-// hours in Hours.
-func (s *queries) StreamHomeTeaching(ctx context.Context, r SIDRange, from, to string, fn func(*DatedRow) error) error {
-	return s.streamDated(ctx, "read home teaching", `SELECT sid, date, '', class_hours FROM home_teaching
-		WHERE sid >= ? AND sid < ? AND date >= ? AND date <= ? ORDER BY sid, date`, r, from, to, fn)
-}
-
-func (s *queries) streamDated(ctx context.Context, what, q string, r SIDRange, from, to string, fn func(*DatedRow) error) error {
-	rows, err := s.db.QueryContext(ctx, s.rebind(q), r.Lo, r.Hi, from, to)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	defer rows.Close()
-	var row DatedRow
-	var date, status sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&row.SID, &date, &status, &row.Hours); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		row.Date, row.Status = date, status
-		if err := fn(&row); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
-}
-
 // CalendarSpan is one row of the school calendar: From to To inclusive is a holiday or a (make-up) school day, for one school or, with SchoolID "", all.
 type CalendarSpan struct {
 	From     string `db:"from_date"`

@@ -148,7 +148,7 @@ func OpenWith(ctx context.Context, dsn string, opt OpenOptions) (*Store, error) 
 		return nil, fmt.Errorf("open %s: %w: %w", where, ErrUnreachable, scrub(err, dsn))
 	}
 	// Readers run concurrently (on SQLite under WAL): an evaluation holds
-	// four streams open in each of its ranges at once, one range per core
+	// one stream open in each of its ranges at once, one range per core
 	// (see MaxConns). On SQLite, _txlock=immediate makes every transaction
 	// take the write lock up front, so two writers queue on the busy timeout
 	// instead of failing with SQLITE_BUSY half-way.
@@ -296,10 +296,10 @@ func sqliteParams(opt OpenOptions) []string {
 const MaxReadRanges = 4
 
 // maxConns is the size of the connection pool, fixed when the Store opens:
-// four streams for each range an evaluation reads at once (one per core, at
+// a stream for each range an evaluation reads at once (one per core, at
 // most MaxReadRanges), and room for the lifecycle reads, the run's own
 // transaction and other users.
-func maxConns() int { return 4*min(runtime.GOMAXPROCS(0), MaxReadRanges) + 8 }
+func maxConns() int { return min(runtime.GOMAXPROCS(0), MaxReadRanges) + 8 }
 
 // MaxConns returns the size of the connection pool, so that a reader holding
 // several streams open at once can stay within it.
