@@ -1,0 +1,75 @@
+package store_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"baoxue/store"
+	"baoxue/store/storetest"
+)
+
+// TestAssignPairings: a student with no pairing teacher gets the one
+// assigned, a student who has one keeps them, and only the assignments
+// that took effect are recorded, in the order given, on both engines.
+func TestAssignPairings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+		base := store.Student{Name: "张三", BirthDate: "2011-05-01", SchoolID: "S", Grade: 9, Status: "enrolled", Poverty: "none"}
+		var all []store.Student
+		for i, id := range []string{"L1", "L2", "L3", "L4"} {
+			s := base
+			s.Key, s.ID = "k"+id, id
+			if i == 1 {
+				s.PairingTeacherID = "T0"
+			}
+			all = append(all, s)
+		}
+		inTx(t, st, func(tx *store.Tx) error {
+			_, err := tx.WriteStudents(ctx, all, nil, now)
+			return err
+		})
+		idx, err := st.LoadStudentIndex(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sid := func(id string) int64 { return idx.Aliases[id] }
+		var runID int64
+		inTx(t, st, func(tx *store.Tx) error {
+			runID, err = tx.InsertRun(ctx, &store.Run{Kind: "eval", StartedAt: "2026-03-02T08:00:00Z", At: "2026-03-02"})
+			if err != nil {
+				return err
+			}
+			// Not in sid order: the record keeps the order given.
+			n, err := tx.AssignPairings(ctx, runID, []store.PairingAssignment{
+				{SID: sid("L4"), Teacher: "T4", Reason: "r4"},
+				{SID: sid("L2"), Teacher: "T2", Reason: "r2"},
+				{SID: sid("L1"), Teacher: "T1", Reason: "r1"},
+			}, "2026-03-02T08:00:00Z")
+			if n != 2 {
+				t.Errorf("%d assignments took effect, want 2", n)
+			}
+			return err
+		})
+		if got, want := rows(t, st, `SELECT id, pairing_teacher_id FROM students ORDER BY id`), "L1|T1\nL2|T0\nL3|\nL4|T4"; got != want {
+			t.Errorf("pairing teachers:\n%s\nwant:\n%s", got, want)
+		}
+		got := rows(t, st, `SELECT s.id, p.teacher_id, p.reason, p.run_id FROM pairings p JOIN students s ON s.sid = p.sid
+			WHERE p.reason <> 'import' ORDER BY p.id`)
+		if want := strings.ReplaceAll("L4|T4|r4|R\nL1|T1|r1|R", "R", strconv.FormatInt(runID, 10)); got != want {
+			t.Errorf("pairings:\n%s\nwant:\n%s", got, want)
+		}
+		inTx(t, st, func(tx *store.Tx) error {
+			_, err := tx.AssignPairings(ctx, runID, []store.PairingAssignment{
+				{SID: sid("L3"), Teacher: "T3"}, {SID: sid("L3"), Teacher: "T5"},
+			}, "2026-03-02T08:00:00Z")
+			if err == nil || !strings.Contains(err.Error(), "twice") {
+				t.Errorf("a student assigned twice: %v", err)
+			}
+			return nil
+		})
+	})
+}
