@@ -73,3 +73,17 @@ func TestAssignPairings(t *testing.T) {
 		})
 	})
 }
+
+// TestStudentsLeaveRoomForUpdates: on PostgreSQL, students' pages keep
+// room for a row's new version (migration 0016), so that a run's pairing
+// assignments update no index of students.
+func TestStudentsLeaveRoomForUpdates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		if st.Dialect != store.Postgres {
+			t.Skip("a PostgreSQL storage setting")
+		}
+		if got := rows(t, st, `SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'students'::regclass`); got != "fillfactor=85" {
+			t.Errorf("students' storage options: %q, want fillfactor=85", got)
+		}
+	})
+}
