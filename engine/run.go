@@ -146,7 +146,7 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	if res.RunID, err = tx.InsertRun(ctx, run); err != nil {
 		return nil, err
 	}
-	if err := write(ctx, tx, res.RunID, p, opt.At, store.FormatTime(opt.Now())); err != nil {
+	if err := write(ctx, tx, res.RunID, p, opt.At, store.FormatTime(opt.Now()), phase); err != nil {
 		return nil, err
 	}
 	if err := tx.FinishRun(ctx, res.RunID, store.FormatTime(opt.Now())); err != nil {
@@ -157,6 +157,7 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	if _, err := tx.RefreshFacts(ctx); err != nil {
 		return nil, err
 	}
+	phase("write facts")
 	if opt.beforeCommit != nil {
 		if err := opt.beforeCommit(); err != nil {
 			return nil, err
@@ -165,7 +166,7 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	if err := tx.Commit(); err != nil {
 		return nil, i18n.Errorf("engine.commit", err)
 	}
-	phase("write", "run", res.RunID)
+	phase("commit", "run", res.RunID)
 	return res, nil
 }
 
@@ -437,7 +438,8 @@ func checkNotEarlier(ctx context.Context, db latestRunReader, t civil.Day) error
 }
 
 // write applies a plan in the run's transaction.
-func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day, now string) error {
+// Each step's time goes to phase (the debug log).
+func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day, now string, phase func(string, ...any)) error {
 	at := t.String()
 	var opens []store.NewAlert
 	for _, d := range p.decisions {
@@ -456,6 +458,7 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 			d.alertID = ids[store.AlertKey{Rule: d.rule.ID, SID: d.stu.SID}]
 		}
 	}
+	phase("write alerts", "new", len(opens))
 	if err := tx.MarkAlertsNotified(ctx, at, p.notifyIDs); err != nil {
 		return err
 	}
@@ -486,9 +489,11 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 	for i, pr := range p.pairings {
 		assign[i] = store.PairingAssignment{SID: pr.sid, Teacher: pr.Teacher, Reason: pr.Rule + ": " + pr.Reason}
 	}
+	phase("write lifecycle")
 	if _, err := tx.AssignPairings(ctx, runID, assign, now); err != nil {
 		return err
 	}
+	phase("write pairings", "pairings", len(assign))
 	creates, grows := taskWrites(p)
 	if _, err := tx.InsertTasks(ctx, runID, at, creates); err != nil {
 		return err
@@ -496,6 +501,7 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 	if err := tx.GrowTasks(ctx, runID, at, grows); err != nil {
 		return err
 	}
+	phase("write tasks", "new", len(creates), "grown", len(grows))
 	var escalated []Escalation
 	for _, e := range p.escalations {
 		ok, err := tx.EscalateTask(ctx, runID, e.Task, e.Level, at)
@@ -517,7 +523,12 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 	if err != nil {
 		return err
 	}
-	return tx.Enqueue(ctx, now, msgs)
+	phase("write escalations", "escalated", len(escalated))
+	if err := tx.Enqueue(ctx, now, msgs); err != nil {
+		return err
+	}
+	phase("write outbox", "notifications", len(msgs))
+	return nil
 }
 
 // writeInhibitions records which open alerts are inhibited now, and by
