@@ -105,6 +105,17 @@ type DigestPaired struct {
 // notifications builds one digest per teacher with something to hear from
 // this run, in teacher order, keyed so that a replay writes nothing twice.
 func notifications(runID int64, t civil.Day, p *plan, escalated []Escalation) ([]store.OutboxMessage, error) {
+	return startNotifications(runID, t, p)(escalated)
+}
+
+// startNotifications builds and encodes, in a goroutine of its own, the
+// digests of everything in p but the escalations, whose success is known
+// only once they are written; the function it returns adds those, encodes
+// what they touch and returns what notifications returns. A writing run
+// starts it before its writes, so that the encoding (about a second for a
+// city's first run) is done while the database writes. p must not change
+// meanwhile but for the alerts' ids, which a digest does not show.
+func startNotifications(runID int64, t civil.Day, p *plan) func(escalated []Escalation) ([]store.OutboxMessage, error) {
 	digests := map[string]*Digest{}
 	get := func(teacher string) *Digest {
 		d, ok := digests[teacher]
@@ -114,7 +125,70 @@ func notifications(runID int64, t civil.Day, p *plan, escalated []Escalation) ([
 		}
 		return d
 	}
-	for _, d := range p.decisions {
+	// The teachers an escalation may reach are encoded last, once.
+	held := map[string]bool{}
+	for _, e := range p.escalations {
+		for _, to := range e.To {
+			held[to] = true
+		}
+	}
+	payloads := map[string][]byte{}
+	var err error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		addDigests(p, get)
+		for id, d := range digests {
+			if held[id] {
+				continue
+			}
+			if payloads[id], err = json.Marshal(d); err != nil {
+				err = fmt.Errorf("digest for %s: %w", id, err)
+				return
+			}
+		}
+	}()
+	return func(escalated []Escalation) ([]store.OutboxMessage, error) {
+		<-done
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range escalated {
+			for _, to := range e.To {
+				dg := get(to)
+				dg.Escalations = append(dg.Escalations, DigestEscal{Task: e.Task, Level: e.Level, Rule: e.Rule, Due: e.Due,
+					StudentKey: e.key, Name: e.name})
+				delete(payloads, to)
+			}
+		}
+		teachers := make([]string, 0, len(digests))
+		for id := range digests {
+			teachers = append(teachers, id)
+		}
+		sort.Strings(teachers)
+		out := make([]store.OutboxMessage, 0, len(teachers))
+		for _, id := range teachers {
+			b, ok := payloads[id]
+			if !ok {
+				var err error
+				if b, err = json.Marshal(digests[id]); err != nil {
+					return nil, fmt.Errorf("digest for %s: %w", id, err)
+				}
+			}
+			out = append(out, store.OutboxMessage{DedupKey: fmt.Sprintf("run:%d:teacher:%s", runID, id), RunID: runID,
+				Recipient: id, Kind: "digest", Payload: string(b)})
+		}
+		return out, nil
+	}
+}
+
+// addDigests adds to the digests get returns what p tells each teacher:
+// alerts, tasks, pairings, schools behind and undelivered notifications.
+func addDigests(p *plan, get func(teacher string) *Digest) {
+	// By pointer: a copy of a decision would read its alert id, which the
+	// run writes meanwhile.
+	for i := range p.decisions {
+		d := &p.decisions[i]
 		if !d.line.Notified {
 			continue
 		}
@@ -136,20 +210,13 @@ func notifications(runID int64, t civil.Day, p *plan, escalated []Escalation) ([
 		}
 	}
 	keyOf := map[int64]*FiredStudent{}
-	for _, d := range p.decisions {
-		keyOf[d.stu.SID] = d.stu
+	for i := range p.decisions {
+		keyOf[p.decisions[i].stu.SID] = p.decisions[i].stu
 	}
 	for _, pr := range p.pairings {
 		f := keyOf[pr.sid]
 		dg := get(pr.Teacher)
 		dg.Pairings = append(dg.Pairings, DigestPaired{StudentKey: f.Key, Name: f.Name, Reason: pr.Reason})
-	}
-	for _, e := range escalated {
-		for _, to := range e.To {
-			dg := get(to)
-			dg.Escalations = append(dg.Escalations, DigestEscal{Task: e.Task, Level: e.Level, Rule: e.Rule, Due: e.Due,
-				StudentKey: e.key, Name: e.name})
-		}
 	}
 	for _, u := range p.unreported {
 		for _, admin := range u.admins {
@@ -168,19 +235,4 @@ func notifications(runID int64, t civil.Day, p *plan, escalated []Escalation) ([
 			}
 		}
 	}
-	teachers := make([]string, 0, len(digests))
-	for id := range digests {
-		teachers = append(teachers, id)
-	}
-	sort.Strings(teachers)
-	out := make([]store.OutboxMessage, 0, len(teachers))
-	for _, id := range teachers {
-		b, err := json.Marshal(digests[id])
-		if err != nil {
-			return nil, fmt.Errorf("digest for %s: %w", id, err)
-		}
-		out = append(out, store.OutboxMessage{DedupKey: fmt.Sprintf("run:%d:teacher:%s", runID, id), RunID: runID,
-			Recipient: id, Kind: "digest", Payload: string(b)})
-	}
-	return out, nil
 }

@@ -146,7 +146,9 @@ func Evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt Options)
 	if res.RunID, err = tx.InsertRun(ctx, run); err != nil {
 		return nil, err
 	}
-	if err := write(ctx, tx, res.RunID, p, opt.At, store.FormatTime(opt.Now()), phase); err != nil {
+	// The digests are encoded while the database writes.
+	digests := startNotifications(res.RunID, opt.At, p)
+	if err := write(ctx, tx, res.RunID, p, opt.At, store.FormatTime(opt.Now()), digests, phase); err != nil {
 		return nil, err
 	}
 	if err := tx.FinishRun(ctx, res.RunID, store.FormatTime(opt.Now())); err != nil {
@@ -438,8 +440,10 @@ func checkNotEarlier(ctx context.Context, db latestRunReader, t civil.Day) error
 }
 
 // write applies a plan in the run's transaction.
-// Each step's time goes to phase (the debug log).
-func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day, now string, phase func(string, ...any)) error {
+// digests gives the run's notifications once the escalations are known
+// (startNotifications). Each step's time goes to phase (the debug log).
+func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day, now string,
+	digests func([]Escalation) ([]store.OutboxMessage, error), phase func(string, ...any)) error {
 	at := t.String()
 	var opens []store.NewAlert
 	for _, d := range p.decisions {
@@ -519,11 +523,12 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 	if err := tx.ReportOutbox(ctx, runID, reported); err != nil {
 		return err
 	}
-	msgs, err := notifications(runID, t, p, escalated)
+	phase("write escalations", "escalated", len(escalated))
+	msgs, err := digests(escalated)
 	if err != nil {
 		return err
 	}
-	phase("write escalations", "escalated", len(escalated))
+	phase("write digests", "digests", len(msgs))
 	if err := tx.Enqueue(ctx, now, msgs); err != nil {
 		return err
 	}
