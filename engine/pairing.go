@@ -1,9 +1,5 @@
 package engine
 
-import (
-	"sort"
-)
-
 // Pairing is a one-to-one pairing teacher assigned (or, in a dry run, to be
 // assigned) to a student.
 type Pairing struct {
@@ -34,18 +30,18 @@ func (p *pairer) assign(f *FiredStudent) (teacher, reason string) {
 		p.loads[h]++
 		return h, "homeroom teacher, under the cap"
 	}
-	candidates := append([]string(nil), p.dir.staff[f.School]...)
-	if len(candidates) == 0 {
+	// The least-loaded teacher of the school, the smallest id among
+	// equals: one pass, since a first run pairs tens of thousands of
+	// students and sorting the staff for each cost a second.
+	best, least := "", 0
+	for _, c := range p.dir.staff[f.School] {
+		if l := p.loads[c]; best == "" || l < least || l == least && c < best {
+			best, least = c, l
+		}
+	}
+	if best == "" {
 		return "", ""
 	}
-	sort.SliceStable(candidates, func(i, j int) bool {
-		li, lj := p.loads[candidates[i]], p.loads[candidates[j]]
-		if li != lj {
-			return li < lj
-		}
-		return candidates[i] < candidates[j]
-	})
-	best := candidates[0]
 	reason = "least-loaded teacher of the school"
 	if p.loads[best] >= p.cap {
 		reason = "every teacher of the school is at the cap; least-loaded teacher"
