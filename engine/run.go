@@ -591,6 +591,7 @@ func taskWrites(p *plan) (creates []store.NewTask, grows []store.TaskGrowth) {
 			}
 		}
 	}
+	creates = make([]store.NewTask, 0, len(ordered))
 	for _, rt := range ordered {
 		reasons := make([]store.NewReason, len(rt.reasons))
 		for j, i := range rt.reasons {
