@@ -112,8 +112,8 @@ func notifications(runID int64, t civil.Day, p *plan, escalated []Escalation) ([
 // digests of everything in p but the escalations, whose success is known
 // only once they are written; the function it returns adds those, encodes
 // what they touch and returns what notifications returns. A writing run
-// starts it before its writes, so that the encoding (about a second for a
-// city's first run) is done while the database writes. p must not change
+// starts it before its writes, so that the encoding (about two seconds for
+// a city's first run) is done while the database writes. p must not change
 // meanwhile but for the alerts' ids, which a digest does not show.
 func startNotifications(runID int64, t civil.Day, p *plan) func(escalated []Escalation) ([]store.OutboxMessage, error) {
 	digests := map[string]*Digest{}
@@ -137,6 +137,13 @@ func startNotifications(runID int64, t civil.Day, p *plan) func(escalated []Esca
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		// A panic here would end the daemon, not the run: make it the
+		// run's error, as it was when this ran in the run's goroutine.
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("digests: panic: %v", r)
+			}
+		}()
 		addDigests(p, get)
 		for id, d := range digests {
 			if held[id] {

@@ -183,3 +183,43 @@ func TestUndeliveredNotToItsOwnRecipient(t *testing.T) {
 		}
 	})
 }
+
+// TestDigestsWithEscalations: the digests encoded while a run writes and
+// those its escalations touch come out as one digest per teacher, whether
+// the teacher was held for a possible escalation or encoded before one
+// reached them, and an escalation that did not take effect is not told.
+func TestDigestsWithEscalations(t *testing.T) {
+	esc := func(task int64, to string) Escalation {
+		return Escalation{Task: task, Level: 1, Rule: "r", Due: "2026-03-01", To: []string{to}, key: "k", name: "n"}
+	}
+	p := &plan{escalations: []Escalation{esc(1, "P1"), esc(2, "P2")}}
+	for _, admin := range []string{"A1", "P1"} {
+		p.undelivered = append(p.undelivered, undelivered{DigestUndelivered: DigestUndelivered{ID: 7}, admins: []string{admin}})
+	}
+	// P1 is held and escalated; P2 held but its escalation did not take
+	// effect; A1 encoded at once, then reached by an escalation the plan
+	// did not name (as Escalate's runs do).
+	msgs, err := startNotifications(9, day(t, "2026-03-10"), p)([]Escalation{esc(1, "P1"), esc(3, "A1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Digest{}
+	for _, m := range msgs {
+		var d Digest
+		if err := json.Unmarshal([]byte(m.Payload), &d); err != nil {
+			t.Fatal(err)
+		}
+		got[m.Recipient] = d
+	}
+	if len(msgs) != 2 || msgs[0].Recipient != "A1" || msgs[1].Recipient != "P1" {
+		t.Fatalf("digests for %v, want A1 and P1 in order", got)
+	}
+	for _, who := range []string{"A1", "P1"} {
+		if d := got[who]; len(d.Escalations) != 1 || len(d.Undelivered) != 1 {
+			t.Errorf("%s's digest: %+v, want one escalation and one undelivered", who, d)
+		}
+	}
+	if got["A1"].Escalations[0].Task != 3 || got["P1"].Escalations[0].Task != 1 {
+		t.Errorf("escalations: A1 %+v, P1 %+v", got["A1"].Escalations, got["P1"].Escalations)
+	}
+}
