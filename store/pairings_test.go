@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -84,6 +85,58 @@ func TestStudentsLeaveRoomForUpdates(t *testing.T) {
 		}
 		if got := rows(t, st, `SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'students'::regclass`); got != "fillfactor=85" {
 			t.Errorf("students' storage options: %q, want fillfactor=85", got)
+		}
+	})
+}
+
+// TestAssignPairingsKeepOrder: with enough students that PostgreSQL hashes
+// the stage and scans students, the pairings are still numbered in the
+// order given (here the reverse of the students'), as SQLite numbers them.
+func TestAssignPairingsKeepOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+		const n = 3000
+		all := make([]store.Student, n)
+		for i := range all {
+			id := fmt.Sprintf("L%05d", i)
+			all[i] = store.Student{Key: "k" + id, ID: id, Name: "张三", BirthDate: "2011-05-01", SchoolID: "S", Grade: 9,
+				Status: "enrolled", Poverty: "none"}
+		}
+		inTx(t, st, func(tx *store.Tx) error {
+			_, err := tx.WriteStudents(ctx, all, nil, now)
+			return err
+		})
+		if err := st.RawExec(ctx, "ANALYZE students"); err != nil {
+			t.Fatal(err)
+		}
+		idx, err := st.LoadStudentIndex(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		as := make([]store.PairingAssignment, n)
+		for i := range as {
+			as[i] = store.PairingAssignment{SID: idx.Aliases[fmt.Sprintf("L%05d", n-1-i)], Teacher: "T", Reason: "r"}
+		}
+		inTx(t, st, func(tx *store.Tx) error {
+			runID, err := tx.InsertRun(ctx, &store.Run{Kind: "eval", StartedAt: "2026-03-02T08:00:00Z", At: "2026-03-02"})
+			if err != nil {
+				return err
+			}
+			if got, err := tx.AssignPairings(ctx, runID, as, "2026-03-02T08:00:00Z"); got != n {
+				t.Errorf("%d assignments took effect, want %d", got, n)
+				return err
+			}
+			return nil
+		})
+		got := strings.Split(rows(t, st, `SELECT sid FROM pairings ORDER BY id`), "\n")
+		if len(got) != n {
+			t.Fatalf("%d pairings, want %d", len(got), n)
+		}
+		for i, s := range got {
+			if want := strconv.FormatInt(as[i].SID, 10); s != want {
+				t.Fatalf("pairing %d is of student %s, want %s (the order given)", i, s, want)
+			}
 		}
 	})
 }
