@@ -33,14 +33,15 @@ func (p *pairer) assign(f *FiredStudent) (teacher, reason string) {
 	// The least-loaded teacher of the school, the smallest id among
 	// equals: one pass, since a first run pairs tens of thousands of
 	// students and sorting the staff for each cost a second.
-	best, least := "", 0
-	for _, c := range p.dir.staff[f.School] {
-		if l := p.loads[c]; best == "" || l < least || l == least && c < best {
+	staff := p.dir.staff[f.School]
+	if len(staff) == 0 {
+		return "", ""
+	}
+	best, least := staff[0], p.loads[staff[0]]
+	for _, c := range staff[1:] {
+		if l := p.loads[c]; l < least || l == least && c < best {
 			best, least = c, l
 		}
-	}
-	if best == "" {
-		return "", ""
 	}
 	reason = "least-loaded teacher of the school"
 	if p.loads[best] >= p.cap {

@@ -159,7 +159,7 @@ func (s *Store) apply(ctx context.Context, m Migration) (bool, error) {
 // {{now}}, the instant the migration runs as a stored instant (TimeFormat),
 // which the engines' own clocks would spell differently. A line that starts
 // with {{postgres}} is PostgreSQL's alone (a storage setting SQLite has no
-// word for).
+// word for); such a statement must fit on its line.
 func (s *Store) dialectSQL(q string) string {
 	serial := "INTEGER PRIMARY KEY"
 	if s.Dialect == Postgres {
