@@ -87,10 +87,13 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 	}
 	all := byReason{as: make([]OpenAlert, 0, n+n/8), runs: make([]int64, 0, n+n/8)}
 	in := interner{}
+	// Scanned straight into the slice: a row scanned into a variable of
+	// its own was a heap allocation of the wide struct per alert.
+	var run int64
+	var text string
 	for rows.Next() {
-		var a OpenAlert
-		var run int64
-		var text string
+		all.as = append(all.as, OpenAlert{})
+		a := &all.as[len(all.as)-1]
 		if err := rows.Scan(&a.ID, &a.SID, &a.TaskID, &run, &text); err != nil {
 			return nil, fmt.Errorf("read open alerts: %w", err)
 		}
@@ -111,7 +114,7 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 			a.TaskClosedAt = sql.NullString{String: closed, Valid: closed != ""}
 		}
 		a.TaskLeft = left != ""
-		all.as, all.runs = append(all.as, a), append(all.runs, run)
+		all.runs = append(all.runs, run)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read open alerts: %w", err)

@@ -140,9 +140,10 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, stale *Sta
 		}
 		return nil
 	}
+	// (Declared once: scanned into, a variable escapes to the heap.)
 	var text string
+	var sid int64
 	for rows.Next() {
-		var sid int64
 		if err := rows.Scan(&sid, &text); err != nil {
 			return fmt.Errorf("read students: %w", err)
 		}

@@ -58,6 +58,13 @@ func (c *chunks[T]) add(v T) {
 	c.cur = append(c.cur, v)
 }
 
+// next adds a zero row and returns it, to be filled in place.
+func (c *chunks[T]) next() *T {
+	var zero T
+	c.add(zero)
+	return &c.cur[len(c.cur)-1]
+}
+
 // all returns the rows in the order added, nil when there are none.
 func (c *chunks[T]) all() []T {
 	if len(c.full) == 0 {

@@ -246,10 +246,12 @@ func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
 	defer rows.Close()
 	var ts chunks[OpenTask]
 	in := interner{}
+	// Scanned straight into the chunk: a row scanned into a variable of
+	// its own was a heap allocation per task.
+	var forAlert int
+	var text string
 	for rows.Next() {
-		var t OpenTask
-		var forAlert int
-		var text string
+		t := ts.next()
 		if err := rows.Scan(&t.ID, &t.SID, &forAlert, &text); err != nil {
 			return nil, fmt.Errorf("read open tasks: %w", err)
 		}
@@ -261,7 +263,6 @@ func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
 			*f = in.intern(*f)
 		}
 		t.ForAlert = forAlert == 1
-		ts.add(t)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read open tasks: %w", err)
