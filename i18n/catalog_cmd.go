@@ -15,6 +15,7 @@ var _ = register([]entry{
 	{Key: "main.later", Zh: "baoxue %s：这个版本还没有这个命令（见 SPEC 第 3 节）", En: "baoxue %s: not available in this version yet (see SPEC §3)"},
 	{Key: "main.lang_source", Zh: "%s：%s", En: "%s: %s"},
 	{Key: "main.cpu_profile", Zh: "baoxue：CPU 性能分析：%s", En: "baoxue: cpu profile: %s"},
+	{Key: "main.mem_profile", Zh: "baoxue：内存分析：%s", En: "baoxue: memory profile: %s"},
 	{Key: "cmd.unexpected_arg", Zh: "%s：多余的参数 %q", En: "%s: unexpected argument %q"},
 
 	// Global flags.

@@ -36,6 +36,7 @@ func main() {
 	stopProfile := startProfile(os.Getenv("BAOXUE_CPUPROFILE"))
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stopProfile()
+	writeAllocs(os.Getenv("BAOXUE_MEMPROFILE"))
 	stop()
 	os.Exit(code)
 }
@@ -69,6 +70,27 @@ func startProfile(path string) func() {
 	return func() {
 		pprof.StopCPUProfile()
 		f.Close()
+	}
+}
+
+// writeAllocs writes the heap profile to path (when set) as the command
+// ends: BAOXUE_MEMPROFILE=mem.out baoxue eval …, then `go tool pprof
+// -sample_index=alloc_space` for what the command allocated in all (each
+// fresh page it touches costs; see BENCHMARKS.md).
+func writeAllocs(path string) {
+	if path == "" {
+		return
+	}
+	lang, _ := chooseLang("", os.Getenv(langEnv), "")
+	p := i18n.NewPrinter(lang)
+	f, err := os.Create(path)
+	if err != nil {
+		p.Fprintln(os.Stderr, "main.mem_profile", err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		p.Fprintln(os.Stderr, "main.mem_profile", err)
 	}
 }
 
