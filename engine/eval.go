@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -186,7 +187,7 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	opt.Progress.Start("eval", "students")
 	rd := &reader{st: st, length: length, ws: newWindows(cal, opt.At, length, rp.asOf, rp.skip),
 		from: from, datedFrom: datedFrom, stale: stale,
-		progress: opt.Progress, perSchool: map[string]int{}, skipped: map[string]int{}}
+		progress: opt.Progress, perSchool: map[string]int{}, skipped: map[string]int{}, loads: map[string]int{}}
 
 	// Each range holds a connection for as long as it reads; keep the
 	// ranges within the pool, with room for the lifecycle reads, the run's
@@ -229,7 +230,7 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	if err != nil {
 		return nil, err
 	}
-	return &scanned{firings: out, perSchool: rd.perSchool, skipped: rd.skipped}, nil
+	return &scanned{firings: out, perSchool: rd.perSchool, skipped: rd.skipped, loads: rd.loads}, nil
 }
 
 // scanned is what a scan found.
@@ -238,6 +239,9 @@ type scanned struct {
 	// perSchool counts the evaluated students of each school; skipped the
 	// students of schools not evaluated (attendance not reported).
 	perSchool, skipped map[string]int
+	// loads counts the students read (evaluated or skipped) of each
+	// pairing teacher: the load pairing weighs against its cap.
+	loads map[string]int
 }
 
 // counts returns how many students were evaluated and how many skipped.
@@ -279,14 +283,15 @@ type reader struct {
 	mu       sync.Mutex
 	progress Progress
 	// perSchool counts the evaluated students of each school, skipped
-	// those of schools not evaluated (under mu).
-	perSchool, skipped map[string]int
+	// those of schools not evaluated, loads the students of each pairing
+	// teacher (under mu).
+	perSchool, skipped, loads map[string]int
 }
 
 // read reads the students of part with their facts and sends them to
 // batches, in batches taken from free when there are.
 func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- []student, free <-chan []student) error {
-	perSchool, skipped := map[string]int{}, map[string]int{}
+	perSchool, skipped, loads := map[string]int{}, map[string]int{}, map[string]int{}
 	defer func() {
 		rd.mu.Lock()
 		for school, n := range perSchool {
@@ -294,6 +299,9 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 		}
 		for school, n := range skipped {
 			rd.skipped[school] += n
+		}
+		for teacher, n := range loads {
+			rd.loads[teacher] += n
 		}
 		rd.mu.Unlock()
 	}()
@@ -320,6 +328,16 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 		return nil
 	}
 	err := rd.st.StreamEvalStudents(ctx, part, rd.stale, func(es *store.EvalStudent) error {
+		// Every student read is enrolled or suspended: what counts toward
+		// a pairing teacher's cap. (A new key is cloned, not kept as a
+		// slice of the row's text.)
+		if t := es.PairingTeacherID; t != "" {
+			if n, ok := loads[t]; ok {
+				loads[t] = n + 1
+			} else {
+				loads[strings.Clone(t)] = 1
+			}
+		}
 		w := rd.ws.of(es.SchoolID)
 		if w == nil {
 			// The school has not reported in the lookback.

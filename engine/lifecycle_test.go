@@ -321,6 +321,12 @@ func TestPairing(t *testing.T) {
 		// S0 already has T3: kept, and counts toward T3's load.
 		s0 := s.student("S0", "SCH01", 5, "T1", "left_behind", "1", "pairing_teacher_id", "T3")
 		s.absent(s0, "absent", "2026-03-10")
+		// Students who left count toward nobody's load; K1, of a school
+		// that has not reported (not evaluated), counts toward T2's.
+		s.student("D1", "SCH01", 5, "T1", "status", "transferred", "pairing_teacher_id", "T3")
+		s.student("D2", "SCH01", 5, "T1", "status", "dropped", "pairing_teacher_id", "T3")
+		s.unreportedSchool("SCH02", "C1")
+		s.student("K1", "SCH02", 5, "", "pairing_teacher_id", "T2")
 		ids := []string{"S1", "S2", "S3", "S4", "S5", "S6", "S7"}
 		for _, id := range ids {
 			sid := s.student(id, "SCH01", 5, "T1", "left_behind", "2")
@@ -335,19 +341,22 @@ func TestPairing(t *testing.T) {
 			got[p.Student] = p.Teacher
 		}
 		// Homeroom T1 first up to the cap (S1, S2), then the least loaded:
-		// T2 (0) for S3, T2 and T3 at 1 -> T2 for S4, then T3 for S5; all
-		// at the cap: least loaded then smallest id for S6, S7.
-		want := map[string]string{"S1": "T1", "S2": "T1", "S3": "T2", "S4": "T2", "S5": "T3", "S6": "T1", "S7": "T2"}
+		// T2 and T3 at 1 -> T2 (smaller id) for S3, T3 for S4; all at the
+		// cap: least loaded then smallest id for S5, S6, S7.
+		want := map[string]string{"S1": "T1", "S2": "T1", "S3": "T2", "S4": "T3", "S5": "T1", "S6": "T2", "S7": "T3"}
 		for id, tch := range want {
 			if got[id] != tch {
 				t.Errorf("pairing of %s = %q, want %q (all: %v)", id, got[id], tch, got)
 			}
 		}
+		if res.NotEvaluated != 1 {
+			t.Errorf("students not evaluated = %d, want 1 (K1)", res.NotEvaluated)
+		}
 		if _, ok := got["S0"]; ok {
 			t.Errorf("S0 already had a pairing teacher and was reassigned")
 		}
-		if n := s.count("students", "pairing_teacher_id <> ''"); n != 8 {
-			t.Errorf("paired students = %d, want 8", n)
+		if n := s.count("students", "pairing_teacher_id <> ''"); n != 11 {
+			t.Errorf("paired students = %d, want 11", n)
 		}
 		if n := s.count("tasks", "kind = 'pairing'"); n != 7 {
 			t.Errorf("pairing tasks = %d, want 7", n)

@@ -243,7 +243,7 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 		frozen[school] = true
 	}
 	l := &lifecycle{open: state.open, index: state.index, tasks: state.tasks, taskIdx: indexTasks(state.tasks), set: set,
-		campaign: opt.Campaign, dir: state.dir, cal: cal, loads: state.loads, pairCap: opt.PairingCap, t: t, zone: opt.Zone,
+		campaign: opt.Campaign, dir: state.dir, cal: cal, loads: sc.loads, pairCap: opt.PairingCap, t: t, zone: opt.Zone,
 		frozen: frozen}
 	p := l.decide(sc.firings)
 	if !opt.DryRun {
@@ -333,7 +333,6 @@ type runState struct {
 	open    []store.OpenAlert
 	index   openBy
 	tasks   []store.OpenTask
-	loads   map[string]int
 	overdue []store.OverdueTask
 	// undelivered are the notifications no run has reported yet.
 	undelivered []store.Undelivered
@@ -409,9 +408,6 @@ func readState(ctx context.Context, st *store.Store, t civil.Day, zone *time.Loc
 		return nil, err
 	}
 	rs.dir = newDirectory(schools, teachers)
-	if rs.loads, err = st.PairingLoads(ctx); err != nil {
-		return nil, err
-	}
 	if rs.overdue, err = st.OverdueTasks(ctx, t.String()); err != nil {
 		return nil, err
 	}

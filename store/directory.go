@@ -33,24 +33,3 @@ func (s *queries) Directory(ctx context.Context) ([]DirSchool, []DirTeacher, err
 	}
 	return schools, teachers, nil
 }
-
-// PairingLoads returns how many enrolled or suspended students each teacher
-// is the pairing teacher of (students who left do not count toward the cap).
-func (s *queries) PairingLoads(ctx context.Context) (map[string]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT pairing_teacher_id, COUNT(*) FROM students
-		WHERE pairing_teacher_id <> '' AND status IN ('enrolled', 'suspended') GROUP BY pairing_teacher_id`)
-	if err != nil {
-		return nil, fmt.Errorf("read pairing loads: %w", err)
-	}
-	defer rows.Close()
-	loads := map[string]int{}
-	for rows.Next() {
-		var t string
-		var n int
-		if err := rows.Scan(&t, &n); err != nil {
-			return nil, fmt.Errorf("read pairing loads: %w", err)
-		}
-		loads[t] = n
-	}
-	return loads, rows.Err()
-}
