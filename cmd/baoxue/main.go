@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -89,6 +90,8 @@ func writeAllocs(path string) {
 		return
 	}
 	defer f.Close()
+	// The profile counts what was allocated up to the last collection.
+	runtime.GC()
 	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
 		p.Fprintln(os.Stderr, "main.mem_profile", err)
 	}
