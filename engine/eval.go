@@ -300,6 +300,11 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 		for school, n := range skipped {
 			rd.skipped[school] += n
 		}
+		// (The larger map is kept and the smaller added to it: the
+		// ranges' teachers are mostly their own.)
+		if len(loads) > len(rd.loads) {
+			rd.loads, loads = loads, rd.loads
+		}
 		for teacher, n := range loads {
 			rd.loads[teacher] += n
 		}

@@ -19,7 +19,7 @@ type directory struct {
 
 func newDirectory(schools []store.DirSchool, teachers []store.DirTeacher) *directory {
 	d := &directory{
-		schools: map[string]store.DirSchool{}, teachers: map[string]store.DirTeacher{},
+		schools: make(map[string]store.DirSchool, len(schools)), teachers: make(map[string]store.DirTeacher, len(teachers)),
 		principals: map[string][]string{}, centers: map[string][]string{}, staff: map[string][]string{},
 	}
 	for _, s := range schools {

@@ -86,7 +86,9 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 		return nil, fmt.Errorf("read open alerts: %w", err)
 	}
 	all := byReason{as: make([]OpenAlert, 0, n+n/8), runs: make([]int64, 0, n+n/8)}
-	in := interner{}
+	// Sized for the distinct values (teachers, mostly) up front: grown
+	// as it filled, the map was rehashed over and over.
+	in := make(interner, n/4)
 	// Scanned straight into the slice: a row scanned into a variable of
 	// its own was a heap allocation of the wide struct per alert.
 	var run int64

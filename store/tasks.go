@@ -235,7 +235,7 @@ type OpenTask struct {
 func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
 	// As OpenAlerts: the text joined in one column and interned (a city
 	// has a few hundred thousand open tasks of a few kinds, teachers and
-	// due dates), the rows gathered in chunks and copied once.
+	// due dates), the slice and the interner made to their size first.
 	sep := "'" + unitSep + "'"
 	rows, err := s.db.QueryContext(ctx, `SELECT id, sid, CASE WHEN alert_id IS NULL THEN 0 ELSE 1 END,
 		kind || `+sep+` || assignee || `+sep+` || due || `+sep+` || severity
@@ -244,14 +244,19 @@ func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
 		return nil, fmt.Errorf("read open tasks: %w", err)
 	}
 	defer rows.Close()
-	var ts chunks[OpenTask]
-	in := interner{}
-	// Scanned straight into the chunk: a row scanned into a variable of
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM tasks WHERE status IN ('open', 'acked') AND sid IS NOT NULL`); err != nil {
+		return nil, fmt.Errorf("read open tasks: %w", err)
+	}
+	ts := make([]OpenTask, 0, n)
+	in := make(interner, n/4)
+	// Scanned straight into the slice: a row scanned into a variable of
 	// its own was a heap allocation per task.
 	var forAlert int
 	var text string
 	for rows.Next() {
-		t := ts.next()
+		ts = append(ts, OpenTask{})
+		t := &ts[len(ts)-1]
 		if err := rows.Scan(&t.ID, &t.SID, &forAlert, &text); err != nil {
 			return nil, fmt.Errorf("read open tasks: %w", err)
 		}
@@ -267,7 +272,10 @@ func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read open tasks: %w", err)
 	}
-	return ts.all(), nil
+	if len(ts) == 0 {
+		return nil, nil
+	}
+	return ts, nil
 }
 
 // OverdueTask is an open (or acknowledged) task due on or before a date.
