@@ -63,6 +63,16 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 	// StreamEvalStudents reads the roster) and is cut here; the values that
 	// repeat (rules, schools, dates, teachers…) are interned. The rows are
 	// sorted here: the server sorted them on disk.
+	//
+	// The slice is made to the number of open alerts (and an eighth more
+	// for the alerts with several reasons) before it fills: grown as it
+	// filled, a city's copies touched fresh memory over and over, which
+	// cost a second of a dry run. (Counted before the rows are read: a
+	// transaction's connection takes one query at a time.)
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM alerts WHERE resolved_at IS NULL`); err != nil {
+		return nil, fmt.Errorf("read open alerts: %w", err)
+	}
 	sep := "'" + unitSep + "'"
 	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.sid, t.id, COALESCE(r.added_run, 0),
 		a.rule || `+sep+` || a.school_id || `+sep+` || a.severity || `+sep+` || a.opened_at || `+sep+` ||
@@ -77,18 +87,10 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 		return nil, fmt.Errorf("read open alerts: %w", err)
 	}
 	defer rows.Close()
-	// The slice is made to the number of open alerts (and an eighth more
-	// for the alerts with several reasons) before it fills: grown as it
-	// filled, a city's copies touched fresh memory over and over, which
-	// cost a second of a dry run.
-	var n int
-	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM alerts WHERE resolved_at IS NULL`); err != nil {
-		return nil, fmt.Errorf("read open alerts: %w", err)
-	}
 	all := byReason{as: make([]OpenAlert, 0, n+n/8), runs: make([]int64, 0, n+n/8)}
 	// Sized for the distinct values (teachers, mostly) up front: grown
 	// as it filled, the map was rehashed over and over.
-	in := make(interner, n/4)
+	in := make(interner, min(n/8, 1<<14))
 	// Scanned straight into the slice: a row scanned into a variable of
 	// its own was a heap allocation of the wide struct per alert.
 	var run int64

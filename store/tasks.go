@@ -236,6 +236,12 @@ func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
 	// As OpenAlerts: the text joined in one column and interned (a city
 	// has a few hundred thousand open tasks of a few kinds, teachers and
 	// due dates), the slice and the interner made to their size first.
+	// (Counted before the rows are read: a transaction's connection
+	// takes one query at a time.)
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM tasks WHERE status IN ('open', 'acked') AND sid IS NOT NULL`); err != nil {
+		return nil, fmt.Errorf("read open tasks: %w", err)
+	}
 	sep := "'" + unitSep + "'"
 	rows, err := s.db.QueryContext(ctx, `SELECT id, sid, CASE WHEN alert_id IS NULL THEN 0 ELSE 1 END,
 		kind || `+sep+` || assignee || `+sep+` || due || `+sep+` || severity
@@ -244,12 +250,8 @@ func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
 		return nil, fmt.Errorf("read open tasks: %w", err)
 	}
 	defer rows.Close()
-	var n int
-	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM tasks WHERE status IN ('open', 'acked') AND sid IS NOT NULL`); err != nil {
-		return nil, fmt.Errorf("read open tasks: %w", err)
-	}
 	ts := make([]OpenTask, 0, n)
-	in := make(interner, n/4)
+	in := make(interner, min(n/8, 1<<14))
 	// Scanned straight into the slice: a row scanned into a variable of
 	// its own was a heap allocation per task.
 	var forAlert int
