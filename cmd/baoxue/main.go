@@ -89,10 +89,13 @@ func writeAllocs(path string) {
 		p.Fprintln(os.Stderr, "main.mem_profile", err)
 		return
 	}
-	defer f.Close()
 	// The profile counts what was allocated up to the last collection.
 	runtime.GC()
-	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+	err = pprof.Lookup("allocs").WriteTo(f, 0)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		p.Fprintln(os.Stderr, "main.mem_profile", err)
 	}
 }
