@@ -49,22 +49,34 @@ func debugLog(w io.Writer) {
 	}
 }
 
+// profileFile creates path for a profile and returns it with the function
+// that says a failure of it (message key); nil when path is "" or cannot
+// be created (said already).
+func profileFile(path, key string) (*os.File, func(error)) {
+	if path == "" {
+		return nil, nil
+	}
+	lang, _ := chooseLang("", os.Getenv(langEnv), "")
+	p := i18n.NewPrinter(lang)
+	fail := func(err error) { p.Fprintln(os.Stderr, key, err) }
+	f, err := os.Create(path)
+	if err != nil {
+		fail(err)
+		return nil, nil
+	}
+	return f, fail
+}
+
 // startProfile writes a CPU profile to path (when set) until the returned
 // function is called: BAOXUE_CPUPROFILE=cpu.out baoxue eval …, for
 // measuring at city scale (see BENCHMARKS.md).
 func startProfile(path string) func() {
-	if path == "" {
-		return func() {}
-	}
-	lang, _ := chooseLang("", os.Getenv(langEnv), "")
-	p := i18n.NewPrinter(lang)
-	f, err := os.Create(path)
-	if err != nil {
-		p.Fprintln(os.Stderr, "main.cpu_profile", err)
+	f, fail := profileFile(path, "main.cpu_profile")
+	if f == nil {
 		return func() {}
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
-		p.Fprintln(os.Stderr, "main.cpu_profile", err)
+		fail(err)
 		f.Close()
 		return func() {}
 	}
@@ -79,24 +91,18 @@ func startProfile(path string) func() {
 // -sample_index=alloc_space` for what the command allocated in all (each
 // fresh page it touches costs; see BENCHMARKS.md).
 func writeAllocs(path string) {
-	if path == "" {
-		return
-	}
-	lang, _ := chooseLang("", os.Getenv(langEnv), "")
-	p := i18n.NewPrinter(lang)
-	f, err := os.Create(path)
-	if err != nil {
-		p.Fprintln(os.Stderr, "main.mem_profile", err)
+	f, fail := profileFile(path, "main.mem_profile")
+	if f == nil {
 		return
 	}
 	// The profile counts what was allocated up to the last collection.
 	runtime.GC()
-	err = pprof.Lookup("allocs").WriteTo(f, 0)
+	err := pprof.Lookup("allocs").WriteTo(f, 0)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		p.Fprintln(os.Stderr, "main.mem_profile", err)
+		fail(err)
 	}
 }
 
