@@ -155,7 +155,9 @@ type firing struct {
 	message string
 }
 
-const batchSize = 2048
+// batchSize is the number of students read into a batch. (A variable so
+// that a test can make batches small and many, and so reused.)
+var batchSize = 2048
 
 // scan reads every evaluated student and evaluates the active rules on each,
 // returning what fired (unordered) and the number of students evaluated.
@@ -193,11 +195,11 @@ func scan(ctx context.Context, st *store.Store, cal *Calendar, active []*rules.R
 	// ranges within the pool, with room for the lifecycle reads, the run's
 	// transaction and others.
 	parts := split(bounds, max(1, min(opt.Workers, store.MaxReadRanges, st.MaxConns()-6)))
-	batches := make(chan []student, opt.Workers*2)
+	batches := make(chan *batch, opt.Workers*2)
 	// Batches the workers are done with go back to the readers: a city's
 	// million student structs in fresh batches touched fresh memory all
 	// run long, and a reused student keeps its slices' room.
-	free := make(chan []student, opt.Workers*2+len(parts)+2)
+	free := make(chan *batch, opt.Workers*2+len(parts)+2)
 	results := make(chan []firing, opt.Workers*2)
 	// The first error stops everything: the errors that follow (canceled
 	// queries) are consequences, not causes. The readers close batches when
@@ -258,7 +260,7 @@ func (sc *scanned) counts() (evaluated, skipped int) {
 // split cuts r into at most n ranges of about equal width.
 func split(r store.SIDRange, n int) []store.SIDRange {
 	width := r.Hi - r.Lo
-	if n < 1 || width < int64(n)*batchSize {
+	if n < 1 || width < int64(n)*int64(batchSize) {
 		return []store.SIDRange{r}
 	}
 	parts := make([]store.SIDRange, n)
@@ -288,45 +290,66 @@ type reader struct {
 	perSchool, skipped, loads map[string]int
 }
 
+// batch is a batch of students read, with the arena their roster text is
+// kept in: both are reused once a worker is done with the batch, so
+// nothing of a student of a batch may be kept past that (newFired copies
+// what it keeps).
+type batch struct {
+	students []student
+	text     store.Arena
+}
+
+// tally counts by key, for keys that may share the driver's buffer: a key
+// new to it is cloned. (Counts behind pointers: an assignment to a map of
+// strings stores the key it is given, even over an equal one.)
+type tally map[string]*int
+
+func (t tally) add(key string) {
+	if n, ok := t[key]; ok {
+		*n++
+		return
+	}
+	n := 1
+	t[strings.Clone(key)] = &n
+}
+
+// addTo adds the counts to m.
+func (t tally) addTo(m map[string]int) {
+	for k, n := range t {
+		m[k] += *n
+	}
+}
+
 // read reads the students of part with their facts and sends them to
 // batches, in batches taken from free when there are.
-func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- []student, free <-chan []student) error {
-	perSchool, skipped, loads := map[string]int{}, map[string]int{}, map[string]int{}
+func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- *batch, free <-chan *batch) error {
+	perSchool, skipped, loads := tally{}, tally{}, tally{}
 	defer func() {
 		rd.mu.Lock()
-		for school, n := range perSchool {
-			rd.perSchool[school] += n
-		}
-		for school, n := range skipped {
-			rd.skipped[school] += n
-		}
-		// (The larger map is kept and the smaller added to it: the
-		// ranges' teachers are mostly their own.)
-		if len(loads) > len(rd.loads) {
-			rd.loads, loads = loads, rd.loads
-		}
-		for teacher, n := range loads {
-			rd.loads[teacher] += n
-		}
+		perSchool.addTo(rd.perSchool)
+		skipped.addTo(rd.skipped)
+		loads.addTo(rd.loads)
 		rd.mu.Unlock()
 	}()
-	fresh := func() []student {
+	fresh := func() *batch {
 		select {
 		case b := <-free:
-			return b[:0]
+			b.students = b.students[:0]
+			b.text.Reset()
+			return b
 		default:
-			return make([]student, 0, batchSize)
+			return &batch{students: make([]student, 0, batchSize)}
 		}
 	}
-	batch := fresh()
+	b := fresh()
 	send := func() error {
 		select {
-		case batches <- batch:
+		case batches <- b:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		n := rd.n.Add(int64(len(batch)))
-		batch = fresh()
+		n := rd.n.Add(int64(len(b.students)))
+		b = fresh()
 		rd.mu.Lock()
 		rd.progress.Set(int(n))
 		rd.mu.Unlock()
@@ -334,24 +357,19 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 	}
 	err := rd.st.StreamEvalStudents(ctx, part, rd.stale, func(es *store.EvalStudent) error {
 		// Every student read is enrolled or suspended: what counts toward
-		// a pairing teacher's cap. (A new key is cloned, not kept as a
-		// slice of the row's text.)
+		// a pairing teacher's cap.
 		if t := es.PairingTeacherID; t != "" {
-			if n, ok := loads[t]; ok {
-				loads[t] = n + 1
-			} else {
-				loads[strings.Clone(t)] = 1
-			}
+			loads.add(t)
 		}
 		w := rd.ws.of(es.SchoolID)
 		if w == nil {
 			// The school has not reported in the lookback.
-			skipped[es.SchoolID]++
+			skipped.add(es.SchoolID)
 			return nil
 		}
-		perSchool[es.SchoolID]++
-		batch = batch[:len(batch)+1]
-		s := &batch[len(batch)-1]
+		perSchool.add(es.SchoolID)
+		b.students = b.students[:len(b.students)+1]
+		s := &b.students[len(b.students)-1]
 		*s = student{row: *es, win: w, abs: s.abs[:0], contacts: s.contacts[:0], teaching: s.teaching[:0]}
 		if err := s.load(); err != nil {
 			return err
@@ -359,12 +377,15 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 		if !s.addFacts(es.Facts, rd.from, rd.datedFrom) {
 			return i18n.Errorf("engine.student.facts", idnum.Mask(s.row.ID))
 		}
-		if len(batch) == batchSize {
+		// The facts lists are read; the roster text goes with the batch.
+		s.row.Facts = store.Facts{}
+		b.text.Keep(&s.row)
+		if len(b.students) == batchSize {
 			return send()
 		}
 		return nil
 	})
-	if err == nil && len(batch) > 0 {
+	if err == nil && len(b.students) > 0 {
 		err = send()
 	}
 	if d := (*store.DamagedFactsError)(nil); errors.As(err, &d) {
@@ -377,7 +398,7 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 func (s *student) load() error {
 	b, ok := civil.ParseDayBytes([]byte(s.row.BirthDate))
 	if !ok {
-		return i18n.Errorf("engine.student.birth_date", idnum.Mask(s.row.ID), s.row.BirthDate)
+		return i18n.Errorf("engine.student.birth_date", idnum.Mask(s.row.ID), strings.Clone(s.row.BirthDate))
 	}
 	s.birth = b
 	if s.row.ReturnedAt != "" {
@@ -391,26 +412,29 @@ func (s *student) load() error {
 // evalWorker evaluates batches with its own VM and Facts, reused for every
 // student so that the hot loop allocates nothing but what fires.
 // A batch done with goes back to free (when it has room): nothing of it is
-// kept, the firings hold FiredStudents of their own.
-func evalWorker(ctx context.Context, batches <-chan []student, free chan<- []student, results chan<- []firing, active []*rules.Rule, t civil.Day,
+// kept, the firings hold FiredStudents of their own, and a message is
+// rendered into a string of its own. (A batch whose rule failed is not
+// given back: the error may quote a field.)
+func evalWorker(ctx context.Context, batches <-chan *batch, free chan<- *batch, results chan<- []firing, active []*rules.Rule, t civil.Day,
 	campaign string, norms rules.Norms, msgs *messageNeed) error {
 	var machine vm.VM
 	sw := &studentWindows{}
 	f := &rules.Facts{W: sw, Campaign: campaign, Norms: norms}
+	kept := interner{}
 	for {
-		var batch []student
+		var b *batch
 		select {
-		case b, ok := <-batches:
+		case next, ok := <-batches:
 			if !ok {
 				return nil
 			}
-			batch = b
+			b = next
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 		var out []firing
-		for i := range batch {
-			s := &batch[i]
+		for i := range b.students {
+			s := &b.students[i]
 			fill(f, sw, s)
 			var fs *FiredStudent
 			for _, r := range active {
@@ -425,7 +449,7 @@ func evalWorker(ctx context.Context, batches <-chan []student, free chan<- []stu
 					continue
 				}
 				if fs == nil {
-					fs = newFired(s, f)
+					fs = newFired(s, f, kept)
 				}
 				var msg string
 				if msgs.needed(ctx, r, s.row.SID) {
@@ -442,10 +466,22 @@ func evalWorker(ctx context.Context, batches <-chan []student, free chan<- []stu
 			return ctx.Err()
 		}
 		select {
-		case free <- batch:
+		case free <- b:
 		default:
 		}
 	}
+}
+
+// interner hands out one copy of each value that repeats across students.
+type interner map[string]string
+
+func (in interner) intern(v string) string {
+	if w, ok := in[v]; ok {
+		return w
+	}
+	w := strings.Clone(v)
+	in[w] = w
+	return w
 }
 
 // messageNeed tells the workers whether a firing's message will be used: it
@@ -495,13 +531,25 @@ func (m *messageNeed) needed(ctx context.Context, r *rules.Rule, sid int64) bool
 	return r.Task != nil && m.handled[i] != noDay && time.Duration(m.t-m.handled[i])*24*time.Hour >= r.Cooldown
 }
 
-func newFired(s *student, f *rules.Facts) *FiredStudent {
+// newFired copies what the run keeps of a student that fired out of its
+// batch: the values that repeat (schools, classes, teachers) interned in
+// kept, the student's own in one string.
+func newFired(s *student, f *rules.Facts, kept interner) *FiredStudent {
 	r := &s.row
+	// (A Builder, not +: a concatenation of one non-empty string is that
+	// string, still in the batch.)
+	var sb strings.Builder
+	sb.Grow(len(r.Key) + len(r.ID) + len(r.Name))
+	sb.WriteString(r.Key)
+	sb.WriteString(r.ID)
+	sb.WriteString(r.Name)
+	own := sb.String()
+	key, id, name := own[:len(r.Key)], own[len(r.Key):len(r.Key)+len(r.ID)], own[len(r.Key)+len(r.ID):]
 	return &FiredStudent{
-		SID: r.SID, Key: r.Key, ID: r.ID, Name: r.Name, School: r.SchoolID, Class: r.Class, Grade: r.Grade,
-		Homeroom: r.HomeroomTeacherID, Pairing: r.PairingTeacherID,
+		SID: r.SID, Key: key, ID: id, Name: name, School: kept.intern(r.SchoolID), Class: kept.intern(r.Class), Grade: r.Grade,
+		Homeroom: kept.intern(r.HomeroomTeacherID), Pairing: kept.intern(r.PairingTeacherID),
 		LeftBehind: r.LeftBehind > 0, Migrant: r.Migrant, Returning: r.Returning, Disabled: r.Disabled,
-		Hardship: r.Hardship, Orphan: r.Orphan, Poverty: r.Poverty,
+		Hardship: r.Hardship, Orphan: r.Orphan, Poverty: kept.intern(r.Poverty),
 		AbsentStreak: f.AbsentStreak, UnexcusedStreak: f.UnexcusedStreak,
 	}
 }

@@ -150,3 +150,48 @@ func generated(t *testing.T, seed int64) (*rules.Set, func(*testing.T, *store.St
 		}
 	}
 }
+
+// TestFiredStudentsOutliveTheirBatch: the roster text of a batch of
+// students is reused (and zeroed) once a worker is done with the batch, so
+// what a run keeps of a student that fired must be its own copy. With
+// batches of 8 students, reused hundreds of times, the alerts must be the
+// ones of batches too large to be reused, and no field may read as the
+// zeroed room of another batch.
+func TestFiredStudentsOutliveTheirBatch(t *testing.T) {
+	set, importAll := generated(t, 7)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		importAll(t, st)
+		at, _ := civil.ParseDay("2026-11-27")
+		alerts := func() string {
+			t.Helper()
+			res, err := engine.Evaluate(ctx, st, set, engine.Options{At: at, DryRun: true, Messages: true, Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for _, a := range res.Alerts {
+				s := a.Student
+				line, err := json.Marshal(a.Line)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintf(&b, "%s %q %q %q %q %q %q %q %q\n", line, s.Key, s.ID, s.Name, s.School, s.Class, s.Homeroom, s.Pairing, s.Poverty)
+			}
+			if b.Len() == 0 {
+				t.Fatal("nothing fires")
+			}
+			return b.String()
+		}
+		engine.SetBatchSize(t, 1<<20)
+		whole := alerts()
+		engine.SetBatchSize(t, 8)
+		small := alerts()
+		if strings.Contains(small, `\x00`) {
+			t.Error("a fired student's field reads as zeroed room: it was kept in its batch")
+		}
+		if small != whole {
+			t.Error("the alerts of small, reused batches differ from those of one batch")
+		}
+	})
+}
