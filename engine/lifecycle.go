@@ -206,6 +206,8 @@ type lifecycle struct {
 	t        civil.Day
 	zone     *time.Location
 	frozen   map[string]bool
+	// today is t as text, the day a new alert opens (set by decide).
+	today string
 }
 
 // indexTasks indexes open tasks by their key.
@@ -221,6 +223,7 @@ func indexTasks(ts []store.OpenTask) map[store.TaskKey]int {
 // table); it sorts fs into output order.
 func (l *lifecycle) decide(fs []firing) *plan {
 	p := &plan{decisions: make([]decision, 0, len(fs)), taskOf: map[store.TaskKey]*runTask{}, closing: map[string][]int64{}}
+	l.today = l.t.String()
 	sortFirings(fs, l.set)
 	inhibited := inhibitions(fs)
 	severity := raisedSeverities(fs, inhibited)
@@ -234,7 +237,10 @@ func (l *lifecycle) decide(fs []firing) *plan {
 		} else {
 			i = -1
 		}
-		p.decisions = append(p.decisions, l.decideFiring(p, f, i, inhibited[j], severity[j]))
+		// (Filled in place: a city's decisions copied in were a tenth of
+		// the decision's time.)
+		p.decisions = append(p.decisions, decision{})
+		l.decideFiring(p, &p.decisions[len(p.decisions)-1], f, i, inhibited[j], severity[j])
 		l.askTask(p, len(p.decisions)-1)
 	}
 	l.end(p, stillFiring)
@@ -245,12 +251,12 @@ func (l *lifecycle) decide(fs []firing) *plan {
 	return p
 }
 
-// decideFiring decides one firing's alert: open is the index of its open
-// alert in l.open, or -1 when it has none; inhibitedBy are the rules
+// decideFiring decides one firing's alert into d: open is the index of its
+// open alert in l.open, or -1 when it has none; inhibitedBy are the rules
 // inhibiting it (nil: none), severity its severity (raisedSeverities).
 // Gaps, reminders and changes of inhibition go to p.
-func (l *lifecycle) decideFiring(p *plan, f firing, open int, inhibitedBy []string, severity string) decision {
-	d := decision{firing: f, open: open, since: l.t.String(), line: AlertLine{Type: "alert", Rule: f.rule.ID,
+func (l *lifecycle) decideFiring(p *plan, d *decision, f firing, open int, inhibitedBy []string, severity string) {
+	*d = decision{firing: f, open: open, since: l.today, line: AlertLine{Type: "alert", Rule: f.rule.ID,
 		Student: f.stu.ID, School: f.stu.School, Severity: severity, InhibitedBy: inhibitedBy}}
 	var gaps []Gap
 	d.line.Recipients, gaps = l.dir.recipients(f.rule.Notify, f.stu, f.rule.ID)
@@ -263,7 +269,7 @@ func (l *lifecycle) decideFiring(p *plan, f firing, open int, inhibitedBy []stri
 	if open < 0 {
 		// New; inhibited, it is kept and marked: not notified, no task.
 		d.line.New, d.line.Notified = true, inhibitedBy == nil
-		return d
+		return
 	}
 	a := &l.open[open]
 	d.alertID, d.since = a.ID, a.OpenedAt
@@ -301,7 +307,6 @@ func (l *lifecycle) decideFiring(p *plan, f firing, open int, inhibitedBy []stri
 			p.notifyIDs = append(p.notifyIDs, a.ID)
 		}
 	}
-	return d
 }
 
 // askTask decides whether decision i asks for its rule's task, and makes it
