@@ -343,12 +343,15 @@ func (rd *reader) read(ctx context.Context, part store.SIDRange, batches chan<- 
 	}
 	b := fresh()
 	send := func() error {
+		// (Counted before it goes: once sent, the batch is a worker's, and
+		// may be back with another reader.)
+		k := len(b.students)
 		select {
 		case batches <- b:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		n := rd.n.Add(int64(len(b.students)))
+		n := rd.n.Add(int64(k))
 		b = fresh()
 		rd.mu.Lock()
 		rd.progress.Set(int(n))

@@ -114,15 +114,21 @@ func unpackFlags(st *EvalStudent, packed int64) {
 // enrolled or suspended, with the student's facts, in ascending sid order,
 // in one streamed query of student_facts; the stale students are taken
 // from stale instead (StaleFacts; nil when none is). fn must not keep the
-// pointer past its call, nor any of its strings: they may share the
-// driver's buffer (Arena.Keep copies them). A facts row that cannot be cut
-// into its fields is a *DamagedFactsError.
+// pointer past its call, nor any of its strings, nor return an error that
+// quotes one: they may share the driver's buffer, which the next row
+// overwrites (Arena.Keep copies them). A facts row that cannot be cut into
+// its fields is a *DamagedFactsError.
 //
 // The rows are read in place: a million students' rows, each copied into
 // a string of its own by the driver, were a fifth of what a dry run
 // allocated and most of the fresh memory it touched. On PostgreSQL the
-// text travels as bytea (convert_to), which lib/pq hands over unconverted
-// in its own buffer; SQLite's driver copies it into the scanned RawBytes.
+// text travels as bytea (convert_to), which lib/pq hands over as binary
+// bytes without a string: in the buffer it reuses for every row of up to
+// 512 bytes (nearly all), in one of its own for a longer row. (A DSN that
+// makes lib/pq ask for text results, binary_parameters=yes, gets the bytea
+// as hex, twice the bytes: still right, slower.) SQLite's driver makes a
+// string of each row anyway, which database/sql copies into the RawBytes:
+// one copy more there, of a few hundred bytes.
 func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, stale *StaleFacts, fn func(*EvalStudent) error) error {
 	column := "facts"
 	if s.dialect == Postgres {
@@ -166,6 +172,8 @@ func (s *queries) StreamEvalStudents(ctx context.Context, r SIDRange, stale *Sta
 		if err := rows.Scan(&sid, &raw); err != nil {
 			return fmt.Errorf("read students: %w", err)
 		}
+		// (st and text keep pointing at the row after fn returns, until
+		// the next row replaces them: nothing reads them in between.)
 		text := unsafe.String(unsafe.SliceData(raw), len(raw))
 		if err := builtUpTo(sid); err != nil {
 			return err
@@ -260,8 +268,10 @@ func (a *Arena) keep(s string) string {
 }
 
 // Reset makes the room of a free again: every string Keep handed out
-// must be out of use. Its bytes are zeroed, so that a string kept past
-// its batch by mistake reads as NULs rather than as another student.
+// must be out of use. (The current chunk is zeroed, but the next batch
+// fills it at once: a string kept past its batch by mistake reads as
+// another student's text, or as NULs. TestFiredStudentsOutliveTheirBatch
+// is what catches that, by its output.)
 func (a *Arena) Reset() {
 	clear(a.buf)
 	a.buf = a.buf[:0]
