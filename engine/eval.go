@@ -423,7 +423,7 @@ func evalWorker(ctx context.Context, batches <-chan *batch, free chan<- *batch, 
 	var machine vm.VM
 	sw := &studentWindows{}
 	f := &rules.Facts{W: sw, Campaign: campaign, Norms: norms}
-	kept := interner{}
+	kept := store.Interner{}
 	for {
 		var b *batch
 		select {
@@ -473,18 +473,6 @@ func evalWorker(ctx context.Context, batches <-chan *batch, free chan<- *batch, 
 		default:
 		}
 	}
-}
-
-// interner hands out one copy of each value that repeats across students.
-type interner map[string]string
-
-func (in interner) intern(v string) string {
-	if w, ok := in[v]; ok {
-		return w
-	}
-	w := strings.Clone(v)
-	in[w] = w
-	return w
 }
 
 // messageNeed tells the workers whether a firing's message will be used: it
@@ -537,7 +525,7 @@ func (m *messageNeed) needed(ctx context.Context, r *rules.Rule, sid int64) bool
 // newFired copies what the run keeps of a student that fired out of its
 // batch: the values that repeat (schools, classes, teachers) interned in
 // kept, the student's own in one string.
-func newFired(s *student, f *rules.Facts, kept interner) *FiredStudent {
+func newFired(s *student, f *rules.Facts, kept store.Interner) *FiredStudent {
 	r := &s.row
 	// (A Builder, not +: a concatenation of one non-empty string is that
 	// string, still in the batch.)
@@ -549,10 +537,10 @@ func newFired(s *student, f *rules.Facts, kept interner) *FiredStudent {
 	own := sb.String()
 	key, id, name := own[:len(r.Key)], own[len(r.Key):len(r.Key)+len(r.ID)], own[len(r.Key)+len(r.ID):]
 	return &FiredStudent{
-		SID: r.SID, Key: key, ID: id, Name: name, School: kept.intern(r.SchoolID), Class: kept.intern(r.Class), Grade: r.Grade,
-		Homeroom: kept.intern(r.HomeroomTeacherID), Pairing: kept.intern(r.PairingTeacherID),
+		SID: r.SID, Key: key, ID: id, Name: name, School: kept.Intern(r.SchoolID), Class: kept.Intern(r.Class), Grade: r.Grade,
+		Homeroom: kept.Intern(r.HomeroomTeacherID), Pairing: kept.Intern(r.PairingTeacherID),
 		LeftBehind: r.LeftBehind > 0, Migrant: r.Migrant, Returning: r.Returning, Disabled: r.Disabled,
-		Hardship: r.Hardship, Orphan: r.Orphan, Poverty: kept.intern(r.Poverty),
+		Hardship: r.Hardship, Orphan: r.Orphan, Poverty: kept.Intern(r.Poverty),
 		AbsentStreak: f.AbsentStreak, UnexcusedStreak: f.UnexcusedStreak,
 	}
 }

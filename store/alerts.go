@@ -90,7 +90,7 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 	all := byReason{as: make([]OpenAlert, 0, n+n/8), runs: make([]int64, 0, n+n/8)}
 	// Sized for the distinct values (teachers, mostly) up front: grown
 	// as it filled, the map was rehashed over and over.
-	in := make(interner, min(n/8, 1<<14))
+	in := make(Interner, min(n/8, 1<<14))
 	// Scanned straight into the slice: a row scanned into a variable of
 	// its own was a heap allocation of the wide struct per alert.
 	var run int64
@@ -108,7 +108,7 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 			return nil, fmt.Errorf("read open alerts: a text field of alert %d holds the control character U+001F", a.ID)
 		}
 		for _, f := range fields[:10] { // (the close instant keeps sharing the row's text)
-			*f = in.intern(*f)
+			*f = in.Intern(*f)
 		}
 		if a.TaskID.Valid {
 			a.TaskKind = sql.NullString{String: kind, Valid: true}

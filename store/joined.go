@@ -24,12 +24,13 @@ func cutJoined(text string, fields []*string) bool {
 	return true
 }
 
-// interner hands out one copy of each value that repeats across rows
+// Interner hands out one copy of each value that repeats across rows
 // (rules, schools, dates, teachers), so rows neither allocate it again
-// nor keep their whole joined text alive for it.
-type interner map[string]string
+// nor keep their whole joined text, or a buffer it shares, alive for it.
+type Interner map[string]string
 
-func (in interner) intern(v string) string {
+// Intern returns the copy of v made at its first sight.
+func (in Interner) Intern(v string) string {
 	if w, ok := in[v]; ok {
 		return w
 	}

@@ -235,7 +235,7 @@ type OpenTask struct {
 func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
 	// As OpenAlerts: the text joined in one column and interned (a city
 	// has a few hundred thousand open tasks of a few kinds, teachers and
-	// due dates), the slice and the interner made to their size first.
+	// due dates), the slice and the Interner made to their size first.
 	// (Counted before the rows are read: a transaction's connection
 	// takes one query at a time.)
 	var n int
@@ -251,7 +251,7 @@ func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
 	}
 	defer rows.Close()
 	ts := make([]OpenTask, 0, n)
-	in := make(interner, min(n/8, 1<<14))
+	in := make(Interner, min(n/8, 1<<14))
 	// Scanned straight into the slice: a row scanned into a variable of
 	// its own was a heap allocation per task.
 	var forAlert int
@@ -267,7 +267,7 @@ func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
 			return nil, fmt.Errorf("read open tasks: a text field of task %d holds the control character U+001F", t.ID)
 		}
 		for _, f := range fields {
-			*f = in.intern(*f)
+			*f = in.Intern(*f)
 		}
 		t.ForAlert = forAlert == 1
 	}
