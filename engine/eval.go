@@ -153,6 +153,9 @@ type firing struct {
 	rule    *rules.Rule
 	stu     *FiredStudent
 	message string
+	// open is the index of the firing's open alert in the run's open
+	// alerts, -1 when it has none (matchOpen).
+	open int
 }
 
 // batchSize is the number of students read into a batch. (A variable so

@@ -162,7 +162,7 @@ func TestLifecycleTable(t *testing.T) {
 				}
 				fs = []firing{{rule: set.Rules[i], stu: &FiredStudent{SID: 1, ID: "S1", School: "SCH01", Grade: 9, Homeroom: "T1"}}}
 			}
-			p := l.decide(fs)
+			p := l.decide(fs, matchOpen(l.index, len(l.open), fs, 1))
 			if got := outcome(t, p); got != row.want {
 				t.Errorf("outcome = %s, want %s", got, row.want)
 			}
@@ -414,7 +414,7 @@ func TestTaskTable(t *testing.T) {
 				}
 				fs = append(fs, firing{rule: r, stu: stu})
 			}
-			p := l.decide(fs)
+			p := l.decide(fs, matchOpen(l.index, len(l.open), fs, 1))
 			var created, grown, lines []string
 			for _, rt := range p.tasks {
 				var rs []string

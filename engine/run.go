@@ -235,7 +235,8 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 		return nil, nil, noStudents()
 	}
 	phase("scan", "students", n, "firings", len(sc.firings))
-	if err := state.fillStudents(ctx, st, sc.firings); err != nil {
+	fired := matchOpen(state.index, len(state.open), sc.firings, opt.Workers)
+	if err := state.fillStudents(ctx, st, fired); err != nil {
 		return nil, nil, err
 	}
 	frozen := make(map[string]bool, len(rp.skip))
@@ -245,7 +246,7 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	l := &lifecycle{open: state.open, index: state.index, tasks: state.tasks, taskIdx: indexTasks(state.tasks), set: set,
 		campaign: opt.Campaign, dir: state.dir, cal: cal, loads: sc.loads, pairCap: opt.PairingCap, t: t, zone: opt.Zone,
 		frozen: frozen}
-	p := l.decide(sc.firings)
+	p := l.decide(sc.firings, fired)
 	if !opt.DryRun {
 		l.digestReasons(p)
 	}
@@ -341,14 +342,8 @@ type runState struct {
 // fillStudents reads who the students of the open alerts that did not
 // fire are now (store.OpenAlerts leaves it out): an alert that ends says
 // whose it was, and ends by the student's status; an alert that fires
-// needs neither.
-func (rs *runState) fillStudents(ctx context.Context, st *store.Store, fs []firing) error {
-	fired := make([]bool, len(rs.open))
-	for _, f := range fs {
-		if i, ok := rs.index[store.AlertKey{Rule: f.rule.ID, SID: f.stu.SID}]; ok {
-			fired[i] = true
-		}
-	}
+// (fired, by index in rs.open: matchOpen) needs neither.
+func (rs *runState) fillStudents(ctx context.Context, st *store.Store, fired []bool) error {
 	var sids []int64
 	for i := range rs.open {
 		if !fired[i] {
