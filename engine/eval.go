@@ -154,7 +154,7 @@ type firing struct {
 	stu     *FiredStudent
 	message string
 	// open is the index of the firing's open alert in the run's open
-	// alerts, -1 when it has none (matchOpen).
+	// alerts (lifecycle.open), -1 when the alert is new (matchOpen).
 	open int
 }
 

@@ -82,10 +82,8 @@ type Escalation struct {
 type decision struct {
 	firing
 	line AlertLine
-	// open is the index of the firing's open alert in lifecycle.open, -1
-	// when the alert is new; alertID is the open alert's id (a new one's
-	// is known once written); since is the day the alert opened.
-	open    int
+	// alertID is the open alert's id (firing.open; a new one's is known
+	// once written); since is the day the alert opened.
 	alertID int64
 	since   string
 	// task is the task the firing is a reason of from this run on: one
@@ -235,7 +233,7 @@ func (l *lifecycle) decide(fs []firing, stillFiring []bool) *plan {
 		// (Filled in place: a city's decisions copied in were a tenth of
 		// the decision's time.)
 		p.decisions = append(p.decisions, decision{})
-		l.decideFiring(p, &p.decisions[len(p.decisions)-1], f, f.open, inhibited[j], severity[j])
+		l.decideFiring(p, &p.decisions[len(p.decisions)-1], f, inhibited[j], severity[j])
 		l.askTask(p, len(p.decisions)-1)
 	}
 	l.end(p, stillFiring)
@@ -276,12 +274,12 @@ func matchOpen(index openBy, n int, fs []firing, workers int) []bool {
 	return fired
 }
 
-// decideFiring decides one firing's alert into d: open is the index of its
-// open alert in l.open, or -1 when it has none; inhibitedBy are the rules
-// inhibiting it (nil: none), severity its severity (raisedSeverities).
+// decideFiring decides one firing's alert into d (f.open is its open alert,
+// -1 when it has none); inhibitedBy are the rules inhibiting it (nil:
+// none), severity its severity (raisedSeverities).
 // Gaps, reminders and changes of inhibition go to p.
-func (l *lifecycle) decideFiring(p *plan, d *decision, f firing, open int, inhibitedBy []string, severity string) {
-	*d = decision{firing: f, open: open, since: l.today, line: AlertLine{Type: "alert", Rule: f.rule.ID,
+func (l *lifecycle) decideFiring(p *plan, d *decision, f firing, inhibitedBy []string, severity string) {
+	*d = decision{firing: f, since: l.today, line: AlertLine{Type: "alert", Rule: f.rule.ID,
 		Student: f.stu.ID, School: f.stu.School, Severity: severity, InhibitedBy: inhibitedBy}}
 	var gaps []Gap
 	d.line.Recipients, gaps = l.dir.recipients(f.rule.Notify, f.stu, f.rule.ID)
@@ -291,12 +289,12 @@ func (l *lifecycle) decideFiring(p *plan, d *decision, f firing, open int, inhib
 	if d.line.Recipients == nil {
 		d.line.Recipients = []string{}
 	}
-	if open < 0 {
+	if f.open < 0 {
 		// New; inhibited, it is kept and marked: not notified, no task.
 		d.line.New, d.line.Notified = true, inhibitedBy == nil
 		return
 	}
-	a := &l.open[open]
+	a := &l.open[f.open]
 	d.alertID, d.since = a.ID, a.OpenedAt
 	// It came to inhibit a more severe alert: it says so now (notified at
 	// once, below), its stored severity and its open task's rise.
