@@ -437,21 +437,20 @@ func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day,
 	digests func([]Escalation) ([]store.OutboxMessage, error), phase func(string, ...any)) error {
 	at := t.String()
 	var opens []store.NewAlert
-	for _, d := range p.decisions {
-		if d.line.New {
+	var opened []int // the decisions of opens
+	for i := range p.decisions {
+		if d := &p.decisions[i]; d.line.New {
 			opens = append(opens, store.NewAlert{Rule: d.rule.ID, SID: d.stu.SID, SchoolID: d.stu.School,
 				Severity: d.line.Severity, Message: d.message, InhibitedBy: strings.Join(d.line.InhibitedBy, ",")})
+			opened = append(opened, i)
 		}
 	}
 	ids, err := tx.InsertAlerts(ctx, runID, at, opens)
 	if err != nil {
 		return err
 	}
-	for i := range p.decisions {
-		d := &p.decisions[i]
-		if d.line.New {
-			d.alertID = ids[store.AlertKey{Rule: d.rule.ID, SID: d.stu.SID}]
-		}
+	for k, i := range opened {
+		p.decisions[i].alertID = ids[k]
 	}
 	phase("write alerts", "new", len(opens))
 	if err := tx.MarkAlertsNotified(ctx, at, p.notifyIDs); err != nil {

@@ -50,7 +50,9 @@ func fixture(t *testing.T, st *store.Store) {
 			return err
 		}
 		id := func(rule string, sid int64) sql.NullInt64 {
-			return sql.NullInt64{Int64: ids[store.AlertKey{Rule: rule, SID: sid}], Valid: true}
+			i := map[store.AlertKey]int{{Rule: "unexcused-streak", SID: 1}: 0, {Rule: "unexcused-streak", SID: 2}: 1,
+				{Rule: "grade9-absence", SID: 1}: 2, {Rule: "grade9-absence", SID: 3}: 3}[store.AlertKey{Rule: rule, SID: sid}]
+			return sql.NullInt64{Int64: ids[i], Valid: true}
 		}
 		if _, err := tx.InsertTasks(ctx, runID, "2026-03-10", []store.NewTask{
 			{AlertID: id("unexcused-streak", 1), SID: 1, SchoolID: "SCH01", Kind: "home_visit", Assignee: "T1", Due: "2026-03-12"},

@@ -225,37 +225,24 @@ type NewAlert struct {
 }
 
 // InsertAlerts inserts new alerts, opened at date at in run runID (counted
-// as notified once, unless inhibited: then never), and returns the ids of
-// every alert run runID opened, keyed by rule and sid.
-func (tx *Tx) InsertAlerts(ctx context.Context, runID int64, at string, as []NewAlert) (map[AlertKey]int64, error) {
-	err := tx.insertRows(ctx, "alerts", []string{"rule", "sid", "school_id", "severity", "message", "opened_at",
+// as notified once, unless inhibited: then never), and returns their ids,
+// in the order of as (ascending: the ids they would have taken one by one).
+func (tx *Tx) InsertAlerts(ctx context.Context, runID int64, at string, as []NewAlert) ([]int64, error) {
+	ids, err := tx.newIDs(ctx, "alerts", len(as))
+	if err != nil {
+		return nil, fmt.Errorf("open alerts: %w", err)
+	}
+	err = tx.insertRows(ctx, "alerts", []string{"id", "rule", "sid", "school_id", "severity", "message", "opened_at",
 		"opened_run", "last_notified_at", "notifications", "inhibited_by"}, len(as), func(i int, d []any) {
 		a := &as[i]
 		notified, times := at, 1
 		if a.InhibitedBy != "" {
 			notified, times = "", 0
 		}
-		d[0], d[1], d[2], d[3], d[4], d[5], d[6] = a.Rule, a.SID, a.SchoolID, a.Severity, a.Message, at, runID
-		d[7], d[8], d[9] = notified, times, a.InhibitedBy
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = ids[i], a.Rule, a.SID, a.SchoolID, a.Severity, a.Message, at, runID
+		d[8], d[9], d[10] = notified, times, a.InhibitedBy
 	})
 	if err != nil {
-		return nil, fmt.Errorf("open alerts: %w", err)
-	}
-	ids := make(map[AlertKey]int64, len(as))
-	r, err := tx.db.QueryContext(ctx, tx.rebind(`SELECT id, rule, sid FROM alerts WHERE opened_run = ?`), runID)
-	if err != nil {
-		return nil, fmt.Errorf("open alerts: %w", err)
-	}
-	defer r.Close()
-	for r.Next() {
-		var id int64
-		var k AlertKey
-		if err := r.Scan(&id, &k.Rule, &k.SID); err != nil {
-			return nil, fmt.Errorf("open alerts: %w", err)
-		}
-		ids[k] = id
-	}
-	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("open alerts: %w", err)
 	}
 	return ids, nil

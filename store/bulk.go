@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -212,6 +213,50 @@ func (tx *Tx) copyRows(ctx context.Context, table string, cols []string, n int, 
 		return err
 	}
 	return stmt.Close()
+}
+
+// newIDs takes n new ids of table's id column, ascending: the ids n rows
+// inserted one by one would take, for rows inserted with them, so that a
+// bulk insert need not read its rows back to learn their ids (nor index
+// them by the run that wrote them to find them). On PostgreSQL they are
+// drawn from the column's sequence, so that nothing else that inserts can
+// take one of them; on SQLite, whose writers hold the write lock, they
+// follow the largest id, as SQLite's own would.
+func (tx *Tx) newIDs(ctx context.Context, table string, n int) ([]int64, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, 0, n)
+	if tx.dialect == Postgres {
+		rows, err := tx.db.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+		if err != nil {
+			return nil, fmt.Errorf("new ids of %s: %w", table, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return nil, fmt.Errorf("new ids of %s: %w", table, err)
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("new ids of %s: %w", table, err)
+		}
+		if len(ids) != n {
+			return nil, fmt.Errorf("new ids of %s: %d of %d", table, len(ids), n)
+		}
+		slices.Sort(ids)
+		return ids, nil
+	}
+	var last int64
+	if err := tx.db.GetContext(ctx, &last, `SELECT COALESCE(MAX(id), 0) FROM `+table); err != nil {
+		return nil, fmt.Errorf("new ids of %s: %w", table, err)
+	}
+	for i := range int64(n) {
+		ids = append(ids, last+1+i)
+	}
+	return ids, nil
 }
 
 // sqliteMaxParams stays under SQLite's historical limit on bound parameters.

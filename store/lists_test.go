@@ -41,7 +41,7 @@ func listed(t *testing.T, st *store.Store) map[string]int64 {
 		}
 	}
 	ids := map[string]int64{}
-	var tasks map[store.TaskKey]int64
+	var tasks []int64 // of the first run: A's, B's, a pairing task
 	run := func(at string, forced bool, fn func(tx *store.Tx, run int64) error) {
 		t.Helper()
 		err := st.InTx(ctx, func(tx *store.Tx) error {
@@ -75,10 +75,13 @@ func listed(t *testing.T, st *store.Store) map[string]int64 {
 		// Alerts get ids in the order they are given: A before B.
 		slices.SortFunc(list, func(a, b store.NewAlert) int { return int(a.SID - b.SID) })
 		got, err := tx.InsertAlerts(ctx, runID, at, list)
-		for l, a := range as {
-			ids[l] = got[store.AlertKey{Rule: a.Rule, SID: a.SID}]
+		if err != nil {
+			return err
 		}
-		return err
+		for l, a := range as {
+			ids[l] = got[slices.Index(list, a)]
+		}
+		return nil
 	}
 	run("2026-03-02", false, func(tx *store.Tx, id int64) error {
 		if err := open(tx, id, "2026-03-02", map[string]store.NewAlert{
@@ -106,7 +109,7 @@ func listed(t *testing.T, st *store.Store) map[string]int64 {
 			}
 		}
 		if err := tx.CloseTasks(ctx, stamp, "student_transferred",
-			[]int64{tasks[store.TaskKey{SID: 2, Kind: "contact_guardian", Assignee: "T2"}]}); err != nil {
+			[]int64{tasks[1]}); err != nil {
 			return err
 		}
 		if err := open(tx, id, "2026-03-05", map[string]store.NewAlert{"E": {Rule: "r2", SID: 3, SchoolID: "SCH01", Severity: "medium"}}); err != nil {

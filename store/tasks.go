@@ -43,49 +43,30 @@ type TaskKey struct {
 }
 
 // InsertTasks inserts tasks created on date createdAt in run runID, with
-// their reasons, and returns the ids of every task run runID created,
-// keyed by TaskKey.
-func (tx *Tx) InsertTasks(ctx context.Context, runID int64, createdAt string, ts []NewTask) (map[TaskKey]int64, error) {
-	err := tx.insertRows(ctx, "tasks", []string{"alert_id", "ledger_id", "sid", "school_id", "kind", "rule",
+// their reasons, and returns their ids, in the order of ts (ascending: the
+// ids they would have taken one by one).
+func (tx *Tx) InsertTasks(ctx context.Context, runID int64, createdAt string, ts []NewTask) ([]int64, error) {
+	ids, err := tx.newIDs(ctx, "tasks", len(ts))
+	if err != nil {
+		return nil, fmt.Errorf("create tasks: %w", err)
+	}
+	err = tx.insertRows(ctx, "tasks", []string{"id", "alert_id", "ledger_id", "sid", "school_id", "kind", "rule",
 		"assignee", "due", "severity", "note", "created_at", "created_run"}, len(ts), func(i int, d []any) {
 		t := &ts[i]
-		d[0], d[1], d[2], d[3], d[4], d[5] = t.AlertID, t.LedgerID, t.SID, t.SchoolID, t.Kind, t.Rule
-		d[6], d[7], d[8], d[9], d[10], d[11] = t.Assignee, t.Due, t.Severity, t.Note, createdAt, runID
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6] = ids[i], t.AlertID, t.LedgerID, t.SID, t.SchoolID, t.Kind, t.Rule
+		d[7], d[8], d[9], d[10], d[11], d[12] = t.Assignee, t.Due, t.Severity, t.Note, createdAt, runID
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create tasks: %w", err)
 	}
-	ids := make(map[TaskKey]int64, len(ts))
-	if len(ts) == 0 {
-		return ids, nil
+	n := 0
+	for i := range ts {
+		n += len(ts[i].Reasons)
 	}
-	r, err := tx.db.QueryContext(ctx, tx.rebind(`SELECT id, sid, kind, assignee FROM tasks WHERE created_run = ? AND sid IS NOT NULL`), runID)
-	if err != nil {
-		return nil, fmt.Errorf("create tasks: %w", err)
-	}
-	defer r.Close()
-	for r.Next() {
-		var id int64
-		var k TaskKey
-		if err := r.Scan(&id, &k.SID, &k.Kind, &k.Assignee); err != nil {
-			return nil, fmt.Errorf("create tasks: %w", err)
-		}
-		ids[k] = id
-	}
-	if err := r.Err(); err != nil {
-		return nil, fmt.Errorf("create tasks: %w", err)
-	}
-	var reasons []taskReason
-	for _, t := range ts {
-		if len(t.Reasons) == 0 {
-			continue
-		}
-		id, ok := ids[TaskKey{SID: t.SID, Kind: t.Kind, Assignee: t.Assignee}]
-		if !ok {
-			return nil, fmt.Errorf("create tasks: task %s of student %d was not created", t.Kind, t.SID)
-		}
+	reasons := make([]taskReason, 0, n)
+	for i, t := range ts {
 		for _, rs := range t.Reasons {
-			reasons = append(reasons, taskReason{task: id, NewReason: rs})
+			reasons = append(reasons, taskReason{task: ids[i], NewReason: rs})
 		}
 	}
 	if err := tx.insertReasons(ctx, runID, createdAt, reasons); err != nil {
