@@ -78,3 +78,61 @@ func importFile(t *testing.T, st *store.Store, kind, path string) importer.Summa
 	}
 	return sum
 }
+
+// TestStagedRecordsAllOrNothing: records and exports longer than a staging
+// chunk are imported whole and re-imported as updates, and a duplicate in
+// the last row (after chunks were staged) leaves nothing written, for each
+// kind that stages its rows as it reads them.
+func TestStagedRecordsAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	roster := writeCSV(t, dir, "roster.csv", "id,name,birth_date,school_id,grade", chunkRows, func(w *bufio.Writer, i int) {
+		fmt.Fprintf(w, "S%07d,学生%d,2012-01-01,SCH01,5\n", i, i)
+	})
+	kinds := []struct {
+		kind, header, col string
+		line              func(i int) string
+	}{
+		{"attendance", "student_id,date,status", "student_id",
+			func(i int) string { return fmt.Sprintf("S%07d,2026-11-02,旷课", i) }},
+		{"contacts", "student_id,date,teacher_id,channel", "student_id",
+			func(i int) string { return fmt.Sprintf("S%07d,2026-11-03,T001,电话", i) }},
+		{"home-teaching", "student_id,date,teacher_id,class_hours", "student_id",
+			func(i int) string { return fmt.Sprintf("S%07d,2026-11-03,T001,2", i) }},
+		{"registry", "id,name,birth_date,school_id,grade,status", "id",
+			func(i int) string { return fmt.Sprintf("S%07d,学生%d,2012-01-01,SCH01,5,在读", i, i) }},
+		{"platform", "id,name,birth_date,school_id,status", "id",
+			func(i int) string { return fmt.Sprintf("S%07d,学生%d,2012-01-01,SCH01,在读", i, i) }},
+		{"survey", "township,village,name,birth_date", "name",
+			func(i int) string { return fmt.Sprintf("临江镇,临江村,孩子%d,2012-01-01", i) }},
+	}
+	for _, k := range kinds {
+		t.Run(k.kind, func(t *testing.T) {
+			file := func(name string, dup bool) string {
+				return writeCSV(t, dir, k.kind+"."+name, k.header, chunkRows, func(w *bufio.Writer, i int) {
+					if dup && i == chunkRows-1 {
+						i = 0
+					}
+					w.WriteString(k.line(i) + "\n")
+				})
+			}
+			good, dup := file("good.csv", false), file("dup.csv", true)
+			storetest.Each(t, func(t *testing.T, st *store.Store) {
+				importOK(t, st, "schools", "schools.good.csv", opts())
+				importOK(t, st, "teachers", "teachers.good.csv", opts())
+				importFile(t, st, "students", roster)
+				before := counts(t, st)
+				bad := importBad(t, st, k.kind, dup, opts())
+				if bad.Total != 1 || len(bad.Errors) != 1 || bad.Errors[0].Line != chunkRows+1 || bad.Errors[0].Field != k.col {
+					t.Fatalf("errors %v, want one, at line %d, column %s", bad, chunkRows+1, k.col)
+				}
+				sameCounts(t, before, counts(t, st))
+				if sum := importFile(t, st, k.kind, good); sum.New != chunkRows || sum.Updated != 0 {
+					t.Errorf("first import: %+v, want %d new", sum, chunkRows)
+				}
+				if sum := importFile(t, st, k.kind, good); sum.New != 0 || sum.Updated != chunkRows {
+					t.Errorf("second import: %+v, want %d updated", sum, chunkRows)
+				}
+			})
+		})
+	}
+}

@@ -92,8 +92,10 @@ type studentDay struct {
 type attendanceBatch struct {
 	e    *env
 	s    students
-	rows []store.Attendance
+	rows *staging[store.Attendance]
 	seen map[studentDay]int
+	// from and to are the first and the last day of the rows.
+	from, to string
 }
 
 func beginAttendance(ctx context.Context, e *env) (batch, error) {
@@ -102,7 +104,9 @@ func beginAttendance(ctx context.Context, e *env) (batch, error) {
 		return nil, err
 	}
 	b.seen = make(map[studentDay]int)
-	return b, nil
+	stage, err := e.tx.StageAttendance(ctx, e.h.has("note"))
+	b.rows = newStaging(ctx, stage)
+	return b, err
 }
 
 func (b *attendanceBatch) add(r *row) {
@@ -119,19 +123,22 @@ func (b *attendanceBatch) add(r *row) {
 	if r.bad || !once(r, b.seen, studentDay{a.SID, a.Date}, "student_id", "import.key.student_date") {
 		return
 	}
-	b.rows = push(b.rows, a)
+	if b.from == "" || a.Date < b.from {
+		b.from = a.Date
+	}
+	b.to = max(b.to, a.Date)
+	b.rows.push(r, a)
 }
 
 func (b *attendanceBatch) write(ctx context.Context) (result, error) {
-	c, err := b.e.tx.UpsertAttendance(ctx, b.rows, b.e.h.has("note"))
+	c, err := b.rows.write(ctx)
 	if err != nil {
 		return result{}, err
 	}
 	// A row of a student on a day is that student's school reporting the
 	// day: record it, so that no report can later be read as "present".
-	from, to := dateRange(len(b.rows), func(i int) string { return b.rows[i].Date })
 	res := result{Counts: c}
-	res.reported, res.reportedSchools, err = recordReports(ctx, b.e, from, to)
+	res.reported, res.reportedSchools, err = recordReports(ctx, b.e, b.from, b.to)
 	return res, err
 }
 
@@ -140,19 +147,33 @@ func (b *attendanceBatch) write(ctx context.Context) (result, error) {
 type contactBatch struct {
 	e    *env
 	s    students
-	rows []store.Contact
-	seen map[store.Contact]int
+	rows *staging[store.Contact]
+	seen map[contactKey]int
+	// teachers holds one copy of each teacher id of the keys: a cell is a
+	// slice of its whole line, which a key would keep alive.
+	teachers store.Interner
+}
+
+// contactKey is a contact's key: its student, date, teacher and channel.
+type contactKey struct {
+	sid                    int64
+	date, teacher, channel string
 }
 
 func beginContacts(ctx context.Context, e *env) (batch, error) {
-	b := &contactBatch{e: e, seen: make(map[store.Contact]int)}
+	b := &contactBatch{e: e, seen: make(map[contactKey]int), teachers: store.Interner{}}
 	if err := b.s.load(ctx, e); err != nil {
 		return nil, err
 	}
 	if err := e.loadSchools(ctx); err != nil {
 		return nil, err
 	}
-	return b, e.loadTeachers(ctx)
+	if err := e.loadTeachers(ctx); err != nil {
+		return nil, err
+	}
+	stage, err := e.tx.StageContacts(ctx, e.h.present("outcome", "note"), e.now)
+	b.rows = newStaging(ctx, stage)
+	return b, err
 }
 
 func (b *contactBatch) add(r *row) {
@@ -163,18 +184,21 @@ func (b *contactBatch) add(r *row) {
 	}
 	b.e.teacher(r, "teacher_id", c.TeacherID, "")
 	b.e.notAfterToday(r, "date", c.Date)
-	key := store.Contact{SID: c.SID, Date: c.Date, TeacherID: c.TeacherID, Channel: c.Channel}
-	if r.bad || !once(r, b.seen, key, "student_id", "import.key.contact") {
+	if r.bad {
 		return
 	}
-	b.rows = push(b.rows, c)
+	key := contactKey{sid: c.SID, date: c.Date, teacher: b.teachers.Intern(c.TeacherID), channel: c.Channel}
+	if !once(r, b.seen, key, "student_id", "import.key.contact") {
+		return
+	}
+	b.rows.push(r, c)
 }
 
 func (b *contactBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	c, err := b.e.tx.UpsertContacts(ctx, b.rows, b.e.h.present("outcome", "note"), b.e.now)
+	c, err := b.rows.write(ctx)
 	return result{Counts: c}, err
 }
 
@@ -183,19 +207,32 @@ func (b *contactBatch) write(ctx context.Context) (result, error) {
 type homeTeachingBatch struct {
 	e    *env
 	s    students
-	rows []store.HomeTeaching
-	seen map[store.HomeTeaching]int
+	rows *staging[store.HomeTeaching]
+	seen map[homeTeachingKey]int
+	// teachers: as contactBatch's.
+	teachers store.Interner
+}
+
+// homeTeachingKey is a session's key: its student, date and teacher.
+type homeTeachingKey struct {
+	sid           int64
+	date, teacher string
 }
 
 func beginHomeTeaching(ctx context.Context, e *env) (batch, error) {
-	b := &homeTeachingBatch{e: e, seen: make(map[store.HomeTeaching]int)}
+	b := &homeTeachingBatch{e: e, seen: make(map[homeTeachingKey]int), teachers: store.Interner{}}
 	if err := b.s.load(ctx, e); err != nil {
 		return nil, err
 	}
 	if err := e.loadSchools(ctx); err != nil {
 		return nil, err
 	}
-	return b, e.loadTeachers(ctx)
+	if err := e.loadTeachers(ctx); err != nil {
+		return nil, err
+	}
+	stage, err := e.tx.StageHomeTeaching(ctx, e.h.has("remote"))
+	b.rows = newStaging(ctx, stage)
+	return b, err
 }
 
 func (b *homeTeachingBatch) add(r *row) {
@@ -205,17 +242,20 @@ func (b *homeTeachingBatch) add(r *row) {
 	}
 	b.e.teacher(r, "teacher_id", h.TeacherID, "")
 	b.e.notAfterToday(r, "date", h.Date)
-	key := store.HomeTeaching{SID: h.SID, Date: h.Date, TeacherID: h.TeacherID}
-	if r.bad || !once(r, b.seen, key, "student_id", "import.key.home_teaching") {
+	if r.bad {
 		return
 	}
-	b.rows = push(b.rows, h)
+	key := homeTeachingKey{sid: h.SID, date: h.Date, teacher: b.teachers.Intern(h.TeacherID)}
+	if !once(r, b.seen, key, "student_id", "import.key.home_teaching") {
+		return
+	}
+	b.rows.push(r, h)
 }
 
 func (b *homeTeachingBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	c, err := b.e.tx.UpsertHomeTeaching(ctx, b.rows, b.e.h.has("remote"))
+	c, err := b.rows.write(ctx)
 	return result{Counts: c}, err
 }

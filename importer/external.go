@@ -46,12 +46,17 @@ func withStudentNumber(r *row, id, nid, birth string, mainland bool) string {
 // registryBatch imports the 学籍系统 export (key: id).
 type registryBatch struct {
 	e    *env
-	rows []store.RegistryStudent
+	rows *staging[store.RegistryStudent]
 	seen map[string]int
 }
 
 func beginRegistry(ctx context.Context, e *env) (batch, error) {
-	return &registryBatch{e: e, seen: make(map[string]int)}, e.loadSchools(ctx)
+	if err := e.loadSchools(ctx); err != nil {
+		return nil, err
+	}
+	update := append([]string{"name", "birth_date"}, e.h.present("national_id", "school_id", "grade", "status")...)
+	stage, err := e.tx.StageRegistry(ctx, update, e.now)
+	return &registryBatch{e: e, seen: make(map[string]int), rows: newStaging(ctx, stage)}, err
 }
 
 func (b *registryBatch) add(r *row) {
@@ -62,30 +67,35 @@ func (b *registryBatch) add(r *row) {
 	s.Grade = r.number("grade", parseGrade, 0, i18n.M("import.allowed.grade_number"))
 	s.Status = r.choice("status", parseStudentStatus, "", i18n.M("import.allowed.status"))
 	b.e.school(r, "school_id", s.SchoolID)
-	if r.bad || !once(r, b.seen, s.ID, "id", "import.key.student_number") {
+	// (The key cloned: a cell is a slice of its whole line.)
+	if r.bad || !once(r, b.seen, strings.Clone(s.ID), "id", "import.key.student_number") {
 		return
 	}
-	b.rows = push(b.rows, s)
+	b.rows.push(r, s)
 }
 
 func (b *registryBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	update := append([]string{"name", "birth_date"}, b.e.h.present("national_id", "school_id", "grade", "status")...)
-	c, err := b.e.tx.UpsertRegistry(ctx, b.rows, update, b.e.now)
+	c, err := b.rows.write(ctx)
 	return result{Counts: c}, err
 }
 
 // platformBatch imports the 控辍保学平台 export (key: id).
 type platformBatch struct {
 	e    *env
-	rows []store.PlatformStudent
+	rows *staging[store.PlatformStudent]
 	seen map[string]int
 }
 
 func beginPlatform(ctx context.Context, e *env) (batch, error) {
-	return &platformBatch{e: e, seen: make(map[string]int)}, e.loadSchools(ctx)
+	if err := e.loadSchools(ctx); err != nil {
+		return nil, err
+	}
+	update := append([]string{"name", "birth_date"}, e.h.present("national_id", "school_id", "status")...)
+	stage, err := e.tx.StagePlatform(ctx, update, e.now)
+	return &platformBatch{e: e, seen: make(map[string]int), rows: newStaging(ctx, stage)}, err
 }
 
 func (b *platformBatch) add(r *row) {
@@ -95,18 +105,17 @@ func (b *platformBatch) add(r *row) {
 	s.NationalID = withStudentNumber(r, s.ID, nid, s.BirthDate, mainland)
 	s.Status = r.choice("status", parsePlatformStatus, "", i18n.M("import.allowed.platform_status"))
 	b.e.school(r, "school_id", s.SchoolID)
-	if r.bad || !once(r, b.seen, s.ID, "id", "import.key.student_number") {
+	if r.bad || !once(r, b.seen, strings.Clone(s.ID), "id", "import.key.student_number") {
 		return
 	}
-	b.rows = push(b.rows, s)
+	b.rows.push(r, s)
 }
 
 func (b *platformBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	update := append([]string{"name", "birth_date"}, b.e.h.present("national_id", "school_id", "status")...)
-	c, err := b.e.tx.UpsertPlatform(ctx, b.rows, update, b.e.now)
+	c, err := b.rows.write(ctx)
 	return result{Counts: c}, err
 }
 
@@ -114,12 +123,14 @@ func (b *platformBatch) write(ctx context.Context) (result, error) {
 // national ID, else + name + birth date).
 type surveyBatch struct {
 	e    *env
-	rows []store.SurveyChild
+	rows *staging[store.SurveyChild]
 	seen map[string]int
 }
 
-func beginSurvey(_ context.Context, e *env) (batch, error) {
-	return &surveyBatch{e: e, seen: make(map[string]int)}, nil
+func beginSurvey(ctx context.Context, e *env) (batch, error) {
+	update := append([]string{"name", "birth_date"}, e.h.present("national_id", "enrolled_school", "note")...)
+	stage, err := e.tx.StageSurvey(ctx, update, e.now)
+	return &surveyBatch{e: e, seen: make(map[string]int), rows: newStaging(ctx, stage)}, err
 }
 
 func (b *surveyBatch) add(r *row) {
@@ -137,12 +148,11 @@ func (b *surveyBatch) add(r *row) {
 	if !once(r, b.seen, c.PersonKey, "name", "import.key.child") {
 		return
 	}
-	b.rows = push(b.rows, c)
+	b.rows.push(r, c)
 }
 
 func (b *surveyBatch) write(ctx context.Context) (result, error) {
-	update := append([]string{"name", "birth_date"}, b.e.h.present("national_id", "enrolled_school", "note")...)
-	c, err := b.e.tx.UpsertSurvey(ctx, b.rows, update, b.e.now)
+	c, err := b.rows.write(ctx)
 	return result{Counts: c}, err
 }
 

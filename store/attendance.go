@@ -15,6 +15,16 @@ type Attendance struct {
 // UpsertAttendance inserts attendance records; a record for a (student,
 // date) that exists replaces its status, and its note when note is true.
 func (tx *Tx) UpsertAttendance(ctx context.Context, rows []Attendance, note bool) (Counts, error) {
+	if len(rows) == 0 {
+		return Counts{}, nil
+	}
+	g, err := tx.StageAttendance(ctx, note)
+	return upsertAll(ctx, g, err, rows)
+}
+
+// StageAttendance begins an UpsertAttendance whose rows are staged chunk
+// by chunk (Staged).
+func (tx *Tx) StageAttendance(ctx context.Context, note bool) (*Staged[Attendance], error) {
 	u := upsert{
 		table:  "attendance",
 		key:    []string{"sid", "date"},
@@ -24,8 +34,7 @@ func (tx *Tx) UpsertAttendance(ctx context.Context, rows []Attendance, note bool
 	if note {
 		u.update = append(u.update, "note")
 	}
-	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
-		r := &rows[i]
+	return newStaged(ctx, tx, u, func(r *Attendance, d []any) {
 		d[0], d[1], d[2], d[3] = r.SID, r.Date, r.Status, r.Note
 	})
 }

@@ -72,10 +72,16 @@ func (tx *Tx) bulkUpsert(ctx context.Context, u upsert, n int, fill filler) (Cou
 	if n == 0 {
 		return Counts{}, nil
 	}
-	stage := "stage_" + u.table
-	if err := tx.stage(ctx, stage, u.table, u.cols, n, fill); err != nil {
+	if err := tx.stage(ctx, "stage_"+u.table, u.table, u.cols, n, fill); err != nil {
 		return Counts{}, err
 	}
+	return tx.merge(ctx, u, n)
+}
+
+// merge merges the n rows staged in stage_<u.table> into u.table (see
+// bulkUpsert) and drops the staging table.
+func (tx *Tx) merge(ctx context.Context, u upsert, n int) (Counts, error) {
+	stage := "stage_" + u.table
 	var match []string
 	for _, k := range u.key {
 		match = append(match, fmt.Sprintf("t.%s = s.%s", k, k))
@@ -111,6 +117,63 @@ func (tx *Tx) bulkUpsert(ctx context.Context, u upsert, n int, fill filler) (Cou
 		return Counts{}, err
 	}
 	return Counts{New: n - existing, Updated: existing}, nil
+}
+
+// Staged is a bulk upsert whose rows are staged as they come, chunk by
+// chunk (Add), in a staging table of the transaction, and merged into
+// the table at once (Write) as bulkUpsert merges them: an import of
+// millions of records holds a chunk of them at a time, not the file.
+// The rows added must have distinct keys, as bulkUpsert's.
+type Staged[T any] struct {
+	tx   *Tx
+	u    upsert
+	fill func(r *T, dst []any)
+	n    int
+}
+
+// newStaged creates the (empty) staging table of u in tx; fill writes a
+// row's values in the order of u.cols. Nothing is written to u.table
+// until Write.
+func newStaged[T any](ctx context.Context, tx *Tx, u upsert, fill func(r *T, dst []any)) (*Staged[T], error) {
+	if err := tx.createStage(ctx, "stage_"+u.table, u.table, u.cols); err != nil {
+		return nil, err
+	}
+	return &Staged[T]{tx: tx, u: u, fill: fill}, nil
+}
+
+// Add stages rows; the caller may reuse the slice afterwards.
+func (g *Staged[T]) Add(ctx context.Context, rows []T) error {
+	if err := g.tx.insertRows(ctx, "stage_"+g.u.table, g.u.cols, len(rows), func(i int, d []any) {
+		g.fill(&rows[i], d)
+	}); err != nil {
+		return err
+	}
+	g.n += len(rows)
+	return nil
+}
+
+// Write merges the staged rows into the table, drops the staging table
+// and returns how many rows were new and how many had a stored key.
+func (g *Staged[T]) Write(ctx context.Context) (Counts, error) {
+	stage := "stage_" + g.u.table
+	if g.n == 0 {
+		return Counts{}, g.tx.dropStage(ctx, stage)
+	}
+	if err := g.tx.analyzeStage(ctx, stage); err != nil {
+		return Counts{}, err
+	}
+	return g.tx.merge(ctx, g.u, g.n)
+}
+
+// upsertAll is Add of rows and Write, for a caller that has every row.
+func upsertAll[T any](ctx context.Context, g *Staged[T], err error, rows []T) (Counts, error) {
+	if err != nil {
+		return Counts{}, err
+	}
+	if err := g.Add(ctx, rows); err != nil {
+		return Counts{}, err
+	}
+	return g.Write(ctx)
 }
 
 // stage creates the temporary table name with the types of cols in table

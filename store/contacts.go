@@ -19,8 +19,18 @@ type Contact struct {
 // record whose (student, date, teacher, channel) exists gets the columns in
 // update (outcome, note) overwritten.
 func (tx *Tx) UpsertContacts(ctx context.Context, rows []Contact, update []string, now time.Time) (Counts, error) {
+	if len(rows) == 0 {
+		return Counts{}, nil
+	}
+	g, err := tx.StageContacts(ctx, update, now)
+	return upsertAll(ctx, g, err, rows)
+}
+
+// StageContacts begins an UpsertContacts whose rows are staged chunk by
+// chunk (Staged).
+func (tx *Tx) StageContacts(ctx context.Context, update []string, now time.Time) (*Staged[Contact], error) {
 	if err := checkColumns("contacts", update, []string{"outcome", "note"}); err != nil {
-		return Counts{}, err
+		return nil, err
 	}
 	ts := FormatTime(now)
 	u := upsert{
@@ -29,8 +39,7 @@ func (tx *Tx) UpsertContacts(ctx context.Context, rows []Contact, update []strin
 		cols:   []string{"sid", "date", "teacher_id", "channel", "outcome", "note", "source", "created_at"},
 		update: update,
 	}
-	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
-		r := &rows[i]
+	return newStaged(ctx, tx, u, func(r *Contact, d []any) {
 		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = r.SID, r.Date, r.TeacherID, r.Channel, r.Outcome, r.Note, "import", ts
 	})
 }

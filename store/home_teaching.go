@@ -17,6 +17,16 @@ type HomeTeaching struct {
 // teacher) exists gets its class hours, and its remote flag when remote is
 // true, overwritten.
 func (tx *Tx) UpsertHomeTeaching(ctx context.Context, rows []HomeTeaching, remote bool) (Counts, error) {
+	if len(rows) == 0 {
+		return Counts{}, nil
+	}
+	g, err := tx.StageHomeTeaching(ctx, remote)
+	return upsertAll(ctx, g, err, rows)
+}
+
+// StageHomeTeaching begins an UpsertHomeTeaching whose rows are staged
+// chunk by chunk (Staged).
+func (tx *Tx) StageHomeTeaching(ctx context.Context, remote bool) (*Staged[HomeTeaching], error) {
 	u := upsert{
 		table:  "home_teaching",
 		key:    []string{"sid", "date", "teacher_id"},
@@ -26,8 +36,7 @@ func (tx *Tx) UpsertHomeTeaching(ctx context.Context, rows []HomeTeaching, remot
 	if remote {
 		u.update = append(u.update, "remote")
 	}
-	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
-		r := &rows[i]
+	return newStaged(ctx, tx, u, func(r *HomeTeaching, d []any) {
 		d[0], d[1], d[2], d[3], d[4] = r.SID, r.Date, r.TeacherID, int64(r.ClassHours), r.Remote
 	})
 }

@@ -13,8 +13,18 @@ type PlatformStudent struct {
 // UpsertPlatform inserts platform rows and updates those whose id exists;
 // update names the columns overwritten on existing rows.
 func (tx *Tx) UpsertPlatform(ctx context.Context, rows []PlatformStudent, update []string, now time.Time) (Counts, error) {
+	if len(rows) == 0 {
+		return Counts{}, nil
+	}
+	g, err := tx.StagePlatform(ctx, update, now)
+	return upsertAll(ctx, g, err, rows)
+}
+
+// StagePlatform begins an UpsertPlatform whose rows are staged chunk by
+// chunk (Staged).
+func (tx *Tx) StagePlatform(ctx context.Context, update []string, now time.Time) (*Staged[PlatformStudent], error) {
 	if err := checkColumns("platform", update, []string{"name", "birth_date", "national_id", "school_id", "status"}); err != nil {
-		return Counts{}, err
+		return nil, err
 	}
 	ts := FormatTime(now)
 	u := upsert{
@@ -23,8 +33,7 @@ func (tx *Tx) UpsertPlatform(ctx context.Context, rows []PlatformStudent, update
 		cols:   []string{"id", "name", "birth_date", "national_id", "school_id", "status", "updated_at"},
 		update: append(append([]string{}, update...), "updated_at"),
 	}
-	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
-		r := &rows[i]
+	return newStaged(ctx, tx, u, func(r *PlatformStudent, d []any) {
 		d[0], d[1], d[2], d[3], d[4], d[5], d[6] = r.ID, r.Name, r.BirthDate, r.NationalID, r.SchoolID, r.Status, ts
 	})
 }

@@ -17,8 +17,18 @@ type RegistryStudent struct {
 // update names the columns (national_id, school_id, grade, status; name and
 // birth_date are always written) overwritten on existing rows.
 func (tx *Tx) UpsertRegistry(ctx context.Context, rows []RegistryStudent, update []string, now time.Time) (Counts, error) {
+	if len(rows) == 0 {
+		return Counts{}, nil
+	}
+	g, err := tx.StageRegistry(ctx, update, now)
+	return upsertAll(ctx, g, err, rows)
+}
+
+// StageRegistry begins an UpsertRegistry whose rows are staged chunk by
+// chunk (Staged).
+func (tx *Tx) StageRegistry(ctx context.Context, update []string, now time.Time) (*Staged[RegistryStudent], error) {
 	if err := checkColumns("registry", update, []string{"name", "birth_date", "national_id", "school_id", "grade", "status"}); err != nil {
-		return Counts{}, err
+		return nil, err
 	}
 	ts := FormatTime(now)
 	u := upsert{
@@ -27,8 +37,7 @@ func (tx *Tx) UpsertRegistry(ctx context.Context, rows []RegistryStudent, update
 		cols:   []string{"id", "name", "birth_date", "national_id", "school_id", "grade", "status", "updated_at"},
 		update: append(append([]string{}, update...), "updated_at"),
 	}
-	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
-		r := &rows[i]
+	return newStaged(ctx, tx, u, func(r *RegistryStudent, d []any) {
 		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = r.ID, r.Name, r.BirthDate, r.NationalID, r.SchoolID, int64(r.Grade), r.Status, ts
 	})
 }

@@ -17,8 +17,18 @@ type SurveyChild struct {
 // exists; update names the columns (name, birth_date, national_id,
 // enrolled_school, note) overwritten on existing rows.
 func (tx *Tx) UpsertSurvey(ctx context.Context, rows []SurveyChild, update []string, now time.Time) (Counts, error) {
+	if len(rows) == 0 {
+		return Counts{}, nil
+	}
+	g, err := tx.StageSurvey(ctx, update, now)
+	return upsertAll(ctx, g, err, rows)
+}
+
+// StageSurvey begins an UpsertSurvey whose rows are staged chunk by chunk
+// (Staged).
+func (tx *Tx) StageSurvey(ctx context.Context, update []string, now time.Time) (*Staged[SurveyChild], error) {
 	if err := checkColumns("survey", update, []string{"name", "birth_date", "national_id", "enrolled_school", "note"}); err != nil {
-		return Counts{}, err
+		return nil, err
 	}
 	ts := FormatTime(now)
 	u := upsert{
@@ -27,8 +37,7 @@ func (tx *Tx) UpsertSurvey(ctx context.Context, rows []SurveyChild, update []str
 		cols:   []string{"person_key", "township", "village", "name", "birth_date", "national_id", "enrolled_school", "note", "updated_at"},
 		update: append(append([]string{}, update...), "updated_at"),
 	}
-	return tx.bulkUpsert(ctx, u, len(rows), func(i int, d []any) {
-		r := &rows[i]
+	return newStaged(ctx, tx, u, func(r *SurveyChild, d []any) {
 		d[0], d[1], d[2], d[3], d[4] = r.PersonKey, r.Township, r.Village, r.Name, r.BirthDate
 		d[5], d[6], d[7], d[8] = r.NationalID, r.EnrolledSchool, r.Note, ts
 	})
