@@ -2,7 +2,9 @@ package importer
 
 import (
 	"context"
+	"strings"
 
+	"baoxue/civil"
 	"baoxue/i18n"
 	"baoxue/store"
 )
@@ -83,9 +85,30 @@ func (s *students) lookup(r *row, col string) int64 {
 	return sid
 }
 
+// studentDay is a student's record of a day, as a duplicate key: the day
+// as a number, which keeps the key small and no cell's line alive.
 type studentDay struct {
-	sid  int64
-	date string
+	sid int64
+	day civil.Day
+}
+
+// keyDay is the day of date (YYYY-MM-DD, as row.date gives it), for a key.
+func keyDay(date string) civil.Day {
+	d, _ := civil.ParseDay(date)
+	return d
+}
+
+// codes numbers the values of a column (teachers, channels) for the
+// duplicate keys, so a key holds a number, not a slice of its line.
+type codes map[string]int32
+
+func (c codes) of(v string) int32 {
+	n, ok := c[v]
+	if !ok {
+		n = int32(len(c))
+		c[strings.Clone(v)] = n
+	}
+	return n
 }
 
 // attendanceBatch imports attendance exceptions (key: student + date).
@@ -120,7 +143,7 @@ func (b *attendanceBatch) add(r *row) {
 	} else {
 		a.Status = r.choice("status", parseAttendance, "", i18n.M("import.allowed.attendance"))
 	}
-	if r.bad || !once(r, b.seen, studentDay{a.SID, a.Date}, "student_id", "import.key.student_date") {
+	if r.bad || !once(r, b.seen, studentDay{a.SID, keyDay(a.Date)}, "student_id", "import.key.student_date") {
 		return
 	}
 	if b.from == "" || a.Date < b.from {
@@ -149,19 +172,19 @@ type contactBatch struct {
 	s    students
 	rows *staging[store.Contact]
 	seen map[contactKey]int
-	// teachers holds one copy of each teacher id of the keys: a cell is a
-	// slice of its whole line, which a key would keep alive.
-	teachers store.Interner
+	// codes numbers the teachers and channels of the keys.
+	codes codes
 }
 
-// contactKey is a contact's key: its student, date, teacher and channel.
+// contactKey is a contact's key: its student, day, teacher and channel.
 type contactKey struct {
-	sid                    int64
-	date, teacher, channel string
+	sid              int64
+	day              civil.Day
+	teacher, channel int32
 }
 
 func beginContacts(ctx context.Context, e *env) (batch, error) {
-	b := &contactBatch{e: e, seen: make(map[contactKey]int), teachers: store.Interner{}}
+	b := &contactBatch{e: e, seen: make(map[contactKey]int), codes: codes{}}
 	if err := b.s.load(ctx, e); err != nil {
 		return nil, err
 	}
@@ -187,7 +210,7 @@ func (b *contactBatch) add(r *row) {
 	if r.bad {
 		return
 	}
-	key := contactKey{sid: c.SID, date: c.Date, teacher: b.teachers.Intern(c.TeacherID), channel: c.Channel}
+	key := contactKey{sid: c.SID, day: keyDay(c.Date), teacher: b.codes.of(c.TeacherID), channel: b.codes.of(c.Channel)}
 	if !once(r, b.seen, key, "student_id", "import.key.contact") {
 		return
 	}
@@ -209,18 +232,19 @@ type homeTeachingBatch struct {
 	s    students
 	rows *staging[store.HomeTeaching]
 	seen map[homeTeachingKey]int
-	// teachers: as contactBatch's.
-	teachers store.Interner
+	// codes numbers the teachers of the keys.
+	codes codes
 }
 
-// homeTeachingKey is a session's key: its student, date and teacher.
+// homeTeachingKey is a session's key: its student, day and teacher.
 type homeTeachingKey struct {
-	sid           int64
-	date, teacher string
+	sid     int64
+	day     civil.Day
+	teacher int32
 }
 
 func beginHomeTeaching(ctx context.Context, e *env) (batch, error) {
-	b := &homeTeachingBatch{e: e, seen: make(map[homeTeachingKey]int), teachers: store.Interner{}}
+	b := &homeTeachingBatch{e: e, seen: make(map[homeTeachingKey]int), codes: codes{}}
 	if err := b.s.load(ctx, e); err != nil {
 		return nil, err
 	}
@@ -245,7 +269,7 @@ func (b *homeTeachingBatch) add(r *row) {
 	if r.bad {
 		return
 	}
-	key := homeTeachingKey{sid: h.SID, date: h.Date, teacher: b.teachers.Intern(h.TeacherID)}
+	key := homeTeachingKey{sid: h.SID, day: keyDay(h.Date), teacher: b.codes.of(h.TeacherID)}
 	if !once(r, b.seen, key, "student_id", "import.key.home_teaching") {
 		return
 	}
