@@ -214,11 +214,9 @@ type OpenTask struct {
 // OpenTasks returns every open task of a student, ordered by id. (Scanned
 // by hand: a city has a few hundred thousand, read at every run.)
 func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
-	// As OpenAlerts: the text joined in one column and interned (a city
-	// has a few hundred thousand open tasks of a few kinds, teachers and
-	// due dates), the slice and the Interner made to their size first.
-	// (Counted before the rows are read: a transaction's connection
-	// takes one query at a time.)
+	// As OpenAlerts: the text joined in one column and cut, the slice made
+	// to its size first. (Counted before the rows are read: a
+	// transaction's connection takes one query at a time.)
 	var n int
 	if err := s.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM tasks WHERE status IN ('open', 'acked') AND sid IS NOT NULL`); err != nil {
 		return nil, fmt.Errorf("read open tasks: %w", err)
@@ -232,7 +230,6 @@ func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
 	}
 	defer rows.Close()
 	ts := make([]OpenTask, 0, n)
-	in := make(Interner, min(n/8, 1<<14))
 	// Scanned straight into the slice: a row scanned into a variable of
 	// its own was a heap allocation per task.
 	var forAlert int
@@ -246,9 +243,6 @@ func (s *queries) OpenTasks(ctx context.Context) ([]OpenTask, error) {
 		fields := [...]*string{&t.Kind, &t.Assignee, &t.Due, &t.Severity}
 		if !cutJoined(text, fields[:]) {
 			return nil, fmt.Errorf("read open tasks: a text field of task %d holds the control character U+001F", t.ID)
-		}
-		for _, f := range fields {
-			*f = in.Intern(*f)
 		}
 		t.ForAlert = forAlert == 1
 	}
