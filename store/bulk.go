@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/lib/pq"
 )
 
 // Counts says how many rows of a bulk write were new and how many replaced an
@@ -291,7 +293,13 @@ func (tx *Tx) newIDs(ctx context.Context, table string, n int) ([]int64, error) 
 	}
 	ids := make([]int64, 0, n)
 	if tx.dialect == Postgres {
-		rows, err := tx.db.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)`, table, n)
+		// The sequence named once, as a literal: pg_get_serial_sequence
+		// called for each id cost ten times the ids (0.65 s for 195,721).
+		var seq string
+		if err := tx.db.GetContext(ctx, &seq, `SELECT pg_get_serial_sequence($1, 'id')`, table); err != nil {
+			return nil, fmt.Errorf("new ids of %s: %w", table, err)
+		}
+		rows, err := tx.db.QueryContext(ctx, `SELECT nextval(`+pq.QuoteLiteral(seq)+`::regclass) FROM generate_series(1, $1)`, n)
 		if err != nil {
 			return nil, fmt.Errorf("new ids of %s: %w", table, err)
 		}
