@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"flag"
+	"os"
 	"runtime/debug"
 	"time"
 
@@ -71,9 +72,13 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	// An evaluation allocates a city's worth of short-lived rows: trade
-	// memory (bounded by the limit) for fewer collections.
+	// memory (bounded by the limit) for fewer collections. A province,
+	// whose live rows come near the limit, sets its own (GOMEMLIMIT):
+	// under 1.5 GiB the collector runs all the time (docs/scale.md).
 	debug.SetGCPercent(400)
-	debug.SetMemoryLimit(1536 << 20)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(evalMemoryLimit)
+	}
 	res, err := engine.Evaluate(ctx, st, set, engine.Options{
 		At: t, Campaign: f.campaign, DryRun: f.dry, Force: f.force, Retire: f.retire, Messages: f.json,
 		PairingCap: c.Pairing.MaxPerTeacher, Norms: c.Norms(), Zone: c.Location,
@@ -92,3 +97,7 @@ func cmdEval(ctx context.Context, a *app, args []string) error {
 	}
 	return report.WriteSummary(a.stdout, a.p, res)
 }
+
+// evalMemoryLimit is an evaluation's soft memory limit unless GOMEMLIMIT
+// sets one.
+const evalMemoryLimit = 1536 << 20

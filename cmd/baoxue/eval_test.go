@@ -1,7 +1,9 @@
 package main
 
 import (
+	"math"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +88,27 @@ func TestEvalRefusesAFutureWritingRun(t *testing.T) {
 	}
 	if code, _, errs = cli(t, dir, "--db", db, "eval", "--at", future, "--dry-run"); strings.Contains(errs, "晚于今天") {
 		t.Fatalf("a dry run at %s was refused as in the future: exit %d\n%s", future, code, errs)
+	}
+}
+
+// TestEvalMemoryLimit: an evaluation sets its soft memory limit unless
+// GOMEMLIMIT names one, which a province sets higher (docs/scale.md).
+func TestEvalMemoryLimit(t *testing.T) {
+	dir := t.TempDir()
+	db := evalDistrict(t, dir)
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	for _, env := range []string{"", "3GiB"} {
+		t.Setenv("GOMEMLIMIT", env)
+		debug.SetMemoryLimit(math.MaxInt64)
+		if code, out, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-10", "--dry-run"); code != 0 {
+			t.Fatalf("exit %d\n%s%s", code, out, errs)
+		}
+		want := int64(evalMemoryLimit)
+		if env != "" {
+			want = math.MaxInt64 // the runtime's, as GOMEMLIMIT set it at start
+		}
+		if got := debug.SetMemoryLimit(-1); got != want {
+			t.Errorf("GOMEMLIMIT=%q: limit %d, want %d", env, got, want)
+		}
 	}
 }
