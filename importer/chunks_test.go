@@ -122,8 +122,9 @@ func TestStagedRecordsAllOrNothing(t *testing.T) {
 				importFile(t, st, "students", roster)
 				before := counts(t, st)
 				bad := importBad(t, st, k.kind, dup, opts())
-				if bad.Total != 1 || len(bad.Errors) != 1 || bad.Errors[0].Line != chunkRows+1 || bad.Errors[0].Field != k.col {
-					t.Fatalf("errors %v, want one, at line %d, column %s", bad, chunkRows+1, k.col)
+				if bad.Total != 1 || len(bad.Errors) != 1 || bad.Errors[0].Line != chunkRows+1 || bad.Errors[0].Field != k.col ||
+					!strings.Contains(english.Text(bad.Errors[0].Msg), "as line 2") {
+					t.Fatalf("errors %v, want one, at line %d, column %s, naming line 2", bad, chunkRows+1, k.col)
 				}
 				sameCounts(t, before, counts(t, st))
 				if sum := importFile(t, st, k.kind, good); sum.New != chunkRows || sum.Updated != 0 {
@@ -135,4 +136,26 @@ func TestStagedRecordsAllOrNothing(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestContactsKeyedByChannel: contacts of a student on a day by the same
+// teacher through different channels are different contacts, each new,
+// and the same contact twice is a duplicate.
+func TestContactsKeyedByChannel(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		return writeCSV(t, dir, name, "student_id,date,teacher_id,channel", 1, func(w *bufio.Writer, _ int) { w.WriteString(body) })
+	}
+	two := write("two.csv", "G500234201105010015,2026-11-03,T001,电话\nG500234201105010015,2026-11-03,T001,家访\n")
+	dup := write("dup.csv", "G500234201105010015,2026-11-04,T001,电话\nG500234201105010015,2026-11-04,T001,phone\n")
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		base(t, st)
+		if sum := importFile(t, st, "contacts", two); sum.New != 2 {
+			t.Errorf("two channels: %+v, want 2 new", sum)
+		}
+		bad := importBad(t, st, "contacts", dup, opts())
+		if len(bad.Errors) != 1 || bad.Errors[0].Line != 3 || !strings.Contains(english.Text(bad.Errors[0].Msg), "as line 2") {
+			t.Errorf("the same channel twice: %v, want one error at line 3 naming line 2", bad)
+		}
+	})
 }

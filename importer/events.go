@@ -218,6 +218,9 @@ func (b *contactBatch) add(r *row) {
 }
 
 func (b *contactBatch) write(ctx context.Context) (result, error) {
+	if err := b.rows.finish(); err != nil {
+		return result{}, err
+	}
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
@@ -277,6 +280,9 @@ func (b *homeTeachingBatch) add(r *row) {
 }
 
 func (b *homeTeachingBatch) write(ctx context.Context) (result, error) {
+	if err := b.rows.finish(); err != nil {
+		return result{}, err
+	}
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}

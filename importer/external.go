@@ -75,6 +75,9 @@ func (b *registryBatch) add(r *row) {
 }
 
 func (b *registryBatch) write(ctx context.Context) (result, error) {
+	if err := b.rows.finish(); err != nil {
+		return result{}, err
+	}
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
@@ -112,6 +115,9 @@ func (b *platformBatch) add(r *row) {
 }
 
 func (b *platformBatch) write(ctx context.Context) (result, error) {
+	if err := b.rows.finish(); err != nil {
+		return result{}, err
+	}
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}

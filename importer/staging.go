@@ -40,11 +40,19 @@ func (s *staging[T]) flush(discard bool) {
 	s.pending = s.pending[:0]
 }
 
+// finish stages the last rows and returns the first staging failure: a
+// batch calls it before it writes anything else (the schools and teachers
+// of ImplicitRefs), so that a failed transaction is reported as what
+// failed and nothing is written after it.
+func (s *staging[T]) finish() error {
+	s.flush(false)
+	return s.err
+}
+
 // write stages the last rows and merges every staged row into its table.
 func (s *staging[T]) write(ctx context.Context) (store.Counts, error) {
-	s.flush(false)
-	if s.err != nil {
-		return store.Counts{}, s.err
+	if err := s.finish(); err != nil {
+		return store.Counts{}, err
 	}
 	return s.stage.Write(ctx)
 }
