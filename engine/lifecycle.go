@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"baoxue/civil"
@@ -207,6 +208,8 @@ type lifecycle struct {
 	frozen   map[string]bool
 	// today is t as text, the day a new alert opens (set by decide).
 	today string
+	// workers is how many goroutines decide may use (0: one).
+	workers int
 }
 
 // indexTasks indexes open tasks by their key.
@@ -224,7 +227,7 @@ func indexTasks(ts []store.OpenTask) map[store.TaskKey]int {
 func (l *lifecycle) decide(fs []firing, stillFiring []bool) *plan {
 	p := &plan{decisions: make([]decision, 0, len(fs)), taskOf: map[store.TaskKey]*runTask{}, closing: map[string][]int64{}}
 	l.today = l.t.String()
-	sortFirings(fs, l.set)
+	sortFirings(fs, l.set, l.workers)
 	inhibited := inhibitions(fs)
 	severity := raisedSeverities(fs, inhibited)
 	l.pair(p, fs, inhibited, severity)
@@ -712,10 +715,13 @@ func sortLines(ls []ResolvedLine) {
 	})
 }
 
-// sortFirings puts firings in output order: rule id, then student id. Rules
-// are compared by their rank in id order, so the sort compares strings only
-// between students.
-func sortFirings(fs []firing, set *rules.Set) {
+// sortFirings puts firings in output order: rule id, then student id. The
+// firings are first grouped by their rule's rank in id order (a counting
+// sort), then each rule's sorted by student id, the rules split among
+// workers goroutines: sorting a city's 200,000 firings was a sixth of the
+// decision's time, on one core. (Student ids are unique, so the order is
+// total and the same however the rules are split.)
+func sortFirings(fs []firing, set *rules.Set, workers int) {
 	ids := make([]string, len(set.Rules))
 	for i, r := range set.Rules {
 		ids[i] = r.ID
@@ -726,27 +732,31 @@ func sortFirings(fs []firing, set *rules.Set) {
 		rank[r] = sort.SearchStrings(ids, r.ID)
 	}
 	ranks := make([]int, len(fs))
+	start := make([]int, len(ids)+1) // rule k's firings are from start[k]
 	for i := range fs {
 		ranks[i] = rank[fs[i].rule]
+		start[ranks[i]+1]++
 	}
-	sort.Sort(byRuleStudent{fs, ranks})
-}
-
-type byRuleStudent struct {
-	fs    []firing
-	ranks []int
-}
-
-func (b byRuleStudent) Len() int { return len(b.fs) }
-func (b byRuleStudent) Less(i, j int) bool {
-	if b.ranks[i] != b.ranks[j] {
-		return b.ranks[i] < b.ranks[j]
+	for k := range ids {
+		start[k+1] += start[k]
 	}
-	return b.fs[i].stu.ID < b.fs[j].stu.ID
-}
-func (b byRuleStudent) Swap(i, j int) {
-	b.fs[i], b.fs[j] = b.fs[j], b.fs[i]
-	b.ranks[i], b.ranks[j] = b.ranks[j], b.ranks[i]
+	next := slices.Clone(start[:len(ids)])
+	byRule := make([]firing, len(fs))
+	for i := range fs {
+		byRule[next[ranks[i]]] = fs[i]
+		next[ranks[i]]++
+	}
+	var wg sync.WaitGroup
+	var taken atomic.Int32
+	for range max(1, min(workers, len(ids))) {
+		wg.Go(func() {
+			for k := int(taken.Add(1)) - 1; k < len(ids); k = int(taken.Add(1)) - 1 {
+				slices.SortFunc(byRule[start[k]:start[k+1]], func(a, b firing) int { return strings.Compare(a.stu.ID, b.stu.ID) })
+			}
+		})
+	}
+	wg.Wait()
+	copy(fs, byRule)
 }
 
 // pair assigns pairing teachers to students that a `pair: true` rule fired

@@ -1,7 +1,11 @@
 package engine
 
 import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"baoxue/rules"
@@ -50,6 +54,40 @@ func TestMatchOpen(t *testing.T) {
 			if f.open != i {
 				t.Fatalf("%d workers: the firing of %s for student %d has open %d, want %d", workers, f.rule.ID, f.stu.SID, f.open, i)
 			}
+		}
+	}
+}
+
+// TestSortFirings: the firings come out by rule id, then student id,
+// whatever order they came in and however many goroutines sort them,
+// each with its open alert; rules that did not fire are no trouble.
+func TestSortFirings(t *testing.T) {
+	set := &rules.Set{}
+	for _, id := range []string{"m", "b", "z", "a", "quiet"} {
+		set.Rules = append(set.Rules, &rules.Rule{ID: id})
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var fs []firing
+	for n := range 20000 {
+		r := set.Rules[rng.IntN(4)] // never "quiet"
+		fs = append(fs, firing{rule: r, stu: &FiredStudent{ID: fmt.Sprintf("G%08d", rng.IntN(1e8))}, open: n})
+	}
+	// One firing per rule and student, as a run has.
+	seen := map[[2]string]bool{}
+	fs = slices.DeleteFunc(fs, func(f firing) bool {
+		k := [2]string{f.rule.ID, f.stu.ID}
+		defer func() { seen[k] = true }()
+		return seen[k]
+	})
+	want := slices.Clone(fs)
+	slices.SortFunc(want, func(a, b firing) int {
+		return cmp.Or(strings.Compare(a.rule.ID, b.rule.ID), strings.Compare(a.stu.ID, b.stu.ID))
+	})
+	for _, workers := range []int{0, 1, 2, 7} {
+		got := slices.Clone(fs)
+		sortFirings(got, set, workers)
+		if !slices.Equal(got, want) {
+			t.Errorf("%d workers: firings out of order", workers)
 		}
 	}
 }

@@ -245,7 +245,7 @@ func evaluate(ctx context.Context, st *store.Store, set *rules.Set, opt *Options
 	}
 	l := &lifecycle{open: state.open, index: state.index, tasks: state.tasks, taskIdx: indexTasks(state.tasks), set: set,
 		campaign: opt.Campaign, dir: state.dir, cal: cal, loads: sc.loads, pairCap: opt.PairingCap, t: t, zone: opt.Zone,
-		frozen: frozen}
+		frozen: frozen, workers: opt.Workers}
 	p := l.decide(sc.firings, fired)
 	if !opt.DryRun {
 		l.digestReasons(p)
