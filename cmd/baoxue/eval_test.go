@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"baoxue/store"
 )
 
 // evalDistrict imports a school, a teacher and a grade-9 student absent
@@ -91,8 +93,9 @@ func TestEvalRefusesAFutureWritingRun(t *testing.T) {
 	}
 }
 
-// TestEvalMemoryLimit: an evaluation sets its soft memory limit unless
-// GOMEMLIMIT names one, which a province sets higher (docs/scale.md).
+// TestEvalMemoryLimit: an evaluation sets its soft memory limit, lower on
+// SQLite than on PostgreSQL, unless GOMEMLIMIT names one, which a province
+// sets higher (docs/scale.md).
 func TestEvalMemoryLimit(t *testing.T) {
 	dir := t.TempDir()
 	db := evalDistrict(t, dir)
@@ -103,7 +106,7 @@ func TestEvalMemoryLimit(t *testing.T) {
 		if code, out, errs := cli(t, dir, "--db", db, "eval", "--at", "2026-03-10", "--dry-run"); code != 0 {
 			t.Fatalf("exit %d\n%s%s", code, out, errs)
 		}
-		want := int64(evalMemoryLimit)
+		want := evalMemoryLimit(store.SQLite) // evalDistrict's is a SQLite file
 		if env != "" {
 			want = math.MaxInt64 // the runtime's, as GOMEMLIMIT set it at start
 		}
