@@ -159,3 +159,38 @@ func TestContactsKeyedByChannel(t *testing.T) {
 		}
 	})
 }
+
+// TestReportedRangeAcrossChunks: a district-wide attendance file longer
+// than a staging chunk reports from its first day to its last, wherever
+// in the file they are.
+func TestReportedRangeAcrossChunks(t *testing.T) {
+	dir := t.TempDir()
+	roster := writeCSV(t, dir, "roster.csv", "id,name,birth_date,school_id,grade", chunkRows, func(w *bufio.Writer, i int) {
+		fmt.Fprintf(w, "S%07d,学生%d,2012-01-01,SCH01,5\n", i, i)
+	})
+	// The last day in the first chunk, the first day in the last rows.
+	att := writeCSV(t, dir, "att.csv", "student_id,date,status", chunkRows, func(w *bufio.Writer, i int) {
+		day := "2026-11-18"
+		switch {
+		case i == 5:
+			day = "2026-11-20"
+		case i == chunkRows-1:
+			day = "2026-11-16"
+		}
+		fmt.Fprintf(w, "S%07d,%s,旷课\n", i, day)
+	})
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		importOK(t, st, "schools", "schools.good.csv", opts())
+		importOK(t, st, "teachers", "teachers.good.csv", opts())
+		importFile(t, st, "students", roster)
+		opt := opts()
+		opt.Reported = true
+		sum, err := importer.ImportFile(context.Background(), st, "attendance", att, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.New != chunkRows || sum.ReportedFrom != "2026-11-16" || sum.ReportedTo != "2026-11-20" {
+			t.Errorf("summary %+v, want %d new, reported 2026-11-16..2026-11-20", sum, chunkRows)
+		}
+	})
+}
