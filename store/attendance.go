@@ -15,11 +15,7 @@ type Attendance struct {
 // UpsertAttendance inserts attendance records; a record for a (student,
 // date) that exists replaces its status, and its note when note is true.
 func (tx *Tx) UpsertAttendance(ctx context.Context, rows []Attendance, note bool) (Counts, error) {
-	if len(rows) == 0 {
-		return Counts{}, nil
-	}
-	g, err := tx.StageAttendance(ctx, note)
-	return upsertAll(ctx, g, err, rows)
+	return upsertAll(ctx, rows, func() (*Staged[Attendance], error) { return tx.StageAttendance(ctx, note) })
 }
 
 // StageAttendance begins an UpsertAttendance whose rows are staged chunk

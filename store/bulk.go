@@ -167,8 +167,13 @@ func (g *Staged[T]) Write(ctx context.Context) (Counts, error) {
 	return g.tx.merge(ctx, g.u, g.n)
 }
 
-// upsertAll is Add of rows and Write, for a caller that has every row.
-func upsertAll[T any](ctx context.Context, g *Staged[T], err error, rows []T) (Counts, error) {
+// upsertAll stages rows in a Staged that begin makes and writes them, for
+// a caller that has every row (nothing when there is none).
+func upsertAll[T any](ctx context.Context, rows []T, begin func() (*Staged[T], error)) (Counts, error) {
+	if len(rows) == 0 {
+		return Counts{}, nil
+	}
+	g, err := begin()
 	if err != nil {
 		return Counts{}, err
 	}

@@ -19,11 +19,7 @@ type Contact struct {
 // record whose (student, date, teacher, channel) exists gets the columns in
 // update (outcome, note) overwritten.
 func (tx *Tx) UpsertContacts(ctx context.Context, rows []Contact, update []string, now time.Time) (Counts, error) {
-	if len(rows) == 0 {
-		return Counts{}, nil
-	}
-	g, err := tx.StageContacts(ctx, update, now)
-	return upsertAll(ctx, g, err, rows)
+	return upsertAll(ctx, rows, func() (*Staged[Contact], error) { return tx.StageContacts(ctx, update, now) })
 }
 
 // StageContacts begins an UpsertContacts whose rows are staged chunk by

@@ -17,11 +17,7 @@ type HomeTeaching struct {
 // teacher) exists gets its class hours, and its remote flag when remote is
 // true, overwritten.
 func (tx *Tx) UpsertHomeTeaching(ctx context.Context, rows []HomeTeaching, remote bool) (Counts, error) {
-	if len(rows) == 0 {
-		return Counts{}, nil
-	}
-	g, err := tx.StageHomeTeaching(ctx, remote)
-	return upsertAll(ctx, g, err, rows)
+	return upsertAll(ctx, rows, func() (*Staged[HomeTeaching], error) { return tx.StageHomeTeaching(ctx, remote) })
 }
 
 // StageHomeTeaching begins an UpsertHomeTeaching whose rows are staged

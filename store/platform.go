@@ -13,11 +13,7 @@ type PlatformStudent struct {
 // UpsertPlatform inserts platform rows and updates those whose id exists;
 // update names the columns overwritten on existing rows.
 func (tx *Tx) UpsertPlatform(ctx context.Context, rows []PlatformStudent, update []string, now time.Time) (Counts, error) {
-	if len(rows) == 0 {
-		return Counts{}, nil
-	}
-	g, err := tx.StagePlatform(ctx, update, now)
-	return upsertAll(ctx, g, err, rows)
+	return upsertAll(ctx, rows, func() (*Staged[PlatformStudent], error) { return tx.StagePlatform(ctx, update, now) })
 }
 
 // StagePlatform begins an UpsertPlatform whose rows are staged chunk by

@@ -17,11 +17,7 @@ type RegistryStudent struct {
 // update names the columns (national_id, school_id, grade, status; name and
 // birth_date are always written) overwritten on existing rows.
 func (tx *Tx) UpsertRegistry(ctx context.Context, rows []RegistryStudent, update []string, now time.Time) (Counts, error) {
-	if len(rows) == 0 {
-		return Counts{}, nil
-	}
-	g, err := tx.StageRegistry(ctx, update, now)
-	return upsertAll(ctx, g, err, rows)
+	return upsertAll(ctx, rows, func() (*Staged[RegistryStudent], error) { return tx.StageRegistry(ctx, update, now) })
 }
 
 // StageRegistry begins an UpsertRegistry whose rows are staged chunk by

@@ -17,11 +17,7 @@ type SurveyChild struct {
 // exists; update names the columns (name, birth_date, national_id,
 // enrolled_school, note) overwritten on existing rows.
 func (tx *Tx) UpsertSurvey(ctx context.Context, rows []SurveyChild, update []string, now time.Time) (Counts, error) {
-	if len(rows) == 0 {
-		return Counts{}, nil
-	}
-	g, err := tx.StageSurvey(ctx, update, now)
-	return upsertAll(ctx, g, err, rows)
+	return upsertAll(ctx, rows, func() (*Staged[SurveyChild], error) { return tx.StageSurvey(ctx, update, now) })
 }
 
 // StageSurvey begins an UpsertSurvey whose rows are staged chunk by chunk
