@@ -113,10 +113,11 @@ func (c codes) of(v string) int32 {
 
 // attendanceBatch imports attendance exceptions (key: student + date).
 type attendanceBatch struct {
-	e    *env
-	s    students
-	rows *staging[store.Attendance]
-	seen map[studentDay]int
+	e     *env
+	s     students
+	rows  *staging[store.Attendance]
+	stage *store.Staged[store.Attendance]
+	seen  map[studentDay]int
 	// from and to are the first and the last day of the rows.
 	from, to string
 }
@@ -128,7 +129,7 @@ func beginAttendance(ctx context.Context, e *env) (batch, error) {
 	}
 	b.seen = make(map[studentDay]int)
 	stage, err := e.tx.StageAttendance(ctx, e.h.has("note"))
-	b.rows = newStaging(ctx, stage)
+	b.rows, b.stage = newStaging(ctx, stage), stage
 	return b, err
 }
 
@@ -154,7 +155,10 @@ func (b *attendanceBatch) add(r *row) {
 }
 
 func (b *attendanceBatch) write(ctx context.Context) (result, error) {
-	c, err := b.rows.write(ctx)
+	if err := b.rows.finish(); err != nil {
+		return result{}, err
+	}
+	c, err := b.stage.Write(ctx)
 	if err != nil {
 		return result{}, err
 	}
@@ -168,10 +172,11 @@ func (b *attendanceBatch) write(ctx context.Context) (result, error) {
 // contactBatch imports contacts with families (key: student + date +
 // teacher + channel).
 type contactBatch struct {
-	e    *env
-	s    students
-	rows *staging[store.Contact]
-	seen map[contactKey]int
+	e     *env
+	s     students
+	rows  *staging[store.Contact]
+	stage *store.Staged[store.Contact]
+	seen  map[contactKey]int
 	// codes numbers the teachers and channels of the keys.
 	codes codes
 }
@@ -195,7 +200,7 @@ func beginContacts(ctx context.Context, e *env) (batch, error) {
 		return nil, err
 	}
 	stage, err := e.tx.StageContacts(ctx, e.h.present("outcome", "note"), e.now)
-	b.rows = newStaging(ctx, stage)
+	b.rows, b.stage = newStaging(ctx, stage), stage
 	return b, err
 }
 
@@ -224,17 +229,18 @@ func (b *contactBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	c, err := b.rows.write(ctx)
+	c, err := b.stage.Write(ctx)
 	return result{Counts: c}, err
 }
 
 // homeTeachingBatch imports home-teaching sessions (key: student + date +
 // teacher).
 type homeTeachingBatch struct {
-	e    *env
-	s    students
-	rows *staging[store.HomeTeaching]
-	seen map[homeTeachingKey]int
+	e     *env
+	s     students
+	rows  *staging[store.HomeTeaching]
+	stage *store.Staged[store.HomeTeaching]
+	seen  map[homeTeachingKey]int
 	// codes numbers the teachers of the keys.
 	codes codes
 }
@@ -258,7 +264,7 @@ func beginHomeTeaching(ctx context.Context, e *env) (batch, error) {
 		return nil, err
 	}
 	stage, err := e.tx.StageHomeTeaching(ctx, e.h.has("remote"))
-	b.rows = newStaging(ctx, stage)
+	b.rows, b.stage = newStaging(ctx, stage), stage
 	return b, err
 }
 
@@ -286,6 +292,6 @@ func (b *homeTeachingBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	c, err := b.rows.write(ctx)
+	c, err := b.stage.Write(ctx)
 	return result{Counts: c}, err
 }

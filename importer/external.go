@@ -45,9 +45,10 @@ func withStudentNumber(r *row, id, nid, birth string, mainland bool) string {
 
 // registryBatch imports the 学籍系统 export (key: id).
 type registryBatch struct {
-	e    *env
-	rows *staging[store.RegistryStudent]
-	seen map[string]int
+	e     *env
+	rows  *staging[store.RegistryStudent]
+	stage *store.Staged[store.RegistryStudent]
+	seen  map[string]int
 }
 
 func beginRegistry(ctx context.Context, e *env) (batch, error) {
@@ -56,7 +57,7 @@ func beginRegistry(ctx context.Context, e *env) (batch, error) {
 	}
 	update := append([]string{"name", "birth_date"}, e.h.present("national_id", "school_id", "grade", "status")...)
 	stage, err := e.tx.StageRegistry(ctx, update, e.now)
-	return &registryBatch{e: e, seen: make(map[string]int), rows: newStaging(ctx, stage)}, err
+	return &registryBatch{e: e, seen: make(map[string]int), rows: newStaging(ctx, stage), stage: stage}, err
 }
 
 func (b *registryBatch) add(r *row) {
@@ -81,15 +82,16 @@ func (b *registryBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	c, err := b.rows.write(ctx)
+	c, err := b.stage.Write(ctx)
 	return result{Counts: c}, err
 }
 
 // platformBatch imports the 控辍保学平台 export (key: id).
 type platformBatch struct {
-	e    *env
-	rows *staging[store.PlatformStudent]
-	seen map[string]int
+	e     *env
+	rows  *staging[store.PlatformStudent]
+	stage *store.Staged[store.PlatformStudent]
+	seen  map[string]int
 }
 
 func beginPlatform(ctx context.Context, e *env) (batch, error) {
@@ -98,7 +100,7 @@ func beginPlatform(ctx context.Context, e *env) (batch, error) {
 	}
 	update := append([]string{"name", "birth_date"}, e.h.present("national_id", "school_id", "status")...)
 	stage, err := e.tx.StagePlatform(ctx, update, e.now)
-	return &platformBatch{e: e, seen: make(map[string]int), rows: newStaging(ctx, stage)}, err
+	return &platformBatch{e: e, seen: make(map[string]int), rows: newStaging(ctx, stage), stage: stage}, err
 }
 
 func (b *platformBatch) add(r *row) {
@@ -121,22 +123,23 @@ func (b *platformBatch) write(ctx context.Context) (result, error) {
 	if err := b.e.writeImplicit(ctx); err != nil {
 		return result{}, err
 	}
-	c, err := b.rows.write(ctx)
+	c, err := b.stage.Write(ctx)
 	return result{Counts: c}, err
 }
 
 // surveyBatch imports the home-visit survey (key: township + village +
 // national ID, else + name + birth date).
 type surveyBatch struct {
-	e    *env
-	rows *staging[store.SurveyChild]
-	seen map[string]int
+	e     *env
+	rows  *staging[store.SurveyChild]
+	stage *store.Staged[store.SurveyChild]
+	seen  map[string]int
 }
 
 func beginSurvey(ctx context.Context, e *env) (batch, error) {
 	update := append([]string{"name", "birth_date"}, e.h.present("national_id", "enrolled_school", "note")...)
 	stage, err := e.tx.StageSurvey(ctx, update, e.now)
-	return &surveyBatch{e: e, seen: make(map[string]int), rows: newStaging(ctx, stage)}, err
+	return &surveyBatch{e: e, seen: make(map[string]int), rows: newStaging(ctx, stage), stage: stage}, err
 }
 
 func (b *surveyBatch) add(r *row) {
@@ -158,7 +161,10 @@ func (b *surveyBatch) add(r *row) {
 }
 
 func (b *surveyBatch) write(ctx context.Context) (result, error) {
-	c, err := b.rows.write(ctx)
+	if err := b.rows.finish(); err != nil {
+		return result{}, err
+	}
+	c, err := b.stage.Write(ctx)
 	return result{Counts: c}, err
 }
 

@@ -2,24 +2,32 @@ package importer
 
 import (
 	"context"
-
-	"baoxue/store"
 )
 
+// stageChunk is how many checked rows wait in memory before they are staged.
+const stageChunk = 2048
+
 // staging queues a batch's checked rows and stages them in chunks of
-// stageChunk as they are read (store.Staged holds them in the import's
-// transaction), so that a file of millions of records is never in memory
-// at once, as the students' rows are not. Once the file has a bad row
+// stageChunk as they are read (the store's stage holds them in the
+// import's transaction until the batch writes), so that a file of
+// millions of rows is never in memory at once. Once the file has a bad row
 // nothing more is staged: the import will write nothing. err is the first
-// staging failure, reported by write; later rows are then only checked.
+// staging failure, which finish reports; later rows are then only checked.
 type staging[T any] struct {
-	ctx     context.Context // the import's, for staging from add
-	stage   *store.Staged[T]
+	ctx   context.Context // the import's, for staging from add
+	stage interface {
+		Add(ctx context.Context, rows []T) error
+	}
+	// check, when set, reads each chunk before it is staged (the
+	// students' renames); its error is a staging failure.
+	check   func(ctx context.Context, rows []T) error
 	pending []T
 	err     error
 }
 
-func newStaging[T any](ctx context.Context, stage *store.Staged[T]) *staging[T] {
+func newStaging[T any](ctx context.Context, stage interface {
+	Add(ctx context.Context, rows []T) error
+}) *staging[T] {
 	return &staging[T]{ctx: ctx, stage: stage, pending: make([]T, 0, stageChunk)}
 }
 
@@ -33,6 +41,9 @@ func (s *staging[T]) push(r *row, v T) {
 
 // flush stages the queued rows (unless discard) and empties the queue.
 func (s *staging[T]) flush(discard bool) {
+	if !discard && s.err == nil && len(s.pending) > 0 && s.check != nil {
+		s.err = s.check(s.ctx, s.pending)
+	}
 	if !discard && s.err == nil && len(s.pending) > 0 {
 		s.err = s.stage.Add(s.ctx, s.pending)
 	}
@@ -41,18 +52,10 @@ func (s *staging[T]) flush(discard bool) {
 }
 
 // finish stages the last rows and returns the first staging failure: a
-// batch calls it before it writes anything else (the schools and teachers
-// of ImplicitRefs), so that a failed transaction is reported as what
-// failed and nothing is written after it.
+// batch calls it before it writes anything (the schools and teachers of
+// ImplicitRefs, then the staged rows), so that a failed transaction is
+// reported as what failed and nothing is written after it.
 func (s *staging[T]) finish() error {
 	s.flush(false)
 	return s.err
-}
-
-// write stages the last rows and merges every staged row into its table.
-func (s *staging[T]) write(ctx context.Context) (store.Counts, error) {
-	if err := s.finish(); err != nil {
-		return store.Counts{}, err
-	}
-	return s.stage.Write(ctx)
 }

@@ -25,13 +25,11 @@ type studentBatch struct {
 	principals   map[string]string // school -> principal who takes moved tasks
 	centerAdmins map[string]string // center -> center admin, the last resort
 
-	// Checked rows are staged in chunks of stageChunk as they are read
-	// (stage holds them in the transaction), so a million-row roster is
-	// never in memory at once; stageErr is the first staging failure.
-	stage    *store.StudentStage
-	ctx      context.Context // the import's, for staging from add
-	pending  []store.Student
-	stageErr error
+	// Checked rows are staged in chunks as they are read (rows; stage
+	// holds them in the transaction), so a million-row roster is never in
+	// memory at once.
+	stage *store.StudentStage
+	rows  *staging[store.Student]
 
 	// renames counts the stored students whose name the file changes
 	// (unless Options.AllowMassUpdate), checked by finalCheck.
@@ -63,7 +61,10 @@ func beginStudents(ctx context.Context, e *env) (batch, error) {
 	b := &studentBatch{
 		e: e, idx: idx, byNID: make(map[string]int64, len(idx.Students)),
 		seenID: make(map[string]int), seenNID: make(map[string]int), seenSID: make(map[int64]int),
-		schools: make(map[string]bool), stage: stage, ctx: ctx,
+		schools: make(map[string]bool), stage: stage, rows: newStaging(ctx, stage),
+	}
+	if !e.opt.AllowMassUpdate {
+		b.rows.check = func(ctx context.Context, rows []store.Student) error { return b.renames.count(ctx, e, rows) }
 	}
 	claim := func(nid string, sid int64) {
 		if prev, ok := b.byNID[nid]; ok && prev != sid {
@@ -193,7 +194,7 @@ func (b *studentBatch) add(r *row) {
 	b.schools[s.SchoolID] = true
 	if sid == 0 {
 		s.Key = newKey()
-		b.push(r, s)
+		b.rows.push(r, s)
 		return
 	}
 	s.SID = sid
@@ -207,41 +208,14 @@ func (b *studentBatch) add(r *row) {
 	if r.h.has("pairing_teacher_id") && s.PairingTeacherID != old.PairingTeacherID {
 		b.pairings = append(b.pairings, store.PairingChange{SID: sid, TeacherID: strings.Clone(s.PairingTeacherID), Reason: "import"})
 	}
-	b.push(r, s)
-}
-
-// stageChunk is how many checked rows wait in memory before they are staged.
-const stageChunk = 2048
-
-// push queues a checked row and stages the queue when it is full. Once the
-// file has a bad row nothing more is staged: the import will write nothing.
-func (b *studentBatch) push(r *row, s store.Student) {
-	b.pending = append(b.pending, s)
-	if len(b.pending) >= stageChunk {
-		b.flush(b.ctx, r.p.total > 0)
-	}
-}
-
-// flush stages the queued rows (unless discard) and empties the queue. A
-// staging failure is kept for write, which reports it; later rows are then
-// only checked.
-func (b *studentBatch) flush(ctx context.Context, discard bool) {
-	if !discard && b.stageErr == nil && !b.e.opt.AllowMassUpdate {
-		b.stageErr = b.renames.count(ctx, b.e, b.pending)
-	}
-	if !discard && b.stageErr == nil {
-		b.stageErr = b.stage.Add(ctx, b.pending)
-	}
-	clear(b.pending) // drop the references to the rows' lines
-	b.pending = b.pending[:0]
+	b.rows.push(r, s)
 }
 
 // finalCheck stages the last rows and refuses a roster that would rename
 // too many stored students (see renames) unless Options.AllowMassUpdate.
 func (b *studentBatch) finalCheck(ctx context.Context, p *problems) error {
-	b.flush(ctx, false)
-	if b.stageErr != nil {
-		return b.stageErr
+	if err := b.rows.finish(); err != nil {
+		return err
 	}
 	if !b.e.opt.AllowMassUpdate && b.renames.tooMany() {
 		p.addMsg(0, "", b.renames.problem())
@@ -320,10 +294,8 @@ func (b *studentBatch) write(ctx context.Context) (result, error) {
 	// The index and the duplicate checks are done with: let a million-row
 	// import give their memory back before the rows are written.
 	b.idx, b.byNID, b.seenID, b.seenNID, b.seenSID = nil, nil, nil, nil, nil
-	b.flush(ctx, false)
-	b.pending = nil
-	if b.stageErr != nil {
-		return result{}, b.stageErr
+	if err := b.rows.finish(); err != nil {
+		return result{}, err
 	}
 	if err := e.writeImplicit(ctx); err != nil {
 		return result{}, err
