@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"cmp"
+	"encoding/binary"
 	"slices"
 	"sort"
 	"strings"
@@ -196,7 +198,7 @@ type lifecycle struct {
 	open     []store.OpenAlert
 	index    openBy
 	tasks    []store.OpenTask
-	taskIdx  map[store.TaskKey]int
+	taskIdx  taskIndex
 	set      *rules.Set
 	campaign string
 	dir      *directory
@@ -212,35 +214,73 @@ type lifecycle struct {
 	workers int
 }
 
-// indexTasks indexes open tasks by their key.
-func indexTasks(ts []store.OpenTask) map[store.TaskKey]int {
-	idx := make(map[store.TaskKey]int, len(ts))
+// taskIndex finds open tasks (by index in their slice) by key, and the
+// open task of each open alert.
+type taskIndex struct {
+	byKey map[store.TaskKey]int
+	// ofAlert is the index of each open alert's current task, by the
+	// alert's index, -1 when that task is not open.
+	ofAlert []int
+}
+
+// indexTasks indexes the open tasks ts, and the tasks of the open alerts
+// open. An alert's task is found by id, a number, and checked against its
+// key (an open task is the only open one of its key: tasks_open_key).
+// Found by key in the decision, a city's open alerts' tasks hashed their
+// kind and assignee, a third of the decision's time, on one core; readState
+// indexes them while the students are scanned.
+func indexTasks(ts []store.OpenTask, open []store.OpenAlert) taskIndex {
+	idx := taskIndex{byKey: make(map[store.TaskKey]int, len(ts)), ofAlert: make([]int, len(open))}
+	byID := make(map[int64]int, len(ts))
 	for i, t := range ts {
-		idx[store.TaskKey{SID: t.SID, Kind: t.Kind, Assignee: t.Assignee}] = i
+		idx.byKey[store.TaskKey{SID: t.SID, Kind: t.Kind, Assignee: t.Assignee}] = i
+		byID[t.ID] = i
+	}
+	for i := range open {
+		a := &open[i]
+		idx.ofAlert[i] = -1
+		if j, ok := byID[a.TaskID.Int64]; ok && a.TaskID.Valid {
+			if t := &ts[j]; t.SID == a.SID && t.Kind == a.TaskKind.String && t.Assignee == a.TaskAssignee.String {
+				idx.ofAlert[i] = j
+			}
+		}
 	}
 	return idx
 }
 
+// taskOf returns the index in l.tasks of the current task of open alert i
+// (in l.open), if that task is open.
+func (l *lifecycle) taskOf(i int) (int, bool) {
+	j := l.taskIdx.ofAlert[i]
+	return j, j >= 0
+}
+
 // decide compares what fired with the open alerts and tasks (SPEC §7's
-// table); it sorts fs into output order. Each firing knows its open alert
+// table), in output order (sortFirings). Each firing knows its open alert
 // and stillFiring the open alerts that fire (matchOpen).
 func (l *lifecycle) decide(fs []firing, stillFiring []bool) *plan {
 	p := &plan{decisions: make([]decision, 0, len(fs)), taskOf: map[store.TaskKey]*runTask{}, closing: map[string][]int64{}}
 	l.today = l.t.String()
-	sortFirings(fs, l.set, l.workers)
-	inhibited := inhibitions(fs)
-	severity := raisedSeverities(fs, inhibited)
+	fs = sortFirings(fs, l.set, l.workers)
+	x := newFiringIndex(fs, l.set)
+	inhibited := inhibitions(fs, x)
+	severity := raisedSeverities(fs, inhibited, x)
 	l.pair(p, fs, inhibited, severity)
 
+	routes := l.route(fs)
+	// The students are counted beside the decisions, which run on one
+	// core (it reads only fs and l.open).
+	var counted sync.WaitGroup
+	counted.Go(func() { l.countStudents(p, fs) })
 	for j, f := range fs {
 		// (Filled in place: a city's decisions copied in were a tenth of
 		// the decision's time.)
 		p.decisions = append(p.decisions, decision{})
-		l.decideFiring(p, &p.decisions[len(p.decisions)-1], f, inhibited[j], severity[j])
+		l.decideFiring(p, &p.decisions[len(p.decisions)-1], f, inhibited[j], severity[j], routes[j])
 		l.askTask(p, len(p.decisions)-1)
 	}
 	l.end(p, stillFiring)
-	l.countStudents(p, fs)
+	counted.Wait()
 	l.taskLines(p)
 	sortLines(p.resolved)
 	sortLines(p.retired)
@@ -277,17 +317,42 @@ func matchOpen(index openBy, n int, fs []firing, workers int) []bool {
 	return fired
 }
 
+// routed is whom a firing's alert is for: its recipients, and the
+// fallbacks used to find them (directory.recipients).
+type routed struct {
+	recipients []string
+	gaps       []Gap
+}
+
+// route finds the recipients of each firing of fs, on the workers: a
+// directory that is only read, looked up for a city's 200,000 firings,
+// was a sixth of the decision's time on one core. (After pairing: a
+// firing may notify the teacher its student was just paired with.)
+func (l *lifecycle) route(fs []firing) []routed {
+	out := make([]routed, len(fs))
+	parts := max(1, min(l.workers, len(fs)/4096))
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() {
+			for j := len(fs) * k / parts; j < len(fs)*(k+1)/parts; j++ {
+				f := &fs[j]
+				out[j].recipients, out[j].gaps = l.dir.recipients(f.rule.Notify, f.stu, f.rule.ID)
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
 // decideFiring decides one firing's alert into d (f.open is its open alert,
 // -1 when it has none); inhibitedBy are the rules inhibiting it (nil:
-// none), severity its severity (raisedSeverities).
+// none), severity its severity (raisedSeverities), r its recipients.
 // Gaps, reminders and changes of inhibition go to p.
-func (l *lifecycle) decideFiring(p *plan, d *decision, f firing, inhibitedBy []string, severity string) {
+func (l *lifecycle) decideFiring(p *plan, d *decision, f firing, inhibitedBy []string, severity string, r routed) {
 	*d = decision{firing: f, since: l.today, line: AlertLine{Type: "alert", Rule: f.rule.ID,
-		Student: f.stu.ID, School: f.stu.School, Severity: severity, InhibitedBy: inhibitedBy}}
-	var gaps []Gap
-	d.line.Recipients, gaps = l.dir.recipients(f.rule.Notify, f.stu, f.rule.ID)
+		Student: f.stu.ID, School: f.stu.School, Severity: severity, InhibitedBy: inhibitedBy, Recipients: r.recipients}}
 	if inhibitedBy == nil { // an inhibited alert reaches nobody: no fallback is used
-		p.gaps = append(p.gaps, gaps...)
+		p.gaps = append(p.gaps, r.gaps...)
 	}
 	if d.line.Recipients == nil {
 		d.line.Recipients = []string{}
@@ -355,7 +420,7 @@ func (l *lifecycle) askTask(p *plan, i int) {
 		a := &l.open[d.open]
 		switch {
 		case a.TaskOpen():
-			l.raiseTask(p, a, d.line.Severity)
+			l.raiseTask(p, d.open, d.line.Severity)
 			return
 		case a.TaskLeft:
 			left = a.TaskID.Int64
@@ -377,7 +442,7 @@ func (l *lifecycle) askTask(p *plan, i int) {
 	rt := p.taskOf[k]
 	if rt == nil {
 		rt = &runTask{key: k, school: d.stu.School, rule: d.rule.ID, due: due, severity: d.line.Severity, forAlert: true, stu: d.stu}
-		if j, ok := l.taskIdx[k]; ok {
+		if j, ok := l.taskIdx.byKey[k]; ok {
 			ot := &l.tasks[j]
 			rt.id, rt.due, rt.severity, rt.forAlert = ot.ID, ot.Due, ot.Severity, ot.ForAlert
 		}
@@ -391,13 +456,13 @@ func (l *lifecycle) askTask(p *plan, i int) {
 	d.task, d.rejoin = rt, left != 0 && rt.id == left
 }
 
-// raiseTask raises the open task the open alert a is a reason of to
+// raiseTask raises the open task open alert i (in l.open) is a reason of to
 // severity, if that is higher than the task's: through the run's task if
 // the run gives it reasons too, else on its own (written after them).
-func (l *lifecycle) raiseTask(p *plan, a *store.OpenAlert, severity string) {
-	k := store.TaskKey{SID: a.SID, Kind: a.TaskKind.String, Assignee: a.TaskAssignee.String}
-	j, ok := l.taskIdx[k]
-	if !ok || l.tasks[j].ID != a.TaskID.Int64 || rules.SeverityRank(severity) <= rules.SeverityRank(l.tasks[j].Severity) {
+func (l *lifecycle) raiseTask(p *plan, i int, severity string) {
+	a := &l.open[i]
+	j, ok := l.taskOf(i)
+	if !ok || rules.SeverityRank(severity) <= rules.SeverityRank(l.tasks[j].Severity) {
 		return
 	}
 	if p.raisedTasks == nil {
@@ -487,27 +552,64 @@ func (l *lifecycle) taskLines(p *plan) {
 	}
 }
 
+// firingIndex finds a firing of fs (in output order) by rule and student,
+// for inhibitions and raisedSeverities. Its keys are numbers, the sid and
+// the rule's place in the set: a city's 200,000 firings, keyed by rule id
+// and sid, in two maps, took a seventh of the decision's time.
+type firingIndex struct {
+	place map[string]uint64 // a rule's place in the set, by id
+	at    map[uint64]int    // index in fs, by key
+}
+
+// newFiringIndex indexes fs, or returns nil when no rule of set is
+// inhibited by another (nothing needs the index).
+func newFiringIndex(fs []firing, set *rules.Set) *firingIndex {
+	inhibits := false
+	for _, r := range set.Rules {
+		inhibits = inhibits || len(r.InhibitedBy()) > 0
+	}
+	if !inhibits {
+		return nil
+	}
+	x := &firingIndex{place: make(map[string]uint64, len(set.Rules)), at: make(map[uint64]int, len(fs))}
+	byRule := make(map[*rules.Rule]uint64, len(set.Rules))
+	for i, r := range set.Rules {
+		x.place[r.ID], byRule[r] = uint64(i), uint64(i)
+	}
+	for i, f := range fs {
+		x.at[x.key(byRule[f.rule], f.stu.SID)] = i
+	}
+	return x
+}
+
+// key is the key of rule place's firing for student sid.
+func (x *firingIndex) key(place uint64, sid int64) uint64 {
+	return uint64(sid)*uint64(len(x.place)) + place
+}
+
+// find returns the index in fs of rule's firing for student sid, if it fired.
+func (x *firingIndex) find(rule string, sid int64) (int, bool) {
+	place, ok := x.place[rule]
+	if !ok {
+		return 0, false
+	}
+	i, ok := x.at[x.key(place, sid)]
+	return i, ok
+}
+
 // inhibitions returns, for each firing of fs, the rules that inhibit it:
 // those among the rules listing its rule in `inhibits` that fired for the
 // same student in this run, sorted (nil when none did). Only rules that
 // ran can have fired, and rules.Compile makes sure an inhibitor runs in
-// every run its targets run in.
-func inhibitions(fs []firing) [][]string {
+// every run its targets run in. x indexes fs (nil: no rule inhibits).
+func inhibitions(fs []firing, x *firingIndex) [][]string {
 	out := make([][]string, len(fs))
-	var fired map[store.AlertKey]bool
+	if x == nil {
+		return out
+	}
 	for i, f := range fs {
-		by := f.rule.InhibitedBy()
-		if len(by) == 0 {
-			continue
-		}
-		if fired == nil {
-			fired = make(map[store.AlertKey]bool, len(fs))
-			for _, g := range fs {
-				fired[store.AlertKey{Rule: g.rule.ID, SID: g.stu.SID}] = true
-			}
-		}
-		for _, id := range by {
-			if fired[store.AlertKey{Rule: id, SID: f.stu.SID}] {
+		for _, id := range f.rule.InhibitedBy() {
+			if _, ok := x.find(id, f.stu.SID); ok {
 				out[i] = append(out[i], id)
 			}
 		}
@@ -548,21 +650,14 @@ func (l *lifecycle) countStudents(p *plan, fs []firing) {
 // inhibition. The specific rule speaks for the general one and must not
 // speak more softly: a grade 9 left-behind child's left-behind-absence
 // (medium) inhibits grade9-absence (high) and is told, routed and given
-// its task as high (SPEC §7).
-func raisedSeverities(fs []firing, inhibited [][]string) []string {
+// its task as high (SPEC §7). x indexes fs (nil: no rule inhibits).
+func raisedSeverities(fs []firing, inhibited [][]string, x *firingIndex) []string {
 	out := make([]string, len(fs))
-	var at map[store.AlertKey]int
 	for i, f := range fs {
 		out[i] = f.rule.Severity
-		if inhibited[i] != nil && at == nil {
-			at = make(map[store.AlertKey]int, len(fs))
-		}
 	}
-	if at == nil {
+	if x == nil {
 		return out
-	}
-	for i, f := range fs {
-		at[store.AlertKey{Rule: f.rule.ID, SID: f.stu.SID}] = i
 	}
 	// rules.Compile refuses cycles, so each round settles one more link
 	// of the longest chain; a chain is at most as long as the rules.
@@ -570,7 +665,7 @@ func raisedSeverities(fs []firing, inhibited [][]string) []string {
 		changed = false
 		for i, by := range inhibited {
 			for _, id := range by {
-				j := at[store.AlertKey{Rule: id, SID: fs[i].stu.SID}]
+				j, _ := x.find(id, fs[i].stu.SID)
 				if rules.SeverityRank(out[i]) > rules.SeverityRank(out[j]) {
 					out[j], changed = out[i], true
 				}
@@ -623,8 +718,7 @@ func (l *lifecycle) end(p *plan, stillFiring []bool) {
 		f := fates[a.TaskID.Int64]
 		if f == nil {
 			f = &fate{forAlert: true}
-			if j, ok := l.taskIdx[store.TaskKey{SID: a.SID, Kind: a.TaskKind.String, Assignee: a.TaskAssignee.String}]; ok &&
-				l.tasks[j].ID == a.TaskID.Int64 {
+			if j, ok := l.taskOf(i); ok {
 				f.forAlert = l.tasks[j].ForAlert
 			}
 			fates[a.TaskID.Int64] = f
@@ -715,13 +809,15 @@ func sortLines(ls []ResolvedLine) {
 	})
 }
 
-// sortFirings puts firings in output order: rule id, then student id. The
+// sortFirings returns firings in output order: rule id, then student id. The
 // firings are first grouped by their rule's rank in id order (a counting
 // sort), then each rule's sorted by student id, the rules split among
-// workers goroutines: sorting a city's 200,000 firings was a sixth of the
-// decision's time, on one core. (Student ids are unique, so the order is
-// total and the same however the rules are split.)
-func sortFirings(fs []firing, set *rules.Set, workers int) {
+// workers goroutines. They sort as keys holding the first 24 bytes of the
+// student id, compared as numbers, and the full ids only when those tie:
+// compared through the firings, a city's 200,000 scattered ids cost a
+// fifth of the decision's time in cache misses. (Student ids are unique,
+// so the order is total and the same however the rules are split.)
+func sortFirings(fs []firing, set *rules.Set, workers int) []firing {
 	ids := make([]string, len(set.Rules))
 	for i, r := range set.Rules {
 		ids[i] = r.ID
@@ -741,22 +837,47 @@ func sortFirings(fs []firing, set *rules.Set, workers int) {
 		start[k+1] += start[k]
 	}
 	next := slices.Clone(start[:len(ids)])
-	byRule := make([]firing, len(fs))
+	keys := make([]idKey, len(fs))
 	for i := range fs {
-		byRule[next[ranks[i]]] = fs[i]
+		keys[next[ranks[i]]] = newIDKey(fs[i].stu.ID, i)
 		next[ranks[i]]++
+	}
+	compare := func(a, b idKey) int {
+		for w := range a.id {
+			if a.id[w] != b.id[w] {
+				return cmp.Compare(a.id[w], b.id[w])
+			}
+		}
+		return strings.Compare(fs[a.i].stu.ID, fs[b.i].stu.ID)
 	}
 	var wg sync.WaitGroup
 	var taken atomic.Int32
 	for range max(1, min(workers, len(ids))) {
 		wg.Go(func() {
 			for k := int(taken.Add(1)) - 1; k < len(ids); k = int(taken.Add(1)) - 1 {
-				slices.SortFunc(byRule[start[k]:start[k+1]], func(a, b firing) int { return strings.Compare(a.stu.ID, b.stu.ID) })
+				slices.SortFunc(keys[start[k]:start[k+1]], compare)
 			}
 		})
 	}
 	wg.Wait()
-	copy(fs, byRule)
+	sorted := make([]firing, len(fs))
+	for i, k := range keys {
+		sorted[i] = fs[k.i]
+	}
+	return sorted
+}
+
+// idKey is a firing's sort key: the first 24 bytes of its student id as
+// three big-endian numbers (zeros after a shorter id), and its index.
+type idKey struct {
+	id [3]uint64
+	i  int
+}
+
+func newIDKey(id string, i int) idKey {
+	var b [24]byte
+	copy(b[:], id)
+	return idKey{id: [3]uint64{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:16]), binary.BigEndian.Uint64(b[16:])}, i: i}
 }
 
 // pair assigns pairing teachers to students that a `pair: true` rule fired
@@ -792,7 +913,7 @@ func (l *lifecycle) pair(p *plan, fs []firing, inhibited [][]string, severity []
 		// A pairing task is per student and teacher too: one still open
 		// (the teacher was paired with the student before) stands.
 		k := store.TaskKey{SID: f.stu.SID, Kind: "pairing", Assignee: teacher}
-		if _, open := l.taskIdx[k]; !open {
+		if _, open := l.taskIdx.byKey[k]; !open {
 			due := dueDate(l.cal, f.stu.School, l.t, 7*24*time.Hour)
 			pr.task = &runTask{key: k, school: f.stu.School, rule: f.rule.ID, due: due.String(), severity: severity[i],
 				note: reason, pairing: true, stu: f.stu}

@@ -153,7 +153,7 @@ func TestLifecycleTable(t *testing.T) {
 						Severity: "high", ForAlert: true}}
 				}
 			}
-			l.taskIdx = indexTasks(l.tasks)
+			l.taskIdx = indexTasks(l.tasks, l.open)
 			var fs []firing
 			if row.fires {
 				i := slices.IndexFunc(set.Rules, func(r *rules.Rule) bool { return r.ID == row.rule })
@@ -376,8 +376,7 @@ func TestTaskTable(t *testing.T) {
 	for _, row := range taskTable {
 		t.Run(row.name, func(t *testing.T) {
 			l := &lifecycle{set: set, dir: dir, cal: cal, loads: map[string]int{}, pairCap: 5, t: day(t, "2026-03-10"),
-				zone: time.UTC, index: openBy{}, frozen: map[string]bool{"SCH01": row.frozen}, tasks: row.tasks,
-				taskIdx: indexTasks(row.tasks)}
+				zone: time.UTC, index: openBy{}, frozen: map[string]bool{"SCH01": row.frozen}, tasks: row.tasks}
 			status := row.status
 			if status == "" {
 				status = "enrolled"
@@ -414,6 +413,7 @@ func TestTaskTable(t *testing.T) {
 				}
 				fs = append(fs, firing{rule: r, stu: stu})
 			}
+			l.taskIdx = indexTasks(l.tasks, l.open)
 			p := l.decide(fs, matchOpen(l.index, len(l.open), fs, 1))
 			var created, grown, lines []string
 			for _, rt := range p.tasks {

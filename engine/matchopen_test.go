@@ -60,7 +60,9 @@ func TestMatchOpen(t *testing.T) {
 
 // TestSortFirings: the firings come out by rule id, then student id,
 // whatever order they came in and however many goroutines sort them,
-// each with its open alert; rules that did not fire are no trouble.
+// each with its open alert; rules that did not fire are no trouble. Ids
+// that share their first 24 bytes (the sort key), ids that are prefixes of
+// others, and ids holding NULs sort as strings do.
 func TestSortFirings(t *testing.T) {
 	set := &rules.Set{}
 	for _, id := range []string{"m", "b", "z", "a", "quiet"} {
@@ -70,8 +72,20 @@ func TestSortFirings(t *testing.T) {
 	var fs []firing
 	for n := range 20000 {
 		r := set.Rules[rng.IntN(4)] // never "quiet"
-		fs = append(fs, firing{rule: r, stu: &FiredStudent{ID: fmt.Sprintf("G%08d", rng.IntN(1e8))}, open: n})
+		id := fmt.Sprintf("G%08d", rng.IntN(1e8))
+		if n%2 == 0 { // a formal 学籍号's length, differing in its last bytes
+			id = fmt.Sprintf("G1101012008%08d", rng.IntN(1e8))
+		}
+		fs = append(fs, firing{rule: r, stu: &FiredStudent{ID: id}, open: n})
 	}
+	long := strings.Repeat("G110101200801011234", 2) // 38 bytes
+	for n, id := range []string{long, long + "1", long[:30] + "0", long[:24], long[:23], long[:23] + "\x00",
+		long[:23] + "\x00\x00", long[:24] + "\x00", "", "\x00", "\xff\xff\xff\xff\xff\xff\xff\xff\xff", "\xff\xff\xff\xff\xff\xff\xff\xff"} {
+		for _, r := range set.Rules[:4] {
+			fs = append(fs, firing{rule: r, stu: &FiredStudent{ID: id}, open: -n})
+		}
+	}
+	rng.Shuffle(len(fs), func(i, j int) { fs[i], fs[j] = fs[j], fs[i] })
 	// One firing per rule and student, as a run has.
 	seen := map[[2]string]bool{}
 	fs = slices.DeleteFunc(fs, func(f firing) bool {
@@ -85,7 +99,7 @@ func TestSortFirings(t *testing.T) {
 	})
 	for _, workers := range []int{0, 1, 2, 7} {
 		got := slices.Clone(fs)
-		sortFirings(got, set, workers)
+		got = sortFirings(got, set, workers)
 		if !slices.Equal(got, want) {
 			t.Errorf("%d workers: firings out of order", workers)
 		}
