@@ -3,8 +3,11 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"baoxue/engine"
@@ -88,6 +91,50 @@ func TestAlertLineFieldsKnown(t *testing.T) {
 		}
 		if !slices.Equal(tags, c.tags) {
 			t.Errorf("%s has the JSON fields %q; appendAlertLine writes %q", typ.Name(), tags, c.tags)
+		}
+	}
+}
+
+// failAfter fails its writes after n bytes.
+type failAfter struct{ n int }
+
+func (f *failAfter) Write(b []byte) (int, error) {
+	if f.n -= len(b); f.n < 0 {
+		return 0, errors.New("disk full")
+	}
+	return len(b), nil
+}
+
+// TestWriteAlertLinesInOrder: the lines encoded in chunks by several
+// workers come out as one worker writes them, around the chunks' edges;
+// a write that fails stops it with the error.
+func TestWriteAlertLinesInOrder(t *testing.T) {
+	for _, n := range []int{0, 1, alertChunk - 1, alertChunk, alertChunk + 1, 7*alertChunk + 5} {
+		as := make([]engine.Alert, n)
+		for i := range as {
+			as[i].Line = engine.AlertLine{Type: "alert", Rule: "r", Student: fmt.Sprintf("G%018d", i), Recipients: []string{},
+				Message: strings.Repeat("缺", i%7)}
+		}
+		var want bytes.Buffer
+		if err := writeAlertLines(&want, as, 1); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Count(want.String(), "\n"); got != n {
+			t.Fatalf("%d alerts: %d lines", n, got)
+		}
+		for _, workers := range []int{2, 3, 8} {
+			var got bytes.Buffer
+			if err := writeAlertLines(&got, as, workers); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("%d alerts, %d workers: lines differ from one worker's", n, workers)
+			}
+			if n > alertChunk {
+				if err := writeAlertLines(&failAfter{n: want.Len() / 2}, as, workers); err == nil || err.Error() != "disk full" {
+					t.Errorf("%d alerts, %d workers, failing writer: %v", n, workers, err)
+				}
+			}
 		}
 	}
 }
