@@ -371,48 +371,56 @@ func (rs *runState) fillStudents(ctx context.Context, st *store.Store, fired []b
 // readState reads the lifecycle state; it hands the open alerts to msgs as
 // soon as it has them (and lets msgs go, empty, if it fails before). zone
 // is the installation's time zone, in which the day a teacher closed a
-// task is read.
+// task is read. The open alerts, the open tasks and the rest are read at
+// once, each on a connection of its own: read one after the other beside
+// a city's scan, they were done after it.
 func readState(ctx context.Context, st *store.Store, t civil.Day, zone *time.Location, msgs *messageNeed) (*runState, error) {
 	rs := &runState{}
-	var err error
-	rs.open, err = st.OpenAlerts(ctx)
-	rs.index = make(openBy, len(rs.open))
-	msgs.last = make([]civil.Day, len(rs.open))
-	msgs.handled = make([]civil.Day, len(rs.open))
-	for i, a := range rs.open {
-		rs.index[store.AlertKey{Rule: a.Rule, SID: a.SID}] = i
-		msgs.last[i], _ = civil.ParseDay(a.LastNotifiedAt)
-		msgs.handled[i] = noDay
-		if a.TaskID.Valid && !a.TaskLeft && !a.TaskOpen() {
-			if closed, err := store.ParseTime(a.TaskClosedAt.String); err == nil {
-				msgs.handled[i] = civil.DayOf(closed.In(zone))
-			} else {
-				msgs.handled[i] = 0
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		rs.open, err = st.OpenAlerts(ctx)
+		rs.index = make(openBy, len(rs.open))
+		msgs.last = make([]civil.Day, len(rs.open))
+		msgs.handled = make([]civil.Day, len(rs.open))
+		for i, a := range rs.open {
+			rs.index[store.AlertKey{Rule: a.Rule, SID: a.SID}] = i
+			msgs.last[i], _ = civil.ParseDay(a.LastNotifiedAt)
+			msgs.handled[i] = noDay
+			if a.TaskID.Valid && !a.TaskLeft && !a.TaskOpen() {
+				if closed, err := store.ParseTime(a.TaskClosedAt.String); err == nil {
+					msgs.handled[i] = civil.DayOf(closed.In(zone))
+				} else {
+					msgs.handled[i] = 0
+				}
 			}
 		}
-	}
-	msgs.open, msgs.index = rs.open, rs.index
-	close(msgs.ready)
-	if err != nil {
-		return nil, err
-	}
-	if rs.tasks, err = st.OpenTasks(ctx); err != nil {
+		msgs.open, msgs.index = rs.open, rs.index
+		close(msgs.ready)
+		return err
+	})
+	g.Go(func() (err error) {
+		rs.tasks, err = st.OpenTasks(ctx)
+		return err
+	})
+	g.Go(func() error {
+		schools, teachers, err := st.Directory(ctx)
+		if err != nil {
+			return err
+		}
+		rs.dir = newDirectory(schools, teachers)
+		if rs.overdue, err = st.OverdueTasks(ctx, t.String()); err != nil {
+			return err
+		}
+		rs.undelivered, err = st.UnreportedOutbox(ctx)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	// (Indexed here, while the students are scanned: a city's open tasks
 	// took a tenth of the decision's time to index after it.)
 	rs.taskIdx = indexTasks(rs.tasks, rs.open)
-	schools, teachers, err := st.Directory(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rs.dir = newDirectory(schools, teachers)
-	if rs.overdue, err = st.OverdueTasks(ctx, t.String()); err != nil {
-		return nil, err
-	}
-	if rs.undelivered, err = st.UnreportedOutbox(ctx); err != nil {
-		return nil, err
-	}
 	return rs, nil
 }
 
