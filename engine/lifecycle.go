@@ -217,7 +217,13 @@ type lifecycle struct {
 // taskIndex finds open tasks (by index in their slice) by key, and the
 // open task of each open alert.
 type taskIndex struct {
-	byKey map[store.TaskKey]int
+	tasks []store.OpenTask
+	// head is the last open task of each student, next the one before
+	// it of the same student, -1 at the end: a task is found by its sid,
+	// a number, then by kind and assignee. (A city's open tasks, keyed by
+	// all three, hashed, took 0.1 s of CPU to index.)
+	head map[int64]int
+	next []int
 	// ofAlert is the index of each open alert's current task, by the
 	// alert's index, -1 when that task is not open.
 	ofAlert []int
@@ -230,10 +236,14 @@ type taskIndex struct {
 // kind and assignee, a third of the decision's time, on one core; readState
 // indexes them while the students are scanned.
 func indexTasks(ts []store.OpenTask, open []store.OpenAlert) taskIndex {
-	idx := taskIndex{byKey: make(map[store.TaskKey]int, len(ts)), ofAlert: make([]int, len(open))}
+	idx := taskIndex{tasks: ts, head: make(map[int64]int, len(ts)), next: make([]int, len(ts)), ofAlert: make([]int, len(open))}
 	byID := make(map[int64]int, len(ts))
 	for i, t := range ts {
-		idx.byKey[store.TaskKey{SID: t.SID, Kind: t.Kind, Assignee: t.Assignee}] = i
+		idx.next[i] = -1
+		if j, ok := idx.head[t.SID]; ok {
+			idx.next[i] = j
+		}
+		idx.head[t.SID] = i
 		byID[t.ID] = i
 	}
 	for i := range open {
@@ -246,6 +256,19 @@ func indexTasks(ts []store.OpenTask, open []store.OpenAlert) taskIndex {
 		}
 	}
 	return idx
+}
+
+// find returns the index of the open task of key k (the last, if there
+// were more).
+func (idx *taskIndex) find(k store.TaskKey) (int, bool) {
+	j, ok := idx.head[k.SID]
+	for ok && j >= 0 {
+		if t := &idx.tasks[j]; t.Kind == k.Kind && t.Assignee == k.Assignee {
+			return j, true
+		}
+		j = idx.next[j]
+	}
+	return 0, false
 }
 
 // taskOf returns the index in l.tasks of the current task of open alert i
@@ -442,7 +465,7 @@ func (l *lifecycle) askTask(p *plan, i int) {
 	rt := p.taskOf[k]
 	if rt == nil {
 		rt = &runTask{key: k, school: d.stu.School, rule: d.rule.ID, due: due, severity: d.line.Severity, forAlert: true, stu: d.stu}
-		if j, ok := l.taskIdx.byKey[k]; ok {
+		if j, ok := l.taskIdx.find(k); ok {
 			ot := &l.tasks[j]
 			rt.id, rt.due, rt.severity, rt.forAlert = ot.ID, ot.Due, ot.Severity, ot.ForAlert
 		}
@@ -913,7 +936,7 @@ func (l *lifecycle) pair(p *plan, fs []firing, inhibited [][]string, severity []
 		// A pairing task is per student and teacher too: one still open
 		// (the teacher was paired with the student before) stands.
 		k := store.TaskKey{SID: f.stu.SID, Kind: "pairing", Assignee: teacher}
-		if _, open := l.taskIdx.byKey[k]; !open {
+		if _, open := l.taskIdx.find(k); !open {
 			due := dueDate(l.cal, f.stu.School, l.t, 7*24*time.Hour)
 			pr.task = &runTask{key: k, school: f.stu.School, rule: f.rule.ID, due: due.String(), severity: severity[i],
 				note: reason, pairing: true, stu: f.stu}

@@ -105,3 +105,32 @@ func TestSortFirings(t *testing.T) {
 		}
 	}
 }
+
+// TestTaskIndexFind: an open task is found by its student, kind and
+// assignee among the other tasks of its student and of others; a key
+// that differs in any of the three is not found.
+func TestTaskIndexFind(t *testing.T) {
+	ts := []store.OpenTask{{ID: 1, SID: 7, Kind: "contact_guardian", Assignee: "T1"}, {ID: 2, SID: 8, Kind: "contact_guardian", Assignee: "T1"},
+		{ID: 3, SID: 7, Kind: "pairing", Assignee: "T1"}, {ID: 4, SID: 7, Kind: "contact_guardian", Assignee: "T2"}}
+	idx := indexTasks(ts, nil)
+	for _, c := range []struct {
+		k    store.TaskKey
+		want int
+	}{
+		{store.TaskKey{SID: 7, Kind: "contact_guardian", Assignee: "T1"}, 0},
+		{store.TaskKey{SID: 8, Kind: "contact_guardian", Assignee: "T1"}, 1},
+		{store.TaskKey{SID: 7, Kind: "pairing", Assignee: "T1"}, 2},
+		{store.TaskKey{SID: 7, Kind: "contact_guardian", Assignee: "T2"}, 3},
+		{store.TaskKey{SID: 8, Kind: "pairing", Assignee: "T1"}, -1},
+		{store.TaskKey{SID: 7, Kind: "pairing", Assignee: "T2"}, -1},
+		{store.TaskKey{SID: 9, Kind: "contact_guardian", Assignee: "T1"}, -1},
+	} {
+		j, ok := idx.find(c.k)
+		if !ok {
+			j = -1
+		}
+		if j != c.want {
+			t.Errorf("%+v: task %d, want %d", c.k, j, c.want)
+		}
+	}
+}
