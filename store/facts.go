@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -191,11 +192,32 @@ func (s *Store) StreamEvalStudents(ctx context.Context, r SIDRange, stale *Stale
 // each row; the text may be the driver's buffer, valid until fn returns.
 // The rows are read from the driver itself, past database/sql: its lock
 // and conversions of each row cost a dry run of a 1M city ~0.15 s of CPU
-// (alternating CPU profiles).
+// (alternating CPU profiles). What database/sql did besides is done here:
+// a connection of the pool that died while idle (a restarted server, a
+// timeout) is dropped and the query tried on another, as long as no row
+// has reached fn; and a cancelled ctx stops the rows (SQLite's driver
+// does not watch it while it steps).
 func (s *Store) eachRow(ctx context.Context, query string, args []any, fn func(sid int64, text string) error) error {
+	for tries := 1; ; tries++ {
+		broken, err := s.eachRowOnce(ctx, query, args, fn)
+		// (More tries than the pool keeps idle connections: the last is
+		// a new one.)
+		if err == nil || !broken || tries > s.conns {
+			return err
+		}
+	}
+}
+
+// eachRowOnce is one try of eachRow; broken is whether it failed because
+// its connection did, before any row reached fn: the driver said
+// ErrBadConn, or that the connection is no longer valid (lib/pq says
+// "connection reset by peer" when the reset comes before the server's
+// last message; database/sql did not try that again).
+func (s *Store) eachRowOnce(ctx context.Context, query string, args []any, fn func(sid int64, text string) error) (broken bool, err error) {
+	delivered := false
 	conn, err := s.pool.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("read students: %w", err)
+		return false, fmt.Errorf("read students: %w", err)
 	}
 	defer conn.Close()
 	named := make([]driver.NamedValue, len(args))
@@ -203,18 +225,27 @@ func (s *Store) eachRow(ctx context.Context, query string, args []any, fn func(s
 		named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
 	}
 	var failed error // fn's error, returned as it is
-	err = conn.Raw(func(dc any) error {
+	err = conn.Raw(func(dc any) (err error) {
 		q, ok := dc.(driver.QueryerContext)
 		if !ok {
 			return fmt.Errorf("the %T driver cannot query", dc)
 		}
+		defer func() {
+			v, ok := dc.(driver.Validator)
+			broken = err != nil && !delivered && (errors.Is(err, driver.ErrBadConn) || ok && !v.IsValid())
+		}()
 		rows, err := q.QueryContext(ctx, query, named)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		dest := make([]driver.Value, 2)
-		for {
+		for n := 1; ; n++ {
+			if n%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
 			if err := rows.Next(dest); err == io.EOF {
 				return nil
 			} else if err != nil {
@@ -233,18 +264,19 @@ func (s *Store) eachRow(ctx context.Context, query string, args []any, fn func(s
 			default:
 				return fmt.Errorf("facts are %T", dest[1])
 			}
+			delivered = true
 			if failed = fn(sid, text); failed != nil {
 				return failed
 			}
 		}
 	})
 	if failed != nil {
-		return failed
+		return false, failed
 	}
 	if err != nil {
-		return fmt.Errorf("read students: %w", err)
+		return broken, fmt.Errorf("read students: %w", err)
 	}
-	return nil
+	return false, nil
 }
 
 // DamagedFactsError says that the stored facts of a student cannot be
