@@ -66,10 +66,10 @@ func (s *queries) OpenAlerts(ctx context.Context) ([]OpenAlert, error) {
 	// saved no memory it measured.) The rows are sorted here: the server
 	// sorted them on disk.
 	//
-	// The rows are sorted as they came, their text uncut, and only the
-	// last of each alert is cut into an OpenAlert: sorted as OpenAlerts,
-	// a city's rows moved some 300 bytes at every swap, and each was
-	// cut. The slices are made to the number of open alerts (and an
+	// The rows are kept as they come, their text uncut, then sorted, and
+	// only the last row of each alert is cut into an OpenAlert: sorted as
+	// OpenAlerts, a city's rows moved some 300 bytes at every swap, and
+	// every row was cut. The slices are made to the number of open alerts (and an
 	// eighth more for the alerts with several reasons) before they fill:
 	// grown as they filled, a city's copies touched fresh memory over and
 	// over, which cost a second of a dry run. (Counted before the rows are
