@@ -223,14 +223,7 @@ func (b *contactBatch) add(r *row) {
 }
 
 func (b *contactBatch) write(ctx context.Context) (result, error) {
-	if err := b.rows.finish(); err != nil {
-		return result{}, err
-	}
-	if err := b.e.writeImplicit(ctx); err != nil {
-		return result{}, err
-	}
-	c, err := b.stage.Write(ctx)
-	return result{Counts: c}, err
+	return writeRecords(ctx, b.e, b.rows, b.stage)
 }
 
 // homeTeachingBatch imports home-teaching sessions (key: student + date +
@@ -286,12 +279,5 @@ func (b *homeTeachingBatch) add(r *row) {
 }
 
 func (b *homeTeachingBatch) write(ctx context.Context) (result, error) {
-	if err := b.rows.finish(); err != nil {
-		return result{}, err
-	}
-	if err := b.e.writeImplicit(ctx); err != nil {
-		return result{}, err
-	}
-	c, err := b.stage.Write(ctx)
-	return result{Counts: c}, err
+	return writeRecords(ctx, b.e, b.rows, b.stage)
 }

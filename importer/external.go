@@ -76,14 +76,7 @@ func (b *registryBatch) add(r *row) {
 }
 
 func (b *registryBatch) write(ctx context.Context) (result, error) {
-	if err := b.rows.finish(); err != nil {
-		return result{}, err
-	}
-	if err := b.e.writeImplicit(ctx); err != nil {
-		return result{}, err
-	}
-	c, err := b.stage.Write(ctx)
-	return result{Counts: c}, err
+	return writeRecords(ctx, b.e, b.rows, b.stage)
 }
 
 // platformBatch imports the 控辍保学平台 export (key: id).
@@ -117,14 +110,7 @@ func (b *platformBatch) add(r *row) {
 }
 
 func (b *platformBatch) write(ctx context.Context) (result, error) {
-	if err := b.rows.finish(); err != nil {
-		return result{}, err
-	}
-	if err := b.e.writeImplicit(ctx); err != nil {
-		return result{}, err
-	}
-	c, err := b.stage.Write(ctx)
-	return result{Counts: c}, err
+	return writeRecords(ctx, b.e, b.rows, b.stage)
 }
 
 // surveyBatch imports the home-visit survey (key: township + village +

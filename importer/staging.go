@@ -2,6 +2,8 @@ package importer
 
 import (
 	"context"
+
+	"baoxue/store"
 )
 
 // stageChunk is how many checked rows wait in memory before they are staged.
@@ -58,4 +60,19 @@ func (s *staging[T]) flush(discard bool) {
 func (s *staging[T]) finish() error {
 	s.flush(false)
 	return s.err
+}
+
+// writeRecords is the write of a record import whose file may name
+// schools and teachers it does not list: the last rows staged (finish),
+// those schools and teachers written (env.writeImplicit), then the staged
+// rows merged.
+func writeRecords[T any](ctx context.Context, e *env, rows *staging[T], stage *store.Staged[T]) (result, error) {
+	if err := rows.finish(); err != nil {
+		return result{}, err
+	}
+	if err := e.writeImplicit(ctx); err != nil {
+		return result{}, err
+	}
+	c, err := stage.Write(ctx)
+	return result{Counts: c}, err
 }
