@@ -14,18 +14,22 @@ import (
 
 // TestAssignPairings: a student with no pairing teacher gets the one
 // assigned, a student who has one keeps them, and only the assignments
-// that took effect are recorded, in the order given, on both engines.
+// that took effect are recorded, in the order given, on both engines: not
+// one to the teacher the student already has.
 func TestAssignPairings(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		now := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 		base := store.Student{Name: "张三", BirthDate: "2011-05-01", SchoolID: "S", Grade: 9, Status: "enrolled", Poverty: "none"}
 		var all []store.Student
-		for i, id := range []string{"L1", "L2", "L3", "L4"} {
+		for i, id := range []string{"L1", "L2", "L3", "L4", "L5"} {
 			s := base
 			s.Key, s.ID = "k"+id, id
-			if i == 1 {
+			switch i {
+			case 1:
 				s.PairingTeacherID = "T0"
+			case 4:
+				s.PairingTeacherID = "T5"
 			}
 			all = append(all, s)
 		}
@@ -48,6 +52,7 @@ func TestAssignPairings(t *testing.T) {
 			n, err := tx.AssignPairings(ctx, runID, []store.PairingAssignment{
 				{SID: sid("L4"), Teacher: "T4", Reason: "r4"},
 				{SID: sid("L2"), Teacher: "T2", Reason: "r2"},
+				{SID: sid("L5"), Teacher: "T5", Reason: "r5"},
 				{SID: sid("L1"), Teacher: "T1", Reason: "r1"},
 			}, "2026-03-02T08:00:00Z")
 			if n != 2 {
@@ -55,7 +60,7 @@ func TestAssignPairings(t *testing.T) {
 			}
 			return err
 		})
-		if got, want := rows(t, st, `SELECT id, pairing_teacher_id FROM students ORDER BY id`), "L1|T1\nL2|T0\nL3|\nL4|T4"; got != want {
+		if got, want := rows(t, st, `SELECT id, pairing_teacher_id FROM students ORDER BY id`), "L1|T1\nL2|T0\nL3|\nL4|T4\nL5|T5"; got != want {
 			t.Errorf("pairing teachers:\n%s\nwant:\n%s", got, want)
 		}
 		got := rows(t, st, `SELECT s.id, p.teacher_id, p.reason, p.run_id FROM pairings p JOIN students s ON s.sid = p.sid
