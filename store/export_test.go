@@ -27,3 +27,9 @@ func (s *Store) EachRow(ctx context.Context, query string, args []any, fn func(s
 
 // Pool is the Store's connection pool.
 func (s *Store) Pool() *sql.DB { return s.pool.DB }
+
+// InsertRows is insertRows, for tests: n rows of cols into table, row i's
+// values from row(i).
+func (tx *Tx) InsertRows(ctx context.Context, table string, cols []string, n int, row func(i int) []any) error {
+	return tx.insertRows(ctx, table, cols, n, func(i int, d []any) { copy(d, row(i)) })
+}

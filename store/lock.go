@@ -363,13 +363,13 @@ func (s *Store) sqliteHolder(zone *time.Location) Holder {
 	return Holder{Kind: r.Kind, PID: r.PID, Host: r.Host, Since: r.Since.In(zone)}
 }
 
-// beginPostgres begins a transaction and takes the transaction-scoped
+// beginPostgres begins a transaction on conn and takes the transaction-scoped
 // advisory lock lock in it (when not 0). It names the session after this
 // process (application_name, for the transaction only) so that a waiter can
 // say who holds the lock; says after a second who holds it; and gives up
 // after w.Timeout (lock_timeout, for the wait only).
-func (s *Store) beginPostgres(ctx context.Context, lock int64, w LockWait) (*sqlx.Tx, error) {
-	tx, err := s.pool.BeginTxx(ctx, nil)
+func (s *Store) beginPostgres(ctx context.Context, conn *sqlx.Conn, lock int64, w LockWait) (*sqlx.Tx, error) {
+	tx, err := conn.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}

@@ -43,6 +43,11 @@ func (s *queries) rebind(q string) string { return s.db.Rebind(q) }
 type Tx struct {
 	queries
 	tx *sqlx.Tx
+	// conn is the connection a bulk write's transaction was begun on
+	// (BeginBulk, on PostgreSQL), so that COPY can be fed its rows
+	// through the driver (copyRows); nil for other transactions. Commit
+	// and Rollback give it back to the pool.
+	conn *sqlx.Conn
 }
 
 func newTx(s *Store, tx *sqlx.Tx) *Tx {
@@ -50,11 +55,28 @@ func newTx(s *Store, tx *sqlx.Tx) *Tx {
 }
 
 // Commit commits the transaction.
-func (t *Tx) Commit() error { return t.tx.Commit() }
+func (t *Tx) Commit() error {
+	err := t.tx.Commit()
+	t.release()
+	return err
+}
 
 // Rollback rolls the transaction back; after Commit or Rollback it does
 // nothing but return sql.ErrTxDone.
-func (t *Tx) Rollback() error { return t.tx.Rollback() }
+func (t *Tx) Rollback() error {
+	err := t.tx.Rollback()
+	t.release()
+	return err
+}
+
+// release gives a bulk write's connection back to the pool once its
+// transaction has ended (a second call does nothing).
+func (t *Tx) release() {
+	if t.conn != nil {
+		t.conn.Close()
+		t.conn = nil
+	}
+}
 
 // InTx runs fn in one transaction, committed when fn returns nil and rolled
 // back otherwise. It takes no lock: a bulk write that reads before it
