@@ -364,3 +364,30 @@ func TestOutboxReportedOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestOutboxPayloadLZ4: on PostgreSQL built with lz4, a long payload
+// queued in a bulk write (a run's digests) is compressed with lz4, not
+// pglz, and is claimed back as it was written.
+func TestOutboxPayloadLZ4(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		if st.Dialect != store.Postgres {
+			t.Skip("PostgreSQL's TOAST compression")
+		}
+		ctx := context.Background()
+		if rows(t, st, `SELECT COUNT(*) FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)`) != "1" {
+			t.Skip("this PostgreSQL has no lz4")
+		}
+		payload := `{"lines":[` + strings.Repeat(`{"学生":"张三","rule":"absent-3-days"},`, 300) + `{}]}`
+		inTx(t, st, func(tx *store.Tx) error {
+			return tx.Enqueue(ctx, store.FormatTime(t0), []store.OutboxMessage{
+				{DedupKey: "run:1:teacher:T1", RunID: 1, Recipient: "T1", Kind: "digest", Payload: payload}})
+		})
+		if got := rows(t, st, `SELECT pg_column_compression(payload) FROM outbox`); got != "lz4" {
+			t.Errorf("payload compressed with %q, want lz4", got)
+		}
+		claimed, err := st.ClaimOutbox(ctx, "o", t0, t0.Add(time.Minute), 10)
+		if err != nil || len(claimed) != 1 || claimed[0].Payload != payload {
+			t.Errorf("claimed %d rows (%v), payload equal: %v", len(claimed), err, len(claimed) == 1 && claimed[0].Payload == payload)
+		}
+	})
+}
