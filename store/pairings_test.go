@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -142,6 +143,61 @@ func TestAssignPairingsKeepOrder(t *testing.T) {
 			if want := strconv.FormatInt(as[i].SID, 10); s != want {
 				t.Fatalf("pairing %d is of student %s, want %s (the order given)", i, s, want)
 			}
+		}
+	})
+}
+
+// TestAssignPairingsSpliceFacts: the teachers a run assigns are written
+// into the students' stored facts and their marks removed, and the facts
+// are those a rebuild from the records makes; a student stale before (a
+// contact recorded meanwhile) or without stored facts (transferred) keeps
+// its mark and is rebuilt, on both engines.
+func TestAssignPairingsSpliceFacts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		exec := factsFixture(t, st)
+		exec(`UPDATE students SET pairing_teacher_id = 'T0' WHERE sid = 2`)
+		if _, err := st.RebuildFacts(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		exec(`INSERT INTO contacts (sid, date, teacher_id, channel, outcome, note, source, created_at)
+			VALUES (3, '2026-03-02', 'T1', 'phone', '', '', 'api', '')`)
+		inTx(t, st, func(tx *store.Tx) error {
+			runID, err := tx.InsertRun(ctx, &store.Run{Kind: "eval", StartedAt: "2026-03-02T08:00:00Z", At: "2026-03-02"})
+			if err != nil {
+				return err
+			}
+			var as []store.PairingAssignment
+			for _, sid := range []int64{4, 2, 3, 7, 1} {
+				as = append(as, store.PairingAssignment{SID: sid, Teacher: fmt.Sprint("T", sid), Reason: "r"})
+			}
+			if n, err := tx.AssignPairings(ctx, runID, as, "2026-03-02T08:00:00Z"); n != 4 || err != nil {
+				t.Errorf("AssignPairings = %d, %v; want 4", n, err)
+			}
+			var marked []int64
+			if err := tx.RawSelect(ctx, &marked, `SELECT DISTINCT sid FROM student_facts_stale ORDER BY sid`); err != nil {
+				return err
+			}
+			if !slices.Equal(marked, []int64{3, 7}) {
+				t.Errorf("marked after the assignments: %v, want [3 7]", marked)
+			}
+			_, err = tx.RefreshFacts(ctx)
+			return err
+		})
+		got, err := st.FactsDump(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{`\x1fT1\x1f`, `\x1fT4\x1f`, `\x1fT0\x1f`, `\x1fT3\x1f`} {
+			if !strings.Contains(got, want) { // (FactsDump quotes the separator)
+				t.Errorf("no stored facts hold %s", want)
+			}
+		}
+		if _, err := st.RebuildFacts(ctx, true); err != nil {
+			t.Fatal(err)
+		}
+		if want, err := st.FactsDump(ctx); err != nil || got != want {
+			t.Errorf("the facts after the assignments:\n%q\ndiffer from a rebuild's:\n%q", got, want)
 		}
 	})
 }
