@@ -132,7 +132,9 @@ func startNotifications(runID int64, t civil.Day, p *plan) func(escalated []Esca
 			held[to] = true
 		}
 	}
-	payloads := map[string][]byte{}
+	// As strings, made in the goroutine: copying 150 MB of a city's
+	// digests into strings after it was done held the run up.
+	payloads := map[string]string{}
 	var err error
 	done := make(chan struct{})
 	go func() {
@@ -149,10 +151,12 @@ func startNotifications(runID int64, t civil.Day, p *plan) func(escalated []Esca
 			if held[id] {
 				continue
 			}
-			if payloads[id], err = json.Marshal(d); err != nil {
-				err = fmt.Errorf("digest for %s: %w", id, err)
+			b, jerr := json.Marshal(d)
+			if jerr != nil {
+				err = fmt.Errorf("digest for %s: %w", id, jerr)
 				return
 			}
+			payloads[id] = string(b)
 		}
 	}()
 	return func(escalated []Escalation) ([]store.OutboxMessage, error) {
@@ -175,15 +179,16 @@ func startNotifications(runID int64, t civil.Day, p *plan) func(escalated []Esca
 		sort.Strings(teachers)
 		out := make([]store.OutboxMessage, 0, len(teachers))
 		for _, id := range teachers {
-			b, ok := payloads[id]
+			payload, ok := payloads[id]
 			if !ok {
-				var err error
-				if b, err = json.Marshal(digests[id]); err != nil {
+				b, err := json.Marshal(digests[id])
+				if err != nil {
 					return nil, fmt.Errorf("digest for %s: %w", id, err)
 				}
+				payload = string(b)
 			}
 			out = append(out, store.OutboxMessage{DedupKey: fmt.Sprintf("run:%d:teacher:%s", runID, id), RunID: runID,
-				Recipient: id, Kind: "digest", Payload: string(b)})
+				Recipient: id, Kind: "digest", Payload: payload})
 		}
 		return out, nil
 	}

@@ -448,8 +448,14 @@ func checkNotEarlier(ctx context.Context, db latestRunReader, t civil.Day) error
 func write(ctx context.Context, tx *store.Tx, runID int64, p *plan, t civil.Day, now string,
 	digests func([]Escalation) ([]store.OutboxMessage, error), phase func(string, ...any)) error {
 	at := t.String()
-	var opens []store.NewAlert
-	var opened []int // the decisions of opens
+	n := 0
+	for i := range p.decisions {
+		if p.decisions[i].line.New {
+			n++
+		}
+	}
+	opens := make([]store.NewAlert, 0, n)
+	opened := make([]int, 0, n) // the decisions of opens
 	for i := range p.decisions {
 		if d := &p.decisions[i]; d.line.New {
 			opens = append(opens, store.NewAlert{Rule: d.rule.ID, SID: d.stu.SID, SchoolID: d.stu.School,
