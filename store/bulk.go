@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -20,7 +21,8 @@ type Counts struct {
 }
 
 // filler writes the values of row i, in the order of the staged columns, into
-// dst (len(dst) == number of columns). Values are string, int64, bool or nil.
+// dst (len(dst) == number of columns). Values are string, int64, int, bool,
+// nil or a driver.Valuer of one (sql.NullInt64): what appendCopyRow spells.
 type filler func(i int, dst []any)
 
 // DataLock is the lock that serialises the transactions that change the
@@ -272,17 +274,41 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, n int
 
 // copyRows streams rows into a PostgreSQL table with COPY FROM STDIN. In
 // a bulk write's transaction (BeginBulk) it encodes the rows itself, in
-// COPY's text format, and hands the driver 64 KB at a time; elsewhere each
+// COPY's text format, and hands the driver some 63 KB at a time; elsewhere each
 // row goes through database/sql (lib/pq v1.12: prepare the COPY on the
 // transaction, Exec each row, then Exec with no arguments to flush). A
 // first writing run over a million students copies 700,000 rows, and
 // database/sql's work for each row (its arguments checked, converted and
 // allocated) cost more of the client than the encoding: ~2 s of CPU.
-// Errors may surface only at the end.
+// Errors may surface only at the end. An error leaves the rows sent
+// before it in the transaction, which the caller must then roll back (as
+// every caller does with any error).
 func (tx *Tx) copyRows(ctx context.Context, table string, cols []string, n int, fill filler) error {
 	q := fmt.Sprintf("COPY %s (%s) FROM STDIN", table, strings.Join(cols, ", "))
 	if tx.conn != nil {
-		return tx.conn.Raw(func(dc any) error { return copyRaw(ctx, dc, q, len(cols), n, fill) })
+		var panicked any
+		err := tx.conn.Raw(func(dc any) (err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					panicked = p
+					err = errors.New("copy: panic")
+				}
+			}()
+			err = copyRaw(ctx, dc, q, len(cols), n, fill)
+			if errors.Is(err, driver.ErrBadConn) {
+				// Not driver.ErrBadConn itself: for that error (and a
+				// panic) Raw closes the connection, which waits for the
+				// transaction open on it, which only this goroutine can
+				// end. The transaction's Rollback finds the connection
+				// bad and drops it.
+				return fmt.Errorf("copy: the connection broke: %v", err)
+			}
+			return err
+		})
+		if panicked != nil {
+			panic(panicked)
+		}
+		return err
 	}
 	stmt, err := tx.db.PrepareContext(ctx, q)
 	if err != nil {
@@ -326,9 +352,12 @@ func copyRaw(ctx context.Context, dc any, q string, cols, n int, fill filler) er
 	if err != nil {
 		return err
 	}
+	// Closed on every way out (a panic in fill too), so that the
+	// connection does not stay in COPY; Close is the COPY's end and its
+	// answer when all went well, and does nothing the second time.
+	defer st.Close()
 	cd, ok := st.(copyData)
 	if !ok {
-		st.Close()
 		return fmt.Errorf("driver statement %T takes no COPY data", st)
 	}
 	vals := make([]any, cols)
@@ -345,23 +374,19 @@ func copyRaw(ctx context.Context, dc any, q string, cols, n int, fill filler) er
 	for i := 0; i < n; i++ {
 		fill(i, vals)
 		if buf, err = appendCopyRow(buf, vals); err != nil {
-			st.Close()
 			return err
 		}
 		if len(buf) >= copyChunk {
 			if err := ctx.Err(); err != nil {
-				st.Close()
 				return err
 			}
 			if err := send(); err != nil {
-				st.Close()
 				return err
 			}
 		}
 	}
 	if len(buf) > 0 {
 		if err := send(); err != nil {
-			st.Close()
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"baoxue/store"
 	"baoxue/store/storetest"
@@ -167,5 +168,88 @@ func TestCopyRowsFails(t *testing.T) {
 		if got := rows(t, st, `SELECT COUNT(*) FROM copied`); got != "0" {
 			t.Errorf("%s rows stayed", got)
 		}
+	})
+}
+
+// TestCopyRowsConnectionDies: when the server ends the connection in the
+// middle of a bulk write's COPY, or a row's values panic, the copy
+// returns (the panic goes on) and the transaction rolls back, instead of
+// waiting for a connection that only the transaction's own goroutine
+// could give back.
+func TestCopyRowsConnectionDies(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		if err := st.RawExec(ctx, `CREATE TABLE copied (k BIGINT, t TEXT NOT NULL)`); err != nil {
+			t.Fatal(err)
+		}
+		within := func(what string, fn func()) {
+			t.Helper()
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				fn()
+			}()
+			select {
+			case <-done:
+			case <-time.After(20 * time.Second):
+				t.Fatalf("%s: still waiting after 20 s", what)
+			}
+		}
+		within("a panic in a row's values", func() {
+			tx, err := st.BeginBulk(ctx, 1)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer func() {
+				if p := recover(); p != "row 50" {
+					t.Errorf("recovered %v, want the row's panic", p)
+				}
+				if err := tx.Rollback(); err != nil {
+					t.Errorf("rollback after the panic: %v", err)
+				}
+			}()
+			tx.InsertRows(ctx, "copied", []string{"k", "t"}, 100, func(i int) []any {
+				if i == 50 {
+					panic("row 50")
+				}
+				return []any{int64(i), "x"}
+			})
+		})
+		if st.Dialect != store.Postgres {
+			return
+		}
+		within("the server ends the connection", func() {
+			tx, err := st.BeginBulk(ctx, 1)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer tx.Rollback()
+			var pid int64
+			if err := tx.RawGet(ctx, &pid, `SELECT pg_backend_pid()`); err != nil {
+				t.Error(err)
+				return
+			}
+			err = tx.InsertRows(ctx, "copied", []string{"k", "t"}, 400000, func(i int) []any {
+				if i == 100000 {
+					if err := st.RawExec(ctx, `SELECT pg_terminate_backend(?)`, pid); err != nil {
+						t.Error(err)
+					}
+					time.Sleep(100 * time.Millisecond)
+				}
+				return []any{int64(i), "终止"}
+			})
+			if err == nil {
+				t.Error("a copy whose connection the server ended succeeded")
+			}
+		})
+		if got := rows(t, st, `SELECT COUNT(*) FROM copied`); got != "0" {
+			t.Errorf("%s rows stayed", got)
+		}
+		// The pool still works.
+		inTx(t, st, func(tx *store.Tx) error {
+			return tx.InsertRows(ctx, "copied", []string{"k", "t"}, 3, func(i int) []any { return []any{int64(i), "x"} })
+		})
 	})
 }

@@ -33,3 +33,11 @@ func (s *Store) Pool() *sql.DB { return s.pool.DB }
 func (tx *Tx) InsertRows(ctx context.Context, table string, cols []string, n int, row func(i int) []any) error {
 	return tx.insertRows(ctx, table, cols, n, func(i int, d []any) { copy(d, row(i)) })
 }
+
+// SetAfterSplice makes AssignPairings call fn between its write of the
+// spliced facts and its removal of the marks, until the returned function
+// takes it away.
+func SetAfterSplice(fn func()) func() {
+	afterSplice = fn
+	return func() { afterSplice = nil }
+}

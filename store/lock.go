@@ -414,6 +414,8 @@ func (s *Store) beginPostgres(ctx context.Context, conn *sqlx.Conn, lock int64, 
 		var pe *pq.Error
 		if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available: lock_timeout
 			tx.Rollback()
+			// Back to the pool, for postgresHolder to take if it must.
+			conn.Close()
 			h := wt.last
 			if h == nil {
 				if found, ok, _ := s.postgresHolder(ctx, lock, w.Zone); ok {

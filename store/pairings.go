@@ -175,6 +175,9 @@ func (tx *Tx) spliceTeachers(ctx context.Context, as []PairingAssignment) error 
 		WHERE true ON CONFLICT (sid) DO UPDATE SET facts = excluded.facts`); err != nil {
 		return fmt.Errorf("write pairing teachers into student facts: %w", err)
 	}
+	if afterSplice != nil {
+		afterSplice()
+	}
 	unmark := `DELETE FROM student_facts_stale WHERE sid IN (SELECT sid FROM ` + stage + `)`
 	if tx.dialect == Postgres {
 		unmark += ` AND xmin = pg_current_xact_id()::xid`
@@ -184,6 +187,10 @@ func (tx *Tx) spliceTeachers(ctx context.Context, as []PairingAssignment) error 
 	}
 	return tx.dropStage(ctx, stage)
 }
+
+// afterSplice, in tests, runs between spliceTeachers' write of the facts
+// and its removal of the marks.
+var afterSplice func()
 
 // withTeacher returns a row of student_facts (factsRow) with teacher as
 // its pairing teacher, which must have been empty; false when the row

@@ -201,3 +201,51 @@ func TestAssignPairingsSpliceFacts(t *testing.T) {
 		}
 	})
 }
+
+// TestAssignPairingsKeepOthersMarks: on PostgreSQL, a contact recorded
+// through another connection while a run writes the teachers into the
+// facts marks its student, and the mark stays (only the run's own marks
+// go): the student is rebuilt with the contact. (SQLite's writers never
+// overlap.)
+func TestAssignPairingsKeepOthersMarks(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		if st.Dialect != store.Postgres {
+			t.Skip("SQLite's writers never overlap")
+		}
+		ctx := context.Background()
+		exec := factsFixture(t, st)
+		defer store.SetAfterSplice(func() {
+			exec(`INSERT INTO contacts (sid, date, teacher_id, channel, outcome, note, source, created_at)
+				VALUES (1, '2026-03-03', 'T1', 'phone', '', '', 'api', '')`)
+		})()
+		inTx(t, st, func(tx *store.Tx) error {
+			runID, err := tx.InsertRun(ctx, &store.Run{Kind: "eval", StartedAt: "2026-03-03T08:00:00Z", At: "2026-03-03"})
+			if err != nil {
+				return err
+			}
+			as := []store.PairingAssignment{{SID: 1, Teacher: "T1", Reason: "r"}, {SID: 4, Teacher: "T4", Reason: "r"}}
+			if n, err := tx.AssignPairings(ctx, runID, as, "2026-03-03T08:00:00Z"); n != 2 || err != nil {
+				t.Errorf("AssignPairings = %d, %v; want 2", n, err)
+			}
+			var marked []int64
+			if err := tx.RawSelect(ctx, &marked, `SELECT DISTINCT sid FROM student_facts_stale ORDER BY sid`); err != nil {
+				return err
+			}
+			if !slices.Equal(marked, []int64{1}) {
+				t.Errorf("marked after the assignments: %v, want [1] (the contact's)", marked)
+			}
+			_, err = tx.RefreshFacts(ctx)
+			return err
+		})
+		got, err := st.FactsDump(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.RebuildFacts(ctx, true); err != nil {
+			t.Fatal(err)
+		}
+		if want, err := st.FactsDump(ctx); err != nil || got != want {
+			t.Errorf("the facts after the assignments differ from a rebuild's (%v)", err)
+		}
+	})
+}
