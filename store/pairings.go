@@ -106,9 +106,9 @@ func (tx *Tx) AssignPairings(ctx context.Context, runID int64, as []PairingAssig
 	return n, nil
 }
 
-// queryEach runs q with args in the transaction and calls fn with each row.
-func (tx *Tx) queryEach(ctx context.Context, q string, fn func(*sql.Rows) error, args ...any) error {
-	rows, err := tx.db.QueryContext(ctx, q, args...)
+// queryEach runs q with args and calls fn with each row.
+func (s *queries) queryEach(ctx context.Context, q string, fn func(*sql.Rows) error, args ...any) error {
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}

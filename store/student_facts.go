@@ -537,19 +537,7 @@ func FactDay(b []byte) (int32, bool) {
 // list, and calls scan for every row: on PostgreSQL in one query with the
 // list as an array (= ANY), on SQLite 500 sids a query.
 func (s *queries) eachForSIDs(ctx context.Context, q string, sids []int64, args []any, scan func(*sql.Rows) error) error {
-	run := func(q string, args []any) error {
-		rows, err := s.db.QueryContext(ctx, s.rebind(q), args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	}
+	run := func(q string, args []any) error { return s.queryEach(ctx, s.rebind(q), scan, args...) }
 	if s.dialect == Postgres {
 		return run(strings.Replace(q, "IN (?)", "= ANY(?)", 1), append([]any{pq.Array(sids)}, args...))
 	}
