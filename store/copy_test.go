@@ -105,9 +105,7 @@ func TestCopyRowsReadBack(t *testing.T) {
 func TestCopyRowsManyChunks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if err := st.RawExec(ctx, `CREATE TABLE copied (k BIGINT, t TEXT NOT NULL)`); err != nil {
-			t.Fatal(err)
-		}
+		copiedTable(t, st)
 		const n = 30000
 		inTx(t, st, func(tx *store.Tx) error {
 			return tx.InsertRows(ctx, "copied", []string{"k", "t"}, n, func(i int) []any {
@@ -131,9 +129,7 @@ func TestCopyRowsManyChunks(t *testing.T) {
 func TestCopyRowsFails(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if err := st.RawExec(ctx, `CREATE TABLE copied (k BIGINT, t TEXT NOT NULL)`); err != nil {
-			t.Fatal(err)
-		}
+		copiedTable(t, st)
 		st.Pool().SetMaxOpenConns(1)
 		try := func(ctx context.Context, n int, row func(i int) []any) error {
 			tx, err := st.BeginBulk(ctx, 1)
@@ -179,9 +175,7 @@ func TestCopyRowsFails(t *testing.T) {
 func TestCopyRowsConnectionDies(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		if err := st.RawExec(ctx, `CREATE TABLE copied (k BIGINT, t TEXT NOT NULL)`); err != nil {
-			t.Fatal(err)
-		}
+		copiedTable(t, st)
 		within := func(what string, fn func()) {
 			t.Helper()
 			done := make(chan struct{})
@@ -252,4 +246,13 @@ func TestCopyRowsConnectionDies(t *testing.T) {
 			return tx.InsertRows(ctx, "copied", []string{"k", "t"}, 3, func(i int) []any { return []any{int64(i), "x"} })
 		})
 	})
+}
+
+// copiedTable creates the table the copy tests copy into: a number and a
+// text that must not be NULL.
+func copiedTable(t *testing.T, st *store.Store) {
+	t.Helper()
+	if err := st.RawExec(context.Background(), `CREATE TABLE copied (k BIGINT, t TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -174,11 +174,7 @@ func TestAssignPairingsSpliceFacts(t *testing.T) {
 			if n, err := tx.AssignPairings(ctx, runID, as, "2026-03-02T08:00:00Z"); n != 4 || err != nil {
 				t.Errorf("AssignPairings = %d, %v; want 4", n, err)
 			}
-			var marked []int64
-			if err := tx.RawSelect(ctx, &marked, `SELECT DISTINCT sid FROM student_facts_stale ORDER BY sid`); err != nil {
-				return err
-			}
-			if !slices.Equal(marked, []int64{3, 7}) {
+			if marked := markedIn(t, tx); !slices.Equal(marked, []int64{3, 7}) {
 				t.Errorf("marked after the assignments: %v, want [3 7]", marked)
 			}
 			_, err = tx.RefreshFacts(ctx)
@@ -193,10 +189,7 @@ func TestAssignPairingsSpliceFacts(t *testing.T) {
 				t.Errorf("no stored facts hold %s", want)
 			}
 		}
-		if _, err := st.RebuildFacts(ctx, true); err != nil {
-			t.Fatal(err)
-		}
-		if want, err := st.FactsDump(ctx); err != nil || got != want {
+		if want := rebuiltFacts(t, st); got != want {
 			t.Errorf("the facts after the assignments:\n%q\ndiffer from a rebuild's:\n%q", got, want)
 		}
 	})
@@ -227,11 +220,7 @@ func TestAssignPairingsKeepOthersMarks(t *testing.T) {
 			if n, err := tx.AssignPairings(ctx, runID, as, "2026-03-03T08:00:00Z"); n != 2 || err != nil {
 				t.Errorf("AssignPairings = %d, %v; want 2", n, err)
 			}
-			var marked []int64
-			if err := tx.RawSelect(ctx, &marked, `SELECT DISTINCT sid FROM student_facts_stale ORDER BY sid`); err != nil {
-				return err
-			}
-			if !slices.Equal(marked, []int64{1}) {
+			if marked := markedIn(t, tx); !slices.Equal(marked, []int64{1}) {
 				t.Errorf("marked after the assignments: %v, want [1] (the contact's)", marked)
 			}
 			_, err = tx.RefreshFacts(ctx)
@@ -241,11 +230,33 @@ func TestAssignPairingsKeepOthersMarks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.RebuildFacts(ctx, true); err != nil {
-			t.Fatal(err)
-		}
-		if want, err := st.FactsDump(ctx); err != nil || got != want {
-			t.Errorf("the facts after the assignments differ from a rebuild's (%v)", err)
+		if want := rebuiltFacts(t, st); got != want {
+			t.Errorf("the facts after the assignments differ from a rebuild's")
 		}
 	})
+}
+
+// markedIn returns the students marked stale, as tx sees them.
+func markedIn(t *testing.T, tx *store.Tx) []int64 {
+	t.Helper()
+	var marked []int64
+	if err := tx.RawSelect(context.Background(), &marked, `SELECT DISTINCT sid FROM student_facts_stale ORDER BY sid`); err != nil {
+		t.Fatal(err)
+	}
+	return marked
+}
+
+// rebuiltFacts rebuilds every student's facts from the records and
+// returns them (FactsDump).
+func rebuiltFacts(t *testing.T, st *store.Store) string {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := st.RebuildFacts(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	facts, err := st.FactsDump(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return facts
 }
